@@ -1,0 +1,5 @@
+"""The registry part of the API (PLT-3)."""
+
+from ninja import Router
+
+router = Router(tags=["registry"])

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class CampaignsConfig(AppConfig):
+    name = "fuqing.campaigns"
+    label = "campaigns"
+    verbose_name = "活动与报送"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from fuqing.core.navigation import register
+
+        register("campaigns", _("活动日程"), "campaigns:list", perm=("campaigns", "view"), order=80)

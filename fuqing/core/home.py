@@ -1,0 +1,38 @@
+"""Home-page panels: each app adds the panels of its work; a user sees those her role allows (UI.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str
+    template: str
+    context: Callable  # (request) -> dict, or None to hide the panel
+    order: int = 100
+    perm: tuple[str, str] | None = None
+    ability: str | None = None
+
+
+_PANELS: dict[str, Panel] = {}
+
+
+def register_panel(panel: Panel) -> None:
+    _PANELS[panel.name] = panel
+
+
+def panels_for(request) -> list[dict]:
+    user = request.user
+    shown = []
+    for panel in sorted(_PANELS.values(), key=lambda p: p.order):
+        if panel.perm and not user.has_module_perm(*panel.perm):
+            continue
+        if panel.ability and not user.has_admin_ability(panel.ability):
+            continue
+        context = panel.context(request)
+        if context is None:
+            continue
+        shown.append({"name": panel.name, "template": panel.template, "context": context})
+    return shown

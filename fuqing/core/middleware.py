@@ -1,0 +1,116 @@
+"""Request-wide rules: login everywhere (SEC-1), session limits and admin TOTP (SEC-6), headers (SEC-8),
+and an audit record for every denied access (SEC-7)."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from fuqing.core import audit
+from fuqing.core.models import AuditAction, AuditResult
+
+LOGIN_AT = "fuqing_login_at"
+
+
+def exempt_from_checks(view):
+    """Views an administrator still needs before TOTP or a password change (set-up pages, logout)."""
+    view.fuqing_exempt = True
+    return view
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Every URL except login and static files requires login; htmx gets a full-page redirect."""
+
+    def handle_no_permission(self, request, view_func):
+        response = super().handle_no_permission(request, view_func)
+        if getattr(request, "htmx", False):
+            response["HX-Redirect"] = response["Location"]
+        return response
+
+
+class SessionLimitsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with audit.client_ip(audit.request_ip(request)):
+            return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or request.path.startswith("/api/"):
+            return None
+        login_at = request.session.get(LOGIN_AT)
+        if login_at is None or time.time() - login_at > settings.SESSION_ABSOLUTE_HOURS * 3600:
+            logout(request)
+            messages.info(request, _("会话已超过最长时限，请重新登录。"))
+            return redirect(settings.LOGIN_URL)
+        if getattr(view_func, "fuqing_exempt", False):
+            return None
+        if user.is_administrator and settings.ADMIN_TOTP_REQUIRED and not user.is_verified():
+            return redirect("otp-verify" if has_confirmed_device(user) else "otp-setup")
+        if user.password_expired(settings.PASSWORD_MAX_AGE_DAYS):
+            messages.warning(request, _("密码已超过有效期，请先修改密码。"))
+            return redirect("password-change")
+        return None
+
+    def process_exception(self, request, exception):
+        from fuqing.core.scoping import ScopeDenied
+
+        if isinstance(exception, PermissionDenied | ScopeDenied):
+            record_denied(request, exception)
+        return None
+
+
+def record_denied(request, exception) -> None:
+    from fuqing.core.scoping import ScopeDenied
+
+    user = request.user if request.user.is_authenticated else None
+    details = {"path": request.path, "method": request.method}
+    fields = {}
+    if isinstance(exception, ScopeDenied):
+        details["reason"] = "out_of_scope"
+        fields = {"object_type": exception.object_type, "object_id": exception.object_id}
+    else:
+        details["reason"] = str(exception)[:100] or "permission"
+    audit.record(
+        AuditAction.DENIED,
+        actor=user,
+        result=AuditResult.DENIED,
+        details=details,
+        username="" if user else "anonymous",
+        **fields,
+    )
+
+
+def has_confirmed_device(user) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+class SecurityHeadersMiddleware:
+    """CSP (nothing loads from outside the server) and no caching of pages that hold personal data."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", CSP)
+        if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
+            response["Cache-Control"] = "no-store"
+        return response

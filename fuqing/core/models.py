@@ -1,0 +1,161 @@
+"""Shared records: the audit log (SEC-7) and tracked background jobs (PLT-5)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fuqing.core.scoping import ScopedQuerySet, user_scope
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOCKED_OUT = "locked_out", _("账户锁定")
+    LOGOUT = "logout", _("退出")
+    DENIED = "denied", _("拒绝访问")
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    MOVE = "move", _("移动")
+    IMPORT = "import", _("导入")
+    EXPORT = "export", _("导出")
+    UNMASK = "unmask", _("查看明文")
+    GRANT = "grant", _("授权")
+    REVOKE = "revoke", _("撤销授权")
+    PASSWORD = "password", _("密码")
+    OTP = "otp", _("双因素认证")
+    TOKEN = "token", _("接口令牌")
+
+
+class AuditResult(models.TextChoices):
+    SUCCESS = "success", _("成功")
+    FAILURE = "failure", _("失败")
+    DENIED = "denied", _("拒绝")
+
+
+class AuditQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        qs = super().visible_to(user)
+        # Events without an organisation (e.g. a failed login for an unknown name) belong to the root.
+        if any(len(p) == 4 for p in user_scope(user).read_paths):
+            qs = qs | self.filter(org__isnull=True)
+        return qs
+
+    def update(self, **kwargs):
+        raise PermissionError("audit records cannot be changed")
+
+    def delete(self):
+        raise PermissionError("audit records cannot be deleted")
+
+
+class AuditHead(models.Model):
+    """The end of the hash chain: one row, locked while an event is appended."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="")
+
+    def __str__(self):
+        return f"audit head #{self.seq}"
+
+
+class AuditEvent(models.Model):
+    """One audit record: who, when, what, which object, result, IP (SEC-7). Append-only, chained."""
+
+    scope_field = "org"
+
+    seq = models.BigIntegerField(unique=True, editable=False)
+    at = models.DateTimeField(db_index=True, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_username = models.CharField(_("操作人"), max_length=150, blank=True, db_index=True)
+    org = models.ForeignKey(
+        "orgs.Org", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=AuditAction.choices, db_index=True)
+    result = models.CharField(_("结果"), max_length=10, choices=AuditResult.choices)
+    object_type = models.CharField(_("对象类型"), max_length=60, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    details = models.JSONField(_("详情"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"#{self.seq} {self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self.hash:
+            raise PermissionError("audit records are written only through fuqing.core.audit.record")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit records cannot be deleted")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class Job(models.Model):
+    """A long task a user started (import, export, document), with progress she can come back to."""
+
+    scope_field = "org"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(_("类型"), max_length=40)
+    title = models.CharField(_("名称"), max_length=200)
+    status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    params = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    input_file = models.CharField(max_length=300, blank=True)
+    output_file = models.CharField(max_length=300, blank=True)
+    output_name = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.SUCCEEDED:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, int(self.progress * 100 / self.total))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)

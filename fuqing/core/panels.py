@@ -1,0 +1,43 @@
+"""The home page's first panels: the user's unit and the campaign calendar (CAM-1)."""
+
+from django.utils import timezone
+
+from fuqing.core.home import Panel, register_panel
+
+
+def _unit(request):
+    from fuqing.orgs.models import Org
+
+    user = request.user
+    if user.org_id is None:
+        return None
+    return {"org": user.org, "children": Org.objects.get_children(user.org).filter(is_active=True).count()}
+
+
+def _calendar(request):
+    from fuqing.campaigns.services import campaign_for
+    from fuqing.core.context_processors import YEAR_SESSION_KEY
+
+    campaign = campaign_for(request.user, request.session.get(YEAR_SESSION_KEY))
+    if campaign is None:
+        return {"campaign": None}
+    today = timezone.localdate()
+    deadlines = []
+    for d in campaign.deadlines.all():
+        days = (d.due_on - today).days
+        state = "overdue" if days < 0 else "soon" if days <= d.remind_days_before else ""
+        deadlines.append({"deadline": d, "days": days, "state": state})
+    upcoming = [d for d in deadlines if d["days"] >= 0][:3]
+    survey_start, survey_end = campaign.survey_month_range
+    return {
+        "campaign": campaign,
+        "deadlines": deadlines,
+        "upcoming": upcoming,
+        "survey_start": survey_start,
+        "survey_end": survey_end,
+        "running": campaign.starts_on <= today <= campaign.ends_on,
+    }
+
+
+register_panel(Panel("unit", "core/panels/unit.html", _unit, order=10))
+register_panel(Panel("calendar", "core/panels/calendar.html", _calendar, order=20))

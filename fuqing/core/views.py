@@ -1,0 +1,276 @@
+"""Home, background jobs, ledger download/import and the audit log."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import uuid
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from fuqing.core import jobs
+from fuqing.core.forms import DateInput, Form
+from fuqing.core.home import panels_for
+from fuqing.core.ledger import LedgerFileError, check_upload, export_to_file, template_to_file
+from fuqing.core.models import AuditAction, AuditEvent, AuditResult, Job
+from fuqing.core.permissions import require_admin
+from fuqing.core.routes import scoped
+from fuqing.core.scoping import get_visible_or_404
+
+
+def home(request):
+    return render(request, "core/home.html", {"panels": panels_for(request)})
+
+
+# --- jobs -----------------------------------------------------------------------------------------
+
+
+def _own_job(request, pk) -> Job:
+    job = get_visible_or_404(Job, request.user, pk=pk)
+    if job.user_id != request.user.pk:
+        raise Http404
+    return job
+
+
+@scoped(Job, "list")
+def job_list(request):
+    jobs_qs = Job.objects.visible_to(request.user).filter(user=request.user)[:50]
+    return render(request, "core/job_list.html", {"jobs": jobs_qs})
+
+
+@scoped(Job, "read")
+def job_detail(request, pk):
+    job = _own_job(request, pk)
+    template = "core/_job_status.html" if request.htmx else "core/job_detail.html"
+    return render(request, template, {"job": job})
+
+
+@scoped(Job, "export")
+def job_download(request, pk):
+    job = _own_job(request, pk)
+    if not job.output_file or not os.path.exists(job.output_file):
+        raise Http404
+    return FileResponse(open(job.output_file, "rb"), as_attachment=True, filename=job.output_name)
+
+
+@require_POST
+@scoped(Job, "change")
+def job_import_valid_only(request, pk):
+    """Run the same import again, keeping only the valid rows (RPT-3)."""
+    job = _own_job(request, pk)
+    if job.kind != "ledger_import" or not job.finished or not os.path.exists(job.input_file):
+        raise Http404
+    new = jobs.start(
+        request.user,
+        job.org,
+        "ledger_import",
+        job.title + _("（仅有效行）"),
+        params={**job.params, "valid_only": True},
+        input_file=job.input_file,
+    )
+    return redirect("job-detail", pk=new.pk)
+
+
+# --- ledgers --------------------------------------------------------------------------------------
+
+EXPORT_INLINE_MAX = 20000
+
+
+def _export_allowed(request, ledger) -> None:
+    """SEC-8: exports are rate-limited per user."""
+    if not ledger.can_export(request.user):
+        raise PermissionDenied(_("您没有导出该台账的权限。"))
+    key = f"fuqing-export-{request.user.pk}-{timezone.now():%Y%m%d%H}"
+    count = cache.get_or_set(key, 0, 3600)
+    if count >= settings.EXPORT_RATE_PER_HOUR:
+        raise PermissionDenied(
+            _("导出过于频繁：每小时最多 %(n)d 次，请稍后再试。") % {"n": settings.EXPORT_RATE_PER_HOUR}
+        )
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 3600)
+
+
+def ledger_export_view(ledger):
+    @scoped(ledger.model, "export")
+    def view(request):
+        _export_allowed(request, ledger)
+        filters = {k: v for k, v in request.GET.items()}
+        qs = ledger.filter(ledger.queryset(request.user), filters)
+        filename = f"{ledger.title}-{timezone.localdate():%Y%m%d}.xlsx"
+        if qs.count() > EXPORT_INLINE_MAX:
+            job = jobs.start(
+                request.user,
+                request.user.org,
+                "ledger_export",
+                _("导出%(t)s") % {"t": ledger.title},
+                params={"ledger": ledger.name, "filters": filters, "filename": filename},
+            )
+            return redirect("job-detail", pk=job.pk)
+        path, _count = export_to_file(ledger, request.user, queryset=qs)
+        return _temporary_file_response(path, filename)
+
+    return view
+
+
+def ledger_template_view(ledger):
+    def view(request):
+        if not ledger.can_import(request.user):
+            raise PermissionDenied(_("您没有导入该台账的权限。"))
+        return _temporary_file_response(template_to_file(ledger), f"{ledger.title}导入模板.xlsx")
+
+    return view
+
+
+class ImportForm(Form):
+    file = forms.FileField(label=gettext_lazy("Excel 文件（.xlsx）"))
+    org = forms.ChoiceField(label=gettext_lazy("导入到单位"))
+    valid_only = forms.BooleanField(
+        label=gettext_lazy("只导入没有错误的行（默认：有任何错误则整个文件都不导入）"), required=False
+    )
+
+    def __init__(self, *args, orgs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.orgs = {str(o.pk): o for o in orgs}
+        self.fields["org"].choices = [(str(o.pk), "　" * (o.depth - 1) + o.name) for o in orgs]
+
+
+def ledger_import_view(ledger):
+    def view(request):
+        from fuqing.orgs.models import Org
+
+        if not ledger.can_import(request.user):
+            raise PermissionDenied(_("您没有导入该台账的权限。"))
+        orgs = list(Org.objects.editable_by(request.user).filter(is_active=True)[:2000])
+        form = ImportForm(request.POST or None, request.FILES or None, orgs=orgs)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            path = _save_upload(upload)
+            try:
+                check_upload(path, upload.size)
+            except LedgerFileError as exc:
+                os.remove(path)
+                form.add_error("file", str(exc))
+            else:
+                job = jobs.start(
+                    request.user,
+                    form.orgs[form.cleaned_data["org"]],
+                    "ledger_import",
+                    _("导入%(t)s：%(f)s") % {"t": ledger.title, "f": upload.name[:100]},
+                    params={"ledger": ledger.name, "valid_only": form.cleaned_data["valid_only"]},
+                    input_file=path,
+                )
+                return redirect("job-detail", pk=job.pk)
+        return render(
+            request,
+            "core/ledger_import.html",
+            {"form": form, "ledger": ledger, "template_url": reverse(f"ledger-template-{ledger.name}")},
+        )
+
+    return view
+
+
+def _save_upload(upload) -> str:
+    folder = Path(settings.VAR_DIR) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}.xlsx"
+    with open(path, "wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return str(path)
+
+
+class _DeletingFile:
+    """A file object that removes its temporary file once the response has been sent."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.handle = open(path, "rb")
+
+    def read(self, *args):
+        return self.handle.read(*args)
+
+    def close(self):
+        self.handle.close()
+        if os.path.exists(self.path):
+            os.remove(self.path)
+
+
+def _temporary_file_response(path: str, filename: str) -> FileResponse:
+    response = FileResponse(_DeletingFile(path), as_attachment=True, filename=filename)
+    response["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return response
+
+
+# --- audit ----------------------------------------------------------------------------------------
+
+
+class AuditFilterForm(Form):
+    q = forms.CharField(label=gettext_lazy("操作人/对象"), required=False)
+    action = forms.ChoiceField(label=gettext_lazy("操作"), required=False)
+    result = forms.ChoiceField(label=gettext_lazy("结果"), required=False)
+    ip = forms.GenericIPAddressField(label=gettext_lazy("IP地址"), required=False)
+    start = forms.DateField(label=gettext_lazy("起始日期"), required=False, widget=DateInput)
+    end = forms.DateField(label=gettext_lazy("截止日期"), required=False, widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("全部")), *AuditAction.choices]
+        self.fields["result"].choices = [("", _("全部")), *AuditResult.choices]
+
+
+def filter_audit(queryset, params: dict):
+    """The audit log's filters, from an allowlist (SEC-4)."""
+    form = AuditFilterForm(params)
+    if not form.is_valid():
+        return queryset, form
+    data = form.cleaned_data
+    if data["q"]:
+        from django.db.models import Q
+
+        queryset = queryset.filter(
+            Q(actor_username__icontains=data["q"])
+            | Q(object_repr__icontains=data["q"])
+            | Q(object_id=data["q"])
+        )
+    if data["action"]:
+        queryset = queryset.filter(action=data["action"])
+    if data["result"]:
+        queryset = queryset.filter(result=data["result"])
+    if data["ip"]:
+        queryset = queryset.filter(ip=data["ip"])
+    tz = timezone.get_current_timezone()
+    if data["start"]:
+        queryset = queryset.filter(at__gte=datetime.datetime.combine(data["start"], datetime.time.min, tz))
+    if data["end"]:
+        queryset = queryset.filter(
+            at__lt=datetime.datetime.combine(data["end"] + datetime.timedelta(days=1), datetime.time.min, tz)
+        )
+    return queryset, form
+
+
+@scoped(AuditEvent, "list")
+def audit_list(request):
+    require_admin(request.user, "read_audit")
+    queryset, form = filter_audit(AuditEvent.objects.visible_to(request.user), request.GET)
+    page = Paginator(queryset.select_related("org"), 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "core/audit_list.html",
+        {"form": form, "page": page, "querystring": params.urlencode()},
+    )

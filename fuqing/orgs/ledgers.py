@@ -1,0 +1,241 @@
+"""The organisation tree as a ledger: export, and import from the Excel template (ORG-5, RPT-3)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from fuqing.core import cells
+from fuqing.core.cells import CellError
+from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
+from fuqing.core.scoping import subtree_q
+from fuqing.orgs import services
+from fuqing.orgs.models import ALLOWED_PARENTS, Org, OrgKind
+
+KIND_ALIASES = {
+    "区妇联": OrgKind.DISTRICT,
+    "县妇联": OrgKind.DISTRICT,
+    "市妇联": OrgKind.CITY,
+    "街道妇联": OrgKind.TOWNSHIP,
+    "乡镇妇联": OrgKind.TOWNSHIP,
+    "街道": OrgKind.TOWNSHIP,
+    "乡镇": OrgKind.TOWNSHIP,
+    "镇": OrgKind.TOWNSHIP,
+    "乡": OrgKind.TOWNSHIP,
+    "社区": OrgKind.COMMUNITY,
+    "村": OrgKind.COMMUNITY,
+    "社区妇联": OrgKind.COMMUNITY,
+    "村妇联": OrgKind.COMMUNITY,
+    "部室": OrgKind.DEPARTMENT,
+    "部门": OrgKind.DEPARTMENT,
+}
+
+
+def parse_kind(value) -> str:
+    raw = cells.text(value)
+    if not raw:
+        return ""
+    if raw in KIND_ALIASES:
+        return KIND_ALIASES[raw]
+    return cells.choice(raw, OrgKind.choices)
+
+
+def parse_code(value) -> str:
+    code = cells.compact(value)
+    if code and not services.DIVISION_CODE.match(code):
+        raise CellError(_("行政区划代码应为 6、9 或 12 位数字。"))
+    return code
+
+
+@register
+class OrgLedger(Ledger):
+    name = "orgs"
+    title = "组织机构"
+    model = Org
+    export_permission = ("orgs", "export")
+    columns = (
+        Column(
+            "name",
+            "名称",
+            required=True,
+            aliases=("组织名称", "单位名称"),
+            example="新阳路街道妇联",
+            help="组织的名称",
+            export=lambda o, c: o.name,
+            width=24,
+            parse=lambda v: cells.text(v, 100),
+        ),
+        Column(
+            "kind",
+            "类型",
+            parse=parse_kind,
+            required=True,
+            aliases=("组织类型", "层级"),
+            example="街道(乡镇)妇联",
+            help="市妇联、部(室)、区县(市)妇联、街道(乡镇)妇联、社区(村)妇联、妇女小组",
+            export=lambda o, c: o.get_kind_display(),
+            width=16,
+        ),
+        Column(
+            "division_code",
+            "行政区划代码",
+            parse=parse_code,
+            aliases=("区划代码", "统计用区划代码", "代码"),
+            example="230102003",
+            help="6、9 或 12 位数字，可空",
+            export=lambda o, c: o.division_code,
+            width=16,
+        ),
+        Column(
+            "code_year",
+            "代码年份",
+            parse=cells.integer,
+            aliases=("区划代码年份",),
+            example="2014",
+            help="行政区划代码所属年份",
+            export=lambda o, c: o.code_year,
+            width=10,
+        ),
+        Column(
+            "parent_code",
+            "上级区划代码",
+            parse=parse_code,
+            aliases=("上级代码",),
+            example="230102",
+            help="上级组织的行政区划代码；与“上级名称”二选一，都不填则导入到所选单位之下",
+            export=lambda o, c: c.parents.get(o.path[:-4], ("", ""))[0],
+            width=16,
+        ),
+        Column(
+            "parent_name",
+            "上级名称",
+            aliases=("上级组织", "上级单位", "所属上级"),
+            example="道里区妇联",
+            help="上级组织的名称（须在导入范围内唯一，可以是本文件前面几行新增的组织）",
+            export=lambda o, c: c.parents.get(o.path[:-4], ("", ""))[1],
+            width=24,
+            parse=lambda v: cells.text(v, 100),
+        ),
+    )
+
+    def queryset(self, user):
+        return Org.objects.visible_to(user).order_by("path")
+
+    def export_row(self, obj, ctx):
+        if not hasattr(ctx, "parents"):
+            ctx.parents = {}
+        ctx.parents[obj.path] = (obj.division_code, obj.name)
+        return super().export_row(obj, ctx)
+
+    def can_import(self, user) -> bool:
+        return user.has_admin_ability("manage_tree")
+
+    def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
+        """Each parent must exist under the target organisation or earlier in the file, with an
+        allowed kind, no sibling of the same name, and an unused division code."""
+        nodes: dict[str, dict] = {}  # key: an existing org's path, or "row:N" for a new one
+        for o in Org.objects.filter(subtree_q(ctx.org.path)).values("name", "division_code", "kind", "path"):
+            parent_key = o["path"][: -Org.steplen]
+            nodes[o["path"]] = {
+                "name": o["name"],
+                "kind": o["kind"],
+                "code": o["division_code"],
+                "parent": parent_key,
+            }
+        by_code = {n["code"]: key for key, n in nodes.items() if n["code"]}
+        used_codes = set(Org.objects.exclude(division_code="").values_list("division_code", flat=True))
+        by_name: dict[str, list[str]] = {}
+        children: dict[str, set[str]] = {}
+        for key, n in nodes.items():
+            by_name.setdefault(n["name"], []).append(key)
+            children.setdefault(n["parent"], set()).add(n["name"])
+        for row in rows:
+            if row.errors:
+                continue
+            values = row.values
+            parent_key, column, message = self._resolve_parent(values, ctx, by_code, by_name)
+            if parent_key is None:
+                row.errors.append(RowError(row.number, column, message))
+                continue
+            parent = nodes[parent_key]
+            kind = values["kind"]
+            if parent["kind"] not in ALLOWED_PARENTS[kind]:
+                row.errors.append(
+                    RowError(
+                        row.number,
+                        "类型",
+                        _("%(k)s不能设在%(p)s之下。")
+                        % {"k": OrgKind(kind).label, "p": OrgKind(parent["kind"]).label},
+                    )
+                )
+                continue
+            if values["name"] in children.get(parent_key, set()):
+                row.errors.append(
+                    RowError(
+                        row.number, "名称", _("同一上级下已有名为“%(n)s”的组织。") % {"n": values["name"]}
+                    )
+                )
+                continue
+            code = values.get("division_code") or ""
+            if code and code in used_codes:
+                row.errors.append(
+                    RowError(row.number, "行政区划代码", _("区划代码 %(c)s 已被使用。") % {"c": code})
+                )
+                continue
+            key = f"row:{row.number}"
+            nodes[key] = {"name": values["name"], "kind": kind, "code": code, "parent": parent_key}
+            children.setdefault(parent_key, set()).add(values["name"])
+            by_name.setdefault(values["name"], []).append(key)
+            if code:
+                by_code[code] = key
+                used_codes.add(code)
+            values["_parent_key"] = parent_key
+
+    @staticmethod
+    def _resolve_parent(values, ctx, by_code, by_name) -> tuple[str | None, str, str]:
+        if values.get("parent_code"):
+            key = by_code.get(values["parent_code"])
+            if key is None:
+                return (
+                    None,
+                    "上级区划代码",
+                    _("在“%(o)s”之下找不到区划代码为 %(c)s 的组织。")
+                    % {"o": ctx.org.name, "c": values["parent_code"]},
+                )
+            return key, "", ""
+        if values.get("parent_name"):
+            keys = by_name.get(values["parent_name"], [])
+            if len(keys) == 1:
+                return keys[0], "", ""
+            if not keys:
+                return (
+                    None,
+                    "上级名称",
+                    _("在“%(o)s”之下找不到名为“%(n)s”的组织。")
+                    % {"o": ctx.org.name, "n": values["parent_name"]},
+                )
+            return (
+                None,
+                "上级名称",
+                _("名为“%(n)s”的组织不止一个，请改填上级区划代码。") % {"n": values["parent_name"]},
+            )
+        return ctx.org.path, "", ""
+
+    def write(self, rows: list[ParsedRow], ctx: ImportContext) -> int:
+        """Add the organisations in file order through the tree service (parents before children)."""
+        created: dict[str, Org] = {}
+        total = len(rows)
+        for index, row in enumerate(rows, start=1):
+            values = row.values
+            parent_key = values["_parent_key"]
+            parent = created.get(parent_key) or Org.objects.get(path=parent_key)
+            created[f"row:{row.number}"] = services.add_org(
+                ctx.actor,
+                parent=parent,
+                name=values["name"],
+                kind=values["kind"],
+                division_code=values.get("division_code") or "",
+                code_year=values.get("code_year"),
+            )
+            if ctx.progress:
+                ctx.progress(index, total)
+        return total

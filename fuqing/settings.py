@@ -1,0 +1,244 @@
+"""fuqing settings: one file, every knob from the environment with a safe default (README lists them)."""
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+from fuqing.env import env, env_bool, env_int, env_list
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env("FUQING_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("FUQING_DEBUG", False)
+
+
+def _local_secret(name: str, factory) -> str:
+    """A secret kept under var/ for a single-machine install; never committed (var/ is ignored)."""
+    path = VAR_DIR / name
+    if not path.exists():
+        path.write_text(factory(), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = env("FUQING_SECRET_KEY") or _local_secret("secret_key", lambda: secrets.token_urlsafe(50))
+ALLOWED_HOSTS = env_list("FUQING_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("FUQING_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "ninja",
+    "treebeard",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
+    "fuqing.core",
+    "fuqing.orgs",
+    "fuqing.campaigns",
+    "fuqing.fieldwork",
+    "fuqing.registry",
+    "fuqing.assistance",
+    "fuqing.projects",
+    "fuqing.research",
+    "fuqing.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "fuqing.core.middleware.SessionLimitsMiddleware",
+    "fuqing.core.middleware.LoginRequiredMiddleware",
+    "fuqing.core.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "fuqing.urls"
+WSGI_APPLICATION = "fuqing.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "fuqing" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "fuqing.core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+# Database: embedded SQLite (WAL) under var/ unless DATABASE_URL names another (PostgreSQL in production).
+DATABASE_URL = env("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("FUQING_DB_CONN_MAX_AGE", 60, 0), conn_health_checks=True
+        )
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "fuqing.sqlite3",
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Background jobs (PLT-5): the database queue by default (worker: manage.py db_worker), RQ on Redis at scale.
+TASKS_BACKEND = env("FUQING_TASKS_BACKEND", "db")
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+AUTH_USER_MODEL = "orgs.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+# Password policy (SEC-6): configurable, MLPS defaults.
+PASSWORD_MIN_LENGTH = env_int("FUQING_PASSWORD_MIN_LENGTH", 8, 6)
+PASSWORD_MIN_CLASSES = env_int("FUQING_PASSWORD_MIN_CLASSES", 3, 1)
+PASSWORD_MAX_AGE_DAYS = env_int("FUQING_PASSWORD_MAX_AGE_DAYS", 90, 0)  # 0 = never expires
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "fuqing.core.passwords.CharacterClassValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# Lockout (SEC-6): 5 failures lock the account for 30 minutes.
+AXES_FAILURE_LIMIT = env_int("FUQING_LOCKOUT_FAILURES", 5, 1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("FUQING_LOCKOUT_MINUTES", 30, 1))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "fuqing.orgs.auth_views.locked_out"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Lockout is per account (SEC-6); an IP-wide lockout would lock a whole office behind one NAT address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_IPWARE_PROXY_COUNT = env_int("FUQING_PROXY_COUNT", 0, 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Sessions (SEC-6): idle timeout, absolute limit, cookies never readable by scripts.
+SESSION_IDLE_MINUTES = env_int("FUQING_SESSION_IDLE_MINUTES", 30, 1)
+SESSION_ABSOLUTE_HOURS = env_int("FUQING_SESSION_ABSOLUTE_HOURS", 12, 1)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+HTTPS = env_bool("FUQING_HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_bool("FUQING_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+if env_int("FUQING_PROXY_COUNT", 0, 0):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Two-factor authentication for administrators (SEC-6).
+ADMIN_TOTP_REQUIRED = env_bool("FUQING_ADMIN_TOTP", True)
+OTP_TOTP_ISSUER = env("FUQING_TOTP_ISSUER", "fuqing")
+
+# Audit (SEC-7): records are kept at least this long; nothing in the platform deletes them.
+AUDIT_RETENTION_DAYS = env_int("FUQING_AUDIT_RETENTION_DAYS", 180, 180)
+
+# API tokens (PLT-3).
+API_TOKEN_HOURS = env_int("FUQING_API_TOKEN_HOURS", 12, 1)
+
+# Internationalisation (PLT-2): Chinese first, English available.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "fuqing" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env("FUQING_STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_ROOT = Path(env("FUQING_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"  # never served directly: files go through scoped views
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+UPLOAD_MAX_MB = env_int("FUQING_UPLOAD_MAX_MB", 50, 1)
+EXPORT_RATE_PER_HOUR = env_int("FUQING_EXPORT_RATE_PER_HOUR", 30, 1)
+
+LOG_LEVEL = env("FUQING_LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "jieba": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,33 @@
+from django.urls import include, path
+
+from fuqing.api.api import api
+from fuqing.orgs import auth_views
+
+
+def _api_urls():
+    """Operations authenticate by token (401 without one); the docs need a web login like any page."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if pattern.name not in ("openapi-json", "openapi-view"):
+            pattern.callback.login_required = False
+    return patterns, app_name, namespace
+
+
+urlpatterns = [
+    path("login/", auth_views.login_view, name="login"),
+    path("logout/", auth_views.logout_view, name="logout"),
+    path("account/password/", auth_views.password_change, name="password-change"),
+    path("account/otp/setup/", auth_views.otp_setup, name="otp-setup"),
+    path("account/otp/verify/", auth_views.otp_verify, name="otp-verify"),
+    path("account/year/", auth_views.set_year, name="set-year"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("orgs/", include("fuqing.orgs.urls")),
+    path("campaigns/", include("fuqing.campaigns.urls")),
+    path("fieldwork/", include("fuqing.fieldwork.urls")),
+    path("registry/", include("fuqing.registry.urls")),
+    path("assistance/", include("fuqing.assistance.urls")),
+    path("projects/", include("fuqing.projects.urls")),
+    path("research/", include("fuqing.research.urls")),
+    path("api/v1/", _api_urls()),
+    path("", include("fuqing.core.urls")),
+]
