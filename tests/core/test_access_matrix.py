@@ -61,7 +61,11 @@ def test_sec1_every_model_of_the_platform_is_scoped_or_declared_configuration():
     """SEC-1: a model holding federation data without an organisation link is an error."""
     from django.apps import apps
 
-    configuration = {"orgs.Role", "core.AuditHead"}  # platform-wide, no federation data
+    configuration = {
+        "orgs.Role",
+        "core.AuditHead",
+        "registry.VulnerableGroup",
+    }  # platform-wide, no federation data
     unscoped = [
         m._meta.label
         for m in apps.get_models()

@@ -13,6 +13,7 @@ from fuqing.core.models import AuditAction, AuditEvent, Job
 from fuqing.orgs.models import ApiToken, LoginSession, Org, ScopeGrant, User
 from tests.scoped_factories import factory
 
+
 @factory(Org)
 def make_org(org, marker, viewer):
     # The object "at" a position is the organisation itself, renamed to carry the marker.

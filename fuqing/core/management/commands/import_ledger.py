@@ -1,6 +1,6 @@
 """Import a register's Excel ledger from the command line (RPT-3), printing a JSON summary.
 
-    manage.py import_ledger women ledger.xlsx --org 230102 --user daoli [--valid-only]
+manage.py import_ledger women ledger.xlsx --org 230102 --user daoli [--valid-only]
 """
 
 import json
@@ -16,7 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--org", required=True, help="division code (or id) of the organisation")
         parser.add_argument("--user", required=True, help="the acting user: her scope and permissions apply")
-        parser.add_argument("--valid-only", action="store_true", help="import the valid rows, report the rest")
+        parser.add_argument(
+            "--valid-only", action="store_true", help="import the valid rows, report the rest"
+        )
 
     def handle(self, *args, **options):
         from fuqing.core.ledger import ImportContext, LedgerFileError, get_ledger, import_file
@@ -45,7 +47,11 @@ class Command(BaseCommand):
         try:
             summary = import_file(ledger, options["file"], ctx)
         except LedgerFileError as exc:
-            summary_dict = {"rows": 0, "imported": 0, "errors": [{"row": 0, "column": "", "message": str(exc)}]}
+            summary_dict = {
+                "rows": 0,
+                "imported": 0,
+                "errors": [{"row": 0, "column": "", "message": str(exc)}],
+            }
             self.stdout.write(json.dumps(summary_dict, ensure_ascii=False))
             raise CommandError(str(exc)) from None
         self.stderr.write("")
