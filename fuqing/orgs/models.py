@@ -93,6 +93,8 @@ class Role(models.Model):
     through the user.
     """
 
+    scope_exempt = "platform-wide configuration: the same roles for every unit"
+
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=50, unique=True)
     description = models.CharField(_("说明"), max_length=200, blank=True)

@@ -20,6 +20,8 @@ class VulnerableGroup(models.Model):
 
     Platform-wide configuration like roles, so every unit counts by the same groups."""
 
+    scope_exempt = "a platform-wide dictionary: every unit counts by the same groups"
+
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=50, unique=True)
     sort = models.PositiveSmallIntegerField(_("排序"), default=100)

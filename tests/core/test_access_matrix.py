@@ -61,17 +61,13 @@ def test_sec1_every_model_of_the_platform_is_scoped_or_declared_configuration():
     """SEC-1: a model holding federation data without an organisation link is an error."""
     from django.apps import apps
 
-    configuration = {
-        "orgs.Role",
-        "core.AuditHead",
-        "registry.VulnerableGroup",
-    }  # platform-wide, no federation data
+    # Platform-wide configuration (roles, dictionaries) says so with ``scope_exempt = "<why>"``.
     unscoped = [
         m._meta.label
         for m in apps.get_models()
         if m.__module__.startswith("fuqing.")
         and m not in scoped_models()
-        and m._meta.label not in configuration
+        and not getattr(m, "scope_exempt", "")
     ]
     assert unscoped == [], f"models without scoping: {unscoped}"
     # through tables of scoped models (e.g. User.roles) are covered by their owner
