@@ -59,16 +59,16 @@ def resolve_org(user, value: str) -> Org:
     return org
 
 
-@router.post("/imports/{register}/", response={202: JobOut}, url_name="api-import")
+@router.post("/imports/{register_name}/", response={202: JobOut}, url_name="api-import")
 @unscoped("the path names a register, not an object; the target org is resolved within the edit scope")
 def start_import(
     request, register: str, org: Form[str], valid_only: Form[bool] = False, file: File[UploadedFile] = None
 ):
     """Import a register's Excel ledger as a background job; poll GET /jobs/{id}/ for the summary."""
     try:
-        ledger = get_ledger(register)
+        ledger = get_ledger(register_name)
     except LookupError:
-        raise HttpError(404, _("没有名为 %(r)s 的台账。") % {"r": register}) from None
+        raise HttpError(404, _("没有名为 %(r)s 的台账。") % {"r": register_name}) from None
     if not ledger.supports_import() or not ledger.can_import(request.auth):
         raise PermissionDenied(_("您没有导入该台账的权限。"))
     if file is None:
