@@ -62,7 +62,11 @@ def resolve_org(user, value: str) -> Org:
 @router.post("/imports/{register_name}/", response={202: JobOut}, url_name="api-import")
 @unscoped("the path names a register, not an object; the target org is resolved within the edit scope")
 def start_import(
-    request, register: str, org: Form[str], valid_only: Form[bool] = False, file: File[UploadedFile] = None
+    request,
+    register_name: str,
+    org: Form[str],
+    valid_only: Form[bool] = False,
+    file: File[UploadedFile] = None,
 ):
     """Import a register's Excel ledger as a background job; poll GET /jobs/{id}/ for the summary."""
     try:
