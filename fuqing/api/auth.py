@@ -10,7 +10,7 @@ from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -71,7 +71,7 @@ def issue_token(request, payload: TokenIn):
     if getattr(request, "axes_locked_out", False):
         from fuqing.orgs.auth_views import lockout_message
 
-        return 429, {"detail": lockout_message()}
+        return Status(429, {"detail": lockout_message()})
     if user is None:
         raise HttpError(401, _("用户名或密码不正确。"))
     if user.is_administrator and settings.ADMIN_TOTP_REQUIRED:

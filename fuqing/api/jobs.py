@@ -8,7 +8,7 @@ import tempfile
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -97,7 +97,7 @@ def start_import(
         params={"ledger": ledger.name, "valid_only": valid_only},
         input_file=path,
     )
-    return 202, job_out(job)
+    return Status(202, job_out(job))
 
 
 @router.get("/jobs/{job_id}/", response=JobOut, url_name="api-job-detail")

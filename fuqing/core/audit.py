@@ -92,7 +92,7 @@ def record(
 
     if obj is not None:
         object_type, object_id, object_repr = _object_fields(obj)
-        if org is None and is_scoped(type(obj)):
+        if org is None and is_scoped(obj.__class__):
             org = org_of(obj)
     if org is None and actor is not None and getattr(actor, "is_authenticated", False):
         org = actor.org

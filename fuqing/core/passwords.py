@@ -15,9 +15,15 @@ CLASSES = (
 
 
 class CharacterClassValidator:
-    def __init__(self, min_length: int | None = None, min_classes: int | None = None):
-        self.min_length = min_length or settings.PASSWORD_MIN_LENGTH
-        self.min_classes = min_classes or settings.PASSWORD_MIN_CLASSES
+    """Reads the policy from settings at each use, so a changed setting applies at once."""
+
+    @property
+    def min_length(self) -> int:
+        return settings.PASSWORD_MIN_LENGTH
+
+    @property
+    def min_classes(self) -> int:
+        return settings.PASSWORD_MIN_CLASSES
 
     def validate(self, password, user=None):
         if len(password) < self.min_length:

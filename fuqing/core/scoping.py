@@ -121,7 +121,7 @@ def scoped_models() -> list[type[models.Model]]:
 
 def org_of(obj):
     """The organisation an object belongs to, following ``scope_field``."""
-    field = type(obj).scope_field
+    field = obj.__class__.scope_field  # __class__, not type(): request.user is a lazy proxy
     if not field:
         return obj
     for part in field.split("__"):
