@@ -77,6 +77,18 @@ DEMO_USERS = [
 ]
 
 
+def ensure_builtin_rows() -> None:
+    """The rows the data migrations create (roles, dictionaries), recreated if a flush removed them
+    (a test database after a transactional test, a hand-emptied database)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for app_label, migration in (("orgs", "0002_builtin_roles"), ("registry", "0002_builtin_groups")):
+        module = import_module(f"fuqing.{app_label}.migrations.{migration}")
+        module.create(apps, None)
+
+
 @transaction.atomic
 def load(
     password: str, seed: int = 2014, townships_per_county: int = 3, communities_per_township: int = 2
@@ -84,6 +96,7 @@ def load(
     if Org.objects.exists():
         raise RuntimeError("the database already holds organisations; the demo loads only into an empty one")
     rng = random.Random(seed)
+    ensure_builtin_rows()
     city = services.add_org(
         None, parent=None, name="哈尔滨市妇联", kind=OrgKind.CITY, division_code="230100", code_year=2014
     )

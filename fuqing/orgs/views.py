@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -59,8 +61,20 @@ def org_list(request):
     else:
         roots = visible.filter(path__in=user_scope(request.user).read_paths)
         page = None
+    from fuqing.core.ledger import get_ledger
+
+    ledger = get_ledger("orgs")
     return render(
-        request, "orgs/org_list.html", {"roots": roots, "page": page, "q": q, "querystring": f"q={q}"}
+        request,
+        "orgs/org_list.html",
+        {
+            "roots": roots,
+            "page": page,
+            "q": q,
+            "querystring": urlencode({"q": q}),
+            "can_export": ledger.can_export(request.user),
+            "can_import": ledger.can_import(request.user),
+        },
     )
 
 
@@ -79,7 +93,7 @@ def org_detail(request, pk):
         "orgs", "view"
     ):
         users = User.objects.visible_to(request.user).filter(org=org).prefetch_related("roles")
-    stats = Org.objects.filter(subtree_q(org.path)).values("kind").annotate(n=Count("id")).order_by("kind")
+    counts = dict(Org.objects.filter(subtree_q(org.path)).values_list("kind").annotate(n=Count("id")))
     return render(
         request,
         "orgs/org_detail.html",
@@ -89,7 +103,8 @@ def org_detail(request, pk):
             "lineage": lineage,
             "can_manage": can_manage,
             "users": users,
-            "stats": [(OrgKind(s["kind"]).label, s["n"]) for s in stats],
+            "stats": [(kind.label, counts[kind]) for kind in OrgKind if kind in counts],
+            "can_manage_users": any(request.user.has_admin_ability(a) for a in USER_ADMINS),
             "child_kinds": [k for k, parents in ALLOWED_PARENTS.items() if org.kind in parents],
         },
     )
