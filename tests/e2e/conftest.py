@@ -42,7 +42,7 @@ def demo(transactional_db):
     so the migrations' rows (roles, dictionaries) come back after each test's flush."""
     from django.core.management import call_command
 
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("load_demo", stdout=open(os.devnull, "w"))
 
 
 def _new_page(browser, live_server, width, height, outside):
