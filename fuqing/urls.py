@@ -1,4 +1,6 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from fuqing.api.api import api
 from fuqing.orgs import auth_views
@@ -20,7 +22,7 @@ urlpatterns = [
     path("account/otp/setup/", auth_views.otp_setup, name="otp-setup"),
     path("account/otp/verify/", auth_views.otp_verify, name="otp-verify"),
     path("account/year/", auth_views.set_year, name="set-year"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),  # used on the login page
     path("orgs/", include("fuqing.orgs.urls")),
     path("campaigns/", include("fuqing.campaigns.urls")),
     path("fieldwork/", include("fuqing.fieldwork.urls")),

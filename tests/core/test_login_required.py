@@ -34,9 +34,13 @@ def test_sec1_every_url_needs_login(route, client, db):
             assert response["Location"].startswith("/login/"), response["Location"]
 
 
-def test_sec1_the_public_routes_are_only_login_language_and_token():
+def test_sec1_the_public_routes_are_only_login_language_and_token(client, db):
     names = {r.name for r in all_routes()}
     assert PUBLIC <= names
+    assert client.get("/login/").status_code == 200
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert response["Location"] == "/login/"
+    assert "Log in" in client.get("/login/").content.decode()
 
 
 def test_sec1_static_files_are_served_without_login(client, db):
