@@ -1,4 +1,8 @@
-"""What every page's frame shows: the campaign year, the user's place in the tree, the navigation."""
+"""What every page's frame shows: the campaign year, the user's place in the tree, the navigation.
+
+``current_campaign(request)`` and ``selected_year(request)`` give every view the campaign year the user
+chose in the top bar (UI.md: switching it changes every page).
+"""
 
 from django.utils import timezone
 
@@ -7,18 +11,36 @@ from fuqing.core.navigation import field_actions_for, navigation_for
 YEAR_SESSION_KEY = "fuqing_campaign_year"
 
 
+def current_campaign(request):
+    """The campaign of the year chosen in the top bar (the latest visible one by default), once per request."""
+    if not hasattr(request, "_fuqing_campaign"):
+        from fuqing.campaigns.services import campaign_for
+
+        user = getattr(request, "user", None)
+        request._fuqing_campaign = (
+            campaign_for(user, request.session.get(YEAR_SESSION_KEY))
+            if user and user.is_authenticated
+            else None
+        )
+    return request._fuqing_campaign
+
+
+def selected_year(request) -> int:
+    campaign = current_campaign(request)
+    return campaign.year if campaign else timezone.localdate().year
+
+
 def platform(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from fuqing.campaigns.services import campaign_for, years_for
+    from fuqing.campaigns.services import years_for
 
-    campaign = campaign_for(user, request.session.get(YEAR_SESSION_KEY))
     lineage = user.org.lineage() if user.org_id else []
     return {
         "nav_sections": navigation_for(user),
         "field_actions": field_actions_for(user),
-        "current_campaign": campaign,
+        "current_campaign": current_campaign(request),
         "campaign_years": years_for(user),
         "user_lineage": lineage,
         "today": timezone.localdate(),
