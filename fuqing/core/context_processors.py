@@ -12,7 +12,7 @@ YEAR_SESSION_KEY = "fuqing_campaign_year"
 
 
 def current_campaign(request):
-    """The campaign of the year chosen in the top bar (the latest visible one by default), once per request."""
+    """The campaign of the year chosen in the top bar (default: the latest visible), once per request."""
     if not hasattr(request, "_fuqing_campaign"):
         from fuqing.campaigns.services import campaign_for
 
