@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -114,3 +115,13 @@ class SecurityHeadersMiddleware:
         if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that automatic polls (``@passive`` views) do not extend the idle timeout."""
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if getattr(request, "fuqing_passive", False) and session is not None and not session.modified:
+            return response
+        return super().process_response(request, response)

@@ -52,6 +52,8 @@ def job_list(request):
 
 @scoped(Job, "read")
 def job_detail(request, pk):
+    if request.htmx:  # the progress bar's poll must not keep an idle session alive
+        request.fuqing_passive = True
     job = _own_job(request, pk)
     template = "core/_job_status.html" if request.htmx else "core/job_detail.html"
     return render(request, template, {"job": job})

@@ -192,3 +192,17 @@ def test_sec6_an_inactive_account_cannot_log_in(client, tree):
     response = _login(client, user.username)
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_sec6_polling_a_job_does_not_keep_an_idle_session_alive(client, daoli):
+    from fuqing.core.models import Job
+
+    job = Job.objects.create(org=daoli.org, user=daoli, kind="ledger_export", title="导出")
+    start = datetime.datetime(2014, 4, 15, 9, 0, tzinfo=datetime.UTC)
+    with freeze_time(start):
+        _login(client, "daoli")
+    for minutes in (10, 20, 29):
+        with freeze_time(start + datetime.timedelta(minutes=minutes)):
+            assert client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").status_code == 200
+    with freeze_time(start + datetime.timedelta(minutes=31)):
+        assert client.get("/").status_code == 302
