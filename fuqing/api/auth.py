@@ -74,6 +74,8 @@ def issue_token(request, payload: TokenIn):
         return Status(429, {"detail": lockout_message()})
     if user is None:
         raise HttpError(401, _("用户名或密码不正确。"))
+    if user.password_expired(settings.PASSWORD_MAX_AGE_DAYS):
+        raise HttpError(401, _("密码已过期或须修改：请先在网页端登录修改密码。"))
     if user.is_administrator and settings.ADMIN_TOTP_REQUIRED:
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:

@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404
 from fuqing.orgs.models import Org
+from fuqing.orgs.services import require_org_view
 
 router = Router(tags=["orgs"])
 
@@ -36,9 +37,10 @@ class OrgFilter(Schema):
     offset: int = 0
 
 
-def _with_parents(orgs: list[Org]) -> list[dict]:
+def _with_parents(orgs: list[Org], user) -> list[dict]:
+    """Parent ids, where the parent is visible to the caller (else null: nothing outside leaks)."""
     parent_paths = {o.path[: -Org.steplen] for o in orgs if o.depth > 1}
-    ids = dict(Org.objects.filter(path__in=parent_paths).values_list("path", "id"))
+    ids = dict(Org.objects.visible_to(user).filter(path__in=parent_paths).values_list("path", "id"))
     return [
         {
             "id": o.id,
@@ -58,6 +60,7 @@ def _with_parents(orgs: list[Org]) -> list[dict]:
 @scoped(Org, "list")
 def list_orgs(request, filters: Query[OrgFilter]):
     """The organisations the caller may see (her subtree and grants), in tree order."""
+    require_org_view(request.auth)
     qs = Org.objects.visible_to(request.auth)
     if filters.q:
         qs = qs.filter(Q(name__icontains=filters.q[:50]) | Q(division_code__startswith=filters.q[:12]))
@@ -69,11 +72,13 @@ def list_orgs(request, filters: Query[OrgFilter]):
     limit = max(1, min(filters.limit, 1000))
     offset = max(0, filters.offset)
     page = list(qs.order_by("path")[offset : offset + limit])
-    return {"count": qs.count(), "items": _with_parents(page)}
+    return {"count": qs.count(), "items": _with_parents(page, request.auth)}
 
 
 @router.get("/{org_id}/", response=OrgOut, url_name="api-org-detail")
 @scoped(Org, "read", kwarg="org_id")
 def get_org(request, org_id: int):
     """One organisation; 404 outside the caller's scope (existence does not leak)."""
-    return _with_parents([get_visible_or_404(Org, request.auth, pk=org_id)])[0]
+    org = get_visible_or_404(Org, request.auth, pk=org_id)
+    require_org_view(request.auth)
+    return _with_parents([org], request.auth)[0]

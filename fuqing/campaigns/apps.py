@@ -12,3 +12,4 @@ class CampaignsConfig(AppConfig):
         from fuqing.core.navigation import register
 
         register("campaigns", _("活动日程"), "campaigns:list", perm=("campaigns", "view"), order=80)
+        register("campaigns", _("活动日程"), "campaigns:list", ability="manage_campaigns", order=80)

@@ -12,6 +12,7 @@ from fuqing.campaigns.models import Campaign, Deadline
 from fuqing.core import audit
 from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require_admin
+from fuqing.core.scoping import ensure_editable
 
 # The calendar of the 2014 notice; a new federation starts from it and edits.
 DEFAULT_DEADLINES = [
@@ -62,6 +63,7 @@ def create_campaign(
     """Create a campaign with its calendar (CAM-1). ``actor`` None: the demo loader or synth."""
     if actor is not None:
         require_admin(actor, "manage_campaigns")
+        ensure_editable(actor, org)
     if Campaign.objects.filter(org=org, year=year).exists():
         raise ValidationError({"year": _("%(year)d年的活动已经存在。") % {"year": year}}, code="CAM-1")
     campaign = Campaign(
@@ -94,6 +96,7 @@ def create_campaign(
 def copy_to_next_year(actor, campaign: Campaign) -> Campaign:
     """Next year's campaign from this one in one step (CAM-1): same theme, calendar shifted a year."""
     require_admin(actor, "manage_campaigns")
+    ensure_editable(actor, campaign)
     year = campaign.year + 1
     if Campaign.objects.filter(org=campaign.org, year=year).exists():
         raise ValidationError({"year": _("%(year)d年的活动已经存在。") % {"year": year}}, code="CAM-1")
@@ -151,6 +154,7 @@ def _changes(form) -> dict:
 def update_campaign(actor, campaign: Campaign, form) -> Campaign:
     """Save an edited campaign (the form has validated it, model clean included)."""
     require_admin(actor, "manage_campaigns")
+    ensure_editable(actor, campaign)
     if (
         Campaign.objects.filter(org=campaign.org, year=form.cleaned_data["year"])
         .exclude(pk=campaign.pk)
@@ -167,6 +171,7 @@ def update_campaign(actor, campaign: Campaign, form) -> Campaign:
 @transaction.atomic
 def update_deadline(actor, deadline: Deadline, form) -> Deadline:
     require_admin(actor, "manage_campaigns")
+    ensure_editable(actor, deadline.campaign)
     if (
         Deadline.objects.filter(campaign=deadline.campaign, code=form.cleaned_data["code"])
         .exclude(pk=deadline.pk)

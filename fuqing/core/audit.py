@@ -1,22 +1,31 @@
 """Writing and verifying the audit log (SEC-7).
 
-Every event is appended under a lock on the chain head; its hash covers its content and the previous
-hash, so ``manage.py verify_audit`` finds any record changed, inserted or removed in the database.
+Every event is appended under a lock on the chain head; its hash is an HMAC (with a key kept outside the
+database) over its content and the previous hash, so someone who can write to the database cannot
+rewrite the chain consistently. ``manage.py verify_audit`` finds any record changed, inserted or removed,
+and compares the head with anchors it wrote earlier to a file outside the database (cutting records off
+the end is found too).
 """
 
 from __future__ import annotations
 
 import contextvars
 import hashlib
+import hmac
 import json
+import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC
+from functools import lru_cache
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from fuqing.core.models import AuditAction, AuditEvent, AuditHead, AuditResult
+from fuqing.env import env
 
 GENESIS = "0" * 64
 
@@ -63,8 +72,21 @@ def _canonical(event: AuditEvent) -> bytes:
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
+@lru_cache(maxsize=1)
+def _audit_key() -> bytes:
+    """FUQING_AUDIT_KEY (or _FILE); a single-machine install keeps one under var/ (mode 600)."""
+    key = env("FUQING_AUDIT_KEY")
+    if not key:
+        path = settings.VAR_DIR / "audit_key"
+        if not path.exists():
+            path.write_text(secrets.token_hex(32), encoding="utf-8")
+            path.chmod(0o600)
+        key = path.read_text(encoding="utf-8").strip()
+    return key.encode()
+
+
 def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(_canonical(event)).hexdigest()
+    return hmac.new(_audit_key(), _canonical(event), hashlib.sha256).hexdigest()
 
 
 def _object_fields(obj) -> tuple[str, str, str]:
@@ -160,6 +182,34 @@ def verify_chain(batch: int = 5000) -> tuple[int, list[ChainProblem]]:
     elif head is not None and head.seq and head.hash != expected_prev:
         problems.append(ChainProblem(head.seq, "last record does not match the chain head"))
     return checked, problems
+
+
+def anchor_path() -> Path:
+    return Path(env("FUQING_AUDIT_ANCHOR_FILE", str(settings.VAR_DIR / "audit-anchors.log")))
+
+
+def check_anchors(path: Path) -> list[ChainProblem]:
+    """Every (seq, hash) anchored earlier must still be in the chain unchanged."""
+    if not path.exists():
+        return []
+    problems = []
+    anchors = [line.split() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    stored = dict(AuditEvent.objects.filter(seq__in=[int(a[0]) for a in anchors]).values_list("seq", "hash"))
+    for seq, digest, *_when in anchors:
+        if stored.get(int(seq)) != digest:
+            problems.append(
+                ChainProblem(int(seq), "differs from the anchor written earlier (rewritten or cut)")
+            )
+    return problems
+
+
+def write_anchor(path: Path) -> None:
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is None or not head.seq:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"{head.seq} {head.hash} {timezone.now().isoformat()}\n")
 
 
 __all__ = ["AuditAction", "AuditResult", "client_ip", "record", "verify_chain"]

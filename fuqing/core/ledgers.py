@@ -1,5 +1,6 @@
 """The audit log as a ledger (SEC-7: the audit administrator searches and exports it)."""
 
+from fuqing.core.history import describe_details, object_type_label
 from fuqing.core.ledger import Column, Ledger, register
 from fuqing.core.models import AuditEvent
 
@@ -19,11 +20,11 @@ class AuditLedger(Ledger):
         Column("actor", "操作人", export=lambda e, c: e.actor_username),
         Column("action", "操作", export=lambda e, c: e.get_action_display(), width=12),
         Column("result", "结果", export=lambda e, c: e.get_result_display(), width=8),
-        Column("object_type", "对象类型", export=lambda e, c: e.object_type),
+        Column("object_type", "对象类型", export=lambda e, c: object_type_label(e.object_type)),
         Column("object_id", "对象编号", export=lambda e, c: e.object_id, width=12),
         Column("object", "对象", export=lambda e, c: e.object_repr, width=30),
         Column("ip", "IP地址", export=lambda e, c: e.ip or "", width=16),
-        Column("details", "详情", export=lambda e, c: _details(e.details), width=50),
+        Column("details", "详情", export=lambda e, c: describe_details(e.details), width=50),
     )
 
     def can_export(self, user) -> bool:
@@ -36,7 +37,3 @@ class AuditLedger(Ledger):
         from fuqing.core.views import filter_audit
 
         return filter_audit(queryset, params)[0]
-
-
-def _details(details) -> str:
-    return "；".join(f"{k}={v}" for k, v in sorted(details.items())) if details else ""

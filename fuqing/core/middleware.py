@@ -12,6 +12,8 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLogi
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from fuqing.core import audit
@@ -46,7 +48,9 @@ class SessionLimitsMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated or request.path.startswith("/api/"):
+        # Token-authenticated API operations (and the login pages) carry login_required = False; the
+        # API's documentation is a page like any other and goes through every check.
+        if not user.is_authenticated or getattr(view_func, "login_required", True) is False:
             return None
         login_at = request.session.get(LOGIN_AT)
         if login_at is None or time.time() - login_at > settings.SESSION_ABSOLUTE_HOURS * 3600:
@@ -56,7 +60,9 @@ class SessionLimitsMiddleware:
         if getattr(view_func, "fuqing_exempt", False):
             return None
         if user.is_administrator and settings.ADMIN_TOTP_REQUIRED and not user.is_verified():
-            return redirect("otp-verify" if has_confirmed_device(user) else "otp-setup")
+            if not has_confirmed_device(user):
+                return redirect("otp-setup")
+            return redirect(f"{reverse('otp-verify')}?{urlencode({'next': request.get_full_path()})}")
         if user.password_expired(settings.PASSWORD_MAX_AGE_DAYS):
             messages.warning(request, _("密码已超过有效期，请先修改密码。"))
             return redirect("password-change")
@@ -125,3 +131,23 @@ class SessionMiddleware(DjangoSessionMiddleware):
         if getattr(request, "fuqing_passive", False) and session is not None and not session.modified:
             return response
         return super().process_response(request, response)
+
+
+class UploadLimitMiddleware:
+    """SEC-10: a request body larger than the upload limit is refused before it is read."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = (settings.UPLOAD_MAX_MB + 1) * 1024 * 1024
+        if length > limit:
+            from django.http import HttpResponse
+
+            message = _("上传的文件超过 %(n)d MB，已拒绝。请拆分后再上传。") % {"n": settings.UPLOAD_MAX_MB}
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

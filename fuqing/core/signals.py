@@ -43,6 +43,8 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
     username = str(credentials.get("username", ""))[:150]
     user = User.objects.filter(username=username).select_related("org").first()
+    if user is None:  # what was typed may be a password typed in the wrong box: keep only a hint
+        username = f"{username[:2]}***({len(username)})" if username else ""
     audit.record(
         AuditAction.LOGIN_FAILED,
         result=AuditResult.FAILURE,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from fuqing.core import jobs
 from fuqing.core.forms import DateInput, Form
+from fuqing.core.history import describe_details, object_type_label
 from fuqing.core.home import panels_for
 from fuqing.core.ledger import LedgerFileError, check_upload, export_to_file, template_to_file
 from fuqing.core.models import AuditAction, AuditEvent, AuditResult, Job
@@ -269,6 +270,9 @@ def audit_list(request):
     require_admin(request.user, "read_audit")
     queryset, form = filter_audit(AuditEvent.objects.visible_to(request.user), request.GET)
     page = Paginator(queryset.select_related("org"), 50).get_page(request.GET.get("page"))
+    for event in page:
+        event.type_label = object_type_label(event.object_type)
+        event.summary = describe_details(event.details)
     params = request.GET.copy()
     params.pop("page", None)
     return render(

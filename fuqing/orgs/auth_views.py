@@ -162,6 +162,13 @@ def _qr_svg(uri: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def _safe_next(request) -> str:
+    target = request.GET.get("next") or ""
+    return (
+        target if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()) else ""
+    )
+
+
 @exempt_from_checks
 def otp_setup(request):
     """An administrator's first TOTP device: scan, then confirm with a code (SEC-6)."""
@@ -203,7 +210,7 @@ def otp_verify(request):
         if device.verify_token(form.cleaned_data["token"]):
             otp_login(request, device)
             audit.record(AuditAction.OTP, actor=user, obj=user)
-            return redirect(request.GET.get("next") or "home")
+            return redirect(_safe_next(request) or "home")
         audit.record(AuditAction.OTP, actor=user, obj=user, result=AuditResult.FAILURE)
         form.add_error("token", _("验证码不正确。"))
     return render(request, "registration/otp_verify.html", {"form": form})

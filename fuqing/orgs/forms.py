@@ -12,6 +12,7 @@ class OrgChoiceField(forms.ModelChoiceField):
 
 
 def org_field(queryset, label, **kwargs) -> OrgChoiceField:
+    kwargs.setdefault("empty_label", _("请选择"))
     return OrgChoiceField(queryset=queryset.filter(is_active=True).order_by("path"), label=label, **kwargs)
 
 
@@ -50,8 +51,13 @@ class UserForm(Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
     name = forms.CharField(label=_("姓名"), max_length=50)
     org = forms.ModelChoiceField(queryset=Org.objects.none(), label=_("所属组织"))
-    position = forms.ChoiceField(label=_("职务"), choices=Position.choices)
-    rank = forms.ChoiceField(label=_("职级"), choices=Rank.choices)
+    position = forms.ChoiceField(label=_("职务"), choices=Position.choices, initial=Position.CADRE)
+    rank = forms.ChoiceField(
+        label=_("职级"),
+        choices=Rank.choices,
+        initial=Rank.OTHER,
+        help_text=_("局、处级干部每年须下基层不少于 60 天。"),
+    )
     email = forms.EmailField(label=_("电子邮箱"), required=False)
     password = forms.CharField(
         label=_("初始密码"), widget=forms.PasswordInput, help_text=_("用户首次登录后须修改。")

@@ -214,7 +214,7 @@ class User(AbstractUser):
 
     def compute_scope(self) -> Scope:
         """Own subtree plus explicit grants; nothing without an organisation or a role (SEC-1)."""
-        if self.org_id is None or not self.role_list:
+        if self.org_id is None or not self.role_list or not self.org.is_active:
             return Scope((), ())
         own = self.org.path
         grants = list(self.scope_grants.select_related("org").filter(org__is_active=True))

@@ -11,7 +11,6 @@ import re
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -32,7 +31,51 @@ def _require_in_scope(actor, org: Org, what: str) -> None:
         raise PermissionDenied(_("%(what)s超出了您的管理范围。") % {"what": what})
 
 
+def _require_account_in_scope(actor, subject: User) -> None:
+    """SEC-3: the account and everything it can reach lie inside the administrator's own scope, so
+    acting on it (a password, roles, grants) never reaches beyond her subtree."""
+    _require_in_scope(actor, subject.org, _("该用户"))
+    actor_scope = user_scope(actor)
+    reach = [g.org.path for g in subject.scope_grants.select_related("org")]
+    if not all(actor_scope.covers(path, edit=True) for path in reach):
+        raise PermissionDenied(_("该用户的数据范围超出了您的管理范围。"))
+
+
+def _refuse_administrator_account(subject: User, what: str) -> None:
+    """SEC-5: no administrator takes over, disables or changes another administrator's account in the
+    platform; that is done on the server (manage.py create_admin / reset_admin), and audited."""
+    if subject.is_administrator:
+        raise PermissionDenied(
+            _("%(what)s：管理员账户只能由运维人员在服务器上用 manage.py reset_admin 处理（三权分立）。")
+            % {"what": what}
+        )
+
+
+ORG_VIEWERS = ("manage_tree", "manage_users", "grant_roles", "unlock_users")
+
+
+def require_org_view(user) -> None:
+    """The tree is seen with the orgs module's view permission or as one of its administrators."""
+    if not (user.has_module_perm("orgs", "view") or any(user.has_admin_ability(a) for a in ORG_VIEWERS)):
+        raise PermissionDenied(_("您没有查看组织的权限。"))
+
+
 # --- the tree -------------------------------------------------------------------------------------
+
+
+# The kind a user most likely adds under each parent comes first in the form.
+_CHILD_PREFERENCE = [
+    OrgKind.TOWNSHIP,
+    OrgKind.COMMUNITY,
+    OrgKind.WOMENS_GROUP,
+    OrgKind.DISTRICT,
+    OrgKind.CITY,
+    OrgKind.DEPARTMENT,
+]
+
+
+def child_kinds(parent_kind: str) -> list[str]:
+    return [k for k in _CHILD_PREFERENCE if parent_kind in ALLOWED_PARENTS[k]]
 
 
 def _check_placement(kind: str, parent: Org | None, name: str, exclude: Org | None = None) -> None:
@@ -70,11 +113,7 @@ def _check_division_code(code: str, year, exclude: Org | None = None) -> None:
         clash = clash.exclude(pk=exclude.pk)
     if clash.exists():
         raise ValidationError(
-            {
-                "division_code": _("行政区划代码 %(code)s 已被“%(name)s”使用。")
-                % {"code": code, "name": clash.first()}
-            },
-            code="ORG-1",
+            {"division_code": _("行政区划代码 %(code)s 已被其他组织使用。") % {"code": code}}, code="ORG-1"
         )
     if year is not None and not 1980 <= int(year) <= 2100:
         raise ValidationError({"code_year": _("代码年份应为四位年份。")}, code="ORG-1")
@@ -217,7 +256,8 @@ def create_user(
 @transaction.atomic
 def update_user(actor, user: User, *, name: str, org: Org, position: str, rank: str, email: str = "") -> User:
     require_admin(actor, "manage_users")
-    _require_in_scope(actor, user.org, _("该用户"))
+    _require_account_in_scope(actor, user)
+    _refuse_administrator_account(user, _("修改账户"))
     _require_in_scope(actor, org, _("所属组织"))
     before = {"name": user.name, "org": user.org_id, "position": user.position, "rank": user.rank}
     user.name, user.org, user.position, user.rank, user.email = name.strip(), org, position, rank, email
@@ -251,9 +291,10 @@ def end_sessions(user: User) -> int:
 @transaction.atomic
 def set_active(actor, user: User, active: bool) -> User:
     require_admin(actor, "manage_users")
-    _require_in_scope(actor, user.org, _("该用户"))
+    _require_account_in_scope(actor, user)
     if user.pk == actor.pk:
         raise ValidationError({"is_active": _("不能停用您自己的账户。")}, code="SEC-6")
+    _refuse_administrator_account(user, _("停用或启用账户"))
     user.is_active = active
     user.save(update_fields=["is_active"])
     ended = 0 if active else end_sessions(user)
@@ -273,7 +314,8 @@ def set_password(actor, user: User, password: str, *, old_password: str | None =
             raise ValidationError({"password": _("新密码不能与原密码相同。")}, code="SEC-6")
     else:
         require_admin(actor, "manage_users")
-        _require_in_scope(actor, user.org, _("该用户"))
+        _require_account_in_scope(actor, user)
+        _refuse_administrator_account(user, _("重置密码"))
     _validate_password(password, user)
     user.set_password(password)
     user.password_changed_at = timezone.now()
@@ -290,9 +332,8 @@ def unlock_user(actor, user: User) -> None:
     from axes.utils import reset
 
     require_admin(actor, "unlock_users")
-    _require_in_scope(actor, user.org, _("该用户"))
+    _require_account_in_scope(actor, user)
     reset(username=user.username)
-    cache.delete(f"fuqing-lock-{user.username}")
     audit.record(AuditAction.UPDATE, actor=actor, obj=user, details={"unlocked": True})
 
 
@@ -303,9 +344,10 @@ def unlock_user(actor, user: User) -> None:
 def assign_roles(actor, user: User, roles: list[Role]) -> User:
     """Grant roles (SEC-3, SEC-5): inside the actor's subtree, never to herself, one admin kind at most."""
     require_admin(actor, "grant_roles")
-    _require_in_scope(actor, user.org, _("该用户"))
+    _require_account_in_scope(actor, user)
     if user.pk == actor.pk:
         raise PermissionDenied(_("不能给自己授予或撤销角色。"))
+    _refuse_administrator_account(user, _("修改管理员的角色"))
     kinds = {r.admin_kind for r in roles if r.admin_kind}
     if len(kinds) > 1:
         raise ValidationError(
@@ -334,10 +376,11 @@ def assign_roles(actor, user: User, roles: list[Role]) -> User:
 @transaction.atomic
 def grant_scope(actor, user: User, org: Org, can_edit: bool = False) -> ScopeGrant:
     require_admin(actor, "grant_roles")
-    _require_in_scope(actor, user.org, _("该用户"))
+    _require_account_in_scope(actor, user)
     _require_in_scope(actor, org, _("授权的组织"))
     if user.pk == actor.pk:
         raise PermissionDenied(_("不能给自己扩大数据范围。"))
+    _refuse_administrator_account(user, _("扩大管理员的数据范围"))
     grant, _created = ScopeGrant.objects.update_or_create(
         user=user, org=org, defaults={"can_edit": can_edit, "granted_by": actor}
     )
@@ -350,8 +393,7 @@ def grant_scope(actor, user: User, org: Org, can_edit: bool = False) -> ScopeGra
 @transaction.atomic
 def revoke_scope(actor, grant: ScopeGrant) -> None:
     require_admin(actor, "grant_roles")
-    _require_in_scope(actor, grant.user.org, _("该用户"))
-    _require_in_scope(actor, grant.org, _("授权的组织"))
+    _require_account_in_scope(actor, grant.user)
     audit.record(AuditAction.REVOKE, actor=actor, obj=grant.user, details={"scope_org": grant.org_id})
     grant.delete()
 
@@ -382,3 +424,26 @@ def save_role(
         details={"permissions": permissions},
     )
     return role
+
+
+@transaction.atomic
+def reset_administrator(subject: User, *, password: str | None = None, active: bool | None = None) -> User:
+    """Server-side reset of an administrator account (manage.py reset_admin): a new password that must
+    be replaced, TOTP devices removed so she enrols again, sessions ended. Audited as a CLI action."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    changes = {}
+    if password is not None:
+        _validate_password(password, subject)
+        subject.set_password(password)
+        subject.password_changed_at = timezone.now()
+        subject.must_change_password = True
+        changes["password_reset"] = True
+        changes["totp_devices_removed"] = TOTPDevice.objects.filter(user=subject).delete()[0]
+    if active is not None:
+        subject.is_active = active
+        changes["is_active"] = active
+    subject.save()
+    end_sessions(subject)
+    audit.record(AuditAction.UPDATE, obj=subject, username="manage.py", details={"via": "cli", **changes})
+    return subject

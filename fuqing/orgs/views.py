@@ -12,8 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fuqing.core.history import history_for
+from fuqing.core.permissions import require_admin
 from fuqing.core.routes import scoped, unscoped
-from fuqing.core.scoping import get_visible_or_404, subtree_q, user_scope
+from fuqing.core.scoping import get_visible_or_404, scope_q, subtree_q, user_scope
 from fuqing.orgs import services
 from fuqing.orgs.forms import (
     GrantForm,
@@ -27,13 +29,11 @@ from fuqing.orgs.forms import (
 )
 from fuqing.orgs.models import ALLOWED_PARENTS, Org, OrgKind, Role, ScopeGrant, User
 
-ORG_VIEWERS = ("manage_tree", "manage_users", "grant_roles", "unlock_users")
 USER_ADMINS = ("manage_users", "grant_roles", "unlock_users")
 
 
 def _require_org_view(user) -> None:
-    if not (user.has_module_perm("orgs", "view") or any(user.has_admin_ability(a) for a in ORG_VIEWERS)):
-        raise PermissionDenied(_("您没有查看组织的权限。"))
+    services.require_org_view(user)
 
 
 def _require_user_admin(user) -> None:
@@ -93,7 +93,9 @@ def org_detail(request, pk):
         "orgs", "view"
     ):
         users = User.objects.visible_to(request.user).filter(org=org).prefetch_related("roles")
-    counts = dict(Org.objects.filter(subtree_q(org.path)).values_list("kind").annotate(n=Count("id")))
+    counts = dict(
+        Org.objects.filter(subtree_q(org.path)).order_by().values_list("kind").annotate(n=Count("id"))
+    )
     return render(
         request,
         "orgs/org_detail.html",
@@ -105,7 +107,8 @@ def org_detail(request, pk):
             "users": users,
             "stats": [(kind.label, counts[kind]) for kind in OrgKind if kind in counts],
             "can_manage_users": any(request.user.has_admin_ability(a) for a in USER_ADMINS),
-            "child_kinds": [k for k, parents in ALLOWED_PARENTS.items() if org.kind in parents],
+            "child_kinds": services.child_kinds(org.kind),
+            "history": history_for(request.user, org),
         },
     )
 
@@ -114,7 +117,8 @@ def org_detail(request, pk):
 def org_add(request, pk):
     """Add a child under ``pk``."""
     parent = get_visible_or_404(Org, request.user, pk=pk)
-    kinds = [k for k, parents in ALLOWED_PARENTS.items() if parent.kind in parents]
+    require_admin(request.user, "manage_tree")
+    kinds = services.child_kinds(parent.kind)
     form = OrgForm(request.POST or None, allowed_kinds=kinds)
     if request.method == "POST" and form.is_valid():
         try:
@@ -130,6 +134,7 @@ def org_add(request, pk):
 @scoped(Org, "change")
 def org_edit(request, pk):
     org = get_visible_or_404(Org, request.user, pk=pk)
+    require_admin(request.user, "manage_tree")
     initial = {
         "name": org.name,
         "division_code": org.division_code,
@@ -152,6 +157,7 @@ def org_edit(request, pk):
 def org_move(request, pk):
     """Move a subtree (ORG-5): its data and everyone's scope follow."""
     org = get_visible_or_404(Org, request.user, pk=pk)
+    require_admin(request.user, "manage_tree")
     parent_kinds = [k for k in ALLOWED_PARENTS[org.kind] if k]
     targets = Org.objects.editable_by(request.user).filter(kind__in=parent_kinds).exclude(subtree_q(org.path))
     form = MoveForm(request.POST or None, targets=targets)
@@ -211,14 +217,14 @@ def user_add(request):
     return render(request, "orgs/user_form.html", {"form": form, "title": _("新增用户")})
 
 
-@scoped(User, "read", lookup="uuid")
-def user_detail(request, uuid):
-    subject = get_visible_or_404(User.objects.select_related("org"), request.user, uuid=uuid)
-    _require_user_admin(request.user)
+def _user_page(request, subject, status=200, **bound):
+    """The user's page; a form that came back with errors is shown bound, beside its fields (UI.md)."""
+    from axes.models import AccessAttempt
+
     me = request.user
-    edit_form = None
-    if me.has_admin_ability("manage_users"):
-        edit_form = UserForm(
+    forms = {"edit_form": None, "roles_form": None, "grant_form": None, "password_form": None}
+    if me.has_admin_ability("manage_users") and not subject.is_administrator:
+        forms["edit_form"] = UserForm(
             initial={
                 "name": subject.name,
                 "org": subject.org_id,
@@ -229,38 +235,65 @@ def user_detail(request, uuid):
             orgs=Org.objects.editable_by(me),
             editing=True,
         )
-    roles_form = (
-        RolesForm(initial={"roles": subject.roles.all()}) if me.has_admin_ability("grant_roles") else None
-    )
-    grant_form = GrantForm(orgs=Org.objects.editable_by(me)) if me.has_admin_ability("grant_roles") else None
-    from axes.models import AccessAttempt
-
-    locked = AccessAttempt.objects.filter(username=subject.username).exists()
+        forms["password_form"] = PasswordResetForm()
+    if me.has_admin_ability("grant_roles") and not subject.is_administrator:
+        forms["roles_form"] = RolesForm(initial={"roles": subject.roles.all()})
+        forms["grant_form"] = GrantForm(orgs=Org.objects.editable_by(me))
+    forms.update(bound)
     return render(
         request,
         "orgs/user_detail.html",
         {
             "subject": subject,
-            "edit_form": edit_form,
-            "roles_form": roles_form,
-            "grant_form": grant_form,
+            **forms,
             "grants": subject.scope_grants.select_related("org"),
-            "password_form": PasswordResetForm() if me.has_admin_ability("manage_users") else None,
-            "locked": locked,
+            "locked": AccessAttempt.objects.filter(username=subject.username).exists(),
+            "history": history_for(me, subject),
         },
+        status=status,
     )
 
 
+@scoped(User, "read", lookup="uuid")
+def user_detail(request, uuid):
+    subject = get_visible_or_404(User.objects.select_related("org"), request.user, uuid=uuid)
+    _require_user_admin(request.user)
+    return _user_page(request, subject)
+
+
 def _user_action(request, uuid):
-    return get_visible_or_404(User.objects.select_related("org"), request.user, uuid=uuid)
+    subject = get_visible_or_404(User.objects.select_related("org"), request.user, uuid=uuid)
+    _require_user_admin(request.user)
+    return subject
 
 
 def _report(request, exc: Exception) -> None:
+    """A refused operation: say why, and record the denial (SEC-7)."""
     if isinstance(exc, ValidationError):
         for error in exc.messages:
             messages.error(request, error)
     else:
+        from fuqing.core.middleware import record_denied
+
+        record_denied(request, exc)
         messages.error(request, str(exc) or _("您没有这项操作的权限。"))
+
+
+def _submit(request, subject, form, form_key, action, success):
+    """Run a service for a bound form: success → back to the page with a message; invalid input or a
+    rule broken → the page again with the form bound and the errors beside its fields; refused → why."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as exc:
+            form.apply_service_error(exc)
+        except PermissionDenied as exc:
+            _report(request, exc)
+            return redirect("orgs:user-detail", uuid=subject.uuid)
+        else:
+            messages.success(request, success)
+            return redirect("orgs:user-detail", uuid=subject.uuid)
+    return _user_page(request, subject, status=200, **{form_key: form})
 
 
 @require_POST
@@ -268,32 +301,28 @@ def _report(request, exc: Exception) -> None:
 def user_edit(request, uuid):
     subject = _user_action(request, uuid)
     form = UserForm(request.POST, orgs=Org.objects.editable_by(request.user), editing=True)
-    if form.is_valid():
-        try:
-            services.update_user(request.user, subject, **form.cleaned_data)
-            messages.success(request, _("已保存。"))
-        except (ValidationError, PermissionDenied) as exc:
-            _report(request, exc)
-    else:
-        for field, errors in form.errors.items():
-            messages.error(
-                request, f"{form.fields[field].label if field in form.fields else ''}：{'；'.join(errors)}"
-            )
-    return redirect("orgs:user-detail", uuid=uuid)
+    return _submit(
+        request,
+        subject,
+        form,
+        "edit_form",
+        lambda data: services.update_user(request.user, subject, **data),
+        _("已保存。"),
+    )
 
 
 @require_POST
 @scoped(User, "change", lookup="uuid")
 def user_roles(request, uuid):
     subject = _user_action(request, uuid)
-    form = RolesForm(request.POST)
-    if form.is_valid():
-        try:
-            services.assign_roles(request.user, subject, list(form.cleaned_data["roles"]))
-            messages.success(request, _("角色已更新。"))
-        except (ValidationError, PermissionDenied) as exc:
-            _report(request, exc)
-    return redirect("orgs:user-detail", uuid=uuid)
+    return _submit(
+        request,
+        subject,
+        RolesForm(request.POST),
+        "roles_form",
+        lambda data: services.assign_roles(request.user, subject, list(data["roles"])),
+        _("角色已更新。"),
+    )
 
 
 @require_POST
@@ -315,14 +344,14 @@ def user_active(request, uuid):
 @scoped(User, "change", lookup="uuid")
 def user_password(request, uuid):
     subject = _user_action(request, uuid)
-    form = PasswordResetForm(request.POST)
-    if form.is_valid():
-        try:
-            services.set_password(request.user, subject, form.cleaned_data["password"])
-            messages.success(request, _("密码已重置，用户下次登录时须修改。"))
-        except (ValidationError, PermissionDenied) as exc:
-            _report(request, exc)
-    return redirect("orgs:user-detail", uuid=uuid)
+    return _submit(
+        request,
+        subject,
+        PasswordResetForm(request.POST),
+        "password_form",
+        lambda data: services.set_password(request.user, subject, data["password"]),
+        _("密码已重置，用户下次登录时须修改。"),
+    )
 
 
 @require_POST
@@ -341,18 +370,14 @@ def user_unlock(request, uuid):
 @scoped(User, "change", lookup="uuid")
 def user_grant(request, uuid):
     subject = _user_action(request, uuid)
-    form = GrantForm(request.POST, orgs=Org.objects.editable_by(request.user))
-    if form.is_valid():
-        try:
-            services.grant_scope(
-                request.user, subject, form.cleaned_data["org"], form.cleaned_data["can_edit"]
-            )
-            messages.success(request, _("数据范围已授权。"))
-        except (ValidationError, PermissionDenied) as exc:
-            _report(request, exc)
-    else:
-        messages.error(request, _("请选择您管理范围内的组织。"))
-    return redirect("orgs:user-detail", uuid=uuid)
+    return _submit(
+        request,
+        subject,
+        GrantForm(request.POST, orgs=Org.objects.editable_by(request.user)),
+        "grant_form",
+        lambda data: services.grant_scope(request.user, subject, data["org"], data["can_edit"]),
+        _("数据范围已授权。"),
+    )
 
 
 @require_POST
@@ -373,7 +398,8 @@ def grant_revoke(request, pk):
 def role_list(request):
     if not (request.user.has_admin_ability("manage_roles") or request.user.has_admin_ability("grant_roles")):
         raise PermissionDenied(_("您没有管理角色的权限。"))
-    roles = Role.objects.annotate(holders=Count("users"))
+    # Holders are counted inside the administrator's own scope only (ORG-3).
+    roles = Role.objects.annotate(holders=Count("users", filter=scope_q(request.user, "users__org")))
     return render(request, "orgs/role_list.html", {"roles": roles})
 
 

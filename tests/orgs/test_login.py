@@ -143,7 +143,7 @@ def test_sec6_administrators_must_set_up_and_use_totp(client, sysadmin):
     client.post("/logout/")
     _login(client, "sysadmin")
     response = client.get("/orgs/")
-    assert response["Location"] == "/account/otp/verify/"
+    assert response["Location"] == "/account/otp/verify/?next=%2Forgs%2F"
     device.refresh_from_db()
     with freeze_time(datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=60)):
         client.post("/account/otp/verify/", {"token": _device_token(device)})

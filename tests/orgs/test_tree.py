@@ -42,7 +42,7 @@ def test_org1_division_codes_are_checked(tree, sysadmin):
         services.add_org(
             sysadmin, parent=tree.a, name="新街道", kind=OrgKind.TOWNSHIP, division_code="230102002"
         )
-    assert "已被" in exc.value.message_dict["division_code"][0]
+    assert "已被其他组织使用" in exc.value.message_dict["division_code"][0]
 
 
 def test_org1_siblings_have_distinct_names(tree, sysadmin):

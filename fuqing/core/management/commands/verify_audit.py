@@ -1,4 +1,9 @@
-"""Verify the audit hash chain (SEC-7): exit 1 and name the records altered, inserted or removed."""
+"""Verify the audit log (SEC-7): the HMAC chain, and the anchors written earlier outside the database.
+
+Run it daily (cron): it exits 1 and names the records altered, inserted or removed, then appends the
+current head to the anchor file (FUQING_AUDIT_ANCHOR_FILE, default var/audit-anchors.log) so that cutting
+records off the end, or rewriting the chain, is found next time. Keep that file on append-only storage.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -6,12 +11,18 @@ from django.core.management.base import BaseCommand, CommandError
 class Command(BaseCommand):
     help = "Check that no audit record was altered or removed directly in the database."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--no-anchor", action="store_true", help="do not append the current head")
+
     def handle(self, *args, **options):
-        from fuqing.core.audit import verify_chain
+        from fuqing.core.audit import anchor_path, check_anchors, verify_chain, write_anchor
 
         checked, problems = verify_chain()
+        problems += check_anchors(anchor_path())
         if problems:
             for problem in problems[:100]:
                 self.stderr.write(f"record {problem.seq}: {problem.problem}")
             raise CommandError(f"audit chain broken: {len(problems)} problem(s) in {checked} records")
+        if not options["no_anchor"]:
+            write_anchor(anchor_path())
         self.stdout.write(self.style.SUCCESS(f"audit chain intact: {checked} records"))
