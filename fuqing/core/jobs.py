@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -75,7 +75,8 @@ def run(job: Job) -> Job:
 
 @task()
 def execute_job(job_id: str) -> str:
-    close_old_connections()
+    if not connection.in_atomic_block:  # a worker between jobs; not a job run inline inside a transaction
+        close_old_connections()
     job = Job.objects.filter(pk=job_id).first()
     if job is None or job.status != JobStatus.QUEUED:
         return "skipped"
