@@ -1,0 +1,1 @@
+"""Demo records of research (RES-1 … RES-4)."""
