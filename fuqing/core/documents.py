@@ -412,6 +412,8 @@ class OfficialDocument:
         """A heading of level 1 (一、黑体), 2 (（一）楷体), 3 (1. 仿宋) or 4 (（1）仿宋)."""
         if level not in (1, 2, 3, 4):
             raise ValueError("heading level must be 1 to 4")
+        if level <= 2 and self._lines > LINES_PER_PAGE - 2:
+            self._advance(LINES_PER_PAGE - self._lines)  # kept with its text, it opens the next page
         paragraph = self._add(f"FQ Heading {level}", text)
         if self._toc_levels > 1 and level + 1 <= self._toc_levels:
             self._bookmarked(paragraph, level + 1, clean_text(text))
@@ -455,8 +457,9 @@ class OfficialDocument:
                 paragraph.style = self.doc.styles["FQ Table"]
                 run = paragraph.add_run(clean_text(values[c]) if c < len(values) else "")
                 run.bold = header and r == 0
-        widest = max(text_width(" ".join(r)) for r in rows)
-        self._advance(len(rows) * 0.8 + widest / (CHARS_PER_LINE * 1.1) * 0.3)
+        per_cell = max(1.0, TEXT_WIDTH_PT / SIZE_4.pt / columns - 0.5)  # 四号 characters a cell holds
+        heights = [max(math.ceil(text_width(v) / per_cell) for v in (r or [""])) for r in rows]
+        self._advance(sum(0.76 * h + 0.25 for h in heights))  # 22 pt lines and the cell padding
         self.doc.add_paragraph(style=self.doc.styles["FQ Body"])
         self._advance(1)
         return table
@@ -469,6 +472,7 @@ class OfficialDocument:
         for text, right in ((issuer, 4 + offset), (when, 4)):
             paragraph = self._add("FQ Signature", text)
             paragraph.paragraph_format.right_indent = Pt(CHAR_PITCH_PT * right)
+            paragraph.paragraph_format.keep_with_next = text == issuer  # never a date alone on a page
         self._advance(3)
 
     def page_break(self) -> None:
