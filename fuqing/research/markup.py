@@ -156,7 +156,10 @@ def to_document(doc: OfficialDocument, text: str, scope: FigureScope) -> None:
             elif not figure.headers:
                 doc.paragraph(f"{figure.title}：{figure.total_text}")
             else:
-                doc.table(figure.table_rows() if figure.rows else [figure.headers], title=figure.title)
+                empty = [[_("暂无数据"), *[""] * (len(figure.headers) - 1)]]
+                doc.table(
+                    figure.table_rows() if figure.rows else [figure.headers, *empty], title=figure.title
+                )
                 if figure.note:
                     doc.paragraph(figure.note)
         elif block.kind == "heading":
