@@ -177,6 +177,7 @@ class OfficialDocument:
     def __init__(self, fonts: dict | None = None):
         self.fonts = {**FONTS, **(fonts or {})}
         self.doc = Document()
+        self._style_ids: dict[str, str] = {}
         self._toc_anchor = None
         self._toc_levels = 1
         self._toc_entries: list[tuple[int, str, str, int]] = []  # level, text, bookmark, page
@@ -316,6 +317,17 @@ class OfficialDocument:
         part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     # --- content ------------------------------------------------------------------------------
+    def _styled(self, paragraph, style: str):
+        """Set a paragraph's style by id: python-docx's own lookup scans every style each time, which is
+        most of the cost of a long book."""
+        if style not in self._style_ids:
+            self._style_ids[style] = self.doc.styles[style].style_id
+        paragraph._p.get_or_add_pPr().style = self._style_ids[style]
+        return paragraph
+
+    def _new(self, style: str):
+        return self._styled(self.doc.add_paragraph(), style)
+
     def _advance(self, lines: float) -> None:
         self._body_started = True
         self._lines += lines
@@ -328,7 +340,7 @@ class OfficialDocument:
         return max(1, math.ceil((indent + text_width(text)) / per_line))
 
     def _add(self, style: str, text: str):
-        paragraph = self.doc.add_paragraph(style=self.doc.styles[style])
+        paragraph = self._new(style)
         position = 0
         text = clean_text(text).replace("\n", " ")
         for match in _BOLD.finditer(text):
@@ -345,13 +357,13 @@ class OfficialDocument:
         if self._body_started or self._numbered_from_cover:
             raise ValueError("the cover must be the first thing in the document")
         for _ in range(4):
-            self.doc.add_paragraph(style=self.doc.styles["FQ Cover Line"])
+            self._new("FQ Cover Line")
         self._add("FQ Cover Title", title)
         if subtitle:
-            self.doc.add_paragraph(style=self.doc.styles["FQ Cover Line"])
+            self._new("FQ Cover Line")
             self._add("FQ Cover Line", subtitle)
         for _ in range(8):
-            self.doc.add_paragraph(style=self.doc.styles["FQ Cover Line"])
+            self._new("FQ Cover Line")
         if issuer:
             self._add("FQ Cover Line", issuer)
         if date:
@@ -367,8 +379,8 @@ class OfficialDocument:
     def toc(self, heading: str = "目　　录", levels: int = 1) -> None:
         """A table-of-contents field listing titles (level 1) and, with ``levels`` > 1, headings."""
         self._clear_outline(self._add("FQ Title", heading))
-        self.doc.add_paragraph(style=self.doc.styles["FQ Body"])
-        self._toc_anchor = self.doc.add_paragraph(style=self.doc.styles["FQ TOC"])
+        self._new("FQ Body")
+        self._toc_anchor = self._new("FQ TOC")
         self._toc_levels = levels
         self._advance(3)
 
@@ -404,7 +416,7 @@ class OfficialDocument:
     def subtitle(self, text: str):
         """A centred line under the title (author, unit, date) in 3号楷体, then a blank line."""
         paragraph = self._add("FQ Subtitle", text)
-        self.doc.add_paragraph(style=self.doc.styles["FQ Body"])
+        self._new("FQ Body")
         self._advance(2)
         return paragraph
 
@@ -448,25 +460,25 @@ class OfficialDocument:
             self._advance(1)
         columns = max(len(r) for r in rows)
         table = self.doc.add_table(rows=len(rows), cols=columns)
-        table.style = self.doc.styles["Table Grid"]
+        table._tbl.tblPr.style = self.doc.styles["Table Grid"].style_id
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         for r, values in enumerate(rows):
             cells = table.rows[r].cells
             for c in range(columns):
                 paragraph = cells[c].paragraphs[0]
-                paragraph.style = self.doc.styles["FQ Table"]
+                self._styled(paragraph, "FQ Table")
                 run = paragraph.add_run(clean_text(values[c]) if c < len(values) else "")
                 run.bold = header and r == 0
         per_cell = max(1.0, TEXT_WIDTH_PT / SIZE_4.pt / columns - 0.5)  # 四号 characters a cell holds
         heights = [max(math.ceil(text_width(v) / per_cell) for v in (r or [""])) for r in rows]
         self._advance(sum(0.76 * h + 0.25 for h in heights))  # 22 pt lines and the cell padding
-        self.doc.add_paragraph(style=self.doc.styles["FQ Body"])
+        self._new("FQ Body")
         self._advance(1)
         return table
 
     def signature(self, issuer: str, date: datetime.date) -> None:
         """The issuer centred above the date; the date four characters in from the right (§7.3.5)."""
-        self.doc.add_paragraph(style=self.doc.styles["FQ Body"])
+        self._new("FQ Body")
         when = cn_date(date)
         offset = max(0.0, (text_width(when) - text_width(issuer)) / 2)
         for text, right in ((issuer, 4 + offset), (when, 4)):
@@ -476,7 +488,7 @@ class OfficialDocument:
         self._advance(3)
 
     def page_break(self) -> None:
-        paragraph = self.doc.add_paragraph(style=self.doc.styles["FQ Body"])
+        paragraph = self._new("FQ Body")
         paragraph.add_run().add_break(WD_BREAK.PAGE)
         if self._lines > 0:
             self._page += 1
@@ -495,7 +507,7 @@ class OfficialDocument:
             new = OxmlElement("w:p")
             paragraphs[-1]._p.addnext(new)
             paragraphs.append(Paragraph(new, anchor._parent))
-            paragraphs[-1].style = self.doc.styles["FQ TOC"]
+            self._styled(paragraphs[-1], "FQ TOC")
         for index, ((level, text, bookmark, page), paragraph) in enumerate(
             zip(entries, paragraphs, strict=True)
         ):
