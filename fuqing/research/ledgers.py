@@ -243,10 +243,21 @@ def _managed(ctx, competition) -> bool:
     return cache[competition.pk]
 
 
+def _judging(ctx, competition) -> bool:
+    cache = getattr(ctx, "judging", None)
+    if cache is None:
+        cache = ctx.judging = {}
+    if competition.pk not in cache:
+        cache[competition.pk] = cup_services.judge_of(ctx.user, competition) is not None
+    return cache[competition.pk]
+
+
 def _blind(value):
     def export(score, ctx):
         competition = score.sheet.entry.competition
-        return value(score) if _managed(ctx, competition) else _("（匿名评审）")
+        if _managed(ctx, competition) and not _judging(ctx, competition):
+            return value(score)
+        return _("（匿名评审）")
 
     return export
 
@@ -294,6 +305,8 @@ def _result(field: str):
     def export(entry, ctx):
         if entry.competition.is_closed:
             value = getattr(entry, field)
+        elif _judging(ctx, entry.competition):
+            return None  # blind until published, even for a judge who organises
         else:
             rows = getattr(ctx, "live", {})
             if entry.competition_id not in rows:
@@ -302,7 +315,7 @@ def _result(field: str):
             row = rows[entry.competition_id].get(entry.pk)
             value = getattr(row, field, None) if row else None
         if field == "award":
-            return dict(cup_services.Award.choices).get(value, "") if value else ""
+            return str(dict(cup_services.Award.choices).get(value, "")) if value else ""
         return float(value) if field == "total" and value is not None else value
 
     return export

@@ -148,23 +148,28 @@ class Entry(models.Model):
 
 
 class BlindQuerySet(ScopedQuerySet):
-    """Scores are blind (RES-4): the organiser (who may change the competition) sees them all; a judge
-    sees only her own; nobody else sees any."""
+    """Scores are blind (RES-4): a judge sees only her own, even where she may change the competition;
+    the organiser (who may change it and does not judge it) sees them all; nobody else sees any."""
 
     judge_field = ""
+    competition_field = ""
 
     def visible_to(self, user):
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.editable_by(user) | self.filter(**{self.judge_field: user})
+        judged = Judge.objects.filter(user=user).values("competition")
+        organiser = self.editable_by(user).exclude(**{f"{self.competition_field}__in": judged})
+        return organiser | self.filter(**{self.judge_field: user})
 
 
 class SheetQuerySet(BlindQuerySet):
     judge_field = "judge__user"
+    competition_field = "entry__competition"
 
 
 class ScoreQuerySet(BlindQuerySet):
     judge_field = "sheet__judge__user"
+    competition_field = "sheet__entry__competition"
 
 
 class ScoreSheet(models.Model):

@@ -59,12 +59,14 @@ def _chosen(request) -> list[int]:
 
 
 def _save(request, book: Book | None):
+    asked = request.GET.get("year", "")
+    default_year = int(asked) if asked.isdigit() and 2000 <= int(asked) <= 2100 else current_year(request)
     initial = (
         {"year": book.year, "title": book.title, "issuer": book.issuer, "issued_on": book.issued_on}
         if book
         else {
-            "year": current_year(request),
-            "title": _("%(y)d年“下基层、访妇情、办实事”活动调研成果汇编") % {"y": current_year(request)},
+            "year": default_year,
+            "title": _("%(y)d年“下基层、访妇情、办实事”活动调研成果汇编") % {"y": default_year},
             "issuer": request.user.org.name if request.user.org_id else "",
             "issued_on": timezone.localdate(),
         }
@@ -88,7 +90,9 @@ def _save(request, book: Book | None):
                 messages.success(request, _("汇编已保存，共收录 %(n)d 篇报告。") % {"n": len(chosen)})
                 return redirect("research:book-detail", pk=book.pk)
     year = form.cleaned_data.get("year") if form.is_bound and form.is_valid() else initial["year"]
-    rows, order, statuses = _picker(request, year or current_year(request), chosen)
+    if book is not None and asked.isdigit():
+        year = default_year
+    rows, order, statuses = _picker(request, year or default_year, chosen)
     return render(
         request,
         "research/book_form.html",
@@ -102,6 +106,7 @@ def _save(request, book: Book | None):
                 (s, ReportStatus(s).label) for s in ReportStatus.values if s != ReportStatus.DRAFT
             ],
             "title": _("修改汇编") if book else _("新建汇编"),
+            "year": year,
         },
     )
 

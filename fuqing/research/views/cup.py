@@ -64,15 +64,18 @@ def cup_detail(request, pk):
     competition = get_visible_or_404(Competition.objects.select_related("org"), request.user, pk=pk)
     require_view(request.user)
     manage = services.can_manage(request.user, competition)
+    is_judge = services.judge_of(request.user, competition) is not None
     rows = services.ranking(competition) if manage or competition.is_closed else None
     context = {
         "competition": competition,
         "manage": manage,
+        # blind until published: a judge who also organises sees the progress, not the totals
+        "show_totals": competition.is_closed or not is_judge,
         "criteria": competition.criteria.all(),
         "weights": sum(c.weight for c in competition.criteria.all()),
         "rows": rows,
         "missing": services.missing_sheets(rows) if rows else 0,
-        "is_judge": services.judge_of(request.user, competition) is not None,
+        "is_judge": is_judge,
     }
     if manage:
         judges = list(competition.judges.select_related("user__org"))
