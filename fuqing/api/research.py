@@ -467,7 +467,7 @@ def sheet_out(sheet: ScoreSheet) -> dict:
         "judge": sheet.judge.user_id,
         "judge_name": sheet.judge.user.display_name,
         "comment": sheet.comment,
-        "total": float(cup_services.sheet_total(sheet)),
+        "total": float(cup_services.sheet_total(sheet, scores)),
         "scores": [
             {
                 "criterion": s.criterion_id,

@@ -283,8 +283,10 @@ def score(actor, entry: Entry, values: dict, comment: str = "") -> ScoreSheet:
     return sheet
 
 
-def sheet_total(sheet: ScoreSheet) -> Decimal:
-    total = sum((s.value * s.criterion.weight for s in sheet.scores.select_related("criterion")), Decimal(0))
+def sheet_total(sheet: ScoreSheet, scores=None) -> Decimal:
+    """Σ score × weight / 100 of one sheet (``scores`` with their criteria, or the prefetched ones)."""
+    scores = sheet.scores.all() if scores is None else scores
+    total = sum((s.value * s.criterion.weight for s in scores), Decimal(0))
     return (total / 100).quantize(TWO, rounding=ROUND_HALF_UP)
 
 
