@@ -85,11 +85,14 @@ def _book(researcher, reports) -> Book:
 def test_res5_generation_runs_as_a_job_with_progress_and_a_download(
     tree, login_as, researcher, reports, django_capture_on_commit_callbacks
 ):
+    from fuqing.core import jobs
+
     book = _book(researcher, reports)
     client = login_as(researcher)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as enqueued:
         response = client.post(reverse("research:book-generate", args=[book.pk]))
-    job = Job.objects.get()
+    assert len(enqueued) == 1  # queued for the worker once the request commits
+    job = jobs.run(Job.objects.get())  # what the worker does (its own connection, outside this test's)
     assert response.status_code == 302 and response["Location"] == reverse("job-detail", args=[job.pk])
     assert job.kind == "research_book" and job.status == "succeeded"
     assert job.progress == job.total == len(reports) + 1
