@@ -1,5 +1,539 @@
-"""The research part of the API (PLT-3)."""
+"""The research part of the API (PLT-3): topics, reports with their workflow, Qiushi Cup scores.
 
-from ninja import Router
+The same services and scoping as the pages: out-of-scope ids answer 404, rule violations 422 with the
+Chinese message per field, missing permissions 403. Scores are blind: a judge reads only her own sheets.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from fuqing.core.routes import scoped
+from fuqing.core.scoping import get_visible_or_404
+from fuqing.orgs.models import Org, User
+from fuqing.research import figures
+from fuqing.research.figures import FigureScope
+from fuqing.research.models import SECTIONS, Entry, Report, ScoreSheet, Topic
+from fuqing.research.services import cup as cup_services
+from fuqing.research.services import reports as report_services
+from fuqing.research.services import topics as topic_services
 
 router = Router(tags=["research"])
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+def _invalid(exc: ValidationError):
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return Status(422, {"detail": "；".join(m for ms in errors.values() for m in ms), "errors": errors})
+
+
+class Page(Schema):
+    q: str | None = None
+    year: int | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+def _page(qs, filters: Page):
+    limit = max(1, min(filters.limit, 500))
+    offset = max(0, filters.offset)
+    return qs.count(), list(qs[offset : offset + limit])
+
+
+# --- topics (RES-1) ---------------------------------------------------------------------------------
+
+
+class TopicOut(Schema):
+    id: int
+    org: int
+    org_name: str
+    year: int
+    title: str
+    description: str
+    leader: int
+    leader_name: str
+    members: str
+
+
+class TopicPage(Schema):
+    count: int
+    items: list[TopicOut]
+
+
+class TopicIn(Schema):
+    org: int
+    year: int
+    title: str
+    leader: int
+    description: str = ""
+    members: str = ""
+
+
+class TopicPatch(Schema):
+    year: int | None = None
+    title: str | None = None
+    leader: int | None = None
+    description: str | None = None
+    members: str | None = None
+
+
+def topic_out(t: Topic) -> dict:
+    return {
+        "id": t.pk,
+        "org": t.org_id,
+        "org_name": t.org.name,
+        "year": t.year,
+        "title": t.title,
+        "description": t.description,
+        "leader": t.leader_id,
+        "leader_name": t.leader.display_name,
+        "members": t.members,
+    }
+
+
+def _leader(org: Org, pk: int | None) -> User | None:
+    """The leader by id among those eligible for the unit (a wrong one gets the rule's message)."""
+    if pk is None:
+        return None
+    user = topic_services.eligible_leaders(org).filter(pk=pk).first()
+    return user or User.objects.filter(pk=pk, is_active=True).first()
+
+
+@router.get("/topics/", response=TopicPage, url_name="api-research-topics")
+@scoped(Topic, "list")
+def list_topics(request, filters: Query[Page]):
+    """Key research topics the caller sees (RES-1)."""
+    qs = (
+        Topic.objects.visible_to(request.auth)
+        .select_related("org", "leader")
+        .order_by("-year", "org__path", "id")
+    )
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q[:50]) | Q(org__name__icontains=filters.q[:50]))
+    count, items = _page(qs, filters)
+    return {"count": count, "items": [topic_out(t) for t in items]}
+
+
+@router.get("/topics/{topic_id}/", response=TopicOut, url_name="api-research-topic")
+@scoped(Topic, "read", kwarg="topic_id")
+def get_topic(request, topic_id: int):
+    return topic_out(
+        get_visible_or_404(Topic.objects.select_related("org", "leader"), request.auth, pk=topic_id)
+    )
+
+
+@router.post("/topics/", response={201: TopicOut, 422: ErrorOut}, url_name="api-research-topic-create")
+def create_topic(request, payload: TopicIn):
+    """Set a key topic; the leader must be the city's chair or a vice-chair (departments) or the
+    district's chair (districts)."""
+    org = get_visible_or_404(Org, request.auth, pk=payload.org)
+    try:
+        topic = topic_services.create_topic(
+            request.auth,
+            org=org,
+            year=payload.year,
+            title=payload.title,
+            leader=_leader(org, payload.leader),
+            description=payload.description,
+            members=payload.members,
+        )
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(201, topic_out(topic))
+
+
+@router.patch(
+    "/topics/{topic_id}/", response={200: TopicOut, 422: ErrorOut}, url_name="api-research-topic-update"
+)
+@scoped(Topic, "change", kwarg="topic_id")
+def update_topic(request, topic_id: int, payload: TopicPatch):
+    topic = get_visible_or_404(Topic.objects.select_related("org", "leader"), request.auth, pk=topic_id)
+    data = payload.dict(exclude_unset=True)
+    try:
+        topic = topic_services.update_topic(
+            request.auth,
+            topic,
+            year=data.get("year", topic.year),
+            title=data.get("title", topic.title),
+            leader=_leader(topic.org, data["leader"]) if "leader" in data else topic.leader,
+            description=data.get("description", topic.description),
+            members=data.get("members", topic.members),
+        )
+    except ValidationError as exc:
+        return _invalid(exc)
+    return topic_out(topic)
+
+
+# --- reports (RES-2, RES-3) ---------------------------------------------------------------------------
+
+
+class FigureOut(Schema):
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list]
+    total: float | int | None
+    unit: str
+    note: str
+
+
+class EventOut(Schema):
+    kind: str
+    at: datetime.datetime
+    actor: str
+    from_status: str
+    to_status: str
+    comment: str
+
+
+class ReportOut(Schema):
+    id: int
+    org: int
+    org_name: str
+    year: int
+    title: str
+    authors: str
+    topic: int | None
+    status: str
+    status_label: str
+    situation: str
+    analysis: str
+    recommendations: str
+    submitted_at: datetime.datetime | None
+    reviewed_at: datetime.datetime | None
+    recommended_at: datetime.datetime | None
+
+
+class ReportDetail(ReportOut):
+    visits: list[str]
+    needs: list[str]
+    figures: list[FigureOut]
+    events: list[EventOut]
+    actions: list[str]
+
+
+class ReportPage(Schema):
+    count: int
+    items: list[ReportOut]
+
+
+class ReportIn(Schema):
+    org: int
+    year: int
+    title: str
+    authors: str = ""
+    topic: int | None = None
+    situation: str
+    analysis: str
+    recommendations: str
+    visits: list[str] | None = None
+    needs: list[str] | None = None
+
+
+class ReportPatch(Schema):
+    year: int | None = None
+    title: str | None = None
+    authors: str | None = None
+    topic: int | None = None
+    situation: str | None = None
+    analysis: str | None = None
+    recommendations: str | None = None
+    visits: list[str] | None = None
+    needs: list[str] | None = None
+
+
+class TransitionIn(Schema):
+    action: str = ""
+    comment: str = ""
+
+
+def report_out(r: Report) -> dict:
+    return {
+        "id": r.pk,
+        "org": r.org_id,
+        "org_name": r.org.name,
+        "year": r.year,
+        "title": r.title,
+        "authors": r.authors,
+        "topic": r.topic_id,
+        "status": r.status,
+        "status_label": str(r.get_status_display()),
+        "situation": r.situation,
+        "analysis": r.analysis,
+        "recommendations": r.recommendations,
+        "submitted_at": r.submitted_at,
+        "reviewed_at": r.reviewed_at,
+        "recommended_at": r.recommended_at,
+    }
+
+
+def report_detail(r: Report, user) -> dict:
+    """The report with its evidence, timeline, the actions open to the caller and its live figures."""
+    from fuqing.research import markup
+
+    scope = FigureScope(r.org, r.year, user)
+    keys = dict.fromkeys(k for _f, _l, _h in SECTIONS for k in markup.figure_keys(getattr(r, _f)))
+    found = [(k, figures.compute(k, scope)) for k in keys]
+    return {
+        **report_out(r),
+        "visits": [str(pk) for pk in r.visits.values_list("pk", flat=True)],
+        "needs": [str(pk) for pk in r.needs.values_list("pk", flat=True)],
+        "figures": [
+            {
+                "key": k,
+                "title": f.title,
+                "headers": f.headers,
+                "rows": f.rows,
+                "total": float(f.total) if isinstance(f.total, Decimal) else f.total,
+                "unit": f.unit,
+                "note": f.note,
+            }
+            for k, f in found
+            if f is not None
+        ],
+        "events": [
+            {
+                "kind": e.kind,
+                "at": e.at,
+                "actor": e.actor_name,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "comment": e.comment,
+            }
+            for e in r.events.all()
+        ],
+        "actions": report_services.allowed_actions(user, r),
+    }
+
+
+def _topic(user, pk: int | None) -> Topic | None:
+    if pk is None:
+        return None
+    topic = Topic.objects.visible_to(user).filter(pk=pk).first()
+    if topic is None:
+        raise ValidationError({"topic": "找不到该重点调研课题。"}, code="RES-2")
+    return topic
+
+
+@router.get("/reports/", response=ReportPage, url_name="api-research-reports")
+@scoped(Report, "list")
+def list_reports(request, filters: Query[Page], status: str | None = None):
+    """Research reports the caller sees (RES-2)."""
+    qs = Report.objects.visible_to(request.auth).select_related("org").order_by("-year", "org__path", "id")
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    if status:
+        qs = qs.filter(status=status)
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q[:50]) | Q(org__name__icontains=filters.q[:50]))
+    count, items = _page(qs, filters)
+    return {"count": count, "items": [report_out(r) for r in items]}
+
+
+@router.get("/reports/{report_id}/", response=ReportDetail, url_name="api-research-report")
+@scoped(Report, "read", kwarg="report_id")
+def get_report(request, report_id: int):
+    report = get_visible_or_404(Report.objects.select_related("org"), request.auth, pk=report_id)
+    return report_detail(report, request.auth)
+
+
+@router.post("/reports/", response={201: ReportDetail, 422: ErrorOut}, url_name="api-research-report-create")
+def create_report(request, payload: ReportIn):
+    """Write a draft: situation, analysis and recommendations are all required (RES-2)."""
+    org = get_visible_or_404(Org, request.auth, pk=payload.org)
+    data = payload.dict()
+    try:
+        report = report_services.create_report(
+            request.auth,
+            org=org,
+            year=data["year"],
+            topic=_topic(request.auth, data["topic"]),
+            **{k: data[k] for k in ("title", "authors", "situation", "analysis", "recommendations")},
+        )
+        if data["visits"] is not None or data["needs"] is not None:
+            report_services.set_evidence(request.auth, report, visits=data["visits"], needs=data["needs"])
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(201, report_detail(report, request.auth))
+
+
+@router.patch(
+    "/reports/{report_id}/",
+    response={200: ReportDetail, 422: ErrorOut},
+    url_name="api-research-report-update",
+)
+@scoped(Report, "change", kwarg="report_id")
+def update_report(request, report_id: int, payload: ReportPatch):
+    """Change a draft; a submitted report answers 422 until it is sent back (RES-3)."""
+    report = get_visible_or_404(Report.objects.select_related("org", "topic"), request.auth, pk=report_id)
+    data = payload.dict(exclude_unset=True)
+    fields = ("title", "authors", "situation", "analysis", "recommendations")
+    try:
+        report = report_services.update_report(
+            request.auth,
+            report,
+            year=data.get("year", report.year),
+            topic=_topic(request.auth, data["topic"]) if "topic" in data else report.topic,
+            **{k: data.get(k, getattr(report, k)) for k in fields},
+        )
+        if "visits" in data or "needs" in data:
+            report_services.set_evidence(
+                request.auth, report, visits=data.get("visits"), needs=data.get("needs")
+            )
+    except ValidationError as exc:
+        return _invalid(exc)
+    return report_detail(report, request.auth)
+
+
+@router.post(
+    "/reports/{report_id}/transitions/",
+    response={200: ReportDetail, 422: ErrorOut},
+    url_name="api-research-report-transition",
+)
+@scoped(Report, "change", kwarg="report_id")
+def transition_report(request, report_id: int, payload: TransitionIn):
+    """A workflow step by role: submit, withdraw, return (comment required), review, recommend — or
+    comment (RES-3)."""
+    report = get_visible_or_404(Report.objects.select_related("org"), request.auth, pk=report_id)
+    try:
+        if payload.action == "comment":
+            report_services.add_comment(request.auth, report, payload.comment)
+        else:
+            report = report_services.transition(request.auth, report, payload.action, payload.comment)
+    except ValidationError as exc:
+        return _invalid(exc)
+    return report_detail(report, request.auth)
+
+
+# --- Qiushi Cup scores (RES-4) --------------------------------------------------------------------
+
+
+class ScoreItem(Schema):
+    criterion: int
+    name: str = ""
+    weight: int = 0
+    value: float
+
+
+class SheetOut(Schema):
+    id: int
+    competition: int
+    entry: int
+    code: str
+    title: str
+    judge: int
+    judge_name: str
+    comment: str
+    total: float
+    scores: list[ScoreItem]
+
+
+class SheetPage(Schema):
+    count: int
+    items: list[SheetOut]
+
+
+class SheetIn(Schema):
+    entry: int
+    scores: list[ScoreItem]
+    comment: str = ""
+
+
+class SheetPatch(Schema):
+    scores: list[ScoreItem] | None = None
+    comment: str | None = None
+
+
+def sheet_out(sheet: ScoreSheet) -> dict:
+    scores = list(sheet.scores.select_related("criterion").order_by("criterion__position"))
+    return {
+        "id": sheet.pk,
+        "competition": sheet.entry.competition_id,
+        "entry": sheet.entry_id,
+        "code": sheet.entry.code,
+        "title": sheet.entry.report.title,
+        "judge": sheet.judge.user_id,
+        "judge_name": sheet.judge.user.display_name,
+        "comment": sheet.comment,
+        "total": float(cup_services.sheet_total(sheet, scores)),
+        "scores": [
+            {
+                "criterion": s.criterion_id,
+                "name": s.criterion.name,
+                "weight": s.criterion.weight,
+                "value": float(s.value),
+            }
+            for s in scores
+        ],
+    }
+
+
+SHEETS = ScoreSheet.objects.select_related("entry__report", "judge__user")
+
+
+@router.get("/scores/", response=SheetPage, url_name="api-research-scores")
+@scoped(ScoreSheet, "list")
+def list_scores(request, filters: Query[Page], competition: int | None = None):
+    """Score sheets: the organiser sees all of a competition's; a judge only her own (blind)."""
+    qs = SHEETS.visible_to(request.auth).order_by("entry__competition", "entry__code", "judge")
+    if competition:
+        qs = qs.filter(entry__competition=competition)
+    if filters.q:
+        qs = qs.filter(Q(entry__code=filters.q[:8]) | Q(comment__icontains=filters.q[:50]))
+    count, items = _page(qs, filters)
+    return {"count": count, "items": [sheet_out(s) for s in items]}
+
+
+@router.get("/scores/{sheet_id}/", response=SheetOut, url_name="api-research-score")
+@scoped(ScoreSheet, "read", kwarg="sheet_id")
+def get_score(request, sheet_id: int):
+    return sheet_out(get_visible_or_404(SHEETS, request.auth, pk=sheet_id))
+
+
+@router.post("/scores/", response={201: SheetOut, 422: ErrorOut}, url_name="api-research-score-create")
+def create_score(request, payload: SheetIn):
+    """A judge scores an entry: every criterion 0–100; never an entry of her own unit (403)."""
+    entry = get_visible_or_404(
+        Entry.objects.select_related("competition", "report__org"), request.auth, pk=payload.entry
+    )
+    try:
+        sheet = cup_services.score(
+            request.auth, entry, {s.criterion: Decimal(str(s.value)) for s in payload.scores}, payload.comment
+        )
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(201, sheet_out(sheet))
+
+
+@router.patch(
+    "/scores/{sheet_id}/", response={200: SheetOut, 422: ErrorOut}, url_name="api-research-score-update"
+)
+@scoped(ScoreSheet, "change", kwarg="sheet_id")
+def update_score(request, sheet_id: int, payload: SheetPatch):
+    sheet = get_visible_or_404(
+        SHEETS.select_related("entry__competition", "entry__report__org"), request.auth, pk=sheet_id
+    )
+    if sheet.judge.user_id != request.auth.pk:
+        raise HttpError(403, "只能修改自己的评分。")
+    values = {s.criterion_id: s.value for s in sheet.scores.all()}
+    if payload.scores is not None:
+        values.update({s.criterion: Decimal(str(s.value)) for s in payload.scores})
+    try:
+        sheet = cup_services.score(
+            request.auth, sheet.entry, values, sheet.comment if payload.comment is None else payload.comment
+        )
+    except ValidationError as exc:
+        return _invalid(exc)
+    return sheet_out(sheet)

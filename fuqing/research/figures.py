@@ -1,0 +1,309 @@
+"""Live figures in reports (RES-2): ``{{figure:key}}`` in a report's text becomes a table (on a line of its
+own) or a number (inside a sentence), computed when the report is shown, printed or compiled.
+
+A provider is a function of a ``FigureScope`` (the report's unit, its year, the viewer) returning a
+``Figure``; every provider is an aggregate over the unit's subtree and the year, run in the database.
+Other apps add or improve figures with ``@register(key, label)`` (``replace=True`` to take over a key,
+e.g. the assistance app's own ``needs_by_category`` once needs have categories).
+
+The providers here need only the core contract models (``Visit``, ``Need``, ``Woman``) and discover richer
+fields when the owning apps add them (a visit's women, a need's category).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+UNSET = _("未标注")
+
+
+@dataclass
+class FigureScope:
+    """Whose data a figure counts: ``org``'s subtree in ``year``, as far as ``user`` may see."""
+
+    org: object
+    year: int
+    user: object = None
+    cache: dict = field(default_factory=dict)
+
+    def rows(self, model):
+        qs = model._default_manager.in_subtree(self.org)
+        return qs.visible_to(self.user) if self.user is not None else qs
+
+    def year_range(self, field_name: str) -> dict:
+        return {
+            f"{field_name}__gte": datetime.date(self.year, 1, 1),
+            f"{field_name}__lt": datetime.date(self.year + 1, 1, 1),
+        }
+
+
+@dataclass
+class Figure:
+    title: str
+    headers: list[str] = field(default_factory=list)
+    rows: list[list] = field(default_factory=list)
+    total: int | Decimal | None = None
+    unit: str = ""
+    note: str = ""
+
+    @property
+    def total_text(self) -> str:
+        return "—" if self.total is None else f"{self.total}{self.unit}"
+
+    def table_rows(self) -> list[list[str]]:
+        """Header, rows and a 合计 line, as text (for Word tables)."""
+        rows = [list(self.headers)] + [[str(v) for v in row] for row in self.rows]
+        if self.rows and self.total is not None and len(self.headers) == 2:
+            rows.append([_("合计"), str(self.total)])
+        return rows
+
+
+@dataclass(frozen=True)
+class FigureProvider:
+    key: str
+    label: str
+    description: str
+    compute: Callable[[FigureScope], Figure]
+
+
+_PROVIDERS: dict[str, FigureProvider] = {}
+
+
+def register(key: str, label, description="", replace: bool = False):
+    """Register ``func(scope) -> Figure`` under ``key`` (letters, digits and _)."""
+
+    def decorate(func):
+        if not key.replace("_", "").isalnum() or key != key.lower():
+            raise ValueError(f"figure keys are lower-case letters, digits and _: {key}")
+        if key in _PROVIDERS and not replace:
+            raise ValueError(f"figure {key} is already registered")
+        _PROVIDERS[key] = FigureProvider(key, label, description, func)
+        return func
+
+    return decorate
+
+
+def providers() -> list[FigureProvider]:
+    return sorted(_PROVIDERS.values(), key=lambda p: p.key)
+
+
+def get_provider(key: str) -> FigureProvider | None:
+    return _PROVIDERS.get(key)
+
+
+def compute(key: str, scope: FigureScope) -> Figure | None:
+    """The figure for ``key`` (computed once per scope), or None for an unknown key."""
+    if key not in scope.cache:
+        provider = _PROVIDERS.get(key)
+        scope.cache[key] = provider.compute(scope) if provider else None
+    return scope.cache[key]
+
+
+# --- helpers over the contract models -------------------------------------------------------------
+
+
+def _model(label: str):
+    return apps.get_model(label)
+
+
+def _labels(model, field_name: str) -> dict:
+    return {str(k): str(v) for k, v in model._meta.get_field(field_name).flatchoices}
+
+
+def _two_columns(title, header, counts: list[tuple[str, int]], unit: str, total=None, note="") -> Figure:
+    rows = [[label, n] for label, n in counts]
+    return Figure(
+        title=str(title),
+        headers=[str(header), _("数量")],
+        rows=rows,
+        total=sum(n for _label, n in counts) if total is None else total,
+        unit=unit,
+        note=str(note),
+    )
+
+
+def visits(scope: FigureScope):
+    return scope.rows(_model("fieldwork.Visit")).filter(**scope.year_range("started_on"))
+
+
+def needs(scope: FigureScope):
+    return scope.rows(_model("assistance.Need")).filter(**scope.year_range("reported_on"))
+
+
+def visit_to_woman_path() -> tuple[str, bool]:
+    """The lookup from a visit to the women met on it, and whether it is the visit's own record.
+
+    Prefers a many-to-many between visits and women (the field-work register's "women met"), then any
+    other record tying a visit to a woman, and falls back to needs found on the visit (contract fields
+    ``Need.visit`` and ``Need.woman``), which is what the core contract can tell.
+    """
+    visit, woman, need = _model("fieldwork.Visit"), _model("registry.Woman"), _model("assistance.Need")
+    fallback = None
+    for rel in visit._meta.get_fields():
+        if rel.many_to_many and rel.related_model is woman:
+            return rel.name, True
+        if rel.one_to_many and rel.related_model is not None:
+            to_woman = [
+                f for f in rel.related_model._meta.get_fields() if f.many_to_one and f.related_model is woman
+            ]
+            if to_woman and rel.related_model is need:
+                fallback = f"{rel.name}__{to_woman[0].name}"
+            elif to_woman:
+                return f"{rel.name}__{to_woman[0].name}", True
+    return fallback, False
+
+
+def _need_category_field():
+    need = _model("assistance.Need")
+    try:
+        return need._meta.get_field("category")
+    except FieldDoesNotExist:  # the needs register has no categories yet
+        return None
+
+
+def _category_counts(qs, extra: tuple[str, ...] = ()) -> tuple[list[dict], str]:
+    """Rows grouped by the need's category (label field first), and the note to show."""
+    category = _need_category_field()
+    if category is None:
+        note = _("诉求尚未分类登记，暂按合计统计。")
+        if not extra:
+            return [{"n": qs.count()}], note
+        return list(qs.values(*extra).annotate(n=Count("pk"))), note
+    if category.is_relation:
+        related = category.related_model
+        names = [f.name for f in related._meta.fields if f.name in ("name", "label", "title")]
+        path = f"category__{names[0]}" if names else "category"
+        rows = qs.values(path, *extra).annotate(n=Count("pk"))
+        return [{**r, "label": r[path]} for r in rows], ""
+    labels = {str(k): str(v) for k, v in category.flatchoices}
+    rows = qs.values("category", *extra).annotate(n=Count("pk"))
+    return [{**r, "label": labels.get(str(r["category"]), r["category"])} for r in rows], ""
+
+
+# --- the providers --------------------------------------------------------------------------------
+
+
+@register("visit_count", gettext_lazy("走访次数"), gettext_lazy("本单位及下级当年开展走访、调研的次数"))
+def visit_count(scope: FigureScope) -> Figure:
+    return Figure(title=_("走访次数"), total=visits(scope).count(), unit=_("次"))
+
+
+@register(
+    "visits_by_method", gettext_lazy("走访方式"), gettext_lazy("当年走访按方式（访谈、座谈、入户等）分类")
+)
+def visits_by_method(scope: FigureScope) -> Figure:
+    labels = _labels(_model("fieldwork.Visit"), "method")
+    rows = visits(scope).values("method").annotate(n=Count("pk")).order_by("-n", "method")
+    counts = [(labels.get(r["method"], r["method"]), r["n"]) for r in rows]
+    return _two_columns(_("走访方式统计"), _("走访方式"), counts, _("次"))
+
+
+def _women_met(scope: FigureScope):
+    path, own_record = visit_to_woman_path()
+    woman = _model("registry.Woman")
+    if path is None:
+        return woman.objects.none(), ""
+    ids = visits(scope).filter(**{f"{path}__isnull": False}).values(path)
+    note = "" if own_record else _("按走访中登记诉求的妇女统计。")
+    return woman.objects.filter(pk__in=ids), note
+
+
+@register("women_visited", gettext_lazy("走访妇女人数"), gettext_lazy("当年走访接触到的妇女人数（去重）"))
+def women_visited(scope: FigureScope) -> Figure:
+    women, note = _women_met(scope)
+    return Figure(title=_("走访妇女人数"), total=women.count(), unit=_("人"), note=note)
+
+
+@register(
+    "women_visited_by_group",
+    gettext_lazy("走访妇女（按困难群体）"),
+    gettext_lazy("当年走访接触到的妇女按困难群体分类（一人可属多个群体）"),
+)
+def women_visited_by_group(scope: FigureScope) -> Figure:
+    women, note = _women_met(scope)
+    rows = women.values("groups__name").annotate(n=Count("pk", distinct=True)).order_by("-n")
+    counts = [(r["groups__name"] or UNSET, r["n"]) for r in rows]
+    figure = _two_columns(_("走访妇女按困难群体统计"), _("困难群体"), counts, _("人"), total=women.count())
+    figure.note = " ".join(filter(None, [note, _("一人可属多个群体，合计为去重人数。")]))
+    return figure
+
+
+@register("needs_count", gettext_lazy("诉求件数"), gettext_lazy("当年登记的妇女诉求件数"))
+def needs_count(scope: FigureScope) -> Figure:
+    return Figure(title=_("诉求件数"), total=needs(scope).count(), unit=_("件"))
+
+
+@register("needs_resolved", gettext_lazy("已解决诉求件数"), gettext_lazy("当年登记并已解决的诉求件数"))
+def needs_resolved(scope: FigureScope) -> Figure:
+    return Figure(title=_("已解决诉求"), total=needs(scope).filter(status="resolved").count(), unit=_("件"))
+
+
+@register(
+    "needs_by_status",
+    gettext_lazy("诉求办理结果"),
+    gettext_lazy("当年诉求按办理结果（已解决、解释疏导等）分类"),
+)
+def needs_by_status(scope: FigureScope) -> Figure:
+    labels = _labels(_model("assistance.Need"), "status")
+    rows = needs(scope).values("status").annotate(n=Count("pk")).order_by("-n", "status")
+    counts = [(labels.get(r["status"], r["status"]), r["n"]) for r in rows]
+    return _two_columns(_("诉求办理结果统计"), _("办理结果"), counts, _("件"))
+
+
+@register(
+    "needs_by_category", gettext_lazy("诉求类别"), gettext_lazy("当年诉求按类别（就业、收入、住房等）分类")
+)
+def needs_by_category(scope: FigureScope) -> Figure:
+    rows, note = _category_counts(needs(scope))
+    counts = sorted(((str(r.get("label") or UNSET), r["n"]) for r in rows), key=lambda c: -c[1])
+    if note:
+        counts = [(_("全部诉求"), rows[0]["n"])] if rows[0]["n"] else []
+    return _two_columns(_("诉求类别统计"), _("类别"), counts, _("件"), note=note)
+
+
+@register(
+    "needs_by_category_and_outcome",
+    gettext_lazy("诉求类别与办理结果"),
+    gettext_lazy("当年诉求按类别和办理结果交叉统计"),
+)
+def needs_by_category_and_outcome(scope: FigureScope) -> Figure:
+    labels = _labels(_model("assistance.Need"), "status")
+    rows, note = _category_counts(needs(scope), ("status",))
+    statuses = list(labels)
+    table: dict[str, dict[str, int]] = {}
+    for r in rows:
+        label = str(r.get("label") or (_("全部诉求") if note else UNSET))
+        table.setdefault(label, {})[str(r["status"])] = r["n"]
+    body = [
+        [label, *(cells.get(s, 0) for s in statuses), sum(cells.values())]
+        for label, cells in sorted(table.items(), key=lambda item: -sum(item[1].values()))
+    ]
+    return Figure(
+        title=_("诉求类别与办理结果统计"),
+        headers=[_("类别"), *(labels[s] for s in statuses), _("合计")],
+        rows=body,
+        total=sum(row[-1] for row in body),
+        unit=_("件"),
+        note=note,
+    )
+
+
+@register(
+    "needs_by_group", gettext_lazy("诉求（按困难群体）"), gettext_lazy("当年诉求按反映人所属困难群体分类")
+)
+def needs_by_group(scope: FigureScope) -> Figure:
+    qs = needs(scope)
+    rows = qs.values("woman__groups__name").annotate(n=Count("pk", distinct=True)).order_by("-n")
+    counts = [(r["woman__groups__name"] or UNSET, r["n"]) for r in rows]
+    figure = _two_columns(_("诉求按困难群体统计"), _("困难群体"), counts, _("件"), total=qs.count())
+    figure.note = _("一人可属多个群体，合计为诉求件数。")
+    return figure

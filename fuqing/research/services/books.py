@@ -1,0 +1,168 @@
+"""The compiled book (汇编成册, RES-5): chosen reports in one Word document — cover, table of contents,
+each report after GB/T 9704, page numbers — generated in the background with progress (PLT-5)."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fuqing.core import audit, jobs
+from fuqing.core.documents import OfficialDocument, clean_text
+from fuqing.core.ledger_jobs import JobError
+from fuqing.core.models import AuditAction, Job
+from fuqing.core.permissions import require
+from fuqing.core.scoping import ensure_editable
+from fuqing.research import markup
+from fuqing.research.figures import FigureScope
+from fuqing.research.models import SECTIONS, Book, BookItem, Report
+
+CN_NUMBERS = "一二三四五六七八九十"
+MAX_REPORTS = 500
+
+
+def write_report(doc: OfficialDocument, report: Report, user) -> None:
+    """One report: title, unit and authors, the three parts as 一、二、三、 with live figures, and its
+    unit and date at the end."""
+    doc.title(report.title)
+    doc.subtitle("　".join(filter(None, [report.org.name, report.authors])))
+    scope = FigureScope(report.org, report.year, user)
+    for number, (field, _label, heading) in zip(CN_NUMBERS, SECTIONS, strict=False):
+        doc.heading(1, f"{number}、{heading}")
+        markup.to_document(doc, getattr(report, field), scope)
+    if report.submitted_at:
+        doc.signature(report.org.name, timezone.localtime(report.submitted_at).date())
+
+
+def report_document(report: Report, user) -> OfficialDocument:
+    doc = OfficialDocument()
+    write_report(doc, report, user)
+    return doc
+
+
+def build_book(
+    *,
+    title: str,
+    issuer: str,
+    issued_on: datetime.date,
+    reports: list[Report],
+    user,
+    progress: Callable[[int, int], None] | None = None,
+) -> OfficialDocument:
+    doc = OfficialDocument()
+    doc.cover(title, issuer=issuer, date=issued_on)
+    doc.toc()
+    total = len(reports) + 1
+    for index, report in enumerate(reports, start=1):
+        doc.page_break()
+        write_report(doc, report, user)
+        if progress:
+            progress(index, total)
+    return doc
+
+
+def book_reports(user, report_ids: list[int]) -> list[Report]:
+    """The chosen reports the user may read, past the draft stage, in the chosen order."""
+    found = {
+        r.pk: r
+        for r in Report.objects.visible_to(user).submitted().filter(pk__in=report_ids).select_related("org")
+    }
+    return [found[pk] for pk in report_ids if pk in found]
+
+
+def _clean(values: dict) -> dict:
+    errors, cleaned = {}, {}
+    for key, label, limit in (("title", _("书名"), 200), ("issuer", _("编印单位署名"), 100)):
+        text = clean_text(values.get(key) or "").strip()
+        if not text:
+            errors[key] = _("%(f)s不能为空。") % {"f": label}
+        elif len(text) > limit:
+            errors[key] = _("%(f)s不能超过 %(n)d 个字。") % {"f": label, "n": limit}
+        cleaned[key] = text
+    if not isinstance(values.get("issued_on"), datetime.date):
+        errors["issued_on"] = _("请填写编印日期。")
+    cleaned["issued_on"] = values.get("issued_on")
+    if errors:
+        raise ValidationError(errors, code="RES-5")
+    return cleaned
+
+
+@transaction.atomic
+def save_book(actor, book: Book | None, *, org, year: int, report_ids: list[int], **values) -> Book:
+    """Create or change a book: its cover and the reports in their order (RES-5)."""
+    require(actor, "research", "edit")
+    ensure_editable(actor, book or org)
+    cleaned = _clean(values)
+    ids = list(dict.fromkeys(int(pk) for pk in report_ids))
+    if not ids:
+        raise ValidationError({"reports": _("请至少选择一篇报告。")}, code="RES-5")
+    if len(ids) > MAX_REPORTS:
+        raise ValidationError(
+            {"reports": _("一本汇编最多收录 %(n)d 篇报告。") % {"n": MAX_REPORTS}}, code="RES-5"
+        )
+    reports = book_reports(actor, ids)
+    if len(reports) != len(ids):
+        raise ValidationError({"reports": _("只能收录已报送、您有权查看的调研报告。")}, code="RES-5")
+    creating = book is None
+    if creating:
+        book = Book.objects.create(org=org, year=year, created_by=actor, **cleaned)
+    else:
+        for key, value in cleaned.items():
+            setattr(book, key, value)
+        book.year = year
+        book.save()
+        book.items.all().delete()
+    BookItem.objects.bulk_create(BookItem(book=book, report_id=pk, position=i) for i, pk in enumerate(ids, 1))
+    audit.record(
+        AuditAction.CREATE if creating else AuditAction.UPDATE,
+        actor=actor,
+        obj=book,
+        details={"reports": len(ids)},
+    )
+    return book
+
+
+def generate(actor, book: Book) -> Job:
+    """Start the book's generation as a background job; the job page shows progress and the download."""
+    require(actor, "research", "export")
+    job = jobs.start(
+        actor, book.org, "research_book", _("生成汇编：%(t)s") % {"t": book.title}, params={"book": book.pk}
+    )
+    Book.objects.filter(pk=book.pk).update(job=job)
+    return job
+
+
+@jobs.handler("research_book")
+def run_book(job: Job, progress) -> dict:
+    user = job.user
+    if not user.is_active or not user.has_module_perm("research", "export"):
+        raise JobError(_("您已没有导出调研报告的权限。"))
+    book = Book.objects.visible_to(user).filter(pk=job.params.get("book")).first()
+    if book is None:
+        raise JobError(_("找不到该汇编，或您已无权查看。"))
+    ids = list(book.items.order_by("position").values_list("report_id", flat=True))
+    reports = book_reports(user, ids)
+    doc = build_book(
+        title=book.title,
+        issuer=book.issuer,
+        issued_on=book.issued_on,
+        reports=reports,
+        user=user,
+        progress=progress,
+    )
+    folder = settings.VAR_DIR / "documents"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}.docx"
+    doc.save(str(path))
+    progress(len(reports) + 1, len(reports) + 1)
+    job.output_file = str(path)
+    job.output_name = f"{book.title}.docx"
+    job.save(update_fields=["output_file", "output_name"])
+    audit.record(AuditAction.EXPORT, actor=user, obj=book, details={"reports": len(reports)})
+    return {"reports": len(reports), "skipped": len(ids) - len(reports)}

@@ -1,0 +1,1 @@
+"""Research pages, one module per topic."""
