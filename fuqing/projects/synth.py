@@ -1,0 +1,1 @@
+"""Synthetic projects at scale (filled in below)."""
