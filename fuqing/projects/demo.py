@@ -257,53 +257,74 @@ def _split_targets(indicators, city, districts) -> dict[tuple[str, str], Decimal
     return result
 
 
+STREET_PERFORMANCE = [1.08, 0.93, 0.72]  # 道里区's three streets: ahead, close, behind
+STREET_REPORTED = ("提供就业岗位", "就业技能培训")
+
+
+def _monthly(achieved: float, rng, yuan: bool) -> list[Decimal]:
+    values = []
+    for share in MONTH_SHAPE:
+        value = Decimal(round(achieved * share * rng.uniform(0.85, 1.15)))
+        values.append((value / 1000).quantize(Decimal(1)) * 1000 if yuan else value)
+    return values
+
+
 def _progress(indicators, districts, district_targets, rng) -> None:
-    """Monthly values April–August 2014 per district, shaped by each district's performance; 道里区's
-    streets report their own part; two corrections recorded with their reasons."""
+    """Monthly values April–August 2014 per district, shaped by each district's performance. 道里区's
+    jobs and training are reported by its streets (the district's figure is their roll-up); two
+    corrections are recorded with their reasons."""
     entries = []
     reported = [i for i in indicators.values() if i.source == Source.REPORTED]
+    daoli = next(d for d in districts if d.name == "道里区妇联")
     for district in districts:
         performance = PERFORMANCE.get(district.name, 0.9)
         for indicator in reported:
+            if district == daoli and indicator.name in STREET_REPORTED:
+                continue
             target = district_targets.get((indicator.name, district.name))
             if target is None:
                 size = UNTARGETED_SIZES.get(indicator.name, 10) * DISTRICT_WEIGHTS.get(district.name, 5) / 5
             else:
                 size = float(target)
             achieved = size * performance * rng.uniform(0.96, 1.04)
-            for month, share in zip(MONTHS, MONTH_SHAPE, strict=True):
-                value = Decimal(round(achieved * share * rng.uniform(0.85, 1.15)))
-                if indicator.unit == Unit.YUAN:
-                    value = (value / 1000).quantize(Decimal(1)) * 1000
+            for month, value in zip(
+                MONTHS, _monthly(achieved, rng, indicator.unit == Unit.YUAN), strict=True
+            ):
                 entries.append(
                     ProgressEntry(indicator=indicator, org=district, year=2014, month=month, value=value)
                 )
+    streets = list(Org.objects.filter(subtree_q(daoli.path), kind=OrgKind.TOWNSHIP).order_by("path"))
+    for name in STREET_REPORTED:
+        indicator = indicators[name]
+        for street, performance in zip(streets, STREET_PERFORMANCE, strict=False):
+            target, _draft = services.target_of(indicator, street)
+            achieved = float(target or 0) * performance
+            for month, value in zip(MONTHS, _monthly(achieved, rng, False), strict=True):
+                entries.append(
+                    ProgressEntry(indicator=indicator, org=street, year=2014, month=month, value=value)
+                )
     ProgressEntry.objects.bulk_create(entries, batch_size=1000)
-    daoli = next(d for d in districts if d.name == "道里区妇联")
-    street = Org.objects.filter(subtree_q(daoli.path), kind=OrgKind.TOWNSHIP).order_by("path").first()
+    street_cadre = User.objects.filter(username="daoli_street").first()
     jobs = indicators["提供就业岗位"]
-    ProgressEntry.objects.bulk_create(
-        ProgressEntry(indicator=jobs, org=street, year=2014, month=m, value=Decimal(v))
-        for m, v in zip(MONTHS, [60, 85, 90, 110, 95], strict=True)
-    )
-    cadre = User.objects.filter(username="daoli").first()
     may = datetime.date(2014, 5, 1)
-    current = ProgressEntry.objects.get(indicator=jobs, org=daoli, month=may, superseded_at__isnull=True)
+    current = ProgressEntry.objects.get(indicator=jobs, org=streets[0], month=may, superseded_at__isnull=True)
     services.report_progress(
-        cadre,
+        street_cadre,
         indicator=jobs,
-        org=daoli,
+        org=streets[0],
         month=may,
         value=current.value - 40,
         reason="剔除与人社局重复统计的 40 个岗位",
     )
+    cadre = User.objects.filter(username="daoli").first()
     loans = indicators["新增小额贷款"]
-    current = ProgressEntry.objects.get(indicator=loans, org=daoli, month=datetime.date(2014, 6, 1))
+    june = datetime.date(2014, 6, 1)
+    current = ProgressEntry.objects.get(indicator=loans, org=daoli, month=june)
     services.report_progress(
         cadre,
         indicator=loans,
         org=daoli,
-        month=datetime.date(2014, 6, 1),
+        month=june,
         value=current.value + 200000,
         reason="补录道里支行6月下旬发放的贷款",
     )

@@ -186,14 +186,19 @@ class Figure:
             "indicator": self.indicator.pk,
             "org": self.org.pk,
             "org_name": self.org.name,
-            "target": self.target,
+            "target": cents(self.target),
             "target_is_draft": self.draft,
-            "value": self.value,
-            "expected": self.expected,
+            "value": cents(self.value),
+            "expected": cents(self.expected),
             "completion_rate": None if self.rate is None else round(self.rate, 4),
             "status": self.status,
             "status_label": self.status_label,
         }
+
+
+def cents(value: Decimal | None) -> Decimal | None:
+    """The same figure whatever the engine summed it as (SQLite's SUM may come back as an integer)."""
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
 def _level_filter(paths: list[str], field: str) -> Q:

@@ -263,14 +263,18 @@ class VolunteerPairLedger(Ledger):
                 org_id__in={a[0] for a in addresses}, address__in={a[1] for a in addresses}
             )
         }
+        new_in_file: set[tuple] = set()
         for row in rows:
             if row.errors or "_project" not in row.values:
                 continue
             v = row.values
-            household = known.get((v["_household_org"].pk, v["address"]))
-            if household is None and not v.get("elder"):
+            key = (v["_household_org"].pk, v["address"])
+            household = known.get(key)
+            if household is None and key not in new_in_file and not v.get("elder"):
                 row.errors.append(RowError(row.number, "老人姓名", _("新登记的家庭须填写老人姓名。")))
                 continue
+            if household is None:
+                new_in_file.add(key)
             v["_household"] = household
             if household is not None and v["_volunteer"] is not None:
                 if VolunteerPair.objects.filter(

@@ -21,6 +21,7 @@ from fuqing.projects.ledgers.common import (
     year,
 )
 from fuqing.projects.models import Indicator, ProgressEntry, Source
+from fuqing.projects.services.common import plain
 
 
 def _status(entry, ctx):
@@ -241,7 +242,7 @@ class ProgressLedger(Ledger):
                     RowError(
                         row.number,
                         "更正原因/备注",
-                        _("该月已填报 %(v)s，更正须填写原因。") % {"v": old.normalize()},
+                        _("该月已填报 %(v)s，更正须填写原因。") % {"v": plain(old)},
                     )
                 )
 

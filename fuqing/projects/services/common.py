@@ -82,3 +82,11 @@ def in_year(day: datetime.date | None, year: int, field: str, label: str) -> dat
     if day > timezone.localdate():
         raise ValidationError({field: _("%(f)s不能晚于今天。") % {"f": label}}, code="PRJ-1")
     return day
+
+
+def plain(value) -> str:
+    """A number as typed: 120.00 → "120", 12.50 → "12.5" (never 1.2E+2)."""
+    if value is None or value == "":
+        return ""
+    text = f"{Decimal(str(value)):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -16,7 +16,13 @@ from fuqing.core import audit
 from fuqing.core.models import AuditAction
 from fuqing.orgs.models import Org
 from fuqing.projects.models import Indicator, ProgressEntry, Source
-from fuqing.projects.services.common import amount, check_editor, require_in_project_area, require_org
+from fuqing.projects.services.common import (
+    amount,
+    check_editor,
+    plain,
+    require_in_project_area,
+    require_org,
+)
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
@@ -67,7 +73,7 @@ def _write(
         raise ValidationError(
             {
                 "reason": _("%(m)s已填报 %(v)s，更正数值须填写更正原因。")
-                % {"m": f"{month:%Y-%m}", "v": current.value.normalize()}
+                % {"m": f"{month:%Y-%m}", "v": plain(current.value)}
             },
             code="PRJ-3",
         )

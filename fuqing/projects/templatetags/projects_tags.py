@@ -55,3 +55,10 @@ def can_edit_projects(user):
 @register.filter
 def can_export_projects(user):
     return user.has_module_perm("projects", "export")
+
+
+@register.filter(name="plain")
+def plain_filter(value):
+    from fuqing.projects.services.common import plain
+
+    return plain(value)

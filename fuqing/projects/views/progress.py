@@ -20,6 +20,7 @@ from fuqing.projects import metrics, services
 from fuqing.projects.access import require_edit, require_view
 from fuqing.projects.forms import federations
 from fuqing.projects.models import ProgressEntry, Source
+from fuqing.projects.services.common import plain
 from fuqing.projects.services.projects import campaign_for_org
 from fuqing.projects.views.common import selected_year
 from fuqing.projects.views.overview import indicators_for
@@ -97,7 +98,9 @@ def report(request):
                 "figure": figures.get((indicator.pk, org.pk)),
                 "value": request.POST.get(f"value_{indicator.pk}")
                 if request.method == "POST"
-                else (entry.value.normalize() if entry else ""),
+                else plain(entry.value)
+                if entry
+                else "",
                 "reason": request.POST.get(f"reason_{indicator.pk}", ""),
                 "errors": errors.get(f"indicator_{indicator.pk}", []),
             }
