@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from os.path import commonpath
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
@@ -201,11 +200,20 @@ def cents(value: Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
+def _shared_ancestor(paths: list[str]) -> str:
+    """The path of the deepest unit above all ``paths`` (the common prefix of the smallest and the
+    largest path, cut to whole steps)."""
+    low, high = min(paths), max(paths)
+    size = 0
+    while size < min(len(low), len(high)) and low[size] == high[size]:
+        size += 1
+    return low[: size - size % STEP]
+
+
 def _level_filter(paths: list[str], field: str) -> Q:
     """Rows under any of ``paths``; many paths of one parent collapse to the parent's range."""
     if len(paths) > 8:
-        common = commonpath(paths)
-        common = common[: len(common) - len(common) % STEP]
+        common = _shared_ancestor(paths)
         if common:
             return subtree_q(common, field)
     q = Q()

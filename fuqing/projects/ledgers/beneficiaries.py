@@ -38,14 +38,24 @@ def id_number_index(value: str) -> str:
     return blind_index(value.upper(), "id_number")
 
 
+HAS_FILE_NUMBER = any(f.name == "file_number" for f in Woman._meta.get_fields())
+
+
 def parse_record_number(value):
+    """The registry's file number (档案编号), or a record's id."""
     raw = cells.compact(value)
     if not raw:
         return None
     try:
         return uuid.UUID(raw)
     except ValueError:
+        if HAS_FILE_NUMBER and len(raw) <= 20:
+            return raw
         raise CellError(_("档案编号格式不正确。")) from None
+
+
+def record_number(woman) -> str:
+    return woman.file_number if HAS_FILE_NUMBER else str(woman.pk)
 
 
 def parse_id_number(value) -> str:
@@ -113,7 +123,7 @@ class BeneficiaryLedger(Ledger):
             parse=parse_record_number,
             aliases=("妇女档案编号",),
             help="妇女档案的编号（可从妇女档案台账导出）",
-            export=lambda b, c: str(b.woman_id),
+            export=lambda b, c: record_number(b.woman),
             width=38,
         ),
         Column(
@@ -244,11 +254,15 @@ class BeneficiaryLedger(Ledger):
     @staticmethod
     def _women(rows, ctx) -> dict:
         numbers = {r.values.get("record") for r in rows if r.values.get("record")}
+        ids = {n for n in numbers if isinstance(n, uuid.UUID)}
+        files = numbers - ids
         indexes = {id_number_index(r.values["id_number"]) for r in rows if r.values.get("id_number")}
         visible = Woman.objects.visible_to(ctx.actor).filter(status=WomanStatus.ACTIVE)
         found = {"by_pk": {}, "by_index": {}}
-        if numbers:
-            found["by_pk"] = {w.pk: w for w in visible.filter(pk__in=numbers)}
+        if ids:
+            found["by_pk"] = {w.pk: w for w in visible.filter(pk__in=ids)}
+        if files:
+            found["by_pk"].update({w.file_number: w for w in visible.filter(file_number__in=files)})
         if indexes:
             found["by_index"] = {w.id_number_index: w for w in visible.filter(id_number_index__in=indexes)}
         return found

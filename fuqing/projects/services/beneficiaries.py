@@ -126,20 +126,25 @@ def remove_beneficiary(actor, beneficiary: Beneficiary, reason: str) -> None:
     beneficiary.delete()
 
 
-def repoint_woman(duplicate: Woman, kept: Woman) -> int:
+def repoint_benefits(duplicate: Woman, kept: Woman) -> int:
     """For the registry's merge (REG-4): move a duplicate's benefits to the kept record. A help both
     records received on the same day is the same help: the duplicate's row is dropped, not counted twice."""
-    moved = 0
-    for row in Beneficiary.objects.filter(woman=duplicate):
-        clash = Beneficiary.objects.filter(
-            woman=kept, project_id=row.project_id, help_kind=row.help_kind, received_on=row.received_on
-        ).exists()
-        if clash:
-            row.delete()
-        else:
-            Beneficiary.objects.filter(pk=row.pk).update(woman=kept)
-            moved += 1
+    clashes = Beneficiary.objects.filter(
+        woman=duplicate,
+        project_id__in=Beneficiary.objects.filter(woman=kept).values("project_id"),
+    )
+    kept_keys = set(
+        Beneficiary.objects.filter(woman=kept).values_list("project_id", "help_kind", "received_on")
+    )
+    same = [b.pk for b in clashes if (b.project_id, b.help_kind, b.received_on) in kept_keys]
+    Beneficiary.objects.filter(pk__in=same).delete()
+    return Beneficiary.objects.filter(woman=duplicate).update(woman=kept)
+
+
+def repoint_woman(duplicate: Woman, kept: Woman) -> int:
+    """Everything projects holds about a duplicate record, moved to the kept one."""
     from fuqing.projects.models import ElderlyPerson
 
+    moved = repoint_benefits(duplicate, kept)
     ElderlyPerson.objects.filter(woman=duplicate).update(woman=kept)
     return moved
