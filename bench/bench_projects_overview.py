@@ -67,7 +67,7 @@ GROUP BY e.indicator_id, SUBSTR(o.path, 1, %(len)s)
 """
 BENEFICIARIES_BY_KIND = """
 SELECT b.project_id, b.help_kind, SUBSTR(o.path, 1, %(len)s) AS prefix,
-       COUNT(*), COUNT(DISTINCT b.woman_id), SUM(b.amount)
+       COUNT(*), SUM(b.amount), COUNT(DISTINCT CASE WHEN b.help_kind IN ({kinds}) THEN b.woman_id END)
 FROM projects_beneficiary b JOIN orgs_org o ON o.id = b.org_id
 WHERE b.received_on <= %(on)s AND b.project_id IN ({ids}) AND o.path >= %(lo)s AND o.path < %(hi)s
 GROUP BY b.project_id, b.help_kind, SUBSTR(o.path, 1, %(len)s)
@@ -99,23 +99,27 @@ def hand_rollup(root, depths: list[int], units: list) -> dict:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT i.id, i.project_id, i.source FROM projects_indicator i "
+            "SELECT i.id, i.project_id, i.source, i.measure, i.help_kind FROM projects_indicator i "
             "JOIN projects_project p ON p.id = i.project_id WHERE p.year = %s AND p.org_id = %s",
             [YEAR, root.pk],
         )
         indicators = cursor.fetchall()
         reported = ",".join(str(i[0]) for i in indicators if i[2] == "reported")
-        projects = ",".join(sorted({str(i[1]) for i in indicators}))
+        projects = ",".join(sorted({str(i[1]) for i in indicators if i[2] == "beneficiaries"}))
+        pair_projects = ",".join(sorted({str(i[1]) for i in indicators if i[2] == "volunteer_pairs"}))
+        women = [i for i in indicators if i[3] == "women"]
+        kinds = ",".join(sorted({"'" + i[4] + "'" for i in women if i[4]})) or "''"
+        all_kinds = ",".join(sorted({str(i[1]) for i in women if not i[4]})) or "0"
         result: dict = {}
         for depth in depths:
             params = {"len": 4 * depth, "on": ON, "lo": root.path, "hi": path_upper(root.path) or "Z"}
             for name, sql, ids in (
                 ("reported", REPORTED, reported),
                 ("by_kind", BENEFICIARIES_BY_KIND, projects),
-                ("all_kinds", BENEFICIARIES_ALL_KINDS, projects),
-                ("pairs", PAIRS, projects),
+                ("all_kinds", BENEFICIARIES_ALL_KINDS, all_kinds),
+                ("pairs", PAIRS, pair_projects),
             ):
-                cursor.execute(sql.format(ids=ids), params)
+                cursor.execute(sql.format(ids=ids, kinds=kinds), params)
                 result[(name, depth)] = {tuple(row[:-1]): row[-1] for row in cursor.fetchall()}
         cursor.execute(
             TARGETS.format(
@@ -196,6 +200,19 @@ def run(args) -> None:
         baseline_seconds=round(baseline, 4),
         engine=connection.vendor,
     )
+
+    # A district's own overview (its townships' roll-up): what most users open.
+    district = Org.objects.filter(path__startswith=root.path, kind="district").order_by("path").first()
+    if district is not None:
+        district_url = f"/projects/?org={district.pk}&year={YEAR}&as_of={ON:%Y-%m-%d}"
+        assert client.get(district_url).status_code == 200
+        emit(
+            scenario=f"projects_overview_district_{args.scale}",
+            rows=rows,
+            queries=_count_queries(lambda: client.get(district_url)),
+            ms_per_request=round(_time(lambda: client.get(district_url), 5) * 1000, 1),
+            engine=connection.vendor,
+        )
 
     # Every unit of the four levels below and including the root, every indicator.
     depths = list(range(root.depth, root.depth + 4))

@@ -269,30 +269,35 @@ class Values:
                     self.values[(row["indicator_id"], row["prefix"])] = row["total"] or ZERO
 
     def _beneficiaries(self) -> None:
+        """Records and amounts by help kind; distinct women only where an indicator counts them (the
+        distinct count is the expensive part: it sorts its rows)."""
         wanted_indicators = [i for i in self.indicators if i.source == Source.BENEFICIARIES]
         if not wanted_indicators:
             return
         projects = {i.project_id for i in wanted_indicators}
         base = Beneficiary.objects.filter(project_id__in=projects, received_on__lte=self.on)
-        any_kind_women = any(i.measure == Measure.WOMEN and not i.help_kind for i in wanted_indicators)
+        women = [i for i in wanted_indicators if i.measure == Measure.WOMEN]
+        kinds = sorted({i.help_kind for i in women if i.help_kind})
+        all_kinds_projects = {i.project_id for i in women if not i.help_kind}
+        aggregates = {"records": Count("id"), "amount": Sum("amount")}
+        if kinds:
+            aggregates["women"] = Count("woman_id", distinct=True, filter=Q(help_kind__in=kinds))
         for depth, units in self.by_depth.items():
             wanted = self._wanted(depth)
             by_kind: dict[tuple, list] = defaultdict(list)
-            rows = _by_prefix(
-                base,
-                units,
-                depth,
-                ["project_id", "help_kind"],
-                {"records": Count("id"), "women": Count("woman_id", distinct=True), "amount": Sum("amount")},
-            )
-            for row in rows:
+            for row in _by_prefix(base, units, depth, ["project_id", "help_kind"], aggregates):
                 if row["prefix"] in wanted:
                     by_kind[(row["project_id"], row["prefix"])].append(row)
             all_kinds_women: dict[tuple, int] = {}
-            if any_kind_women:
-                for row in _by_prefix(
-                    base, units, depth, ["project_id"], {"women": Count("woman_id", distinct=True)}
-                ):
+            if all_kinds_projects:
+                rows = _by_prefix(
+                    base.filter(project_id__in=all_kinds_projects),
+                    units,
+                    depth,
+                    ["project_id"],
+                    {"women": Count("woman_id", distinct=True)},
+                )
+                for row in rows:
                     all_kinds_women[(row["project_id"], row["prefix"])] = row["women"]
             for indicator in wanted_indicators:
                 for path in wanted:
@@ -335,7 +340,7 @@ def _beneficiary_value(indicator: Indicator, path: str, by_kind: dict, all_kinds
     if indicator.measure == Measure.AMOUNT:
         return sum((r["amount"] or ZERO for r in rows), ZERO)
     if indicator.help_kind:
-        return Decimal(sum(r["women"] for r in rows))
+        return Decimal(sum(r.get("women") or 0 for r in rows))
     return Decimal(all_kinds_women.get((indicator.project_id, path), 0))
 
 

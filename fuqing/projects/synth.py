@@ -150,6 +150,17 @@ def synth_projects(ctx: SynthContext) -> None:
     with transaction.atomic():
         count = _pairs(indicators, tree, rng)
     ctx.log(f"  {count} volunteer pairs")
+    analyze()
+
+
+def analyze() -> None:
+    """Fresh planner statistics after bulk loading (PostgreSQL would otherwise plan with none)."""
+    tables = [m._meta.db_table for m in (Org, Woman, Target, ProgressEntry, Beneficiary, VolunteerPair)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+        elif connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
 
 
 def _projects(root: Org, campaign: Campaign, scale: str) -> dict[str, Indicator]:

@@ -17,9 +17,10 @@
       { name: "应完成", type: "line", data: data.expected, symbol: "circle", lineStyle: { type: "dashed", color: "#555" }, itemStyle: { color: "#555" } }
     ];
     if (data.target !== null) {
-      series[1].markLine = { symbol: "none", label: { formatter: "目标 " + fmt(data.target) }, lineStyle: { color: "#15803d" }, data: [{ yAxis: data.target }] };
+      series[1].markLine = { symbol: "none", label: { position: "insideEndTop", formatter: "目标 " + fmt(data.target) }, lineStyle: { color: "#15803d" }, data: [{ yAxis: data.target }] };
     }
     chart.setOption({
+      animation: false,
       tooltip: { trigger: "axis", valueFormatter: fmt },
       legend: { top: 0 },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },

@@ -176,3 +176,14 @@ def test_prj4_merging_women_moves_benefits_without_counting_the_same_help_twice(
         "泥草房改建",
         "生活救助",
     ]
+
+
+def test_reg4_prj4_the_registrys_merge_moves_benefits_through_its_hook(tree, relief, women, daoli):
+    hooks = pytest.importorskip("fuqing.registry.hooks")
+    duplicate, kept = women[0], women[1]
+    _record(daoli, relief, duplicate, tree.a1)
+    _record(daoli, relief, kept, tree.a1)
+    _record(daoli, relief, duplicate, tree.a1, help_kind="生活救助")
+    moved = hooks.repoint_related(kept, duplicate, daoli)
+    assert moved == {"projects.Beneficiary": 1}
+    assert Beneficiary.objects.filter(woman=kept).count() == 2

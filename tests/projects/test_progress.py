@@ -213,6 +213,15 @@ def test_prj3_an_indicator_without_a_target_shows_its_value_and_no_status(tree, 
 
 
 def test_prj3_computed_indicators_count_their_records(tree, relief, sunset, women, daoli):
+    aided = services.add_indicator(
+        None,
+        relief["project"],
+        name="生活救助人数",
+        unit="person",
+        source="beneficiaries",
+        measure="women",
+        help_kind="生活救助",
+    )
     day = datetime.date(2014, 5, 10)
     services.record_beneficiary(
         daoli,
@@ -246,6 +255,7 @@ def test_prj3_computed_indicators_count_their_records(tree, relief, sunset, wome
     assert figures[(relief["housing"].pk, tree.a.pk)].value == 1  # records of 泥草房改建
     assert figures[(relief["women"].pk, tree.a.pk)].value == 2  # distinct women, any kind
     assert figures[(relief["women"].pk, tree.a1.pk)].value == 1
+    assert figures[(aided.pk, tree.a.pk)].value == 2  # distinct women of one help kind
     assert figures[(relief["money"].pk, tree.a.pk)].value == Decimal(21800)
     assert _figure(relief["money"], tree.city).rate == pytest.approx(0.218)
 
