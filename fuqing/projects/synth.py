@@ -336,13 +336,13 @@ def _beneficiaries(indicators: dict[str, Indicator], root: Org, tree: Tree, ctx:
             :women_needed
         ]
     )
-    if len(women) < women_needed:
+    if not women:  # the registry has generated no women yet
         from fuqing.projects.placeholder_women import ensure_women
 
         communities = [Org(pk=tree.id(p)) for p in tree.community_paths]
         made = ensure_women(
             communities,
-            women_needed - len(women),
+            women_needed,
             rng,
             {"single-poor-mother": 0.1, "elderly-empty-nest": 0.1},
         )
