@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -31,9 +32,12 @@ class NavEntry:
     ability: str | None = None
     order: int = 100
     field_action: bool = False  # one of the phone's bottom-bar actions (记走访, 记诉求, 填问卷)
+    when: Callable | None = None  # an extra test on the user (e.g. only volunteers, or not them)
 
     def allowed(self, user) -> bool:
         if self.perm and not user.has_module_perm(*self.perm):
+            return False
+        if self.when is not None and not self.when(user):
             return False
         return not (self.ability and not user.has_admin_ability(self.ability))
 

@@ -1,0 +1,1 @@
+"""Pages of livelihood projects, one module per topic."""

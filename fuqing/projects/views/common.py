@@ -1,0 +1,93 @@
+"""What every projects page needs: the year, the unit in view, the date figures are shown at."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from fuqing.core.scoping import get_visible_or_404, subtree_q, user_scope
+from fuqing.orgs.models import Org, OrgKind
+from fuqing.projects import metrics
+from fuqing.projects.services.projects import campaign_for_org
+
+FEDERATION_KINDS = (OrgKind.PROVINCE, OrgKind.CITY, OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY)
+
+
+def selected_year(request) -> int:
+    from fuqing.campaigns.services import campaign_for
+    from fuqing.core.context_processors import YEAR_SESSION_KEY
+
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    campaign = campaign_for(request.user, request.session.get(YEAR_SESSION_KEY))
+    return campaign.year if campaign else timezone.localdate().year
+
+
+def default_unit(user) -> Org | None:
+    """The top of the user's scope that is a federation (a department's cadre sees her federation)."""
+    paths = sorted(user_scope(user).read_paths, key=len)
+    for path in paths:
+        org = Org.objects.filter(path=path).first()
+        if org is None:
+            continue
+        if org.kind == OrgKind.DEPARTMENT:
+            parent = Org.objects.filter(path=path[: -Org.steplen]).first()
+            if parent is not None and user_scope(user).covers(parent.path):
+                return parent
+        return org
+    return None
+
+
+def selected_unit(request) -> Org | None:
+    raw = request.GET.get("org", "")
+    if raw.isdigit():
+        return get_visible_or_404(Org, request.user, pk=int(raw))
+    return default_unit(request.user)
+
+
+def children_of(unit: Org, user) -> list[Org]:
+    return list(
+        Org.objects.visible_to(user)
+        .filter(subtree_q(unit.path), depth=unit.depth + 1, kind__in=FEDERATION_KINDS, is_active=True)
+        .order_by("path")
+    )
+
+
+def requested_date(request) -> datetime.date | None:
+    raw = request.GET.get("as_of", "")
+    try:
+        return datetime.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def view_date(request, unit: Org, year: int):
+    """(the campaign, the date figures are shown at)."""
+    campaign = campaign_for_org(unit, year) if unit else None
+    if campaign is None:
+        return None, None
+    return campaign, metrics.view_date(campaign, timezone.localdate(), requested_date(request))
+
+
+def as_of_choices(campaign, on) -> list[dict]:
+    """Month ends of the campaign to look back at, and the default (today / the year's end)."""
+    dates = set(metrics.month_ends(campaign, on))
+    if on is not None:
+        dates.add(on)
+    return [{"date": day, "selected": day == on} for day in sorted(dates)]
+
+
+def report_errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def lineage(unit: Org, user) -> list[Org]:
+    """The unit's visible ancestors and the unit, root first (for the drill-down breadcrumb)."""
+    return list(
+        Org.objects.visible_to(user).filter(path__in=[*unit.ancestor_paths(), unit.path]).order_by("depth")
+    )
