@@ -34,6 +34,7 @@ from fuqing.fieldwork.models import (
     QuestionnaireStatus,
     Response,
 )
+from fuqing.fieldwork.services import invalid
 from fuqing.orgs.models import Org
 
 CODE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
@@ -111,7 +112,7 @@ def check_question(data: QuestionData, earlier: list[Question | QuestionData], t
                 "c": "、".join(unknown)
             }
     if errors:
-        raise ValidationError(errors, code="FLD-6")
+        raise invalid(errors, "FLD-6")
 
 
 def _next_code(existing: set[str]) -> str:
@@ -132,7 +133,7 @@ def create_questionnaire(
     if not year or not 2000 <= int(year) <= 2100:
         errors["year"] = _("年度应为四位年份。")
     if errors:
-        raise ValidationError(errors, code="FLD-6")
+        raise invalid(errors, "FLD-6")
     questionnaire = Questionnaire.objects.create(
         org=org, year=year, title=title.strip()[:200], description=description.strip(), created_by=actor
     )
@@ -347,7 +348,7 @@ def clean_answers(questions: list[Question], raw: dict) -> dict:
             continue
         values[question.code] = value
     if errors:
-        raise ValidationError(errors, code="FLD-6")
+        raise invalid(errors, "FLD-6")
     return values
 
 

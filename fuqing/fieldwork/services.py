@@ -44,10 +44,16 @@ def _require_unit(actor, org: Org | None, field_name: str) -> None:
         raise PermissionDenied(_("“%(o)s”超出了您可以编辑的范围。") % {"o": org.name})
 
 
+def invalid(errors: dict[str, str], code: str, codes: dict[str, str] | None = None) -> ValidationError:
+    """One ValidationError naming each field, every message carrying its rule's SPEC id."""
+    codes = codes or {}
+    return ValidationError({f: ValidationError(m, code=codes.get(f, code)) for f, m in errors.items()})
+
+
 def federation_of(org: Org) -> Org:
     """A department belongs to the federation above it; a federation is its own."""
-    if org.kind == OrgKind.DEPARTMENT or org.kind == OrgKind.WOMENS_GROUP:
-        return org.get_parent()
+    if org.kind in (OrgKind.DEPARTMENT, OrgKind.WOMENS_GROUP) and org.depth > 1:
+        return Org.objects.get(path=org.path[: -Org.steplen])
     return org
 
 
@@ -127,7 +133,7 @@ def check_contact_point(actor, data: ContactPointData, instance: ContactPoint | 
                 "k": f"{data.keeper}" if data.keeper else "",
             }
     if errors:
-        raise ValidationError(errors, code="FLD-1")
+        raise invalid(errors, "FLD-1")
 
 
 @transaction.atomic
@@ -202,6 +208,7 @@ def check_visit(
 
     An import passes ``allowed_ids`` and ``group_names`` computed once for the whole file."""
     errors: dict[str, str] = {}
+    codes: dict[str, str] = {}
     if data.started_on is None:
         errors["started_on"] = _("请填写开始日期。")
     if data.ended_on is None:
@@ -215,6 +222,7 @@ def check_visit(
         elif days > MAX_VISIT_DAYS:
             errors["ended_on"] = _("一次走访最长 %(n)d 天；更长的蹲点请分段记录。") % {"n": MAX_VISIT_DAYS}
         elif data.method == VisitMethod.STATIONED and days < STATIONED_MIN_DAYS:
+            codes["ended_on"] = "FLD-3"
             errors["ended_on"] = _(
                 "蹲点调研时间不少于一周（%(min)d 天），本次只有 %(n)d 天。"
                 "请核对结束日期，或改选其他走访方式。"
@@ -249,7 +257,7 @@ def check_visit(
                 "n": women,
             }
     if errors:
-        raise ValidationError(errors, code="FLD-3" if "蹲点" in errors.get("ended_on", "") else "FLD-2")
+        raise invalid(errors, "FLD-2", codes)
 
 
 def _group_names() -> dict[int, str]:

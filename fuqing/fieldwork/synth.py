@@ -159,9 +159,10 @@ class Writer:
     def add(self, unit: Unit, lead, others, start, days, method, place, contact_point=None) -> None:
         rng = self.rng
         vid = uuid.UUID(int=rng.getrandbits(128), version=4)
+        start = min(
+            start, datetime.date(YEAR, 12, 31) - datetime.timedelta(days=days - 1)
+        )  # stays in the year
         end = start + datetime.timedelta(days=days - 1)
-        if end.year != YEAR:
-            end = datetime.date(YEAR, 12, 31)
         low, high = WOMEN[method]
         women = rng.randint(low, high)
         needs = "\n".join(rng.sample(NEEDS, rng.randint(1, 2))) if rng.random() < 0.3 else ""
