@@ -136,14 +136,20 @@ class VisitForm(Form):
         required=False,
         help_text=_("每行一条；可在行首写类别和冒号，如“就业：…”。"),
     )
-    year = forms.IntegerField(label=_("活动年度"), required=False, min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=_("活动年度"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("不填则取开始日期的年份；跨年的走访可填结束日期的年份。"),
+    )
     files = MultipleFileField(
         label=_("照片和附件"),
         required=False,
         help_text=_("可多选。允许：%(t)s；每个不超过 10 MB。") % {"t": ALLOWED_LABEL},
     )
 
-    def __init__(self, *args, user, visit=None, year=None, **kwargs):
+    def __init__(self, *args, user, visit=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         today = timezone.localdate()
@@ -153,7 +159,6 @@ class VisitForm(Form):
             self.initial.setdefault("org", user.org_id)
             self.initial.setdefault("lead", user.pk)
             self.initial.setdefault("members", [user.pk])
-            self.initial.setdefault("year", year or today.year)
         else:
             del self.fields["id"]
         units = unit_choices(user)

@@ -18,7 +18,7 @@ from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.fieldwork import attachments, services
 from fuqing.fieldwork.forms import PlaceSearchForm, VisitFilterForm, VisitForm, place_options
 from fuqing.fieldwork.models import STATIONED_MIN_DAYS, Visit, VisitAttachment, VisitMethod
-from fuqing.fieldwork.views.common import campaign_year, current_year, require_edit, require_view
+from fuqing.fieldwork.views.common import campaign_year, require_edit, require_view
 from fuqing.orgs.models import Org
 
 PAGE_SIZE = 30
@@ -165,7 +165,6 @@ def visit_add(request):
         request.POST or None,
         request.FILES or None,
         user=request.user,
-        year=current_year(request),
         initial=_initial_from_query(request),
     )
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,162 @@
+"""Field-work figures for the whole tree (FLD-4, FLD-5): the compliance view and the survey-month page as
+the root's leader sees them, against the same aggregates in hand-written SQL, measured in the same run.
+
+    DATABASE_URL=postgres://… .venv/bin/python bench/run.py fieldwork --scale province
+
+Needs synthetic data (``manage.py synth --scale province``); runs the synth itself on an empty database.
+Prints one JSON line per scenario: milliseconds per request, the SQL baseline, their ratio, queries.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from bench.common import emit
+
+YEAR = 2014
+RUNS = 7
+
+COMPLIANCE_SQL = """
+SELECT u.id, u.name, o.name, COUNT(DISTINCT d.day) AS days
+FROM orgs_user u
+JOIN orgs_org o ON o.id = u.org_id
+LEFT JOIN fieldwork_visitday d ON d.user_id = u.id AND d.day >= %s AND d.day <= %s
+WHERE o.path >= %s AND o.path < %s AND u.is_active AND u.rank IN ('bureau', 'division')
+GROUP BY u.id, u.name, o.name, o.path
+ORDER BY days, o.path, u.name, u.id
+"""
+SURVEY_VISITS_SQL = """
+SELECT SUBSTR(o.path, 1, %s) AS unit, v.method, COUNT(v.id), SUM(v.women_met),
+       COUNT(CASE WHEN v.led_by_leader THEN 1 END)
+FROM fieldwork_visit v JOIN orgs_org o ON o.id = v.org_id
+WHERE o.path >= %s AND o.path < %s AND v.started_on >= %s AND v.started_on <= %s
+GROUP BY SUBSTR(o.path, 1, %s), v.method
+"""
+SURVEY_GROUPS_SQL = """
+SELECT SUBSTR(o.path, 1, %s) AS unit, g.group_id, SUM(g.count)
+FROM fieldwork_visitgroupcount g
+JOIN fieldwork_visit v ON v.id = g.visit_id
+JOIN orgs_org o ON o.id = v.org_id
+WHERE o.path >= %s AND o.path < %s AND v.started_on >= %s AND v.started_on <= %s
+GROUP BY SUBSTR(o.path, 1, %s), g.group_id
+"""
+
+
+def _ensure_data(scale: str) -> None:
+    from django.core.management import call_command
+
+    from fuqing.fieldwork.models import Visit
+    from fuqing.orgs.models import Org
+
+    call_command("migrate", verbosity=0)
+    if Visit.objects.exists():
+        return
+    started = time.perf_counter()
+    if Org.objects.exists():
+        call_command("synth", scale=scale, only=["fieldwork"])
+    else:
+        call_command("synth", scale=scale)
+    emit(scenario="fieldwork-synth", scale=scale, seconds=round(time.perf_counter() - started, 1),
+         visits=Visit.objects.count())  # fmt: skip
+
+
+def _leader():
+    from fuqing.orgs.models import Org, Position, User
+
+    root = Org.objects.filter(depth=1).order_by("path").first()
+    return User.objects.filter(org=root, position=Position.CHAIR, is_active=True).first(), root
+
+
+def _client(user):
+    from django.test import Client
+
+    from fuqing.core.middleware import LOGIN_AT
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[LOGIN_AT] = time.time()
+    session.save()
+    return client
+
+
+def _time_page(client, url: str) -> tuple[float, int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm caches and connections
+    times = []
+    queries = 0
+    for _ in range(RUNS):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - started)
+        queries = len(captured)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times), queries, len(response.content)
+
+
+def _time_sql(statements: list[tuple[str, list]]) -> float:
+    from django.db import connection
+
+    times = []
+    for _ in range(RUNS + 1):
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times[1:])
+
+
+def run(args) -> None:
+    import datetime
+
+    from django.db import connection
+
+    from fuqing.core.scoping import path_upper
+    from fuqing.fieldwork.models import Visit, VisitDay
+    from fuqing.orgs.models import Org
+
+    _ensure_data(args.scale)
+    leader, root = _leader()
+    client = _client(leader)
+    upper = path_upper(root.path) or "\uffff"
+    rows = {"visits": Visit.objects.count(), "visit_days": VisitDay.objects.count()}
+
+    seconds, queries, size = _time_page(client, f"/fieldwork/days/?year={YEAR}")
+    start, end = datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31)
+    baseline = _time_sql([(COMPLIANCE_SQL, [start, end, root.path, upper])])
+    emit(
+        scenario="fieldwork-compliance-view",
+        engine=connection.vendor,
+        scale=args.scale,
+        **rows,
+        ms=round(seconds * 1000, 1),
+        baseline_ms=round(baseline * 1000, 1),
+        seconds=seconds,
+        baseline_seconds=baseline,
+        queries=queries,
+        bytes=size,
+    )
+
+    seconds, queries, size = _time_page(client, f"/fieldwork/survey-month/?year={YEAR}")
+    width = len(root.path) + Org.steplen
+    month = (datetime.date(YEAR, 4, 1), datetime.date(YEAR, 4, 30))
+    params = [width, root.path, upper, *month, width]
+    baseline = _time_sql([(SURVEY_VISITS_SQL, params), (SURVEY_GROUPS_SQL, params)])
+    emit(
+        scenario="fieldwork-survey-month",
+        engine=connection.vendor,
+        scale=args.scale,
+        **rows,
+        ms=round(seconds * 1000, 1),
+        baseline_ms=round(baseline * 1000, 1),
+        seconds=seconds,
+        baseline_seconds=baseline,
+        queries=queries,
+        bytes=size,
+    )
