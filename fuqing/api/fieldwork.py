@@ -13,6 +13,7 @@ import uuid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from fuqing.core.masking import mask_name, mask_phone
@@ -47,7 +48,7 @@ def _org(user, pk: int | None, field: str, edit: bool = False) -> Org | None:
     qs = Org.objects.editable_by(user) if edit else Org.objects.visible_to(user)
     org = qs.filter(pk=pk).first()
     if org is None:
-        raise ValidationError({field: f"找不到编号为 {pk} 的组织（或不在您的范围内）。"})
+        raise ValidationError({field: _("找不到编号为 %(pk)s 的组织（或不在您的范围内）。") % {"pk": pk}})
     return org
 
 
@@ -56,7 +57,9 @@ def _user(actor, pk: int | None, field: str) -> User | None:
         return None
     user = services.allowed_members(actor).filter(pk=pk).first()
     if user is None:
-        raise ValidationError({field: f"找不到编号为 {pk} 的干部（须是您范围内的干部或上级妇联领导）。"})
+        raise ValidationError(
+            {field: _("找不到编号为 %(pk)s 的干部（须是您范围内的干部或上级妇联领导）。") % {"pk": pk}}
+        )
     return user
 
 
@@ -366,7 +369,9 @@ def _visit_data(actor, payload: VisitIn, visit: Visit | None) -> services.VisitD
     if payload.contact_point is not None:
         contact_point = ContactPoint.objects.visible_to(actor).filter(pk=payload.contact_point).first()
         if contact_point is None:
-            raise ValidationError({"contact_point": f"找不到编号为 {payload.contact_point} 的联系点。"})
+            raise ValidationError(
+                {"contact_point": _("找不到编号为 %(pk)s 的联系点。") % {"pk": payload.contact_point}}
+            )
     elif visit is not None and payload.place is None:
         contact_point = visit.contact_point
     if payload.members is not None:
@@ -377,7 +382,9 @@ def _visit_data(actor, payload: VisitIn, visit: Visit | None) -> services.VisitD
         codes = dict(VulnerableGroup.objects.values_list("code", "pk"))
         unknown = sorted(set(payload.group_counts) - set(codes))
         if unknown:
-            raise ValidationError({"group_counts": f"未知的困难群体代码：{'、'.join(unknown)}。"})
+            raise ValidationError(
+                {"group_counts": _("未知的困难群体代码：%(c)s。") % {"c": "、".join(unknown)}}
+            )
         counts = {codes[c]: n for c, n in payload.group_counts.items()}
     else:
         counts = dict(visit.group_counts.values_list("group_id", "count")) if visit else {}
@@ -432,7 +439,7 @@ def update_visit(request, visit_id: uuid.UUID, payload: VisitIn):
     visit = get_visible_or_404(_visits(request.auth), request.auth, pk=visit_id)
     require(request.auth, "fieldwork", "edit")
     if not can_edit(request.auth, visit):
-        raise PermissionDenied("只读范围：您可以查看该走访，但不能修改。")
+        raise PermissionDenied(_("只读范围：您可以查看该走访，但不能修改。"))
     try:
         services.save_visit(request.auth, visit, _visit_data(request.auth, payload, visit))
     except ValidationError as exc:
@@ -603,7 +610,7 @@ def update_questionnaire(request, questionnaire_id: int, payload: QuestionnaireI
     )
     require(request.auth, "fieldwork", "edit")
     if not can_edit(request.auth, questionnaire):
-        raise PermissionDenied("只读范围：只有发布单位可以修改这份问卷。")
+        raise PermissionDenied(_("只读范围：只有发布单位可以修改这份问卷。"))
     try:
         qservice.update_questionnaire(
             request.auth,
@@ -808,7 +815,7 @@ def update_response(request, response_id: uuid.UUID, payload: ResponseIn):
     )
     require(request.auth, "fieldwork", "edit")
     if not can_edit(request.auth, response):
-        raise PermissionDenied("只读范围：您可以查看该答卷，但不能修改。")
+        raise PermissionDenied(_("只读范围：您可以查看该答卷，但不能修改。"))
     try:
         answers = {k: _json_value(v) for k, v in qservice.answers_of(response).items()}
         answers.update(payload.answers or {})

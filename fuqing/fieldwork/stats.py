@@ -9,8 +9,8 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, FilteredRelation, Max, OuterRef, Q, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Substr
 
 from fuqing.core.scoping import subtree_q
 from fuqing.fieldwork.models import (
@@ -67,21 +67,61 @@ def pace(days: int, year: int, today: datetime.date, target: int = GRASSROOTS_DA
 
 def compliance_queryset(actor, area: Org, year: int, below_only: bool = True):
     """Bureau- and division-level cadres of ``area``'s subtree with their grassroots days in ``year``,
-    fewest first; one GROUP BY query (the year's days joined in the ON clause)."""
+    fewest first, in one query: each cadre's distinct days are a correlated COUNT over the (user, day)
+    index, so nothing wide is sorted or grouped (there are hundreds of such cadres in a province)."""
     start, end = year_bounds(year)
+    days = (
+        VisitDay.objects.filter(user=OuterRef("pk"), day__gte=start, day__lte=end)
+        .order_by()
+        .values("user")
+        .annotate(n=Count("day", distinct=True))
+        .values("n")
+    )
     qs = (
         User.objects.visible_to(actor)
         .filter(subtree_q(area.path, "org__path"), is_active=True, rank__in=COMPLIANCE_RANKS)
-        .annotate(
-            year_days=FilteredRelation(
-                "visit_days", condition=Q(visit_days__day__gte=start, visit_days__day__lte=end)
-            )
-        )
-        .annotate(days=Count("year_days__day", distinct=True))
+        .annotate(days=Coalesce(Subquery(days, output_field=IntegerField()), 0))
     )
     if below_only:
         qs = qs.filter(days__lt=GRASSROOTS_DAYS_TARGET)
-    return qs.select_related("org").order_by("days", "org__path", "name", "pk")
+    return (
+        qs.select_related("org")
+        .only("id", "username", "name", "position", "rank", "org__name", "org__path")
+        .order_by("days", "org__path", "name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class CadreDays:
+    id: int
+    username: str
+    name: str
+    org_name: str
+    position_label: str
+    rank_label: str
+    days: int
+
+
+def compliance_rows(actor, area: Org, year: int) -> list[CadreDays]:
+    """The compliance list as plain rows (no model instances: it is read-only and may be a province)."""
+    from fuqing.orgs.models import Position
+
+    positions, ranks = dict(Position.choices), dict(Rank.choices)
+    values = compliance_queryset(actor, area, year, below_only=False).values_list(
+        "id", "username", "name", "org__name", "position", "rank", "days"
+    )
+    return [
+        CadreDays(
+            pk,
+            username,
+            name or username,
+            org_name,
+            str(positions.get(pos, pos)),
+            str(ranks.get(rank, rank)),
+            days,
+        )
+        for pk, username, name, org_name, pos, rank, days in values
+    ]
 
 
 # --- the needs-survey month (FLD-5) ------------------------------------------------------------------

@@ -253,8 +253,20 @@ def synth_fieldwork(ctx: SynthContext) -> None:
             days = rng.randint(7, 20) if stationed else rng.choices([1, 2, 3], weights=[85, 12, 3])[0]
             writer.add(unit, lead, others, _day(rng), days, method, rng.choice(unit.places))
     writer.flush()
+    _analyze()
     ctx.made["visits"] = writer.total
     ctx.log(f"  {writer.total} visits, {writer.day_rows} cadre-days")
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a bulk load, so the first figures do not use empty-table plans."""
+    from fuqing.fieldwork.models import ContactPoint, Visit, VisitDay, VisitGroupCount, VisitMember
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (Org, User, ContactPoint, Visit, VisitDay, VisitGroupCount, VisitMember):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _juniors(unit: Unit) -> list:

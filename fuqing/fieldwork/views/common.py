@@ -61,9 +61,10 @@ def area_for(request) -> Org:
     if not roots:
         raise PermissionDenied(_("您的账户还没有数据范围，请联系安全管理员。"))
     own = request.user.org
+    if own is not None and own.path in roots:
+        return own  # already loaded with the user's scope: no query
     if own is not None and any(own.path.startswith(p) for p in roots):
-        root = next(p for p in roots if own.path.startswith(p))
-        return Org.objects.get(path=root)
+        return Org.objects.get(path=next(p for p in roots if own.path.startswith(p)))
     return Org.objects.get(path=roots[0])
 
 

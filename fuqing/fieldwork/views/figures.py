@@ -31,12 +31,12 @@ def compliance(request):
     show_all = request.GET.get("all") == "1"
     # One GROUP BY over the area's bureau/division cadres (hundreds in a province); the page filters
     # and pages that list instead of asking the database three times.
-    cadres = list(stats.compliance_queryset(request.user, area, year, below_only=False))
+    cadres = stats.compliance_rows(request.user, area, year)
     below = [u for u in cadres if u.days < GRASSROOTS_DAYS_TARGET]
     shown = cadres if show_all else below
     q = request.GET.get("q", "").strip()[:50]
     if q:
-        shown = [u for u in shown if q in u.name or q in u.username or q in u.org.name]
+        shown = [u for u in shown if q in u.name or q in u.username or q in u.org_name]
     page = Paginator(shown, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [(u, stats.pace(u.days, year, today)) for u in page]
