@@ -20,5 +20,5 @@ class FieldworkConfig(AppConfig):
         register("fieldwork", _("问卷"), "fieldwork:questionnaires", perm=view, order=40)
         register("fieldwork", _("下基层天数"), "fieldwork:compliance", perm=view, order=50)
         register("fieldwork", _("调研月统计"), "fieldwork:survey-month", perm=view, order=60)
-        register("fieldwork", _("记走访"), "fieldwork:visit-add", perm=edit, order=1, field_action=True)
-        register("fieldwork", _("填问卷"), "fieldwork:fill-list", perm=edit, order=3, field_action=True)
+        register("fieldwork", _("记走访"), "fieldwork:visit-add", perm=edit, order=90, field_action=True)
+        register("fieldwork", _("填问卷"), "fieldwork:fill-list", perm=edit, order=92, field_action=True)

@@ -226,14 +226,17 @@ def evaluate(node: dict | None, answers: dict) -> bool:
     return {">": left > right, ">=": left >= right, "<": left < right, "<=": left <= right}[op]
 
 
-def describe(node: dict | None, labels: dict[str, str]) -> str:
-    """A Chinese reading of the condition for the builder page: 当“第2题”等于“是”时显示."""
+def describe(node: dict | None, labels: dict[str, str], choices: dict[str, dict] | None = None) -> str:
+    """A Chinese reading of the condition for the builder page: 当“第2题”等于“是”时显示.
+
+    ``choices`` maps a question code to {value: label}, so a choice shows as its label."""
     if not node:
         return ""
     op = node["op"]
     if op in ("and", "or"):
         joiner = "并且" if op == "and" else "或者"
-        return joiner.join(describe(a, labels) for a in node["args"])
+        return joiner.join(describe(a, labels, choices) for a in node["args"])
     if op == "not":
-        return f"并非（{describe(node['arg'], labels)}）"
-    return f"“{labels.get(node['q'], node['q'])}”{OP_LABELS[op]}“{node['v']}”"
+        return f"并非（{describe(node['arg'], labels, choices)}）"
+    value = (choices or {}).get(node["q"], {}).get(str(node["v"]), node["v"])
+    return f"“{labels.get(node['q'], node['q'])}”{OP_LABELS[op]}“{value}”"

@@ -80,7 +80,7 @@ def test_fld6_a_federation_builds_a_questionnaire_on_the_page(tree, city_leader,
     )
     assert second.condition == {"op": "=", "q": "q1", "v": "1"} and second.relevant == "${q1} = 1"
     page = client.get(reverse("fieldwork:questionnaire-detail", args=[questionnaire.pk])).content.decode()
-    assert "仅当“1. 您是否留守妇女？”等于“1”时显示" in page
+    assert "仅当“1. 您是否留守妇女？”等于“是”时显示" in page  # the choice shows as its label
     client.post(reverse("fieldwork:questionnaire-status", args=[questionnaire.pk]), {"status": "open"})
     questionnaire.refresh_from_db()
     assert questionnaire.is_open

@@ -143,6 +143,7 @@ def questionnaire_import(request):
 def _builder_context(request, questionnaire, question_form=None, editing=None):
     questions = list(questionnaire.questions.order_by("position"))
     labels = {q.code: f"{q.position}. {q.text[:20]}" for q in questions}
+    choices = {q.code: {c["value"]: c["label"] for c in q.choices} for q in questions}
     editable = (
         can_edit(request.user, questionnaire)
         and request.user.has_module_perm("fieldwork", "edit")
@@ -150,7 +151,7 @@ def _builder_context(request, questionnaire, question_form=None, editing=None):
     )
     return {
         "questionnaire": questionnaire,
-        "questions": [(q, skiplogic.describe(q.condition, labels)) for q in questions],
+        "questions": [(q, skiplogic.describe(q.condition, labels, choices)) for q in questions],
         "editable": editable,
         "can_manage": can_edit(request.user, questionnaire)
         and request.user.has_module_perm("fieldwork", "edit"),
