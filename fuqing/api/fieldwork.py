@@ -12,25 +12,44 @@ import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
-from fuqing.core.masking import mask_name, mask_phone
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, subtree_q
 from fuqing.fieldwork import questionnaires as qservice
-from fuqing.fieldwork import services, stats
+from fuqing.fieldwork import responses, services, stats, tallies
 from fuqing.fieldwork.models import ContactPoint, Questionnaire, Response, Visit
+from fuqing.fieldwork.schemas import (
+    ContactPointFilter,
+    ContactPointIn,
+    ContactPointOut,
+    ContactPointPage,
+    ErrorOut,
+    PageFilter,
+    QuestionnaireFilter,
+    QuestionnaireIn,
+    QuestionnaireOut,
+    QuestionnairePage,
+    QuestionSchema,
+    ResponseIn,
+    ResponseOut,
+    ResponsePage,
+    TalliesOut,
+    VisitFilter,
+    VisitIn,
+    VisitOut,
+    VisitPage,
+    cp_out,
+    json_value,
+    questionnaire_out,
+    response_out,
+    visit_out,
+)
 from fuqing.orgs.models import Org, User
 
 router = Router(tags=["fieldwork"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = Field(default_factory=dict, description="messages by field")
 
 
 def _invalid(exc: ValidationError):
@@ -66,63 +85,6 @@ def _user(actor, pk: int | None, field: str) -> User | None:
 # --- contact points ---------------------------------------------------------------------------------
 
 
-class ContactPointOut(Schema):
-    id: int
-    org: int
-    org_name: str
-    place: int
-    place_name: str
-    keeper: int | None
-    keeper_name: str
-    contact_name: str = Field(description="masked (张*丽)")
-    contact_phone: str = Field(description="masked (138****5678)")
-    since_year: int
-    notes: str
-    is_active: bool
-    last_visit: datetime.date | None = None
-
-
-class ContactPointIn(Schema):
-    org: int | None = Field(None, description="keeping unit (default: the caller's own)")
-    place: int | None = Field(None, description="district, township or community org id")
-    keeper: int | None = Field(None, description="leadership member keeping it (user id)")
-    contact_name: str | None = None
-    contact_phone: str | None = None
-    since_year: int | None = None
-    notes: str | None = None
-    is_active: bool | None = None
-
-
-class ContactPointPage(Schema):
-    count: int
-    items: list[ContactPointOut]
-
-
-class ContactPointFilter(Schema):
-    q: str | None = None
-    keeper: int | None = None
-    limit: int = 100
-    offset: int = 0
-
-
-def _cp_out(cp: ContactPoint) -> dict:
-    return {
-        "id": cp.pk,
-        "org": cp.org_id,
-        "org_name": cp.org.name,
-        "place": cp.place_id,
-        "place_name": cp.place.name,
-        "keeper": cp.keeper_id,
-        "keeper_name": cp.keeper.display_name if cp.keeper_id else "",
-        "contact_name": mask_name(cp.contact_name),
-        "contact_phone": mask_phone(cp.contact_phone),
-        "since_year": cp.since_year,
-        "notes": cp.notes,
-        "is_active": cp.is_active,
-        "last_visit": getattr(cp, "last_visit", None),
-    }
-
-
 @router.get("/contact-points/", response=ContactPointPage, url_name="api-contact-points")
 @scoped(ContactPoint, "list")
 def list_contact_points(request, filters: Query[ContactPointFilter]):
@@ -135,7 +97,7 @@ def list_contact_points(request, filters: Query[ContactPointFilter]):
     if filters.keeper:
         qs = qs.filter(keeper_id=filters.keeper)
     offset, limit = _page(filters)
-    return {"count": qs.count(), "items": [_cp_out(cp) for cp in qs.order_by("pk")[offset : offset + limit]]}
+    return {"count": qs.count(), "items": [cp_out(cp) for cp in qs.order_by("pk")[offset : offset + limit]]}
 
 
 def _cp_data(actor, payload: ContactPointIn, cp: ContactPoint | None) -> services.ContactPointData:
@@ -164,7 +126,7 @@ def create_contact_point(request, payload: ContactPointIn):
         cp = services.save_contact_point(request.auth, None, _cp_data(request.auth, payload, None))
     except ValidationError as exc:
         return _invalid(exc)
-    return Status(201, _cp_out(cp))
+    return Status(201, cp_out(cp))
 
 
 @router.get("/contact-points/{cp_id}/", response=ContactPointOut, url_name="api-contact-point")
@@ -172,7 +134,7 @@ def create_contact_point(request, payload: ContactPointIn):
 def get_contact_point(request, cp_id: int):
     cp = get_visible_or_404(stats.contact_points_with_last_visit(request.auth), request.auth, pk=cp_id)
     require(request.auth, "fieldwork", "view")
-    return _cp_out(cp)
+    return cp_out(cp)
 
 
 @router.put(
@@ -188,141 +150,10 @@ def update_contact_point(request, cp_id: int, payload: ContactPointIn):
         cp = services.save_contact_point(request.auth, cp, _cp_data(request.auth, payload, cp))
     except ValidationError as exc:
         return _invalid(exc)
-    return Status(200, _cp_out(cp))
+    return Status(200, cp_out(cp))
 
 
 # --- visits -----------------------------------------------------------------------------------------
-
-
-class MemberOut(Schema):
-    id: int
-    name: str
-    is_lead: bool
-
-
-class GroupCountOut(Schema):
-    group: str = Field(description="vulnerable group code (REG-2)")
-    name: str
-    count: int
-
-
-class NeedLine(Schema):
-    category: str = ""
-    text: str
-
-
-class AttachmentOut(Schema):
-    id: uuid.UUID
-    name: str
-    kind: str
-    size: int
-    url: str
-
-
-class VisitOut(Schema):
-    id: uuid.UUID
-    org: int
-    org_name: str
-    year: int
-    started_on: datetime.date
-    ended_on: datetime.date
-    days: int
-    method: str
-    method_label: str
-    contact_point: int | None
-    place: int | None
-    place_name: str
-    lead: int | None
-    lead_name: str
-    led_by_leader: bool
-    members: list[MemberOut]
-    women_met: int
-    group_counts: list[GroupCountOut]
-    notes: str
-    needs: list[NeedLine] = Field(description="needs found, one per line of needs_text")
-    needs_text: str
-    attachments: list[AttachmentOut]
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
-
-
-class VisitIn(Schema):
-    id: uuid.UUID | None = Field(
-        None, description="client-generated UUID: replaying the same id does not duplicate"
-    )
-    org: int | None = Field(None, description="unit making the visit (default: the caller's own)")
-    started_on: datetime.date | None = None
-    ended_on: datetime.date | None = Field(None, description="default: started_on")
-    method: str | None = Field(None, description="interview, forum, questionnaire, home_visit, stationed")
-    contact_point: int | None = None
-    place: int | None = Field(None, description="org visited, when not a contact point")
-    lead: int | None = Field(None, description="user id of the lead (default: the caller)")
-    members: list[int] | None = Field(None, description="user ids of the other cadres who went")
-    women_met: int | None = None
-    group_counts: dict[str, int] | None = Field(None, description="vulnerable group code -> women met")
-    notes: str | None = None
-    needs: list[NeedLine] | None = Field(None, description="needs found (or needs_text, one per line)")
-    needs_text: str | None = None
-    year: int | None = None
-
-
-class VisitPage(Schema):
-    count: int
-    items: list[VisitOut]
-
-
-class VisitFilter(Schema):
-    q: str | None = None
-    year: int | None = None
-    method: str | None = None
-    org: int | None = Field(None, description="only this unit's subtree")
-    started_from: datetime.date | None = None
-    started_to: datetime.date | None = None
-    limit: int = 100
-    offset: int = 0
-
-
-def _visit_out(visit: Visit) -> dict:
-    return {
-        "id": visit.pk,
-        "org": visit.org_id,
-        "org_name": visit.org.name,
-        "year": visit.year,
-        "started_on": visit.started_on,
-        "ended_on": visit.ended_on,
-        "days": visit.days,
-        "method": visit.method,
-        "method_label": str(visit.get_method_display()),
-        "contact_point": visit.contact_point_id,
-        "place": visit.place_id,
-        "place_name": visit.place.name if visit.place_id else "",
-        "lead": visit.lead_id,
-        "lead_name": visit.lead.display_name if visit.lead_id else "",
-        "led_by_leader": visit.led_by_leader,
-        "members": [
-            {"id": m.user_id, "name": m.user.display_name, "is_lead": m.is_lead}
-            for m in visit.memberships.all()
-        ],
-        "women_met": visit.women_met,
-        "group_counts": [
-            {"group": g.group.code, "name": g.group.name, "count": g.count} for g in visit.group_counts.all()
-        ],
-        "notes": visit.notes,
-        "needs": services.parse_needs(visit.needs_text),
-        "needs_text": visit.needs_text,
-        "attachments": [
-            {
-                "id": a.pk,
-                "name": a.name,
-                "kind": a.kind,
-                "size": a.size,
-                "url": reverse("fieldwork:attachment", args=[a.pk]),
-            }
-            for a in visit.attachments.all()
-        ],
-        "created_at": visit.created_at,
-        "updated_at": visit.updated_at,
-    }
 
 
 def _visits(user):
@@ -355,7 +186,7 @@ def list_visits(request, filters: Query[VisitFilter]):
         qs = qs.filter(started_on__lte=filters.started_to)
     offset, limit = _page(filters)
     items = list(qs.order_by("-started_on", "pk")[offset : offset + limit])
-    return {"count": qs.count(), "items": [_visit_out(v) for v in items]}
+    return {"count": qs.count(), "items": [visit_out(v) for v in items]}
 
 
 def _visit_data(actor, payload: VisitIn, visit: Visit | None) -> services.VisitData:
@@ -421,7 +252,7 @@ def create_visit(request, payload: VisitIn):
         visit, created = services.save_visit(request.auth, None, _visit_data(request.auth, payload, None))
     except ValidationError as exc:
         return _invalid(exc)
-    return Status((201 if created else 200), _visit_out(_visits(request.auth).get(pk=visit.pk)))
+    return Status((201 if created else 200), visit_out(_visits(request.auth).get(pk=visit.pk)))
 
 
 @router.get("/visits/{visit_id}/", response=VisitOut, url_name="api-visit")
@@ -429,7 +260,7 @@ def create_visit(request, payload: VisitIn):
 def get_visit(request, visit_id: uuid.UUID):
     visit = get_visible_or_404(_visits(request.auth), request.auth, pk=visit_id)
     require(request.auth, "fieldwork", "view")
-    return _visit_out(visit)
+    return visit_out(visit)
 
 
 @router.put("/visits/{visit_id}/", response={200: VisitOut, 422: ErrorOut}, url_name="api-visit")
@@ -444,91 +275,10 @@ def update_visit(request, visit_id: uuid.UUID, payload: VisitIn):
         services.save_visit(request.auth, visit, _visit_data(request.auth, payload, visit))
     except ValidationError as exc:
         return _invalid(exc)
-    return Status(200, _visit_out(_visits(request.auth).get(pk=visit.pk)))
+    return Status(200, visit_out(_visits(request.auth).get(pk=visit.pk)))
 
 
 # --- questionnaires ----------------------------------------------------------------------------------
-
-
-class ChoiceSchema(Schema):
-    value: str
-    label: str
-
-
-class QuestionSchema(Schema):
-    code: str = Field("", description="letters, digits, underscore; default q1, q2, …")
-    text: str
-    kind: str = Field(description="single, multiple, number, text, date")
-    required: bool = False
-    choices: list[ChoiceSchema] = Field(default_factory=list)
-    relevant: str = Field("", description="skip logic in XLSForm syntax, e.g. ${q1} = 'yes'")
-    help: str = ""
-
-
-class QuestionOut(QuestionSchema):
-    id: int
-    position: int
-    condition: dict | None = Field(None, description="the parsed skip logic the form evaluates")
-
-
-class QuestionnaireOut(Schema):
-    id: int
-    org: int
-    org_name: str
-    year: int
-    title: str
-    description: str
-    status: str
-    questions: list[QuestionOut]
-
-
-class QuestionnaireIn(Schema):
-    org: int | None = Field(None, description="publishing unit (default: the caller's own)")
-    year: int | None = None
-    title: str | None = None
-    description: str | None = None
-    status: str | None = Field(None, description="draft, open, closed")
-    questions: list[QuestionSchema] | None = Field(None, description="replaces every question (drafts only)")
-
-
-class QuestionnairePage(Schema):
-    count: int
-    items: list[QuestionnaireOut]
-
-
-class QuestionnaireFilter(Schema):
-    q: str | None = None
-    year: int | None = None
-    status: str | None = None
-    limit: int = 100
-    offset: int = 0
-
-
-def _questionnaire_out(questionnaire: Questionnaire) -> dict:
-    return {
-        "id": questionnaire.pk,
-        "org": questionnaire.org_id,
-        "org_name": questionnaire.org.name,
-        "year": questionnaire.year,
-        "title": questionnaire.title,
-        "description": questionnaire.description,
-        "status": questionnaire.status,
-        "questions": [
-            {
-                "id": q.pk,
-                "position": q.position,
-                "code": q.code,
-                "text": q.text,
-                "kind": q.kind,
-                "required": q.required,
-                "choices": q.choices,
-                "relevant": q.relevant,
-                "help": q.help,
-                "condition": q.condition,
-            }
-            for q in questionnaire.questions.all()
-        ],
-    }
 
 
 def _questionnaires(user):
@@ -564,7 +314,7 @@ def list_questionnaires(request, filters: Query[QuestionnaireFilter]):
         qs = qs.filter(status=filters.status)
     offset, limit = _page(filters)
     items = list(qs.order_by("-year", "pk")[offset : offset + limit])
-    return {"count": qs.count(), "items": [_questionnaire_out(q) for q in items]}
+    return {"count": qs.count(), "items": [questionnaire_out(q) for q in items]}
 
 
 @router.post(
@@ -586,7 +336,7 @@ def create_questionnaire(request, payload: QuestionnaireIn):
             qservice.set_status(request.auth, questionnaire, payload.status)
     except ValidationError as exc:
         return _invalid(exc)
-    return Status(201, _questionnaire_out(_questionnaires(request.auth).get(pk=questionnaire.pk)))
+    return Status(201, questionnaire_out(_questionnaires(request.auth).get(pk=questionnaire.pk)))
 
 
 @router.get("/questionnaires/{questionnaire_id}/", response=QuestionnaireOut, url_name="api-questionnaire")
@@ -594,7 +344,7 @@ def create_questionnaire(request, payload: QuestionnaireIn):
 def get_questionnaire(request, questionnaire_id: int):
     questionnaire = get_visible_or_404(_questionnaires(request.auth), request.auth, pk=questionnaire_id)
     require(request.auth, "fieldwork", "view")
-    return _questionnaire_out(questionnaire)
+    return questionnaire_out(questionnaire)
 
 
 @router.put(
@@ -625,38 +375,7 @@ def update_questionnaire(request, questionnaire_id: int, payload: QuestionnaireI
             qservice.set_status(request.auth, questionnaire, payload.status)
     except ValidationError as exc:
         return _invalid(exc)
-    return Status(200, _questionnaire_out(_questionnaires(request.auth).get(pk=questionnaire.pk)))
-
-
-class TallyChoice(Schema):
-    value: str
-    label: str
-    count: int
-    share: float
-
-
-class TallyOut(Schema):
-    code: str
-    text: str
-    kind: str
-    answered: int
-    choices: list[TallyChoice]
-    stats: dict
-    samples: list[str]
-
-
-class AreaOut(Schema):
-    org: int | None
-    name: str
-    responses: int
-
-
-class TalliesOut(Schema):
-    questionnaire: int
-    area: int
-    responses: int
-    questions: list[TallyOut]
-    areas: list[AreaOut]
+    return Status(200, questionnaire_out(_questionnaires(request.auth).get(pk=questionnaire.pk)))
 
 
 @router.get(
@@ -676,7 +395,7 @@ def get_tallies(request, questionnaire_id: int, area: int | None = None):
         from fuqing.core.scoping import user_scope
 
         root = Org.objects.get(path=user_scope(request.auth).read_paths[0])
-    t = qservice.tallies(request.auth, questionnaire, root)
+    t = tallies.tallies(request.auth, questionnaire, root)
     return {
         "questionnaire": questionnaire.pk,
         "area": root.pk,
@@ -705,57 +424,6 @@ def get_tallies(request, questionnaire_id: int, area: int | None = None):
 # --- responses ----------------------------------------------------------------------------------------
 
 
-class ResponseOut(Schema):
-    id: uuid.UUID
-    questionnaire: int
-    org: int
-    org_name: str
-    year: int
-    answered_on: datetime.date
-    answers: dict = Field(description="answers by question code (a list for multiple choice)")
-    created_at: datetime.datetime
-
-
-class ResponseIn(Schema):
-    id: uuid.UUID | None = Field(
-        None, description="client-generated UUID: replaying the same id does not duplicate"
-    )
-    org: int | None = Field(None, description="responding unit (default: the caller's own)")
-    answered_on: datetime.date | None = None
-    answers: dict | None = Field(None, description="answers by question code; skip logic applies")
-
-
-class ResponsePage(Schema):
-    count: int
-    items: list[ResponseOut]
-
-
-class PageFilter(Schema):
-    limit: int = 100
-    offset: int = 0
-
-
-def _json_value(value):
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if hasattr(value, "is_finite"):
-        return float(value)
-    return value
-
-
-def _response_out(response: Response) -> dict:
-    return {
-        "id": response.pk,
-        "questionnaire": response.questionnaire_id,
-        "org": response.org_id,
-        "org_name": response.org.name,
-        "year": response.year,
-        "answered_on": response.answered_on,
-        "answers": {k: _json_value(v) for k, v in qservice.answers_of(response).items()},
-        "created_at": response.created_at,
-    }
-
-
 @router.get(
     "/questionnaires/{questionnaire_id}/responses/",
     response=ResponsePage,
@@ -769,7 +437,7 @@ def list_responses(request, questionnaire_id: int, filters: Query[PageFilter]):
     qs = Response.objects.visible_to(request.auth).filter(questionnaire=questionnaire).select_related("org")
     offset, limit = _page(filters)
     items = list(qs.order_by("-answered_on", "pk")[offset : offset + limit])
-    return {"count": qs.count(), "items": [_response_out(r) for r in items]}
+    return {"count": qs.count(), "items": [response_out(r) for r in items]}
 
 
 @router.post(
@@ -785,7 +453,7 @@ def create_response(request, questionnaire_id: int, payload: ResponseIn):
     )
     try:
         org = _org(request.auth, payload.org, "org", edit=True) if payload.org else request.auth.org
-        response, created = qservice.submit_response(
+        response, created = responses.submit_response(
             request.auth,
             questionnaire,
             org=org,
@@ -795,7 +463,7 @@ def create_response(request, questionnaire_id: int, payload: ResponseIn):
         )
     except ValidationError as exc:
         return _invalid(exc)
-    return Status((201 if created else 200), _response_out(response))
+    return Status((201 if created else 200), response_out(response))
 
 
 @router.get("/responses/{response_id}/", response=ResponseOut, url_name="api-response")
@@ -803,7 +471,7 @@ def create_response(request, questionnaire_id: int, payload: ResponseIn):
 def get_response(request, response_id: uuid.UUID):
     response = get_visible_or_404(Response.objects.select_related("org"), request.auth, pk=response_id)
     require(request.auth, "fieldwork", "view")
-    return _response_out(response)
+    return response_out(response)
 
 
 @router.put("/responses/{response_id}/", response={200: ResponseOut, 422: ErrorOut}, url_name="api-response")
@@ -817,10 +485,10 @@ def update_response(request, response_id: uuid.UUID, payload: ResponseIn):
     if not can_edit(request.auth, response):
         raise PermissionDenied(_("只读范围：您可以查看该答卷，但不能修改。"))
     try:
-        answers = {k: _json_value(v) for k, v in qservice.answers_of(response).items()}
+        answers = {k: json_value(v) for k, v in responses.answers_of(response).items()}
         answers.update(payload.answers or {})
         org = _org(request.auth, payload.org, "org", edit=True) if payload.org else response.org
-        qservice.submit_response(
+        responses.submit_response(
             request.auth,
             response.questionnaire,
             org=org,
@@ -830,4 +498,4 @@ def update_response(request, response_id: uuid.UUID, payload: ResponseIn):
         )
     except ValidationError as exc:
         return _invalid(exc)
-    return Status(200, _response_out(Response.objects.select_related("org").get(pk=response.pk)))
+    return Status(200, response_out(Response.objects.select_related("org").get(pk=response.pk)))

@@ -174,7 +174,7 @@ def load_fieldwork(summary: dict) -> None:
 
 
 def _questionnaire(rng, users, places, communities, street) -> None:
-    from fuqing.fieldwork import questionnaires
+    from fuqing.fieldwork import questionnaires, responses
     from fuqing.fieldwork.models import QuestionKind
     from fuqing.fieldwork.questionnaires import QuestionData
 
@@ -236,7 +236,7 @@ def _questionnaire(rng, users, places, communities, street) -> None:
             "need": rng.choice(needs),
             "filled": _month_day(rng).isoformat(),
         }
-        questionnaires.submit_response(
+        responses.submit_response(
             actor,
             questionnaire,
             org=org,

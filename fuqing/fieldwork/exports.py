@@ -15,7 +15,7 @@ from fuqing.core.cells import neutralise
 from fuqing.core.ledger import _tmp_dir
 from fuqing.core.models import AuditAction
 from fuqing.fieldwork.models import Answer, QuestionKind, Response
-from fuqing.fieldwork.questionnaires import Tallies
+from fuqing.fieldwork.tallies import Tallies
 
 
 def _text(sheet, row: int, col: int, value) -> None:

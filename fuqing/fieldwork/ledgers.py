@@ -3,7 +3,6 @@ the template or from the messy ledgers units already keep, through the same serv
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,127 +10,21 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fuqing.core import cells
-from fuqing.core.cells import CellError
 from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
 from fuqing.core.masking import mask_name, mask_phone
 from fuqing.fieldwork import services, stats
-from fuqing.fieldwork.models import ContactPoint, Visit, VisitMethod
-from fuqing.orgs.models import Org
-
-METHOD_ALIASES = {
-    "访谈": VisitMethod.INTERVIEW,
-    "一对一": VisitMethod.INTERVIEW,
-    "个别访谈": VisitMethod.INTERVIEW,
-    "座谈": VisitMethod.FORUM,
-    "座谈会": VisitMethod.FORUM,
-    "问卷": VisitMethod.QUESTIONNAIRE,
-    "入户": VisitMethod.HOME_VISIT,
-    "走访": VisitMethod.HOME_VISIT,
-    "入户调查": VisitMethod.HOME_VISIT,
-    "蹲点": VisitMethod.STATIONED,
-    "蹲点调查": VisitMethod.STATIONED,
-}
-_SPLIT = re.compile(r"[、，,；;/\s]+")
-_GROUP_COUNT = re.compile(r"([^\d、，,；;：:\s]+?)\s*[:：]?\s*(\d+)\s*人?")
-
-
-def parse_method(value) -> str:
-    raw = cells.text(value).replace(" ", "")
-    if not raw:
-        return ""
-    if raw in METHOD_ALIASES:
-        return METHOD_ALIASES[raw]
-    return cells.choice(raw, VisitMethod.choices)
-
-
-def parse_names(value) -> list[str]:
-    return [n for n in _SPLIT.split(cells.text(value)) if n]
-
-
-def parse_group_counts(value) -> dict[str, int]:
-    """'留守妇女3、失地妇女：2人' → {'留守妇女': 3, '失地妇女': 2}."""
-    raw = cells.text(value)
-    if not raw:
-        return {}
-    found = {name: int(n) for name, n in _GROUP_COUNT.findall(raw)}
-    if not found:
-        raise CellError(_("应写成“群体名称+人数”，如“留守妇女3、失地妇女2”。"))
-    return found
-
-
-def parse_needs(value) -> str:
-    return "\n".join(
-        p.strip() for p in re.split(r"[\n；;]+", cells.text(value).replace("\r", "\n")) if p.strip()
-    )
-
-
-def _text(limit: int):
-    return lambda v: cells.text(v, limit)
-
-
-class OrgResolver:
-    """Organisations named in a file, by name or division code, within what the actor may see; a name
-    shared by several is settled by preferring the ones under the import's organisation."""
-
-    def __init__(self, actor, names: set[str], under: Org):
-        codes = {n for n in names if n.isdigit()}
-        found = Org.objects.visible_to(actor).filter(
-            Q(name__in=names) | Q(division_code__in=codes), is_active=True
-        )
-        self.by_key: dict[str, list[Org]] = defaultdict(list)
-        for org in found:
-            self.by_key[org.name].append(org)
-            if org.division_code:
-                self.by_key[org.division_code].append(org)
-        self.under = under
-
-    def get(self, key: str) -> tuple[Org | None, str]:
-        candidates = self.by_key.get(key, [])
-        if len(candidates) > 1:
-            base = services.federation_of(self.under).path
-            candidates = [o for o in candidates if o.path.startswith(base)] or candidates
-        if not candidates:
-            return None, _("在您的范围内找不到“%(n)s”。") % {"n": key}
-        if len(candidates) > 1:
-            return None, _("有多个名为“%(n)s”的组织，请改填行政区划代码。") % {"n": key}
-        return candidates[0], ""
-
-
-class UserResolver:
-    """Cadres by username or name, among those a visit may name (services.allowed_members)."""
-
-    def __init__(self, actor, keys: set[str]):
-        self.by_key: dict[str, list] = defaultdict(list)
-        for user in services.allowed_members(actor).filter(Q(username__in=keys) | Q(name__in=keys)):
-            self.by_key[user.username].append(user)
-            if user.name and user.name != user.username:
-                self.by_key[user.name].append(user)
-
-    def get(self, key: str):
-        candidates = self.by_key.get(key, [])
-        if len(candidates) == 1:
-            return candidates[0], ""
-        if not candidates:
-            return None, _("找不到干部“%(n)s”（须是您范围内的干部或上级妇联领导）。") % {"n": key}
-        return None, _("有多名干部叫“%(n)s”，请改填用户名。") % {"n": key}
-
-
-def _collect(rows: list[ParsedRow], *keys: str) -> set[str]:
-    found: set[str] = set()
-    for row in rows:
-        for key in keys:
-            value = row.values.get(key)
-            if isinstance(value, list):
-                found.update(value)
-            elif value:
-                found.add(value)
-    return found
-
-
-def _map_errors(row: ParsedRow, exc: ValidationError, headers: dict[str, str]) -> None:
-    for field, messages in exc.message_dict.items():
-        for message in messages:
-            row.errors.append(RowError(row.number, headers.get(field, ""), message))
+from fuqing.fieldwork.ledger_cells import (
+    OrgResolver,
+    UserResolver,
+    collect,
+    map_errors,
+    parse_group_counts,
+    parse_method,
+    parse_names,
+    parse_needs,
+    text_cell,
+)
+from fuqing.fieldwork.models import ContactPoint, Visit
 
 
 @register
@@ -151,7 +44,7 @@ class VisitLedger(Ledger):
             example="道里区妇联",
             export=lambda v, c: v.org.name,
             width=20,
-            parse=_text(100),
+            parse=text_cell(100),
         ),
         Column(
             "started_on",
@@ -194,7 +87,7 @@ class VisitLedger(Ledger):
             help="社区(村)、街道(乡镇)或区县的名称或区划代码；是本单位联系点的自动关联",
             export=lambda v, c: v.place.name if v.place_id else "",
             width=20,
-            parse=_text(100),
+            parse=text_cell(100),
         ),
         Column(
             "lead",
@@ -205,7 +98,7 @@ class VisitLedger(Ledger):
             help="带队干部的用户名或姓名（同名时填用户名）",
             export=lambda v, c: v.lead.display_name if v.lead_id else "",
             width=12,
-            parse=_text(50),
+            parse=text_cell(50),
         ),
         Column(
             "members",
@@ -243,7 +136,7 @@ class VisitLedger(Ledger):
             example="了解留守妇女就业意愿",
             export=lambda v, c: v.notes,
             width=40,
-            parse=_text(5000),
+            parse=text_cell(5000),
         ),
         Column(
             "needs_text",
@@ -323,8 +216,8 @@ class VisitLedger(Ledger):
         from fuqing.registry.models import VulnerableGroup
 
         actor = ctx.actor
-        orgs = OrgResolver(actor, _collect(rows, "org", "place"), ctx.org)
-        users = UserResolver(actor, _collect(rows, "lead", "members"))
+        orgs = OrgResolver(actor, collect(rows, "org", "place"), ctx.org)
+        users = UserResolver(actor, collect(rows, "lead", "members"))
         groups = {g.name: g.pk for g in VulnerableGroup.objects.filter(is_active=True)}
         group_names = {pk: name for name, pk in groups.items()}
         allowed = set(services.allowed_members(actor).values_list("pk", flat=True))
@@ -343,7 +236,7 @@ class VisitLedger(Ledger):
                 if not ctx.org or not data.org.path.startswith(ctx.org.path):
                     raise ValidationError({"org": _("所属单位应在导入单位“%(o)s”之下。") % {"o": ctx.org}})
             except ValidationError as exc:
-                _map_errors(row, exc, self.HEADERS)
+                map_errors(row, exc, self.HEADERS)
                 continue
             row.values["_data"] = data
 
@@ -433,7 +326,7 @@ class ContactPointLedger(Ledger):
             example="道里区妇联",
             export=lambda cp, c: cp.org.name,
             width=20,
-            parse=_text(100),
+            parse=text_cell(100),
         ),
         Column(
             "keeper",
@@ -443,7 +336,7 @@ class ContactPointLedger(Ledger):
             example="daoli",
             export=lambda cp, c: cp.keeper.display_name if cp.keeper_id else "",
             width=12,
-            parse=_text(50),
+            parse=text_cell(50),
         ),
         Column(
             "place",
@@ -454,7 +347,7 @@ class ContactPointLedger(Ledger):
             example="友谊社区",
             export=lambda cp, c: cp.place.name,
             width=20,
-            parse=_text(100),
+            parse=text_cell(100),
         ),
         Column(
             "contact_name",
@@ -463,7 +356,7 @@ class ContactPointLedger(Ledger):
             example="王丽",
             export=lambda cp, c: _masked(cp.contact_name, mask_name, c),
             width=10,
-            parse=_text(50),
+            parse=text_cell(50),
         ),
         Column(
             "contact_phone",
@@ -485,7 +378,7 @@ class ContactPointLedger(Ledger):
             width=8,
         ),
         Column(
-            "notes", "备注", aliases=("说明",), export=lambda cp, c: cp.notes, width=30, parse=_text(2000)
+            "notes", "备注", aliases=("说明",), export=lambda cp, c: cp.notes, width=30, parse=text_cell(2000)
         ),
         Column("last_visit", "最近走访", importable=False, export=lambda cp, c: cp.last_visit, width=12),
         Column("visit_count", "走访次数", importable=False, export=lambda cp, c: cp.visit_count, width=8),
@@ -517,8 +410,8 @@ class ContactPointLedger(Ledger):
         from django.utils import timezone
 
         actor = ctx.actor
-        orgs = OrgResolver(actor, _collect(rows, "org", "place"), ctx.org)
-        users = UserResolver(actor, _collect(rows, "keeper"))
+        orgs = OrgResolver(actor, collect(rows, "org", "place"), ctx.org)
+        users = UserResolver(actor, collect(rows, "keeper"))
         seen: set[tuple] = set()
         for row in rows:
             if row.errors:
@@ -553,7 +446,7 @@ class ContactPointLedger(Ledger):
                     raise ValidationError({"org": _("负责单位应在导入单位“%(o)s”之下。") % {"o": ctx.org}})
                 services.check_contact_point(actor, data)
             except ValidationError as exc:
-                _map_errors(row, exc, self.HEADERS)
+                map_errors(row, exc, self.HEADERS)
                 continue
             key = (org.pk, place.pk, keeper.pk if keeper else None)
             if key in seen:

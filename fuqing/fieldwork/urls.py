@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fuqing.fieldwork.views import contact_points, figures, questionnaires, visits
+from fuqing.fieldwork.views import contact_points, figures, questionnaires, responses, visits
 
 app_name = "fieldwork"
 urlpatterns = [
@@ -31,11 +31,11 @@ urlpatterns = [
     path("questions/<int:pk>/edit/", questionnaires.question_edit, name="question-edit"),
     path("questions/<int:pk>/delete/", questionnaires.question_delete, name="question-delete"),
     path("questions/<int:pk>/move/", questionnaires.question_move, name="question-move"),
-    path("questionnaires/<int:pk>/fill/", questionnaires.questionnaire_fill, name="questionnaire-fill"),
-    path("questionnaires/<int:pk>/responses/", questionnaires.response_list, name="responses"),
-    path("questionnaires/<int:pk>/tallies/", questionnaires.questionnaire_tallies, name="tallies"),
-    path("questionnaires/<int:pk>/export/", questionnaires.questionnaire_export, name="tallies-export"),
-    path("responses/<uuid:pk>/", questionnaires.response_detail, name="response-detail"),
-    path("responses/<uuid:pk>/edit/", questionnaires.response_edit, name="response-edit"),
-    path("responses/<uuid:pk>/delete/", questionnaires.response_delete, name="response-delete"),
+    path("questionnaires/<int:pk>/fill/", responses.questionnaire_fill, name="questionnaire-fill"),
+    path("questionnaires/<int:pk>/responses/", responses.response_list, name="responses"),
+    path("questionnaires/<int:pk>/tallies/", responses.questionnaire_tallies, name="tallies"),
+    path("questionnaires/<int:pk>/export/", responses.questionnaire_export, name="tallies-export"),
+    path("responses/<uuid:pk>/", responses.response_detail, name="response-detail"),
+    path("responses/<uuid:pk>/edit/", responses.response_edit, name="response-edit"),
+    path("responses/<uuid:pk>/delete/", responses.response_delete, name="response-delete"),
 ]

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from fuqing.fieldwork import questionnaires as service
+from fuqing.fieldwork import responses, tallies
 from fuqing.fieldwork.models import Answer, Question, Questionnaire, Response
 from fuqing.fieldwork.questionnaires import QuestionData
 
@@ -158,7 +159,7 @@ def test_fld6_a_city_questionnaire_is_answered_by_its_districts(tree, city_leade
     assert response.status_code == 302
     saved = Response.objects.get()
     assert (saved.org, saved.questionnaire, saved.year) == (tree.a, questionnaire, 2014)
-    assert service.answers_of(saved) == {
+    assert responses.answers_of(saved) == {
         "age": 35,
         "employed": "no",
         "training": ["a", "b"],
@@ -175,19 +176,19 @@ def test_fld6_a_city_questionnaire_is_answered_by_its_districts(tree, city_leade
 
 def test_fld6_skip_logic_drops_hidden_answers_and_requires_only_shown_questions(tree, city_leader, daoli):
     questionnaire = _survey(city_leader, tree.city)
-    response, created = service.submit_response(
+    response, created = responses.submit_response(
         daoli,
         questionnaire,
         org=tree.a,
         answers={"age": "40", "employed": "yes", "training": ["a"]},  # training is hidden when employed
     )
     assert created
-    assert "training" not in service.answers_of(response)
+    assert "training" not in responses.answers_of(response)
     with pytest.raises(ValidationError) as caught:
-        service.submit_response(daoli, questionnaire, org=tree.a, answers={"age": "40", "employed": "no"})
+        responses.submit_response(daoli, questionnaire, org=tree.a, answers={"age": "40", "employed": "no"})
     assert "“想参加的培训”为必答题" in caught.value.message_dict["training"][0]
     with pytest.raises(ValidationError) as caught:
-        service.submit_response(
+        responses.submit_response(
             daoli, questionnaire, org=tree.a, answers={"age": "四十", "employed": "maybe"}
         )
     assert "应为数字" in caught.value.message_dict["age"][0]
@@ -199,10 +200,10 @@ def test_plt6_replaying_a_response_id_does_not_duplicate_it(tree, city_leader, d
     questionnaire = _survey(city_leader, tree.city)
     response_id = uuid.uuid4()
     answers = {"age": 30, "employed": "yes"}
-    first, created = service.submit_response(
+    first, created = responses.submit_response(
         daoli, questionnaire, org=tree.a, answers=answers, id=response_id
     )
-    again, created_again = service.submit_response(
+    again, created_again = responses.submit_response(
         daoli, questionnaire, org=tree.a, answers=answers, id=response_id
     )
     assert created and not created_again and first.pk == again.pk == response_id
@@ -212,7 +213,7 @@ def test_plt6_replaying_a_response_id_does_not_duplicate_it(tree, city_leader, d
 def test_fld6_a_draft_or_closed_questionnaire_takes_no_answers(tree, city_leader, daoli, login_as):
     questionnaire = _survey(city_leader, tree.city, status="draft")
     with pytest.raises(ValidationError):
-        service.submit_response(daoli, questionnaire, org=tree.a, answers={})
+        responses.submit_response(daoli, questionnaire, org=tree.a, answers={})
     response = login_as(daoli).get(
         reverse("fieldwork:questionnaire-fill", args=[questionnaire.pk]), follow=True
     )
@@ -222,13 +223,13 @@ def test_fld6_a_draft_or_closed_questionnaire_takes_no_answers(tree, city_leader
 def test_fld6_a_response_is_given_by_a_unit_under_the_publisher(tree, daoli, nangang):
     questionnaire = _survey(daoli, tree.a)
     with pytest.raises(ValidationError):
-        service.submit_response(
+        responses.submit_response(
             nangang, Questionnaire.objects.get(pk=questionnaire.pk), org=tree.b, answers={}
         )
 
 
 def _answers(actor, questionnaire, org, employed, training=(), age=30):
-    return service.submit_response(
+    return responses.submit_response(
         actor,
         questionnaire,
         org=org,
@@ -242,7 +243,7 @@ def test_fld6_tallies_per_question_and_per_area(tree, city_leader, daoli, nangan
     _answers(daoli, questionnaire, tree.a1, "no", ["a"], 40)
     _answers(daoli, questionnaire, tree.a, "yes", age=50)
     _answers(nangang, questionnaire, tree.b, "no", ["c"], 60)
-    t = service.tallies(city_leader, questionnaire, tree.city)
+    t = tallies.tallies(city_leader, questionnaire, tree.city)
     assert t.responses == 4
     by_code = {q.question.code: q for q in t.questions}
     assert {c["value"]: c["count"] for c in by_code["employed"].choices} == {"yes": 1, "no": 3}
@@ -255,7 +256,7 @@ def test_fld6_tallies_per_question_and_per_area(tree, city_leader, daoli, nangan
     employed = by_code["employed"].question.pk
     assert areas["道里区妇联"]["choices"][(employed, "no")] == 2
     # a district sees only its own responses of the city's questionnaire
-    district = service.tallies(daoli, questionnaire, tree.a)
+    district = tallies.tallies(daoli, questionnaire, tree.a)
     assert district.responses == 3
     page = login_as(daoli).get(reverse("fieldwork:tallies", args=[questionnaire.pk]))
     assert page.context["area"] == tree.a and page.context["t"].responses == 3
@@ -307,7 +308,7 @@ def test_fld6_responses_list_and_edit_within_scope(tree, city_leader, daoli, log
         {"org": tree.a.pk, "answered_on": "2014-04-21", "q_age": "34", "q_employed": "yes"},
     )
     assert edit.status_code == 302
-    assert service.answers_of(response)["age"] == 34
+    assert responses.answers_of(response)["age"] == 34
     assert Response.objects.count() == 1
 
 
