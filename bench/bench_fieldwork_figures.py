@@ -5,6 +5,8 @@ the root's leader sees them, against the same aggregates in hand-written SQL, me
 
 Needs synthetic data (``manage.py synth --scale province``); runs the synth itself on an empty database.
 Prints one JSON line per scenario: milliseconds per request, the SQL baseline, their ratio, queries.
+``fixed_page_ms`` is what any page costs in the same run (session, login, scope, navigation), and the
+``*-aggregate`` lines time the platform's aggregate alone (no request) against the same SQL.
 """
 
 from __future__ import annotations
@@ -114,12 +116,23 @@ def _time_sql(statements: list[tuple[str, list]]) -> float:
     return statistics.median(times[1:])
 
 
+def _time_call(func) -> float:
+    func()
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def run(args) -> None:
     import datetime
 
     from django.db import connection
 
     from fuqing.core.scoping import path_upper
+    from fuqing.fieldwork import stats
     from fuqing.fieldwork.models import Visit, VisitDay
     from fuqing.orgs.models import Org
 
@@ -149,6 +162,17 @@ def run(args) -> None:
         bytes=size,
     )
 
+    seconds = _time_call(lambda: stats.compliance_rows(leader, root, YEAR))
+    emit(
+        scenario="fieldwork-compliance-aggregate",
+        engine=connection.vendor,
+        scale=args.scale,
+        ms=round(seconds * 1000, 1),
+        baseline_ms=round(baseline * 1000, 1),
+        seconds=seconds,
+        baseline_seconds=baseline,
+    )
+
     seconds, queries, size = _time_page(client, f"/fieldwork/survey-month/?year={YEAR}")
     width = len(root.path) + Org.steplen
     month = (datetime.date(YEAR, 4, 1), datetime.date(YEAR, 4, 30))
@@ -166,4 +190,14 @@ def run(args) -> None:
         ratio_beyond_fixed_page=round((seconds * 1000 - rows["fixed_page_ms"]) / (baseline * 1000), 2),
         queries=queries,
         bytes=size,
+    )
+    seconds = _time_call(lambda: stats.survey_month_figures(leader, root, YEAR, 4))
+    emit(
+        scenario="fieldwork-survey-month-aggregate",
+        engine=connection.vendor,
+        scale=args.scale,
+        ms=round(seconds * 1000, 1),
+        baseline_ms=round(baseline * 1000, 1),
+        seconds=seconds,
+        baseline_seconds=baseline,
     )

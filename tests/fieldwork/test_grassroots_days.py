@@ -52,23 +52,23 @@ def test_fld4_compliance_lists_bureau_and_division_cadres_below_sixty(
         record(busy, start=datetime.date(2014, month, 1), days=10, place=tree.a1a, org=tree.a1)
     record(colleague, start=datetime.date(2014, 4, 1), place=tree.a1a)  # rank other: not listed
     response = login_as(daoli).get(reverse("fieldwork:compliance"), {"year": 2014})
-    rows = {u.name: p for u, p in response.context["rows"]}
+    rows = {r["name"]: r for r in response.context["rows"]}
     assert set(rows) == {"孙玉凤", "daoli"}  # 勤快 has 60; 南岗 is another district; colleague ranks other
-    assert (rows["孙玉凤"].days, rows["孙玉凤"].needed, rows["孙玉凤"].on_track) == (5, 55, False)
-    assert (rows["daoli"].days, rows["daoli"].needed, rows["daoli"].projected) == (40, 20, 80)
-    assert rows["daoli"].on_track
+    assert (rows["孙玉凤"]["days"], rows["孙玉凤"]["needed"], rows["孙玉凤"]["on_track"]) == (5, 55, False)
+    assert (rows["daoli"]["days"], rows["daoli"]["needed"], rows["daoli"]["projected"]) == (40, 20, 80)
+    assert rows["daoli"]["on_track"] and rows["daoli"]["status"] == "能达到"
     html = response.content.decode()
     assert "3 人中 2 人不足 60 天" in html and "达不到" in html and "能达到" in html
     everyone = login_as(daoli).get(reverse("fieldwork:compliance"), {"year": 2014, "all": "1"})
-    assert {u.name for u, _p in everyone.context["rows"]} == {"孙玉凤", "daoli", "勤快"}
+    assert {r["name"] for r in everyone.context["rows"]} == {"孙玉凤", "daoli", "勤快"}
     city = login_as(city_leader).get(reverse("fieldwork:compliance"), {"year": 2014})
-    assert {u.name for u, _p in city.context["rows"]} == {"孙玉凤", "daoli", "南岗主席", "city"}
+    assert {r["name"] for r in city.context["rows"]} == {"孙玉凤", "daoli", "南岗主席", "city"}
 
 
 def test_fld4_compliance_drills_into_a_unit_of_the_scope_only(tree, daoli, city_leader, login_as):
     client = login_as(city_leader)
     page = client.get(reverse("fieldwork:compliance"), {"area": tree.a.pk, "year": 2014})
-    assert {u.name for u, _p in page.context["rows"]} == {"daoli"}
+    assert {r["name"] for r in page.context["rows"]} == {"daoli"}
     assert login_as(daoli).get(reverse("fieldwork:compliance"), {"area": tree.b.pk}).status_code == 404
 
 
