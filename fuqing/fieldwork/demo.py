@@ -7,14 +7,15 @@ import datetime
 import random
 
 from fuqing.core.loaders import register_demo_step
-from fuqing.orgs.models import Org, OrgKind, Position, Rank, User
+from fuqing.orgs.models import Org, OrgKind, Position, Rank, Role, User
 
-# Cadres who go on visits without a demo login of their own (so the compliance view has people in it).
+# Cadres who go on visits without a demo login of their own (no usable password), with the role their
+# position carries so other demo steps can name them too (so the compliance view has people in it).
 EXTRA_CADRES = [
-    ("demo_city_vice", "陈雅琴", "city", Position.VICE_CHAIR_FULL, Rank.BUREAU),
-    ("demo_daoli_chair", "孙玉凤", "daoli", Position.CHAIR, Rank.DIVISION),
-    ("demo_nangang_chair", "赵春华", "nangang", Position.CHAIR, Rank.DIVISION),
-    ("demo_research_head", "周晓燕", "research", Position.DEPARTMENT_HEAD, Rank.DIVISION),
+    ("demo_city_vice", "陈雅琴", "city", Position.VICE_CHAIR_FULL, Rank.BUREAU, "leader"),
+    ("demo_daoli_chair", "孙玉凤", "daoli", Position.CHAIR, Rank.DIVISION, "leader"),
+    ("demo_nangang_chair", "赵春华", "nangang", Position.CHAIR, Rank.DIVISION, "leader"),
+    ("demo_research_head", "周晓燕", "research", Position.DEPARTMENT_HEAD, Rank.DIVISION, "cadre"),
 ]
 NOTES = [
     "走访留守妇女家庭，了解子女教育和家庭收入情况。",
@@ -57,7 +58,8 @@ def load_fieldwork(summary: dict) -> None:
         "daoli": users["daoli"].org,
         "nangang": users["nangang"].org,
     }
-    for username, name, where, position, rank in EXTRA_CADRES:
+    roles = {r.code: r for r in Role.objects.all()}
+    for username, name, where, position, rank, role in EXTRA_CADRES:
         users[username] = User.objects.create(
             username=username,
             name=name,
@@ -66,6 +68,7 @@ def load_fieldwork(summary: dict) -> None:
             rank=rank,
             password=make_password(None),
         )
+        users[username].roles.set([roles[role]])
     communities = {
         key: list(
             Org.objects.filter(path__startswith=places[key].path, kind=OrgKind.COMMUNITY).order_by("path")
