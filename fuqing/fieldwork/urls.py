@@ -1,2 +1,41 @@
+from django.urls import path
+
+from fuqing.fieldwork.views import contact_points, figures, questionnaires, responses, visits
+
 app_name = "fieldwork"
-urlpatterns: list = []
+urlpatterns = [
+    path("contact-points/", contact_points.contact_point_list, name="contact-points"),
+    path("contact-points/add/", contact_points.contact_point_add, name="contact-point-add"),
+    path("contact-points/<int:pk>/", contact_points.contact_point_detail, name="contact-point-detail"),
+    path("contact-points/<int:pk>/edit/", contact_points.contact_point_edit, name="contact-point-edit"),
+    path("contact-points/<int:pk>/reveal/", contact_points.contact_point_reveal, name="contact-point-reveal"),
+    path("visits/", visits.visit_list, name="visits"),
+    path("visits/add/", visits.visit_add, name="visit-add"),
+    path("visits/<uuid:pk>/", visits.visit_detail, name="visit-detail"),
+    path("visits/<uuid:pk>/edit/", visits.visit_edit, name="visit-edit"),
+    path("visits/<uuid:pk>/delete/", visits.visit_delete, name="visit-delete"),
+    path("attachments/<uuid:pk>/", visits.attachment_download, name="attachment"),
+    path("attachments/<uuid:pk>/delete/", visits.attachment_delete, name="attachment-delete"),
+    path("places/", visits.place_search, name="place-search"),
+    path("stays/", visits.stay_list, name="stays"),
+    path("days/", figures.compliance, name="compliance"),
+    path("survey-month/", figures.survey_month_view, name="survey-month"),
+    path("questionnaires/", questionnaires.questionnaire_list, name="questionnaires"),
+    path("questionnaires/fill/", questionnaires.fill_list, name="fill-list"),
+    path("questionnaires/add/", questionnaires.questionnaire_add, name="questionnaire-add"),
+    path("questionnaires/import/", questionnaires.questionnaire_import, name="questionnaire-import"),
+    path("questionnaires/<int:pk>/", questionnaires.questionnaire_detail, name="questionnaire-detail"),
+    path("questionnaires/<int:pk>/edit/", questionnaires.questionnaire_edit, name="questionnaire-edit"),
+    path("questionnaires/<int:pk>/status/", questionnaires.questionnaire_status, name="questionnaire-status"),
+    path("questionnaires/<int:pk>/questions/add/", questionnaires.question_add, name="question-add"),
+    path("questions/<int:pk>/edit/", questionnaires.question_edit, name="question-edit"),
+    path("questions/<int:pk>/delete/", questionnaires.question_delete, name="question-delete"),
+    path("questions/<int:pk>/move/", questionnaires.question_move, name="question-move"),
+    path("questionnaires/<int:pk>/fill/", responses.questionnaire_fill, name="questionnaire-fill"),
+    path("questionnaires/<int:pk>/responses/", responses.response_list, name="responses"),
+    path("questionnaires/<int:pk>/tallies/", responses.questionnaire_tallies, name="tallies"),
+    path("questionnaires/<int:pk>/export/", responses.questionnaire_export, name="tallies-export"),
+    path("responses/<uuid:pk>/", responses.response_detail, name="response-detail"),
+    path("responses/<uuid:pk>/edit/", responses.response_edit, name="response-edit"),
+    path("responses/<uuid:pk>/delete/", responses.response_delete, name="response-delete"),
+]

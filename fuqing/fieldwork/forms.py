@@ -1,0 +1,421 @@
+"""Forms of field work. The visit form is built for a phone: defaults make it a one-minute job."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django import forms
+from django.db.models import Case, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fuqing.core.forms import DateInput, Form
+from fuqing.fieldwork.attachments import ALLOWED_LABEL
+from fuqing.fieldwork.models import ContactPoint, QuestionKind, VisitMethod
+from fuqing.fieldwork.services import CONTACT_POINT_KINDS, PLACE_KINDS, federation_of
+from fuqing.orgs.models import LEADERSHIP_POSITIONS, Org, Position, User
+
+PLACE_OPTIONS_MAX = 300
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return "　" * max(obj.depth - self.base_depth, 0) + obj.name
+
+    base_depth = 1
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.display_name}（{obj.get_position_display()}）"
+
+
+class UserMultipleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.display_name}（{obj.get_position_display()}）"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,.pdf,.doc,.docx,.xls,.xlsx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+def unit_choices(user):
+    """Units a user records for: her own unit and the units directly under it (bounded)."""
+    if user.org_id is None:
+        return Org.objects.none()
+    org = user.org
+    return Org.objects.editable_by(user).filter(
+        Q(pk=org.pk) | Q(path__startswith=org.path, depth=org.depth + 1), is_active=True
+    )
+
+
+def place_queryset(user, kinds=PLACE_KINDS):
+    return Org.objects.visible_to(user).filter(kind__in=kinds, is_active=True)
+
+
+def place_options(user, base: Org | None, kinds=PLACE_KINDS, q: str = "", selected=None) -> list:
+    """At most PLACE_OPTIONS_MAX options: matches of ``q``, else the places under ``base`` (a phone
+    cannot scroll through a city's thousands of villages; the search box finds the rest)."""
+    qs = place_queryset(user, kinds).order_by("path")
+    if q:
+        qs = qs.filter(Q(name__icontains=q[:30]) | Q(division_code__startswith=q[:12]))
+    elif base is not None:
+        qs = qs.filter(path__startswith=federation_of(base).path)
+    options = [("", "---------")]
+    chosen = list(Org.objects.filter(pk=selected)) if selected else []
+    for org in [*chosen, *[o for o in qs[:PLACE_OPTIONS_MAX] if not selected or o.pk != int(selected)]]:
+        options.append((org.pk, f"{org.name}（{org.get_kind_display()}）"))
+    return options
+
+
+def member_queryset(user, org: Org | None, extra_ids=()):
+    """Colleagues of the visit's unit, the user herself, leaders of the federations above (bounded)."""
+    lineage = user.org.ancestor_paths() if user.org_id else []
+    units = {org.pk} if org else set()
+    if user.org_id:
+        units.add(user.org_id)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(org_id__in=units)
+            | Q(org__path__in=lineage, position__in=LEADERSHIP_POSITIONS)
+            | Q(pk__in=list(extra_ids))
+            | Q(pk=user.pk)
+        )
+        .annotate(me=Case(When(pk=user.pk, then=Value(0)), default=Value(1)))
+        .select_related("org")
+        .order_by("me", "org__depth", "position", "name")
+    )
+
+
+class VisitForm(Form):
+    """FLD-2: today, the user's own unit and the user as lead are the defaults."""
+
+    id = forms.UUIDField(widget=forms.HiddenInput)
+    started_on = forms.DateField(label=_("开始日期"), widget=DateInput)
+    ended_on = forms.DateField(
+        label=_("结束日期"),
+        widget=DateInput,
+        required=False,
+        help_text=_("当天往返可不填；蹲点调研不少于 7 天。"),
+    )
+    method = forms.ChoiceField(
+        label=_("走访方式"), choices=VisitMethod.choices, initial=VisitMethod.HOME_VISIT
+    )
+    contact_point = forms.ModelChoiceField(
+        label=_("联系点"), queryset=ContactPoint.objects.none(), required=False
+    )
+    place = forms.ModelChoiceField(
+        label=_("或其他走访地点"),
+        queryset=Org.objects.none(),
+        required=False,
+        help_text=_("不是联系点时选择；可输入名称查找。"),
+    )
+    org = OrgChoiceField(label=_("所属单位"), queryset=Org.objects.none())
+    lead = UserChoiceField(label=_("带队人"), queryset=User.objects.none())
+    members = UserMultipleField(
+        label=_("参加人员"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    women_met = forms.IntegerField(label=_("走访妇女人数"), min_value=0, initial=0, required=False)
+    notes = forms.CharField(label=_("情况记录"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    needs_text = forms.CharField(
+        label=_("发现的诉求"),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "就业：想学家政技能\n住房：危房待修"}),
+        required=False,
+        help_text=_("每行一条；可在行首写类别和冒号，如“就业：…”。"),
+    )
+    year = forms.IntegerField(
+        label=_("活动年度"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("不填则取开始日期的年份；跨年的走访可填结束日期的年份。"),
+    )
+    files = MultipleFileField(
+        label=_("照片和附件"),
+        required=False,
+        help_text=_("可多选。允许：%(t)s；每个不超过 10 MB。") % {"t": ALLOWED_LABEL},
+    )
+
+    def __init__(self, *args, user, visit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        today = timezone.localdate()
+        if visit is None:
+            self.initial.setdefault("id", uuid.uuid4())
+            self.initial.setdefault("started_on", today)
+            self.initial.setdefault("org", user.org_id)
+            self.initial.setdefault("lead", user.pk)
+            self.initial.setdefault("members", [user.pk])
+        else:
+            del self.fields["id"]
+        units = unit_choices(user)
+        if visit is not None:
+            units = Org.objects.filter(Q(pk__in=units.values("pk")) | Q(pk=visit.org_id))
+        self.fields["org"].queryset = units.order_by("path")
+        self.fields["org"].base_depth = user.org.depth if user.org_id else 1
+        org_id = self.data.get("org") or self.initial.get("org") or (visit.org_id if visit else None)
+        org = Org.objects.filter(pk=org_id).first() if str(org_id or "").isdigit() else None
+        extra = list(visit.members.values_list("pk", flat=True)) if visit else []
+        people = member_queryset(user, org, extra)
+        self.fields["lead"].queryset = people
+        self.fields["members"].queryset = people
+        self.fields["contact_point"].queryset = (
+            ContactPoint.objects.visible_to(user)
+            .filter(is_active=True)
+            .select_related("place")
+            .annotate(mine=Case(When(keeper=user, then=Value(0)), default=Value(1)))
+            .order_by("mine", "place__name")
+        )
+        self.fields["contact_point"].label_from_instance = lambda cp: (
+            f"{cp.place.name}" + (f"（{cp.keeper}）" if cp.keeper_id and cp.keeper_id != user.pk else "")
+        )
+        self.fields["place"].queryset = place_queryset(user)
+        selected = self.data.get("place") or (
+            visit.place_id if visit and not visit.contact_point_id else None
+        )
+        self.fields["place"].widget.choices = place_options(
+            user, org or user.org, selected=selected if str(selected or "").isdigit() else None
+        )
+        self.fields["place"].widget.attrs["id"] = "id_place"
+        self.group_fields = []
+        from fuqing.registry.models import VulnerableGroup
+
+        counts = dict(visit.group_counts.values_list("group_id", "count")) if visit else {}
+        for group in VulnerableGroup.objects.filter(is_active=True):
+            name = f"group_{group.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=group.name, min_value=0, required=False, initial=counts.get(group.pk)
+            )
+            self.group_fields.append(name)
+        self.style_fields()
+        for name in self.group_fields:
+            self.fields[name].widget.attrs.update(
+                {"inputmode": "numeric", "class": "form-control form-control-sm"}
+            )
+        self.fields["women_met"].widget.attrs["inputmode"] = "numeric"
+
+    def group_counts(self) -> dict[int, int]:
+        return {
+            int(name.split("_", 1)[1]): self.cleaned_data[name]
+            for name in self.group_fields
+            if self.cleaned_data.get(name)
+        }
+
+    def group_bound_fields(self):
+        return [self[name] for name in self.group_fields]
+
+
+class PlaceSearchForm(Form):
+    q = forms.CharField(required=False, max_length=30)
+
+
+class ContactPointForm(Form):
+    org = OrgChoiceField(label=_("负责单位"), queryset=Org.objects.none())
+    keeper = UserChoiceField(
+        label=_("联系领导"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("班子成员个人的联系点选择本人；部(室)的联系点可不选。"),
+    )
+    place = forms.ModelChoiceField(label=_("联系点"), queryset=Org.objects.none())
+    contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    since_year = forms.IntegerField(label=_("建立年度"), min_value=2000, max_value=2100)
+    notes = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    is_active = forms.BooleanField(label=_("有效"), required=False, initial=True)
+
+    def __init__(self, *args, user, instance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = unit_choices(user)
+        if instance is not None:
+            units = Org.objects.filter(Q(pk__in=units.values("pk")) | Q(pk=instance.org_id))
+        self.fields["org"].queryset = units.order_by("path")
+        self.fields["org"].base_depth = user.org.depth if user.org_id else 1
+        org_id = self.data.get("org") or self.initial.get("org") or user.org_id
+        org = Org.objects.filter(pk=org_id).first() if str(org_id or "").isdigit() else user.org
+        self.fields["keeper"].queryset = User.objects.filter(
+            org=org, is_active=True, position__in=[*LEADERSHIP_POSITIONS, Position.DEPARTMENT_HEAD]
+        ).order_by("position", "name")
+        self.fields["place"].queryset = place_queryset(user, CONTACT_POINT_KINDS)
+        selected = self.data.get("place") or (instance.place_id if instance else None)
+        self.fields["place"].widget.choices = place_options(
+            user, org, CONTACT_POINT_KINDS, selected=selected if str(selected or "").isdigit() else None
+        )
+        self.fields["place"].widget.attrs["id"] = "id_place"
+        self.style_fields()
+
+
+class VisitFilterForm(Form):
+    q = forms.CharField(label=_("关键词"), required=False, max_length=50)
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    method = forms.ChoiceField(label=_("方式"), required=False)
+    mine = forms.BooleanField(label=_("只看我参加的"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = [("", _("全部")), *VisitMethod.choices]
+
+
+# --- questionnaires ------------------------------------------------------------------------------------
+
+
+class QuestionnaireForm(Form):
+    title = forms.CharField(label=_("问卷标题"), max_length=200)
+    description = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    org = OrgChoiceField(label=_("发布单位"), queryset=Org.objects.none())
+
+    def __init__(self, *args, user, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["org"]
+        else:
+            self.fields["org"].queryset = unit_choices(user).order_by("path")
+            self.fields["org"].base_depth = user.org.depth if user.org_id else 1
+            self.initial.setdefault("org", user.org_id)
+        self.style_fields()
+
+
+class XLSFormUploadForm(Form):
+    file = forms.FileField(label=_("XLSForm 文件（.xlsx）"))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    org = OrgChoiceField(label=_("发布单位"), queryset=Org.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = unit_choices(user).order_by("path")
+        self.fields["org"].base_depth = user.org.depth if user.org_id else 1
+        self.initial.setdefault("org", user.org_id)
+        self.style_fields()
+
+
+CONDITION_OPS = [
+    ("", _("（总是显示）")),
+    ("=", _("等于")),
+    ("!=", _("不等于")),
+    ("selected", _("选了（多选题）")),
+    (">", _("大于")),
+    ("<", _("小于")),
+]
+
+
+class QuestionForm(Form):
+    text = forms.CharField(label=_("题目"), max_length=500)
+    kind = forms.ChoiceField(label=_("题型"), choices=QuestionKind.choices)
+    required = forms.BooleanField(label=_("必答"), required=False)
+    choices_text = forms.CharField(
+        label=_("选项"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("单选、多选题填写，每行一个；需要指定选项值时写成“值|文字”。"),
+    )
+    help = forms.CharField(label=_("提示"), max_length=300, required=False)
+    cond_question = forms.ChoiceField(label=_("显示条件：当题目"), required=False)
+    cond_op = forms.ChoiceField(label=_("条件"), choices=CONDITION_OPS, required=False)
+    cond_value = forms.CharField(label=_("值"), max_length=100, required=False)
+    relevant = forms.CharField(
+        label=_("或高级条件（XLSForm 写法）"),
+        max_length=500,
+        required=False,
+        help_text=_("如 ${q1} = '1' and ${q2} > 18；填写后以此为准。"),
+    )
+    code = forms.CharField(
+        label=_("题目代码"), max_length=40, required=False, help_text=_("可不填，系统自动编号（q1、q2 …）。")
+    )
+
+    def __init__(self, *args, earlier=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cond_question"].choices = [("", "—")] + [
+            (q.code, f"{q.position}. {q.text[:30]}") for q in earlier
+        ]
+        self.style_fields()
+
+    def relevant_source(self) -> str:
+        from fuqing.fieldwork import skiplogic
+
+        data = self.cleaned_data
+        if data["relevant"].strip():
+            return data["relevant"].strip()
+        if data["cond_question"] and data["cond_op"]:
+            return skiplogic.to_source(
+                {"op": data["cond_op"], "q": data["cond_question"], "v": data["cond_value"]}
+            )
+        return ""
+
+
+def response_fields(form: forms.Form, questions) -> None:
+    """One optional field per question (q_<code>); required-ness and skip logic are the service's."""
+    for question in questions:
+        name = f"q_{question.code}"
+        label = f"{question.position}. {question.text}"
+        choices = [(c["value"], c["label"]) for c in question.choices]
+        if question.kind == QuestionKind.SINGLE:
+            field = forms.ChoiceField(label=label, choices=choices, required=False, widget=forms.RadioSelect)
+        elif question.kind == QuestionKind.MULTIPLE:
+            field = forms.MultipleChoiceField(
+                label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
+            )
+        elif question.kind == QuestionKind.NUMBER:
+            field = forms.CharField(
+                label=label, required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+            )
+        elif question.kind == QuestionKind.DATE:
+            field = forms.CharField(
+                label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+            )
+        else:
+            field = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+        field.help_text = question.help
+        field.question = question
+        field.condition_json = (
+            json.dumps(question.condition, ensure_ascii=False) if question.condition else ""
+        )
+        form.fields[name] = field
+
+
+class ResponseForm(Form):
+    id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    org = OrgChoiceField(label=_("答卷单位"), queryset=Org.objects.none())
+    answered_on = forms.DateField(label=_("填写日期"), widget=DateInput)
+
+    def __init__(self, *args, user, questionnaire, questions, response=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = unit_choices(user).filter(path__startswith=questionnaire.org.path)
+        if response is not None:
+            units = Org.objects.filter(Q(pk__in=units.values("pk")) | Q(pk=response.org_id))
+            del self.fields["id"]
+        else:
+            self.initial.setdefault("id", uuid.uuid4())
+        self.fields["org"].queryset = units.order_by("path")
+        self.fields["org"].base_depth = user.org.depth if user.org_id else 1
+        self.initial.setdefault("org", user.org_id)
+        self.initial.setdefault("answered_on", timezone.localdate())
+        response_fields(self, questions)
+        self.style_fields()
+        self.question_names = [f"q_{q.code}" for q in questions]
+
+    def raw_answers(self) -> dict:
+        result = {}
+        for name in self.question_names:
+            field = self.fields[name]
+            if isinstance(field, forms.MultipleChoiceField):
+                result[field.question.code] = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            else:
+                result[field.question.code] = self.data.get(name, "")
+        return result
+
+    def question_fields(self):
+        return [self[name] for name in self.question_names]

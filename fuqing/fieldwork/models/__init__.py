@@ -1,0 +1,45 @@
+"""Going to the grassroots (FLD-1 … FLD-6): contact points, visits, grassroots days, questionnaires."""
+
+from fuqing.fieldwork.models.questionnaires import (
+    CHOICE_KINDS,
+    Answer,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    QuestionnaireStatus,
+    Response,
+)
+from fuqing.fieldwork.models.visits import (
+    GRASSROOTS_DAYS_TARGET,
+    MAX_VISIT_DAYS,
+    STATIONED_MIN_DAYS,
+    AttachmentKind,
+    ContactPoint,
+    Visit,
+    VisitAttachment,
+    VisitDay,
+    VisitGroupCount,
+    VisitMember,
+    VisitMethod,
+)
+
+__all__ = [
+    "CHOICE_KINDS",
+    "GRASSROOTS_DAYS_TARGET",
+    "MAX_VISIT_DAYS",
+    "STATIONED_MIN_DAYS",
+    "Answer",
+    "AttachmentKind",
+    "ContactPoint",
+    "Question",
+    "QuestionKind",
+    "Questionnaire",
+    "QuestionnaireStatus",
+    "Response",
+    "Visit",
+    "VisitAttachment",
+    "VisitDay",
+    "VisitGroupCount",
+    "VisitMember",
+    "VisitMethod",
+]

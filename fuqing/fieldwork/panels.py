@@ -1,0 +1,41 @@
+"""The home-page panel of a cadre's own field work: grassroots days against 60, visits this month (UI.md)."""
+
+from django.utils import timezone
+
+from fuqing.core.home import Panel, register_panel
+
+
+def _my_fieldwork(request):
+    from fuqing.fieldwork import stats
+    from fuqing.fieldwork.models import GRASSROOTS_DAYS_TARGET
+    from fuqing.fieldwork.views.common import current_year
+
+    user = request.user
+    today = timezone.localdate()
+    year = current_year(request)
+    days = stats.grassroots_days(user, year)
+    month_start, month_end = stats.month_bounds(today.year, today.month)
+    counted = user.rank in stats.COMPLIANCE_RANKS
+    pace = stats.pace(days, year, today)
+    return {
+        "year": year,
+        "days": days,
+        "target": GRASSROOTS_DAYS_TARGET,
+        "counted": counted,
+        "pace": pace,
+        "percent": min(100, round(days * 100 / GRASSROOTS_DAYS_TARGET)),
+        "month": today.month,
+        "visits_this_month": stats.visits_joined(user, month_start, month_end),
+        "can_record": user.has_module_perm("fieldwork", "edit"),
+    }
+
+
+register_panel(
+    Panel(
+        "fieldwork-days",
+        "fieldwork/panels/my_fieldwork.html",
+        _my_fieldwork,
+        order=30,
+        perm=("fieldwork", "view"),
+    )
+)

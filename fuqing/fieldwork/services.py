@@ -1,0 +1,365 @@
+"""Rules for contact points and visits (FLD-1 … FLD-4). Views, the API, ledgers and the demo all call these.
+
+Every function takes the acting user first, checks the module permission and the scope, validates with
+Chinese messages naming the field and the rule, writes in one transaction and records the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from fuqing.core import audit
+from fuqing.core.models import AuditAction
+from fuqing.core.permissions import require
+from fuqing.core.scoping import can_edit, user_scope
+from fuqing.fieldwork.models import (
+    MAX_VISIT_DAYS,
+    STATIONED_MIN_DAYS,
+    ContactPoint,
+    Visit,
+    VisitDay,
+    VisitGroupCount,
+    VisitMember,
+    VisitMethod,
+)
+from fuqing.orgs.models import LEADERSHIP_POSITIONS, Org, OrgKind, Position, User
+
+CONTACT_POINT_KINDS = (OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY)
+PLACE_KINDS = (OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY, OrgKind.WOMENS_GROUP)
+PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
+
+
+def _require_unit(actor, org: Org | None, field_name: str) -> None:
+    if org is None:
+        raise ValidationError({field_name: _("请选择单位。")}, code="FLD-2")
+    if not user_scope(actor).covers(org.path, edit=True):
+        raise PermissionDenied(_("“%(o)s”超出了您可以编辑的范围。") % {"o": org.name})
+
+
+def invalid(errors: dict[str, str], code: str, codes: dict[str, str] | None = None) -> ValidationError:
+    """One ValidationError naming each field, every message carrying its rule's SPEC id."""
+    codes = codes or {}
+    return ValidationError({f: ValidationError(m, code=codes.get(f, code)) for f, m in errors.items()})
+
+
+def federation_of(org: Org) -> Org:
+    """A department belongs to the federation above it; a federation is its own."""
+    if org.kind in (OrgKind.DEPARTMENT, OrgKind.WOMENS_GROUP) and org.depth > 1:
+        return Org.objects.get(path=org.path[: -Org.steplen])
+    return org
+
+
+# --- needs found on a visit ------------------------------------------------------------------------
+
+_NEED_LINE = re.compile(r"^(?:【(?P<c1>[^】]{1,8})】|(?P<c2>[^:：\s]{1,8})[:：])\s*(?P<text>.+)$")
+
+
+def parse_needs(text: str) -> list[dict]:
+    """Needs found, one per line, with an optional category before a colon or in 【】 (FLD-2).
+
+    '就业：想学家政技能' → {"category": "就业", "text": "想学家政技能"}. Kept as lines in ``needs_text``
+    until the needs register exists, ready to become Need rows.
+    """
+    items = []
+    for raw in (text or "").replace("\r", "\n").split("\n"):
+        line = raw.strip().lstrip("-•·*0123456789.、） )").strip()
+        if not line:
+            continue
+        match = _NEED_LINE.match(line)
+        if match:
+            items.append({"category": (match["c1"] or match["c2"]).strip(), "text": match["text"].strip()})
+        else:
+            items.append({"category": "", "text": line})
+    return items
+
+
+def format_needs(items: Iterable[dict]) -> str:
+    return "\n".join(f"{i['category']}：{i['text']}" if i.get("category") else i["text"] for i in items)
+
+
+# --- contact points (FLD-1) ------------------------------------------------------------------------
+
+
+@dataclass
+class ContactPointData:
+    org: Org | None
+    place: Org | None
+    since_year: int | None
+    keeper: User | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
+    notes: str = ""
+    is_active: bool = True
+
+
+def check_contact_point(actor, data: ContactPointData, instance: ContactPoint | None = None) -> None:
+    """FLD-1: a place at district, township or community level within the keeping federation, kept
+    by the unit itself or one of its leadership members."""
+    errors: dict[str, str] = {}
+    if data.place is None:
+        errors["place"] = _("请选择联系点所在的区县、街道(乡镇)或社区(村)。")
+    elif data.place.kind not in CONTACT_POINT_KINDS:
+        errors["place"] = _("联系点应设在区县(市)、街道(乡镇)或社区(村)一级，不能是%(k)s。") % {
+            "k": data.place.get_kind_display()
+        }
+    elif data.org is not None and not data.place.path.startswith(federation_of(data.org).path):
+        errors["place"] = _("联系点应在“%(f)s”的范围内。") % {"f": federation_of(data.org).name}
+    if data.keeper is not None and data.org is not None:
+        if data.keeper.org_id != data.org.pk or (
+            data.keeper.position not in LEADERSHIP_POSITIONS
+            and data.keeper.position != Position.DEPARTMENT_HEAD
+        ):
+            errors["keeper"] = _("联系领导应为本单位的班子成员（主席、副主席、班子成员）或部长。")
+    if not data.since_year or not 2000 <= int(data.since_year) <= 2100:
+        errors["since_year"] = _("建立年度应为四位年份。")
+    phone = (data.contact_phone or "").replace(" ", "")
+    if phone and not PHONE.match(phone):
+        errors["contact_phone"] = _("联系电话应为 11 位手机号或固定电话号码。")
+    if not errors and data.org is not None:
+        clash = ContactPoint.objects.filter(org=data.org, place=data.place, keeper=data.keeper)
+        if instance is not None:
+            clash = clash.exclude(pk=instance.pk)
+        if clash.exists():
+            errors["place"] = _("“%(p)s”已经是该单位%(k)s的联系点。") % {
+                "p": data.place.name,
+                "k": f"{data.keeper}" if data.keeper else "",
+            }
+    if errors:
+        raise invalid(errors, "FLD-1")
+
+
+@transaction.atomic
+def save_contact_point(
+    actor, instance: ContactPoint | None, data: ContactPointData, record_audit: bool = True
+) -> ContactPoint:
+    require(actor, "fieldwork", "edit")
+    _require_unit(actor, data.org, "org")
+    if instance is not None and not can_edit(actor, instance):
+        raise PermissionDenied(_("只读范围：您可以查看该联系点，但不能修改。"))
+    check_contact_point(actor, data, instance)
+    creating = instance is None
+    cp = instance or ContactPoint(created_by=actor)
+    cp.org = data.org
+    cp.place = data.place
+    cp.keeper = data.keeper
+    cp.contact_name = data.contact_name.strip()
+    cp.contact_phone = (data.contact_phone or "").replace(" ", "")
+    cp.since_year = data.since_year
+    cp.notes = data.notes.strip()
+    cp.is_active = data.is_active
+    cp.save()
+    if record_audit:
+        audit.record(
+            AuditAction.CREATE if creating else AuditAction.UPDATE,
+            actor=actor,
+            obj=cp,
+            details={"place": cp.place_id, "keeper": cp.keeper_id, "active": cp.is_active},
+        )
+    return cp
+
+
+# --- visits (FLD-2, FLD-3) ---------------------------------------------------------------------------
+
+
+@dataclass
+class VisitData:
+    """What a visit form, an API call or a ledger row carries."""
+
+    org: Org | None
+    started_on: datetime.date | None
+    ended_on: datetime.date | None
+    method: str
+    lead: User | None
+    members: list[User] = field(default_factory=list)
+    contact_point: ContactPoint | None = None
+    place: Org | None = None
+    women_met: int | None = 0
+    group_counts: dict = field(default_factory=dict)  # VulnerableGroup id -> count
+    notes: str = ""
+    needs_text: str = ""
+    year: int | None = None
+    id: uuid.UUID | None = None
+
+
+def allowed_members(actor):
+    """Cadres who may be named on a visit: everyone in the actor's scope, and the leaders of the
+    federations above her (a city vice-chair comes down with the district)."""
+    from django.db.models import Q
+
+    lineage = actor.org.ancestor_paths() if actor.org_id else []
+    return User.objects.filter(is_active=True).filter(
+        Q(pk__in=User.objects.visible_to(actor).values("pk"))
+        | Q(org__path__in=lineage, position__in=LEADERSHIP_POSITIONS)
+    )
+
+
+def check_visit(
+    actor, data: VisitData, allowed_ids: set | None = None, group_names: dict | None = None
+) -> None:
+    """Every rule of a visit; raises one ValidationError naming each bad field (FLD-2, FLD-3).
+
+    An import passes ``allowed_ids`` and ``group_names`` computed once for the whole file."""
+    errors: dict[str, str] = {}
+    codes: dict[str, str] = {}
+    if data.started_on is None:
+        errors["started_on"] = _("请填写开始日期。")
+    if data.ended_on is None:
+        errors["ended_on"] = _("请填写结束日期。")
+    if data.method not in VisitMethod.values:
+        errors["method"] = _("请选择走访方式：%(m)s。") % {"m": "、".join(str(m.label) for m in VisitMethod)}
+    if data.started_on and data.ended_on:
+        days = (data.ended_on - data.started_on).days + 1
+        if days < 1:
+            errors["ended_on"] = _("结束日期不能早于开始日期。")
+        elif days > MAX_VISIT_DAYS:
+            errors["ended_on"] = _("一次走访最长 %(n)d 天；更长的蹲点请分段记录。") % {"n": MAX_VISIT_DAYS}
+        elif data.method == VisitMethod.STATIONED and days < STATIONED_MIN_DAYS:
+            codes["ended_on"] = "FLD-3"
+            errors["ended_on"] = _(
+                "蹲点调研时间不少于一周（%(min)d 天），本次只有 %(n)d 天。"
+                "请核对结束日期，或改选其他走访方式。"
+            ) % {"min": STATIONED_MIN_DAYS, "n": days}
+        if data.year and data.year not in (data.started_on.year, data.ended_on.year):
+            errors["year"] = _("年度应为走访日期所在的年份。")
+    if data.contact_point is None and data.place is None:
+        errors["place"] = _("请选择联系点或走访地点。")
+    elif data.place is not None and data.place.kind not in PLACE_KINDS:
+        errors["place"] = _("走访地点应为区县(市)、街道(乡镇)、社区(村)或妇女小组，不能是%(k)s。") % {
+            "k": data.place.get_kind_display()
+        }
+    if data.lead is None:
+        errors["lead"] = _("请选择带队人。")
+    people = {u.pk for u in [*data.members, *([data.lead] if data.lead else [])]}
+    if allowed_ids is not None:
+        outsiders = people - allowed_ids
+    else:
+        outsiders = people - set(allowed_members(actor).filter(pk__in=people).values_list("pk", flat=True))
+    if outsiders:
+        errors["members"] = _("参加人员只能是您范围内的干部或上级妇联的领导。")
+    women = data.women_met or 0
+    if women < 0:
+        errors["women_met"] = _("走访妇女人数不能为负数。")
+    names = group_names if group_names is not None else _group_names()
+    for group_id, count in (data.group_counts or {}).items():
+        if group_id not in names:
+            errors["group_counts"] = _("未知的困难群体。")
+        elif count is not None and (count < 0 or count > women):
+            errors["group_counts"] = _("“%(g)s”人数应在 0 到走访妇女人数（%(n)d）之间。") % {
+                "g": names[group_id],
+                "n": women,
+            }
+    if errors:
+        raise invalid(errors, "FLD-2", codes)
+
+
+def _group_names() -> dict[int, str]:
+    from fuqing.registry.models import VulnerableGroup
+
+    return dict(VulnerableGroup.objects.values_list("pk", "name"))
+
+
+def save_visit(
+    actor, instance: Visit | None, data: VisitData, record_audit: bool = True
+) -> tuple[Visit, bool]:
+    """Create or update a visit; returns (visit, created).
+
+    Creating with an ``id`` that already exists returns that visit untouched when the same user made
+    it: a replayed offline submission or a double tap does not duplicate the visit (PLT-6).
+    """
+    require(actor, "fieldwork", "edit")
+    _require_unit(actor, data.org, "org")
+    if instance is None and data.id is not None:
+        existing = Visit.objects.filter(pk=data.id).first()
+        if existing is not None:
+            return _replayed(actor, existing), False
+    if instance is not None and not can_edit(actor, instance):
+        raise PermissionDenied(_("只读范围：您可以查看该走访，但不能修改。"))
+    if data.contact_point is not None:
+        data.place = data.contact_point.place
+    check_visit(actor, data)
+    try:
+        with transaction.atomic():
+            visit = _write_visit(actor, instance, data)
+            if record_audit:
+                audit.record(
+                    AuditAction.CREATE if instance is None else AuditAction.UPDATE,
+                    actor=actor,
+                    obj=visit,
+                    details={"method": visit.method, "days": visit.days, "members": len(data.members)},
+                )
+    except IntegrityError:
+        existing = Visit.objects.filter(pk=data.id).first() if data.id else None
+        if instance is None and existing is not None:  # two replays raced each other
+            return _replayed(actor, existing), False
+        raise
+    return visit, instance is None
+
+
+def _replayed(actor, existing: Visit) -> Visit:
+    if existing.created_by_id != actor.pk:
+        raise ValidationError({"id": _("该走访编号已被使用，请刷新页面后重新填写。")}, code="PLT-6")
+    return existing
+
+
+def _write_visit(actor, instance: Visit | None, data: VisitData) -> Visit:
+    visit = instance or Visit(created_by=actor)
+    if instance is None and data.id is not None:
+        visit.id = data.id
+    visit.org = data.org
+    visit.started_on = data.started_on
+    visit.ended_on = data.ended_on
+    visit.year = data.year or data.started_on.year
+    visit.method = data.method
+    visit.contact_point = data.contact_point
+    visit.place = data.place
+    visit.lead = data.lead
+    visit.led_by_leader = data.lead.position in LEADERSHIP_POSITIONS
+    visit.women_met = data.women_met or 0
+    visit.notes = data.notes.strip()
+    visit.needs_text = format_needs(parse_needs(data.needs_text))
+    if instance is None:
+        visit.save(force_insert=True)
+    else:
+        visit.save()
+    members = {u.pk: u for u in data.members}
+    members[data.lead.pk] = data.lead
+    VisitMember.objects.filter(visit=visit).delete()
+    VisitMember.objects.bulk_create(
+        VisitMember(visit=visit, user_id=pk, is_lead=pk == data.lead.pk) for pk in members
+    )
+    VisitGroupCount.objects.filter(visit=visit).delete()
+    VisitGroupCount.objects.bulk_create(
+        VisitGroupCount(visit=visit, group_id=g, count=n) for g, n in data.group_counts.items() if n
+    )
+    write_days(visit, members)
+    return visit
+
+
+def write_days(visit: Visit, member_ids: Iterable[int]) -> None:
+    """FLD-4: one VisitDay row per member and calendar day of the visit."""
+    VisitDay.objects.filter(visit=visit).delete()
+    VisitDay.objects.bulk_create(
+        (VisitDay(visit=visit, user_id=pk, day=day) for pk in member_ids for day in visit.day_list()),
+        batch_size=500,
+    )
+
+
+@transaction.atomic
+def delete_visit(actor, visit: Visit) -> None:
+    from fuqing.fieldwork.attachments import remove_files
+
+    require(actor, "fieldwork", "edit")
+    if not can_edit(actor, visit):
+        raise PermissionDenied(_("只读范围：您可以查看该走访，但不能删除。"))
+    names = list(visit.attachments.values_list("stored_name", flat=True))
+    audit.record(AuditAction.DELETE, actor=actor, obj=visit, details={"method": visit.method})
+    visit.delete()
+    transaction.on_commit(lambda: remove_files(names))
