@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fuqing.campaigns.errors import invalid
 from fuqing.campaigns.models.stored import private_root
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc / .wps / .xls (OLE2 compound file)
@@ -73,13 +73,13 @@ def accept_attr(extensions) -> str:
 
 
 def _refuse(field: str, message: str):
-    return ValidationError({field: message}, code="SEC-10")
+    return invalid({field: message}, "SEC-10")
 
 
 def check_file(upload, extensions, field: str = "file") -> FileType:
     """The upload's type, or a ValidationError naming the field and the rule (SEC-10)."""
     if upload is None:
-        raise ValidationError({field: _("请选择要上传的文件。")}, code="required")
+        raise invalid({field: _("请选择要上传的文件。")}, "required")
     name = os.path.basename(upload.name or "")
     extension = os.path.splitext(name)[1].lower()
     allowed = "、".join(e.lstrip(".") for e in extensions)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fuqing.campaigns import files
+from fuqing.campaigns.errors import invalid
 from fuqing.campaigns.models import Campaign, Plan, PlanAttachment, PlanVersion
 from fuqing.core import audit
 from fuqing.core.models import AuditAction
@@ -48,7 +49,7 @@ def _validate(org: Org, data: dict, leaders: list[User]) -> None:
                 "names": "、".join(strangers),
             }
     if errors:
-        raise ValidationError(errors, code="CAM-3")
+        raise invalid(errors, "CAM-3")
 
 
 def _snapshot(plan: Plan, leaders: list[User], event: str, actor) -> PlanVersion:
@@ -78,16 +79,16 @@ def create_plan(actor, *, campaign: Campaign, org: Org, leaders, **data) -> Plan
     _check_editor(actor, org)
     leaders = list(leaders)
     if not org.path.startswith(campaign.org.path):
-        raise ValidationError(
-            {"org": _("“%(org)s”不在“%(c)s”的范围内。") % {"org": org.name, "c": campaign}}, code="CAM-3"
+        raise invalid(
+            {"org": _("“%(org)s”不在“%(c)s”的范围内。") % {"org": org.name, "c": campaign}}, "CAM-3"
         )
     if Plan.objects.filter(campaign=campaign, org=org).exists():
-        raise ValidationError(
+        raise invalid(
             {
                 "org": _("“%(org)s”已有%(y)d年的实施方案，请在原方案上修改（修改会保留历史版本）。")
                 % {"org": org.name, "y": campaign.year}
             },
-            code="CAM-3",
+            "CAM-3",
         )
     data = _clean(data)
     _validate(org, data, leaders)
@@ -135,7 +136,7 @@ def submit_plan(actor, plan: Plan, at=None) -> Plan:
     _check_editor(actor, plan.org)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.submitted_at is not None and plan.submitted_version == plan.version:
-        raise ValidationError({"plan": _("当前版本已经提交过，修改后可再次提交。")}, code="CAM-3")
+        raise invalid({"plan": _("当前版本已经提交过，修改后可再次提交。")}, "CAM-3")
     version = plan.versions.get(version=plan.version)
     plan.submitted_at = at or timezone.now()
     plan.submitted_version = plan.version
@@ -150,9 +151,7 @@ def add_attachment(actor, plan: Plan, upload) -> PlanAttachment:
     """Attach a file to a plan: Word, WPS, PDF, Excel or a picture, size-limited (SEC-10)."""
     _check_editor(actor, plan.org)
     if plan.attachments.present().count() >= MAX_ATTACHMENTS:
-        raise ValidationError(
-            {"file": _("每个实施方案最多 %(n)d 个附件。") % {"n": MAX_ATTACHMENTS}}, code="CAM-3"
-        )
+        raise invalid({"file": _("每个实施方案最多 %(n)d 个附件。") % {"n": MAX_ATTACHMENTS}}, "CAM-3")
     kind = files.check_file(upload, files.ATTACHMENT_EXTENSIONS, "file")
     with files.stored_upload(upload, kind, "plans") as stored:
         attachment = PlanAttachment.objects.create(plan=plan, uploaded_by=actor, **stored.fields())

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime
 import re
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from fuqing.campaigns.errors import invalid
 from fuqing.campaigns.models import Campaign, Deadline, DeadlineKind, Obligation
 from fuqing.core import audit
 from fuqing.core.models import AuditAction
@@ -70,7 +70,7 @@ def create_campaign(
     if actor is not None:
         require_admin(actor, "manage_campaigns")
     if Campaign.objects.filter(org=org, year=year).exists():
-        raise ValidationError({"year": _("%(year)d年的活动已经存在。") % {"year": year}}, code="CAM-1")
+        raise invalid({"year": _("%(year)d年的活动已经存在。") % {"year": year}}, "CAM-1")
     campaign = Campaign(
         org=org,
         year=year,
@@ -105,7 +105,7 @@ def copy_to_next_year(actor, campaign: Campaign) -> Campaign:
     require_admin(actor, "manage_campaigns")
     year = campaign.year + 1
     if Campaign.objects.filter(org=campaign.org, year=year).exists():
-        raise ValidationError({"year": _("%(year)d年的活动已经存在。") % {"year": year}}, code="CAM-1")
+        raise invalid({"year": _("%(year)d年的活动已经存在。") % {"year": year}}, "CAM-1")
     new = Campaign.objects.create(
         org=campaign.org,
         year=year,
@@ -166,8 +166,8 @@ def update_campaign(actor, campaign: Campaign, form) -> Campaign:
         .exclude(pk=campaign.pk)
         .exists()
     ):
-        raise ValidationError(
-            {"year": _("%(year)d年的活动已经存在。") % {"year": form.cleaned_data["year"]}}, code="CAM-1"
+        raise invalid(
+            {"year": _("%(year)d年的活动已经存在。") % {"year": form.cleaned_data["year"]}}, "CAM-1"
         )
     form.save()
     audit.record(AuditAction.UPDATE, actor=actor, obj=campaign, details={"changed": _changes(form)})
@@ -249,7 +249,7 @@ def _validate_deadline(deadline: Deadline, orgs: list[Org], previous_kind: str |
     if deadline.remind_days_before is None or not 0 <= deadline.remind_days_before <= MAX_REMIND_DAYS:
         errors["remind_days_before"] = _("提前提醒天数应在 0 至 %(n)d 天之间。") % {"n": MAX_REMIND_DAYS}
     if errors:
-        raise ValidationError(errors, code="CAM-2")
+        raise invalid(errors, "CAM-2")
 
 
 _UNIT_SPLIT = re.compile(r"[\n\r,，;；、]+")
@@ -296,12 +296,12 @@ def resolve_units(campaign: Campaign, text: str) -> list[Org]:
         elif matches[0] not in result:
             result.append(matches[0])
     if problems:
-        raise ValidationError(
+        raise invalid(
             {
                 "owed_by_orgs": _("%(p)s（须是“%(root)s”范围内的有效单位）。")
                 % {"p": "；".join(problems), "root": campaign.org.name}
             },
-            code="CAM-2",
+            "CAM-2",
         )
     return result
 

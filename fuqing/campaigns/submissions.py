@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fuqing.campaigns import files
+from fuqing.campaigns.errors import invalid
 from fuqing.campaigns.models import (
     Campaign,
     DeadlineKind,
@@ -56,13 +57,11 @@ def submit_document(
     ``at`` (the demo loader only) backdates the submission."""
     _check_submitter(actor, obligation)
     if not obligation.is_owed:
-        raise ValidationError({"file": _("本单位已不在该事项的报送范围内，无需报送。")}, code="CAM-2")
+        raise invalid({"file": _("本单位已不在该事项的报送范围内，无需报送。")}, "CAM-2")
     if obligation.deadline.kind == DeadlineKind.PLAN:
-        raise ValidationError(
-            {"file": _("该事项以实施方案报送：请在“实施方案”中提交本单位方案。")}, code="CAM-2"
-        )
+        raise invalid({"file": _("该事项以实施方案报送：请在“实施方案”中提交本单位方案。")}, "CAM-2")
     if len(note or "") > 200:
-        raise ValidationError({"note": _("说明不能超过 200 个字。")}, code="CAM-2")
+        raise invalid({"note": _("说明不能超过 200 个字。")}, "CAM-2")
     kind = files.check_file(upload, files.DOCUMENT_EXTENSIONS, "file")
     with files.stored_upload(upload, kind, "submissions") as stored:
         submission = _record(actor, obligation, at, note=note, **stored.fields())
