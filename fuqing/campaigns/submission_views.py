@@ -182,6 +182,19 @@ def obligation_submit(request, pk):
     return _detail(request, obligation, form=form)
 
 
+@require_POST
+@scoped(Obligation, "change")
+def obligation_draft(request, pk):
+    """Ask for the Word draft of the summary this deadline wants (SUP-3); it is made in the background."""
+    from fuqing.campaigns.summaries import can_draft, start_draft
+
+    obligation = _obligation(request, pk)
+    if not can_draft(request.user, obligation):
+        raise PermissionDenied(_("您不能为该单位生成总结初稿。"))
+    job = start_draft(request.user, obligation)
+    return redirect("job-detail", pk=job.pk)
+
+
 @scoped(Submission, "read")
 def submission_download(request, pk):
     submission = get_visible_or_404(Submission.objects.select_related("obligation"), request.user, pk=pk)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("status/", submission_views.status_view, name="status"),
     path("obligations/<int:pk>/", submission_views.obligation_detail, name="obligation"),
     path("obligations/<int:pk>/submit/", submission_views.obligation_submit, name="obligation-submit"),
+    path("obligations/<int:pk>/draft/", submission_views.obligation_draft, name="obligation-draft"),
     path("submissions/<int:pk>/file/", submission_views.submission_download, name="submission-file"),
     path("reminders/", submission_views.reminder_list, name="reminders"),
     path("reminders/read-all/", submission_views.reminder_read_all, name="reminders-read-all"),
