@@ -14,6 +14,7 @@ from fuqing.campaigns import files
 from fuqing.campaigns.models import (
     Campaign,
     Deadline,
+    DeadlineKind,
     Obligation,
     Plan,
     PlanAttachment,
@@ -42,10 +43,15 @@ def campaign_at(org) -> Campaign:
 
 
 def obligation_at(org, deadline_name: str = "调研月活动总结") -> Obligation:
+    """A survey-month summary owed by ``org`` (a summary: it takes uploads and drafts alike)."""
     campaign = campaign_at(org)
     code = f"d{Deadline.objects.filter(campaign=campaign).count() + 1}"
     deadline = Deadline.objects.create(
-        campaign=campaign, code=code, name=deadline_name, due_on=datetime.date(YEAR, 5, 10)
+        campaign=campaign,
+        code=code,
+        name=deadline_name,
+        due_on=datetime.date(YEAR, 5, 10),
+        kind=DeadlineKind.SURVEY_SUMMARY,
     )
     return Obligation.objects.create(deadline=deadline, org=org)
 
