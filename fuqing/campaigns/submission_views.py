@@ -67,8 +67,8 @@ def status_view(request):
     campaign = current_campaign(request)
     today = timezone.localdate()
     context = {"campaign": campaign, "today": today}
-    if campaign is None:
-        return render(request, "campaigns/status.html", context)
+    if campaign is None or user.org_id is None:
+        return render(request, "campaigns/status.html", {**context, "campaign": None})
     base = submissions.campaign_obligations(user, campaign)
     deadlines = list(campaign.deadlines.all())
     mine = [row(o, today) for o in base.filter(org=user.org).select_related("deadline", "org")]

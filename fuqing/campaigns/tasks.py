@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django_tasks import task
 
 
@@ -14,7 +14,8 @@ def send_reminders(day: str | None = None) -> dict:
     from fuqing.campaigns.reminders import generate_reminders
     from fuqing.campaigns.services import sync_open_deadlines
 
-    close_old_connections()
+    if not connection.in_atomic_block:  # a worker between tasks; never inside a caller's transaction
+        close_old_connections()
     today = datetime.date.fromisoformat(day) if day else None
     synced = sync_open_deadlines(today)
     result = generate_reminders(today)

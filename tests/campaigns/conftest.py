@@ -68,3 +68,13 @@ def _urls_loaded_before_any_frozen_clock():
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018
+
+
+@pytest.fixture(autouse=True)
+def _jobs_keep_the_test_connection(monkeypatch):
+    """``fuqing.core.jobs.execute_job`` calls close_old_connections(), which on PostgreSQL closes the
+    connection holding the test's transaction when the immediate backend runs a job inside it (reported
+    to the lead). Outside tests the worker runs jobs between transactions, where closing is right."""
+    from fuqing.core import jobs
+
+    monkeypatch.setattr(jobs, "close_old_connections", lambda: None)
