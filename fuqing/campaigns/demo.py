@@ -72,7 +72,7 @@ def _upload(name: str, title: str, body: str) -> SimpleUploadedFile:
 @register_demo_step(500)
 def load_campaign_demo(summary: dict) -> None:
     from fuqing.campaigns import plans
-    from fuqing.campaigns.models import Campaign, Obligation
+    from fuqing.campaigns.models import Campaign, Obligation, Plan, PlanVersion
     from fuqing.campaigns.reminders import generate_reminders
     from fuqing.campaigns.submissions import submit_document
     from fuqing.orgs.models import User
@@ -106,6 +106,14 @@ def load_campaign_demo(summary: dict) -> None:
             )
         if username != "daoli_street":  # one plan stays a draft
             plans.submit_plan(user, plan, at=datetime.datetime(2014, 4, 12, 10, 0, tzinfo=TZ))
+        # the history reads as if written in April 2014
+        for version in plan.versions.order_by("version"):
+            saved = datetime.datetime(2014, 4, 8 + version.version, 9, 0, tzinfo=TZ)
+            PlanVersion.objects.filter(pk=version.pk).update(saved_at=saved)
+        plan.attachments.update(uploaded_at=datetime.datetime(2014, 4, 9, 11, 0, tzinfo=TZ))
+        Plan.objects.filter(pk=plan.pk).update(
+            created_at=datetime.datetime(2014, 4, 9, 9, 0, tzinfo=TZ), updated_at=saved
+        )
 
     rng = random.Random(500)
     counts = {"on_time": 0, "late": 0, "missing": 0}
