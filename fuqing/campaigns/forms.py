@@ -11,7 +11,12 @@ class CampaignForm(ModelForm):
     class Meta:
         model = Campaign
         fields = ["year", "name", "theme", "starts_on", "ends_on", "survey_month", "notes"]
-        widgets = {"starts_on": DateInput, "ends_on": DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "starts_on": DateInput,
+            "ends_on": DateInput,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "survey_month": forms.Select(choices=[(m, f"{m}月") for m in range(1, 13)]),
+        }
 
 
 class DeadlineForm(ModelForm):

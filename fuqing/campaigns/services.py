@@ -15,7 +15,7 @@ from fuqing.campaigns.models import Campaign, Deadline, DeadlineKind, Obligation
 from fuqing.core import audit
 from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require_admin
-from fuqing.core.scoping import subtree_q
+from fuqing.core.scoping import ensure_editable, subtree_q
 from fuqing.orgs.models import Org, OrgKind
 
 # The calendar of the 2014 notice; a new federation starts from it and edits.
@@ -69,6 +69,7 @@ def create_campaign(
     """Create a campaign with its calendar (CAM-1). ``actor`` None: the demo loader or synth."""
     if actor is not None:
         require_admin(actor, "manage_campaigns")
+        ensure_editable(actor, org)
     if Campaign.objects.filter(org=org, year=year).exists():
         raise invalid({"year": _("%(year)d年的活动已经存在。") % {"year": year}}, "CAM-1")
     campaign = Campaign(
@@ -103,6 +104,7 @@ def create_campaign(
 def copy_to_next_year(actor, campaign: Campaign) -> Campaign:
     """Next year's campaign from this one in one step (CAM-1): same theme, calendar shifted a year."""
     require_admin(actor, "manage_campaigns")
+    ensure_editable(actor, campaign)
     year = campaign.year + 1
     if Campaign.objects.filter(org=campaign.org, year=year).exists():
         raise invalid({"year": _("%(year)d年的活动已经存在。") % {"year": year}}, "CAM-1")
@@ -161,6 +163,7 @@ def _changes(form) -> dict:
 def update_campaign(actor, campaign: Campaign, form) -> Campaign:
     """Save an edited campaign (the form has validated it, model clean included)."""
     require_admin(actor, "manage_campaigns")
+    ensure_editable(actor, campaign)
     if (
         Campaign.objects.filter(org=campaign.org, year=form.cleaned_data["year"])
         .exclude(pk=campaign.pk)
@@ -191,6 +194,7 @@ def save_deadline(actor, deadline: Deadline, *, owed_by_orgs=None, changed: dict
     """Create or change a deadline and who owes it (CAM-1, CAM-2): by kind of unit and/or units named
     one by one, all inside the campaign's federation. The obligations follow at once."""
     require_admin(actor, "manage_campaigns")
+    ensure_editable(actor, deadline.campaign)
     creating = deadline.pk is None
     # A bound ModelForm has already written the new values onto the instance: read the stored kind.
     previous_kind = Deadline.objects.filter(pk=deadline.pk).values_list("kind", flat=True).first()

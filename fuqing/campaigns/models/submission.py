@@ -22,7 +22,7 @@ class ObligationStatus(models.TextChoices):
 
 
 def status_q(status: str, today: datetime.date) -> Q:
-    """The rows of one status on ``today``. Timeliness is judged by the first submission (D-CAM-2)."""
+    """The rows of one status on ``today``. Timeliness is judged by the first submission (decision D17)."""
     due = F("deadline__due_on")
     if status == ObligationStatus.ON_TIME:
         return Q(first_submitted_on__isnull=False, first_submitted_on__lte=due)
