@@ -26,6 +26,7 @@ api.add_router("/", registry.router)
 api.add_router("/", assistance.router)
 api.add_router("/", projects.router)
 api.add_router("/", research.router)
+api.add_router("/", "fuqing.api.campaigns.router")
 
 
 @api.exception_handler(ScopeDenied)

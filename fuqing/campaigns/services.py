@@ -1,18 +1,22 @@
-"""Campaign rules (CAM-1): the calendar, the next deadlines, and next year's campaign in one step."""
+"""Campaign rules (CAM-1, CAM-2): the calendar, who owes each deadline, the next deadlines, and next
+year's campaign in one step."""
 
 from __future__ import annotations
 
 import datetime
+import re
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from fuqing.campaigns.models import Campaign, Deadline
+from fuqing.campaigns.errors import invalid
+from fuqing.campaigns.models import Campaign, Deadline, DeadlineKind, Obligation
 from fuqing.core import audit
 from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require_admin
-from fuqing.core.scoping import ensure_editable
+from fuqing.core.scoping import ensure_editable, subtree_q
+from fuqing.orgs.models import Org, OrgKind
 
 # The calendar of the 2014 notice; a new federation starts from it and edits.
 DEFAULT_DEADLINES = [
@@ -22,6 +26,7 @@ DEFAULT_DEADLINES = [
         "month_day": (5, 10),
         "description": "妇女需求调研月活动总结报市妇联研究室",
         "owed_by_kinds": ["district", "department"],
+        "kind": DeadlineKind.SURVEY_SUMMARY,
     },
     {
         "code": "annual-summary",
@@ -29,6 +34,7 @@ DEFAULT_DEADLINES = [
         "month_day": (8, 30),
         "description": "全年活动总结和优秀调研报告报市妇联研究室",
         "owed_by_kinds": ["district", "department"],
+        "kind": DeadlineKind.ANNUAL_SUMMARY,
     },
     {
         "code": "province-recommendation",
@@ -65,7 +71,7 @@ def create_campaign(
         require_admin(actor, "manage_campaigns")
         ensure_editable(actor, org)
     if Campaign.objects.filter(org=org, year=year).exists():
-        raise ValidationError({"year": _("%(year)d年的活动已经存在。") % {"year": year}}, code="CAM-1")
+        raise invalid({"year": _("%(year)d年的活动已经存在。") % {"year": year}}, "CAM-1")
     campaign = Campaign(
         org=org,
         year=year,
@@ -79,7 +85,7 @@ def create_campaign(
     campaign.save()
     for spec in deadlines if deadlines is not None else DEFAULT_DEADLINES:
         month, day = spec["month_day"]
-        Deadline.objects.create(
+        deadline = Deadline.objects.create(
             campaign=campaign,
             code=spec["code"],
             name=spec["name"],
@@ -87,7 +93,9 @@ def create_campaign(
             description=spec.get("description", ""),
             owed_by_kinds=spec.get("owed_by_kinds", []),
             remind_days_before=spec.get("remind_days_before", 7),
+            kind=spec.get("kind", DeadlineKind.DOCUMENT),
         )
+        sync_obligations(deadline)
     audit.record(AuditAction.CREATE, actor=actor, obj=campaign, details={"year": year})
     return campaign
 
@@ -99,7 +107,7 @@ def copy_to_next_year(actor, campaign: Campaign) -> Campaign:
     ensure_editable(actor, campaign)
     year = campaign.year + 1
     if Campaign.objects.filter(org=campaign.org, year=year).exists():
-        raise ValidationError({"year": _("%(year)d年的活动已经存在。") % {"year": year}}, code="CAM-1")
+        raise invalid({"year": _("%(year)d年的活动已经存在。") % {"year": year}}, "CAM-1")
     new = Campaign.objects.create(
         org=campaign.org,
         year=year,
@@ -110,8 +118,8 @@ def copy_to_next_year(actor, campaign: Campaign) -> Campaign:
         survey_month=campaign.survey_month,
         notes=campaign.notes,
     )
-    Deadline.objects.bulk_create(
-        Deadline(
+    for d in campaign.deadlines.prefetch_related("owed_by_orgs"):
+        deadline = Deadline.objects.create(
             campaign=new,
             code=d.code,
             name=d.name,
@@ -119,9 +127,10 @@ def copy_to_next_year(actor, campaign: Campaign) -> Campaign:
             description=d.description,
             owed_by_kinds=d.owed_by_kinds,
             remind_days_before=d.remind_days_before,
+            kind=d.kind,
         )
-        for d in campaign.deadlines.all()
-    )
+        deadline.owed_by_orgs.set([o for o in d.owed_by_orgs.all() if o.is_active])
+        sync_obligations(deadline)
     audit.record(AuditAction.CREATE, actor=actor, obj=new, details={"copied_from": campaign.pk})
     return new
 
@@ -160,33 +169,190 @@ def update_campaign(actor, campaign: Campaign, form) -> Campaign:
         .exclude(pk=campaign.pk)
         .exists()
     ):
-        raise ValidationError(
-            {"year": _("%(year)d年的活动已经存在。") % {"year": form.cleaned_data["year"]}}, code="CAM-1"
+        raise invalid(
+            {"year": _("%(year)d年的活动已经存在。") % {"year": form.cleaned_data["year"]}}, "CAM-1"
         )
     form.save()
     audit.record(AuditAction.UPDATE, actor=actor, obj=campaign, details={"changed": _changes(form)})
     return campaign
 
 
-@transaction.atomic
 def update_deadline(actor, deadline: Deadline, form) -> Deadline:
+    """Save a deadline from its form (the form has parsed the explicit units)."""
+    data = dict(form.cleaned_data)
+    changed = _changes(form)
+    return save_deadline(actor, deadline, changed=changed, **data)
+
+
+SELECTABLE_KINDS = (OrgKind.CITY, OrgKind.DEPARTMENT, OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY)
+DEADLINE_FIELDS = ("code", "name", "due_on", "description", "owed_by_kinds", "remind_days_before", "kind")
+MAX_REMIND_DAYS = 90
+
+
+@transaction.atomic
+def save_deadline(actor, deadline: Deadline, *, owed_by_orgs=None, changed: dict | None = None, **fields):
+    """Create or change a deadline and who owes it (CAM-1, CAM-2): by kind of unit and/or units named
+    one by one, all inside the campaign's federation. The obligations follow at once."""
     require_admin(actor, "manage_campaigns")
     ensure_editable(actor, deadline.campaign)
-    if (
-        Deadline.objects.filter(campaign=deadline.campaign, code=form.cleaned_data["code"])
-        .exclude(pk=deadline.pk)
-        .exists()
-    ):
-        raise ValidationError(
-            {"code": _("该活动已有代码为“%(c)s”的截止日期。") % {"c": form.cleaned_data["code"]}},
-            code="CAM-1",
-        )
     creating = deadline.pk is None
-    form.save()
-    audit.record(
-        AuditAction.CREATE if creating else AuditAction.UPDATE,
-        actor=actor,
-        obj=form.instance,
-        details={"changed": _changes(form)},
+    # A bound ModelForm has already written the new values onto the instance: read the stored kind.
+    previous_kind = Deadline.objects.filter(pk=deadline.pk).values_list("kind", flat=True).first()
+    for name in DEADLINE_FIELDS:
+        if name in fields:
+            setattr(deadline, name, fields[name])
+    orgs = (
+        list(owed_by_orgs)
+        if owed_by_orgs is not None
+        else ([] if creating else list(deadline.owed_by_orgs.all()))
     )
-    return form.instance
+    _validate_deadline(deadline, orgs, previous_kind)
+    deadline.save()
+    deadline.owed_by_orgs.set(orgs)
+    counts = sync_obligations(deadline)
+    details = {"changed": changed if changed is not None else {k: str(v) for k, v in fields.items()}}
+    details["obligations"] = counts
+    audit.record(
+        AuditAction.CREATE if creating else AuditAction.UPDATE, actor=actor, obj=deadline, details=details
+    )
+    return deadline
+
+
+def _validate_deadline(deadline: Deadline, orgs: list[Org], previous_kind: str | None) -> None:
+    campaign = deadline.campaign
+    errors: dict[str, str] = {}
+    if not deadline.code or not re.fullmatch(r"[-a-zA-Z0-9_]+", deadline.code):
+        errors["code"] = _("代码只能由字母、数字、连字符组成，不能为空。")
+    elif Deadline.objects.filter(campaign=campaign, code=deadline.code).exclude(pk=deadline.pk).exists():
+        errors["code"] = _("该活动已有代码为“%(c)s”的截止日期。") % {"c": deadline.code}
+    if not (deadline.name or "").strip():
+        errors["name"] = _("名称不能为空。")
+    if deadline.due_on is None:
+        errors["due_on"] = _("请填写截止日期。")
+    elif deadline.due_on.year != campaign.year:
+        errors["due_on"] = _("截止日期应在活动年度（%(y)d年）内。") % {"y": campaign.year}
+    if deadline.kind not in DeadlineKind.values:
+        errors["kind"] = _("报送内容应为以下之一：%(k)s。") % {"k": "、".join(map(str, DeadlineKind.labels))}
+    elif (
+        previous_kind
+        and (previous_kind == DeadlineKind.PLAN) != (deadline.kind == DeadlineKind.PLAN)
+        and deadline.obligations.filter(versions__gt=0).exists()
+    ):
+        errors["kind"] = _("已有单位报送，不能在“实施方案”和文件材料之间更改报送内容。")
+    unknown = [k for k in deadline.owed_by_kinds or [] if k not in SELECTABLE_KINDS]
+    if unknown:
+        errors["owed_by_kinds"] = _("未知的单位类型：%(k)s。") % {"k": "、".join(map(str, unknown))}
+    elif not deadline.owed_by_kinds and not orgs:
+        errors["owed_by_kinds"] = _("请选择报送单位类型，或指定具体报送单位（至少一项）。")
+    outside = [o.name for o in orgs if not o.path.startswith(campaign.org.path)]
+    if outside:
+        errors["owed_by_orgs"] = _("以下单位不在主办单位“%(root)s”的范围内：%(names)s。") % {
+            "root": campaign.org.name,
+            "names": "、".join(outside),
+        }
+    if deadline.remind_days_before is None or not 0 <= deadline.remind_days_before <= MAX_REMIND_DAYS:
+        errors["remind_days_before"] = _("提前提醒天数应在 0 至 %(n)d 天之间。") % {"n": MAX_REMIND_DAYS}
+    if errors:
+        raise invalid(errors, "CAM-2")
+
+
+_UNIT_SPLIT = re.compile(r"[\n\r,，;；、]+")
+_NAME_WITH_CODE = re.compile(r"^(.*?)[(（]\s*(\d{6,12})\s*[)）]$")
+
+
+def resolve_units(campaign: Campaign, text: str) -> list[Org]:
+    """Units named one per line (or separated by 、，；): a name, a division code, or "名称（代码）".
+    Every one must be a unit of the campaign's federation; unknown or ambiguous names are refused."""
+    tokens = [t.strip() for t in _UNIT_SPLIT.split(text or "") if t.strip()]
+    if not tokens:
+        return []
+    candidates = Org.objects.filter(subtree_q(campaign.org.path), is_active=True)
+    codes, names = [], []
+    parsed = []
+    for token in tokens:
+        match = _NAME_WITH_CODE.match(token)
+        if match:
+            parsed.append(("code", match[2]))
+            codes.append(match[2])
+        elif token.isdigit():
+            parsed.append(("code", token))
+            codes.append(token)
+        else:
+            parsed.append(("name", token))
+            names.append(token)
+    found = list(candidates.filter(Q(division_code__in=codes) | Q(name__in=names))[:5000])
+    by_code: dict[str, list[Org]] = {}
+    by_name: dict[str, list[Org]] = {}
+    for org in found:
+        if org.division_code:
+            by_code.setdefault(org.division_code, []).append(org)
+        by_name.setdefault(org.name, []).append(org)
+    result: list[Org] = []
+    problems: list[str] = []
+    for (how, value), token in zip(parsed, tokens, strict=True):
+        matches = (by_code if how == "code" else by_name).get(value, [])
+        if not matches:
+            problems.append(_("找不到“%(t)s”") % {"t": token})
+        elif len(matches) > 1:
+            problems.append(
+                _("“%(t)s”有 %(n)d 个同名单位，请改用行政区划代码") % {"t": token, "n": len(matches)}
+            )
+        elif matches[0] not in result:
+            result.append(matches[0])
+    if problems:
+        raise invalid(
+            {
+                "owed_by_orgs": _("%(p)s（须是“%(root)s”范围内的有效单位）。")
+                % {"p": "；".join(problems), "root": campaign.org.name}
+            },
+            "CAM-2",
+        )
+    return result
+
+
+def units_text(orgs) -> str:
+    return "\n".join(f"{o.name}（{o.division_code}）" if o.division_code else o.name for o in orgs)
+
+
+def owed_orgs(deadline: Deadline):
+    """The units that owe ``deadline`` under its configuration: active units of the campaign's
+    federation of the chosen kinds, plus the units named one by one."""
+    named = list(deadline.owed_by_orgs.values_list("pk", flat=True))
+    return Org.objects.filter(subtree_q(deadline.campaign.org.path), is_active=True).filter(
+        Q(kind__in=deadline.owed_by_kinds or []) | Q(pk__in=named)
+    )
+
+
+@transaction.atomic
+def sync_obligations(deadline: Deadline) -> dict:
+    """Make the obligation rows match the configuration (CAM-2). Idempotent. A unit no longer owing
+    keeps its row (and history) only if it has submitted; otherwise the row goes."""
+    owed = set(owed_orgs(deadline).values_list("pk", flat=True))
+    existing = {
+        org_id: (pk, is_owed, versions)
+        for pk, org_id, is_owed, versions in deadline.obligations.values_list(
+            "pk", "org_id", "is_owed", "versions"
+        )
+    }
+    new = [Obligation(deadline=deadline, org_id=pk) for pk in owed if pk not in existing]
+    Obligation.objects.bulk_create(new, batch_size=900)
+    reopened = [pk for org_id, (pk, is_owed, _v) in existing.items() if org_id in owed and not is_owed]
+    dropped = [(pk, versions) for org_id, (pk, is_owed, versions) in existing.items() if org_id not in owed]
+    Obligation.objects.filter(pk__in=reopened).update(is_owed=True)
+    kept = [pk for pk, versions in dropped if versions]
+    Obligation.objects.filter(pk__in=kept, is_owed=True).update(is_owed=False)
+    removed = [pk for pk, versions in dropped if not versions]
+    Obligation.objects.filter(pk__in=removed).delete()
+    return {"created": len(new), "reopened": len(reopened), "removed": len(removed), "kept": len(kept)}
+
+
+def sync_open_deadlines(today: datetime.date | None = None) -> int:
+    """Re-check who owes every deadline not yet past (new, moved or deactivated units); daily."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    count = 0
+    for deadline in Deadline.objects.filter(due_on__gte=today).select_related("campaign__org"):
+        sync_obligations(deadline)
+        count += 1
+    return count

@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fuqing.campaigns import services
 from fuqing.campaigns.forms import CampaignForm, DeadlineForm
 from fuqing.campaigns.models import Campaign, Deadline
+from fuqing.campaigns.submissions import campaign_obligations, counts_by_deadline
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 
@@ -39,12 +41,15 @@ def campaign_list(request):
 def campaign_detail(request, pk):
     campaign = get_visible_or_404(Campaign.objects.select_related("org"), request.user, pk=pk)
     _require_view(request.user)
+    today = timezone.localdate()
+    counts = counts_by_deadline(campaign_obligations(request.user, campaign), today)
     return render(
         request,
         "campaigns/campaign_detail.html",
         {
             "campaign": campaign,
-            "deadlines": campaign.deadlines.all(),
+            "deadlines": campaign.deadlines.prefetch_related("owed_by_orgs"),
+            "counts": counts,
             "can_manage": _can_manage(request.user, campaign),
         },
     )
@@ -106,7 +111,7 @@ def deadline_edit(request, pk):
     deadline = get_visible_or_404(Deadline.objects.select_related("campaign"), request.user, pk=pk)
     if not _can_manage(request.user, deadline):
         raise PermissionDenied(_("只有主办单位的系统管理员可以修改截止日期。"))
-    form = DeadlineForm(request.POST or None, instance=deadline)
+    form = DeadlineForm(request.POST or None, instance=deadline, campaign=deadline.campaign)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_deadline(request.user, deadline, form)
@@ -127,9 +132,13 @@ def deadline_add(request, pk):
     campaign = get_visible_or_404(Campaign, request.user, pk=pk)
     if not _can_manage(request.user, campaign):
         raise PermissionDenied(_("只有主办单位的系统管理员可以增加截止日期。"))
-    form = DeadlineForm(request.POST or None, initial={"remind_days_before": 7})
+    form = DeadlineForm(
+        request.POST or None,
+        instance=Deadline(campaign=campaign),
+        initial={"remind_days_before": 7},
+        campaign=campaign,
+    )
     if request.method == "POST" and form.is_valid():
-        form.instance.campaign = campaign
         try:
             services.update_deadline(request.user, form.instance, form)
         except ValidationError as exc:

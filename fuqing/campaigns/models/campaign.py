@@ -69,6 +69,19 @@ class Campaign(models.Model):
         return start, nxt - datetime.timedelta(days=1)
 
 
+class DeadlineKind(models.TextChoices):
+    """What a deadline asks for: a document, one of the two activity summaries (SUP-3: the platform
+    drafts them), or the unit's implementation plan (CAM-3: submitting the plan satisfies it)."""
+
+    DOCUMENT = "document", _("文件材料")
+    SURVEY_SUMMARY = "survey_summary", _("调研月活动总结")
+    ANNUAL_SUMMARY = "annual_summary", _("全年活动总结")
+    PLAN = "plan", _("实施方案")
+
+
+SUMMARY_KINDS = (DeadlineKind.SURVEY_SUMMARY, DeadlineKind.ANNUAL_SUMMARY)
+
+
 class DeadlineQuerySet(InheritedDownQuerySet):
     def upcoming(self, today: datetime.date):
         return self.filter(due_on__gte=today).order_by("due_on")
@@ -87,6 +100,13 @@ class Deadline(models.Model):
     description = models.CharField(_("说明"), max_length=300, blank=True)
     owed_by_kinds = models.JSONField(_("报送单位类型"), default=list, blank=True)
     remind_days_before = models.PositiveSmallIntegerField(_("提前提醒天数"), default=7)
+    kind = models.CharField(
+        _("报送内容"), max_length=20, choices=DeadlineKind.choices, default=DeadlineKind.DOCUMENT
+    )
+    # Units named one by one, besides (or instead of) every unit of the kinds above (CAM-2).
+    owed_by_orgs = models.ManyToManyField(
+        "orgs.Org", verbose_name=_("指定报送单位"), blank=True, related_name="+"
+    )
 
     objects = DeadlineQuerySet.as_manager()
 
@@ -104,6 +124,10 @@ class Deadline(models.Model):
         from fuqing.orgs.models import OrgKind
 
         return "、".join(str(OrgKind(k).label) for k in self.owed_by_kinds if k in OrgKind.values)
+
+    @property
+    def is_summary(self) -> bool:
+        return self.kind in SUMMARY_KINDS
 
     def reminds_on(self) -> datetime.date:
         return self.due_on - datetime.timedelta(days=self.remind_days_before)

@@ -1,0 +1,42 @@
+"""The home panel of the campaign calendar: what my unit owes next, its status, my reminders (CAM-2)."""
+
+from django.utils import timezone
+
+from fuqing.core.home import Panel, register_panel
+
+SHOWN = 5
+
+
+def _owed(request):
+    from fuqing.campaigns.models import Obligation, Reminder
+    from fuqing.campaigns.submission_views import current_campaign, row
+
+    user = request.user
+    if user.org_id is None:
+        return None
+    campaign = current_campaign(request)
+    today = timezone.localdate()
+    owed = []
+    if campaign is not None:
+        obligations = (
+            Obligation.objects.visible_to(user)
+            .filter(org=user.org, is_owed=True, deadline__campaign=campaign)
+            .select_related("deadline")
+            .order_by("deadline__due_on")
+        )
+        rows = [row(o, today) for o in obligations]
+        # What is still open first (nearest deadline first), then what is done.
+        owed = sorted(rows, key=lambda r: (r["status"] not in ("pending", "missing"), r["o"].deadline.due_on))
+    reminders = Reminder.objects.for_user(user).unread()
+    return {
+        "campaign": campaign,
+        "owed": owed[:SHOWN],
+        "more": max(0, len(owed) - SHOWN),
+        "reminder_count": reminders.count(),
+        "reminders": list(reminders.select_related("obligation")[:3]),
+    }
+
+
+register_panel(
+    Panel("campaign_owed", "campaigns/panels/owed.html", _owed, order=25, perm=("campaigns", "view"))
+)
