@@ -218,12 +218,37 @@ def needs_resolved(scope: SummaryScope) -> Figure:
 
 @figure("targets", "实事项目目标完成", order=60)
 def targets(scope: SummaryScope) -> Figure:
-    """Livelihood project targets (PRJ-3). The projects register replaces this provider once it exists."""
-    if _model("projects.Indicator") is None:
-        return Figure.missing(
-            "targets", "实事项目目标完成", "实事项目登记尚未启用，平台中还没有指标和进度数据"
-        )
-    return Figure.missing("targets", "实事项目目标完成", "实事项目登记尚未提供完成情况统计")
+    """Livelihood project indicators with a target at this unit: how many are reached, and each one's
+    completion rate at the end of the period (PRJ-3, through the projects roll-up)."""
+    from fuqing.projects.metrics import figures as project_figures
+    from fuqing.projects.models import Indicator
+
+    indicators = list(
+        Indicator.objects.filter(project__year=scope.year, project__org__path__in=_ancestor_paths(scope.org))
+        .select_related("project", "project__campaign")
+        .order_by("project__id", "id")
+    )
+    found = project_figures(indicators, [scope.org], scope.end) if indicators else {}
+    with_target = [f for f in found.values() if f.target]
+    if not with_target:
+        return Figure.missing("targets", "实事项目目标完成", "本单位本年度没有分解到的实事项目目标")
+    reached = sum(1 for f in with_target if f.value >= f.target)
+    breakdown = [
+        (f"{f.indicator.project.name}·{f.indicator.name}", round(f.rate * 100, 1)) for f in with_target
+    ]
+    return Figure(
+        "targets",
+        "实事项目目标完成",
+        reached,
+        "项",
+        note=f"共 {len(with_target)} 项指标分解到本单位，已完成 {reached} 项",
+        breakdown=breakdown,
+        breakdown_title="完成率（%）",
+    )
+
+
+def _ancestor_paths(org) -> list[str]:
+    return [org.path[:i] for i in range(org.steplen, len(org.path) + 1, org.steplen)]
 
 
 @figure("reports", "调研报告", order=70)

@@ -129,7 +129,7 @@ def test_sup3_document_has_the_units_figures_and_says_when_there_are_none(tree, 
     assert "道里区妇联2014年妇女需求调研月活动总结" in text
     assert "开展走访调研3次" in text and "发现妇女群众诉求3件，已解决1件" in text
     assert "走访调研 | 3次" in text and "解决诉求 | 1件" in text
-    assert "实事项目目标完成 | 暂无数据 | 本项暂无数据：实事项目登记尚未启用" in text
+    assert "实事项目目标完成 | 暂无数据 | 本项暂无数据：本单位本年度没有分解到的实事项目目标" in text
     assert "一对一访谈 | 1" in text
     assert "2014年5月6日" in text
     section = doc.sections[0]
