@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import JsonResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from fuqing.assistance import pairings as pairing_services
@@ -270,7 +270,7 @@ def create_need(request, payload: NeedIn):
     data["group_description"] = data.get("group_description") or ""
     data["description"] = data.get("description") or ""
     need = services.create_need(request.auth, **data)
-    return 201, need_out(_needs().get(pk=need.pk))
+    return Status(201, need_out(_needs().get(pk=need.pk)))
 
 
 @router.get("/needs/{need_id}/", response=NeedOut, url_name="api-need")
@@ -483,7 +483,7 @@ def create_pairing(request, payload: PairingIn):
     data["helper_users"] = data.get("helper_users") or []
     data["helper_orgs"] = data.get("helper_orgs") or []
     pairing = pairing_services.create_pairing(request.auth, **data)
-    return 201, pairing_out(_pairings().get(pk=pairing.pk))
+    return Status(201, pairing_out(_pairings().get(pk=pairing.pk)))
 
 
 @router.get("/pairings/{pairing_id}/", response=PairingOut, url_name="api-pairing")
@@ -615,7 +615,7 @@ def create_action(request, payload: ActionIn):
     ):
         data["org"] = data["woman"].org
     action = pairing_services.record_action(request.auth, **data)
-    return 201, action_out(_actions().get(pk=action.pk))
+    return Status(201, action_out(_actions().get(pk=action.pk)))
 
 
 @router.get("/actions/{action_id}/", response=ActionOut, url_name="api-action")
@@ -751,7 +751,7 @@ def create_suggestion(request, payload: SuggestionIn):
     data["reports"] = data.get("reports") or []
     data["year"] = data.get("year") or timezone.localdate().year
     suggestion = suggestion_services.create_suggestion(request.auth, **data)
-    return 201, suggestion_out(_suggestions(request.auth).get(pk=suggestion.pk))
+    return Status(201, suggestion_out(_suggestions(request.auth).get(pk=suggestion.pk)))
 
 
 @router.get("/suggestions/{suggestion_id}/", response=SuggestionOut, url_name="api-suggestion")
