@@ -107,7 +107,9 @@ class NeedForm(Form):
 class NeedFilterForm(Form):
     q = forms.CharField(label=_("搜索"), required=False, max_length=50)
     status = forms.ChoiceField(label=_("状态"), required=False)
-    category = forms.ModelChoiceField(label=_("类别"), queryset=NeedCategory.objects.all(), required=False)
+    category = forms.ModelChoiceField(
+        label=_("类别"), queryset=NeedCategory.objects.all(), required=False, empty_label=_("全部")
+    )
     source = forms.ChoiceField(label=_("来源"), required=False)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
     keyword = forms.CharField(label=_("主题词"), required=False, max_length=20)
