@@ -68,7 +68,8 @@ def raw_counts(org, year: int, today: datetime.date, days: int) -> dict:
         marks = ", ".join(["%s"] * len(words))
         c.execute(
             "SELECT k.keyword, COUNT(*) FROM assistance_needkeyword k JOIN orgs_org o ON o.id = k.org_id "
-            f"WHERE o.path >= %s AND o.path < %s AND k.year = %s AND k.keyword IN ({marks}) GROUP BY k.keyword",
+            "WHERE o.path >= %s AND o.path < %s AND k.year = %s "
+            f"AND k.keyword IN ({marks}) GROUP BY k.keyword",
             [low, high, year - 1, *words],
         )
         out["themes"] = (themes, c.fetchall())

@@ -47,16 +47,33 @@ def run(args) -> None:
             PairingHelper.objects.create(pairing=pair, user=user)
             category = NeedCategory.objects.first()
             needs = Need.objects.bulk_create(
-                Need(org=community, woman=woman, description=f"诉求{i}：希望提供灵活就业岗位", reported_on=day + datetime.timedelta(days=i), year=2014, month=4, category=category)
+                Need(
+                    org=community,
+                    woman=woman,
+                    description=f"诉求{i}：希望提供灵活就业岗位",
+                    reported_on=day + datetime.timedelta(days=i),
+                    year=2014,
+                    month=4,
+                    category=category,
+                )
                 for i in range(100)
-            )  # fmt: skip
+            )
             NeedEvent.objects.bulk_create(
                 NeedEvent(need=n, type="resolved", actor=user, note="已解决") for n in needs[:49]
             )
             Action.objects.bulk_create(
-                Action(org=community, woman=woman, need=needs[i], service="funds", given_on=day, year=2014, given_by=user, amount=Decimal(200))
+                Action(
+                    org=community,
+                    woman=woman,
+                    need=needs[i],
+                    service="funds",
+                    given_on=day,
+                    year=2014,
+                    given_by=user,
+                    amount=Decimal(200),
+                )
                 for i in range(50)
-            )  # fmt: skip
+            )
             client = Client()
             client.force_login(user)
             url = f"/assistance/women/{woman.pk}/timeline/"
