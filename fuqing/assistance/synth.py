@@ -92,6 +92,7 @@ CATEGORY_WEIGHTS = {
     "education": 10, "elderly-care": 9, "marriage-family": 5, "startup-loans": 8, "other": 2,
 }  # fmt: skip
 SOURCES = ["visit"] * 6 + ["questionnaire"] * 2 + ["forum"] * 2 + ["hotline", "letter"]
+CHUNK = 50_000
 SERVICES = [
     "policy",
     "information",
@@ -155,7 +156,8 @@ def synth_assistance(ctx: SynthContext) -> None:
     today = datetime.date(2014, 9, 1)
 
     needs, keywords, need_refs = [], [], []
-    for _ in range(size["needs"]):
+    made_needs = made_keywords = 0
+    for index in range(size["needs"]):
         code = rng.choices(codes, weights)[0]
         text = body(rng, code)
         year = 2013 if rng.random() < 0.4 else 2014
@@ -201,10 +203,11 @@ def synth_assistance(ctx: SynthContext) -> None:
             for w in extract_keywords(text)
         )
         need_refs.append((need_id, org_id, woman_id, day))
-    insert(Need, needs)
-    insert(NeedKeyword, keywords)
-    ctx.log(f"  {len(needs)} needs, {len(keywords)} keywords")
-    del needs, keywords
+        if len(needs) >= CHUNK or index == size["needs"] - 1:  # bounded memory: insert as we go
+            made_needs += insert(Need, needs)
+            made_keywords += insert(NeedKeyword, keywords)
+            needs, keywords = [], []
+    ctx.log(f"  {made_needs} needs, {made_keywords} keywords")
 
     pairs, helpers = [], []
     for _ in range(size["pairings"]):
