@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
 from fuqing.assistance.models import Need, NeedCategory, NeedKeyword, NeedStatus
-from fuqing.core.scoping import subtree_q
+from fuqing.core.scoping import subtree_q, user_scope
 
 
 def long_standing_days() -> int:
@@ -83,11 +83,21 @@ def _fold(rows, key_field: str, labels: dict, year: int, keep_all: bool = True) 
     return list(folded.values())
 
 
+def subtree_rows(model, user, org):
+    """Rows of ``org``'s subtree the user may see. Scopes are subtrees, so when the unit itself lies in
+    the user's scope its whole subtree does: one path range then, not the scope's ranges AND the unit's
+    (the doubled predicate misleads PostgreSQL's planner into scanning the whole table)."""
+    if user_scope(user).covers(org.path):
+        return model.objects.in_subtree(org)
+    return model.objects.visible_to(user).in_subtree(org)
+
+
+# COUNT(*) and columns of the covering indexes only, so PostgreSQL answers from the index alone.
 def _counts(qs, *fields):
     return qs.values("year", *fields).annotate(
-        n=Count("id"),
+        n=Count("*"),
         units=Count("org_id", distinct=True),
-        open=Count("id", filter=Q(status=NeedStatus.OPEN)),
+        open=Count("org_id", filter=Q(status=NeedStatus.OPEN)),
     )
 
 
@@ -96,7 +106,7 @@ def hot_issues(user, org, year: int, today: datetime.date, threshold_days: int |
     from fuqing.registry.models import VulnerableGroup
 
     threshold_days = threshold_days or long_standing_days()
-    needs = Need.objects.visible_to(user).in_subtree(org).filter(year__in=(year - 1, year))
+    needs = subtree_rows(Need, user, org).filter(year__in=(year - 1, year))
 
     totals = {r["year"]: r for r in _counts(needs)}
     total = Row(
@@ -121,15 +131,10 @@ def hot_issues(user, org, year: int, today: datetime.date, threshold_days: int |
         row.extra["org"] = next((c for c in children if c.path == row.key), org)
 
     groups = {g.pk: g.name for g in VulnerableGroup.objects.filter(is_active=True)}
-    group_rows = (
-        needs.filter(woman__groups__isnull=False)
-        .values("year", "woman__groups")
-        .annotate(
-            n=Count("id"),
-            units=Count("org_id", distinct=True),
-            open=Count("id", filter=Q(status=NeedStatus.OPEN)),
-        )
-    )
+    # A woman in two groups counts in both; needs of no group (or of a group) are left out.
+    group_rows = [
+        r for r in _counts(needs.filter(woman__isnull=False), "woman__groups") if r["woman__groups"]
+    ]
     by_group = _fold(group_rows, "woman__groups", groups, year)
 
     months = {m: f"{m}月" for m in range(1, 13)}
@@ -139,8 +144,8 @@ def hot_issues(user, org, year: int, today: datetime.date, threshold_days: int |
     themes = theme_rows(user, org, year)
 
     cutoff = today - datetime.timedelta(days=threshold_days)
-    stale = Need.objects.visible_to(user).in_subtree(org).open().filter(reported_on__lt=cutoff)
-    long_rows = stale.values("category_id").annotate(n=Count("id"), units=Count("org_id", distinct=True))
+    stale = subtree_rows(Need, user, org).filter(status=NeedStatus.OPEN, reported_on__lt=cutoff)
+    long_rows = stale.values("category_id").annotate(n=Count("*"), units=Count("org_id", distinct=True))
     long_standing = [
         Row(r["category_id"], categories.get(r["category_id"], "—"), this=r["n"], units=r["units"])
         for r in long_rows.order_by("-n")
@@ -161,19 +166,39 @@ def hot_issues(user, org, year: int, today: datetime.date, threshold_days: int |
     )
 
 
+def cache_seconds() -> int:
+    return int(getattr(settings, "ASSISTANCE_HOT_CACHE_SECONDS", 300))
+
+
+def cached_hot_issues(
+    user, org, year: int, today: datetime.date, threshold_days: int | None = None, refresh: bool = False
+) -> HotIssues:
+    """``hot_issues`` kept in the cache for a few minutes per unit, year and threshold. Whoever may see
+    a unit sees its whole subtree (scopes are subtrees), so the figures do not depend on the viewer."""
+    from django.core.cache import cache
+
+    threshold_days = threshold_days or long_standing_days()
+    key = f"fuqing:hot:{org.pk}:{org.path}:{year}:{threshold_days}:{today.isoformat()}"
+    hot = None if refresh else cache.get(key)
+    if hot is None:
+        hot = hot_issues(user, org, year, today, threshold_days=threshold_days)
+        cache.set(key, hot, cache_seconds())
+    return hot
+
+
 def theme_rows(user, org, year: int, limit: int = 30) -> list[Row]:
     """The most frequent keywords this year (needs and units they appear in), with last year's count."""
-    keywords = NeedKeyword.objects.visible_to(user).in_subtree(org)
+    keywords = subtree_rows(NeedKeyword, user, org)
     top = list(
         keywords.filter(year=year)
         .values("keyword")
-        .annotate(n=Count("id"), units=Count("org_id", distinct=True))
+        .annotate(n=Count("*"), units=Count("org_id", distinct=True))
         .order_by("-n", "keyword")[:limit]
     )
     last = dict(
         keywords.filter(year=year - 1, keyword__in=[t["keyword"] for t in top])
         .values("keyword")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .values_list("keyword", "n")
     )
     return [

@@ -115,3 +115,13 @@ def test_need5_page_bounded_and_never_rereads_descriptions(
         if 'assistance_need"."description' in q["sql"] and "LIMIT" not in q["sql"]
     ]
     assert unbounded == []
+
+
+def test_need5_figures_are_cached_per_unit_and_refreshed_on_request(login_as, daoli, data, make_need):
+    client = login_as(daoli)
+    url = reverse("assistance:hot-issues")
+    assert "两癌筛查" in client.get(url, {"year": 2014}).content.decode()
+    make_need(daoli, data.a1a, "空巢老人无人照料", category="elderly-care")
+    assert "空巢老人" not in client.get(url, {"year": 2014}).content.decode()
+    assert "空巢老人" in client.get(url, {"year": 2014, "fresh": 1}).content.decode()
+    assert "空巢老人" in client.get(url, {"year": 2014}).content.decode()

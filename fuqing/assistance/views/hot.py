@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fuqing.assistance import reminders
-from fuqing.assistance.hot import chart_data, hot_issues, long_standing_days
+from fuqing.assistance.hot import cached_hot_issues, chart_data, long_standing_days
 from fuqing.assistance.models import NeedCategory, Reminder
 from fuqing.assistance.views.common import paginate, require_view
 from fuqing.core import audit
@@ -43,7 +43,10 @@ def hot_issues_view(request):
         year = campaign.year if campaign else timezone.localdate().year
     days = request.GET.get("days", "")
     days = int(days) if days.isdigit() and 7 <= int(days) <= 3650 else long_standing_days()
-    hot = hot_issues(request.user, org, year, timezone.localdate(), threshold_days=days)
+    refresh = bool(request.GET.get("fresh"))
+    hot = cached_hot_issues(
+        request.user, org, year, timezone.localdate(), threshold_days=days, refresh=refresh
+    )
     lineage = Org.objects.visible_to(request.user).filter(path__in=org.ancestor_paths()).order_by("depth")
     return render(
         request,
