@@ -140,10 +140,10 @@ class Need(models.Model):
         verbose_name_plural = _("诉求")
         ordering = ["-reported_on"]
         indexes = [
-            # Covers the hot-issues GROUP BYs of a subtree (index-only scans on PostgreSQL).
+            # Covers the hot-issues GROUP BYs of a subtree (index-only scans); plain key columns
+            # rather than INCLUDE, which SQLite lacks.
             models.Index(
-                fields=["org", "year"],
-                include=["category", "month", "status", "woman", "reported_on"],
+                fields=["org", "year", "category", "month", "status", "woman", "reported_on"],
                 name="need_org_year_cover",
             ),
             models.Index(fields=["status", "review_on"], name="need_status_review"),
