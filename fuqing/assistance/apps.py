@@ -5,3 +5,21 @@ class AssistanceConfig(AppConfig):
     name = "fuqing.assistance"
     label = "assistance"
     verbose_name = "诉求与帮扶"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from fuqing.assistance import demo, ledgers, panels, reminders, synth  # noqa: F401
+        from fuqing.core.navigation import register
+
+        view = ("assistance", "view")
+        edit = ("assistance", "edit")
+        register("assistance", _("诉求"), "assistance:need-list", perm=view, order=10)
+        register("assistance", _("记诉求"), "assistance:need-add", perm=edit, order=11, field_action=True)
+        register("assistance", _("待办与逾期"), "assistance:todo", perm=view, order=12)
+        register("assistance", _("结对帮扶"), "assistance:pairing-list", perm=view, order=20)
+        register("assistance", _("帮扶措施与资金"), "assistance:action-list", perm=view, order=30)
+        register("assistance", _("热点难点问题"), "assistance:hot-issues", perm=view, order=40)
+        register("assistance", _("对策建议"), "assistance:suggestion-list", perm=view, order=50)
+        register("assistance", _("我的提醒"), "assistance:reminders", perm=view, order=60)
+        register("admin", _("诉求类别"), "assistance:categories", ability="manage_campaigns", order=60)

@@ -1,0 +1,292 @@
+"""Paired assistance (NEED-2) and the actions given (NEED-3), with the funds they add up to."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce, Substr
+from django.utils.translation import gettext as _
+
+from fuqing.assistance.models import (
+    Action,
+    ActionService,
+    NeedEventType,
+    Pairing,
+    PairingHelper,
+    PairingKind,
+    PairingStatus,
+)
+from fuqing.assistance.services import _event, check_dates, check_org, check_user, check_woman, require_edit
+from fuqing.core import audit
+from fuqing.core.models import AuditAction
+from fuqing.core.scoping import user_scope
+
+# --- pairings -------------------------------------------------------------------------------------
+
+
+def _clean_pairing(actor, values: dict, users: list, orgs: list) -> None:
+    errors = {}
+    if values["kind"] not in PairingKind.values:
+        errors["kind"] = _("请选择结对形式（一帮一或多帮一）。")
+    if values.get("woman") is None and not (values.get("household") or "").strip():
+        errors["woman"] = _("请选择帮扶对象妇女，或填写帮扶家庭。")
+    helpers = len(users) + len(orgs)
+    if values["kind"] == PairingKind.ONE_TO_ONE and helpers != 1:
+        errors["helpers"] = _("“一帮一”须恰好有一名帮扶干部或一个帮扶单位。")
+    elif values["kind"] == PairingKind.MANY_TO_ONE and helpers < 2:
+        errors["helpers"] = _("“多帮一”须有两名（个）以上帮扶干部或单位。")
+    if errors:
+        raise ValidationError(errors, code="NEED-2")
+    check_dates(
+        values["starts_on"], values.get("review_on"), "starts_on", "review_on", "NEED-2", _("复查日期")
+    )
+    check_woman(actor, values.get("woman"), code="NEED-2")
+    for user in users:
+        check_user(actor, user, "helpers", "NEED-2")
+    if actor is not None:
+        scope = user_scope(actor)
+        for org in orgs:
+            if not scope.covers(org.path):
+                raise ValidationError({"helpers": _("帮扶单位须在您的数据范围内。")}, code="NEED-2")
+
+
+def _set_helpers(pairing: Pairing, users: list, orgs: list) -> None:
+    pairing.helpers.all().delete()
+    PairingHelper.objects.bulk_create(
+        [PairingHelper(pairing=pairing, user=u) for u in users]
+        + [PairingHelper(pairing=pairing, helper_org=o) for o in orgs]
+    )
+
+
+@transaction.atomic
+def create_pairing(
+    actor,
+    *,
+    org,
+    kind: str,
+    starts_on: datetime.date,
+    woman=None,
+    household: str = "",
+    review_on: datetime.date | None = None,
+    helper_users=(),
+    helper_orgs=(),
+    notes: str = "",
+) -> Pairing:
+    """Pair helpers with a woman or a household, one-to-one or many-to-one (NEED-2)."""
+    if actor is not None:
+        require_edit(actor)
+    check_org(actor, org, code="NEED-2")
+    users, orgs = list(dict.fromkeys(helper_users)), list(dict.fromkeys(helper_orgs))
+    values = {"kind": kind, "woman": woman, "household": household.strip(), "starts_on": starts_on}
+    values["review_on"] = review_on
+    _clean_pairing(actor, values, users, orgs)
+    pairing = Pairing.objects.create(
+        org=org, notes=notes.strip(), year=starts_on.year, created_by=actor, **values
+    )
+    _set_helpers(pairing, users, orgs)
+    audit.record(
+        AuditAction.CREATE,
+        actor=actor,
+        obj=pairing,
+        details={"kind": kind, "helpers": len(users) + len(orgs)},
+    )
+    return pairing
+
+
+@transaction.atomic
+def update_pairing(actor, pairing: Pairing, *, helper_users=None, helper_orgs=None, **changes) -> Pairing:
+    require_edit(actor, pairing)
+    if helper_users is None and helper_orgs is None:
+        current = list(pairing.helpers.all())
+        users = [h.user for h in current if h.user_id]
+        orgs = [h.helper_org for h in current if h.helper_org_id]
+    else:
+        users, orgs = list(dict.fromkeys(helper_users or ())), list(dict.fromkeys(helper_orgs or ()))
+    fields = ("kind", "woman", "household", "starts_on", "review_on", "ends_on", "notes")
+    values = {f: changes.get(f, getattr(pairing, f)) for f in fields}
+    values["household"] = (values["household"] or "").strip()
+    _clean_pairing(actor, values, users, orgs)
+    if values["ends_on"] is not None and values["ends_on"] < values["starts_on"]:
+        raise ValidationError({"ends_on": _("结束日期不能早于结对日期。")}, code="NEED-2")
+    for field, value in values.items():
+        setattr(pairing, field, value)
+    pairing.status = PairingStatus.ENDED if pairing.ends_on else PairingStatus.ACTIVE
+    pairing.year = pairing.starts_on.year
+    pairing.save()
+    _set_helpers(pairing, users, orgs)
+    audit.record(AuditAction.UPDATE, actor=actor, obj=pairing, details={"status": pairing.status})
+    return pairing
+
+
+def helper_names(pairing: Pairing) -> str:
+    """Helpers as one line (expects ``helpers`` prefetched with user and helper_org)."""
+    return "、".join(str(h.user or h.helper_org) for h in pairing.helpers.all())
+
+
+# --- actions (NEED-3) -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_action(
+    actor,
+    *,
+    service: str,
+    given_on: datetime.date,
+    need=None,
+    pairing=None,
+    woman=None,
+    org=None,
+    given_by=None,
+    given_by_org=None,
+    amount: Decimal | None = None,
+    project_name: str = "",
+    notes: str = "",
+) -> Action:
+    """Record a service given (NEED-3) for a need, a pair or a woman; funds are in yuan."""
+    if actor is not None:
+        require_edit(actor)
+        for target in (need, pairing):
+            if target is not None:
+                require_edit(actor, target)
+    values = _clean_action(
+        actor,
+        {
+            "service": service,
+            "given_on": given_on,
+            "need": need,
+            "pairing": pairing,
+            "woman": woman,
+            "given_by": given_by,
+            "given_by_org": given_by_org,
+            "amount": amount,
+            "project_name": project_name,
+            "notes": notes,
+        },
+    )
+    org = org or (need.org if need else pairing.org if pairing else None)
+    check_org(actor, org, code="NEED-3")
+    action = Action.objects.create(org=org, year=given_on.year, created_by=actor, **values)
+    if need is not None:
+        _event(
+            need,
+            NeedEventType.ACTION,
+            actor,
+            note=action.notes,
+            action=str(action.pk),
+            service=action.service,
+            amount=str(action.amount) if action.amount is not None else None,
+        )
+    audit.record(AuditAction.CREATE, actor=actor, obj=action, details={"service": service})
+    return action
+
+
+def _clean_action(actor, values: dict) -> dict:
+    errors = {}
+    need, pairing = values["need"], values["pairing"]
+    if values["service"] not in ActionService.values:
+        errors["service"] = _("请选择服务类型。")
+    if need is None and pairing is None and values["woman"] is None:
+        errors["need"] = _("请选择帮扶措施所针对的诉求、结对或妇女。")
+    if values["woman"] is None:
+        values["woman"] = (need.woman if need else None) or (pairing.woman if pairing else None)
+    amount = values["amount"]
+    if values["service"] == ActionService.FUNDS and (amount is None or amount <= 0):
+        errors["amount"] = _("资金帮扶须填写大于 0 的金额（元）。")
+    elif amount is not None and amount < 0:
+        errors["amount"] = _("金额不能为负数。")
+    elif amount is not None and amount > Decimal("100000000"):
+        errors["amount"] = _("金额超过一亿元，请核对单位（元）。")
+    if values["given_by"] is None and values["given_by_org"] is None:
+        errors["given_by"] = _("请填写提供服务的干部或单位。")
+    if errors:
+        raise ValidationError(errors, code="NEED-3")
+    check_dates(values["given_on"], None, "given_on", "given_on", "NEED-3", "")
+    check_woman(actor, values["woman"], code="NEED-3")
+    check_user(actor, values["given_by"], "given_by", "NEED-3")
+    if actor is not None and values["given_by_org"] is not None:
+        if not user_scope(actor).covers(values["given_by_org"].path):
+            raise ValidationError({"given_by_org": _("提供单位须在您的数据范围内。")}, code="NEED-3")
+    values["project_name"] = (values["project_name"] or "").strip()
+    values["notes"] = (values["notes"] or "").strip()
+    return values
+
+
+@transaction.atomic
+def update_action(actor, action: Action, **changes) -> Action:
+    require_edit(actor, action)
+    fields = (
+        "service",
+        "given_on",
+        "need",
+        "pairing",
+        "woman",
+        "given_by",
+        "given_by_org",
+        "amount",
+        "project_name",
+        "notes",
+    )
+    values = {f: changes.get(f, getattr(action, f)) for f in fields}
+    values = _clean_action(actor, values)
+    for field, value in values.items():
+        setattr(action, field, value)
+    action.year = action.given_on.year
+    action.save()
+    audit.record(AuditAction.UPDATE, actor=actor, obj=action, details={"service": action.service})
+    return action
+
+
+# --- funds (NEED-3) -------------------------------------------------------------------------------
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def funds_total(actions) -> Decimal:
+    return actions.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+
+
+def funds_by_project(actions, limit: int = 50) -> list[dict]:
+    """Funds and actions per project name (the projects app's FK will join here later)."""
+    return list(
+        actions.exclude(project_name="")
+        .values("project_name")
+        .annotate(total=Coalesce(Sum("amount"), ZERO), count=Count("id"))
+        .order_by("-total")[:limit]
+    )
+
+
+def funds_by_unit(actions, org, visible_children) -> list[dict]:
+    """Funds per child unit of ``org`` (each child's whole subtree), plus the unit's own rows."""
+    length = len(org.path) + org.steplen
+    rows = (
+        actions.annotate(branch=Substr("org__path", 1, length))
+        .values("branch")
+        .annotate(total=Coalesce(Sum("amount"), ZERO), count=Count("id"))
+    )
+    by_path = {r["branch"]: r for r in rows}
+    result = [
+        {
+            "org": child,
+            "total": by_path.get(child.path, {}).get("total", 0),
+            "count": by_path.get(child.path, {}).get("count", 0),
+        }
+        for child in visible_children
+    ]
+    own = by_path.get(org.path)
+    if own:
+        result.insert(0, {"org": org, "total": own["total"], "count": own["count"], "own": True})
+    return result
+
+
+def funds_by_woman(actions, limit: int = 50) -> list[dict]:
+    return list(
+        actions.filter(woman__isnull=False)
+        .values("woman_id", "woman__name")
+        .annotate(total=Coalesce(Sum("amount"), ZERO), count=Count("id"))
+        .filter(Q(total__gt=0))
+        .order_by("-total")[:limit]
+    )

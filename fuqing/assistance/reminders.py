@@ -1,0 +1,122 @@
+"""Needs past or near their review date (NEED-4): to-do lists and in-app reminders.
+
+``generate_reminders`` runs daily (``manage.py assistance_reminders`` from cron, or the
+``assistance_reminders`` job); it is idempotent: one reminder per user, need, kind and review date.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fuqing.assistance.models import Need, PairingHelper, PairingStatus, Reminder, ReminderKind
+from fuqing.core import jobs
+
+
+def remind_days() -> int:
+    return int(getattr(settings, "ASSISTANCE_REMIND_DAYS", 3))
+
+
+def helped_women(user):
+    """Women the user is paired with as a helper (active pairs)."""
+    return PairingHelper.objects.filter(user=user, pairing__status=PairingStatus.ACTIVE).values(
+        "pairing__woman_id"
+    )
+
+
+def mine(user, queryset):
+    """Needs the user handles, or of women she helps in an active pair."""
+    return queryset.filter(Q(handler=user) | Q(woman_id__in=helped_women(user)))
+
+
+def todo_for(user, today: datetime.date | None = None, limit: int = 50) -> dict:
+    """The helper's and the unit's open needs that are overdue or due soon (NEED-4)."""
+    today = today or timezone.localdate()
+    visible = Need.objects.visible_to(user).select_related("category", "woman", "org", "handler")
+    overdue = visible.overdue(today).order_by("review_on")
+    soon = visible.due_within(today, remind_days()).order_by("review_on")
+    unit = overdue.in_subtree(user.org) if user.org_id else overdue.none()
+    return {
+        "today": today,
+        "mine_overdue": list(mine(user, overdue)[:limit]),
+        "mine_soon": list(mine(user, soon)[:limit]),
+        "unit_overdue": list(unit[:limit]),
+        "unit_overdue_count": unit.count(),
+    }
+
+
+def _recipients(needs: list[Need]) -> dict:
+    """need id -> user ids: its handler and the helpers (cadres) of the woman's active pairs."""
+    woman_ids = {n.woman_id for n in needs if n.woman_id}
+    helpers: dict = {}
+    for woman_id, user_id in PairingHelper.objects.filter(
+        pairing__woman_id__in=woman_ids, pairing__status=PairingStatus.ACTIVE, user__isnull=False
+    ).values_list("pairing__woman_id", "user_id"):
+        helpers.setdefault(woman_id, set()).add(user_id)
+    result = {}
+    for need in needs:
+        users = set(helpers.get(need.woman_id, set()))
+        if need.handler_id:
+            users.add(need.handler_id)
+        if not users and need.created_by_id:
+            users.add(need.created_by_id)
+        result[need.pk] = users
+    return result
+
+
+def generate_reminders(today: datetime.date | None = None, batch: int = 2000) -> int:
+    """Create the reminders due today; returns how many were new."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=remind_days())
+    candidates = Need.objects.open().filter(review_on__isnull=False, review_on__lte=horizon)
+    created = 0
+    chunk: list[Need] = []
+    fields = ("id", "org_id", "woman_id", "handler_id", "created_by_id", "review_on", "description")
+    for need in candidates.only(*fields).iterator(chunk_size=batch):
+        chunk.append(need)
+        if len(chunk) >= batch:
+            created += _remind(chunk, today)
+            chunk = []
+    if chunk:
+        created += _remind(chunk, today)
+    return created
+
+
+def _remind(needs: list[Need], today: datetime.date) -> int:
+    recipients = _recipients(needs)
+    rows = []
+    for need in needs:
+        if need.review_on < today:
+            kind = ReminderKind.OVERDUE
+            template = _("诉求“%(d)s”已过复查日期 %(on)s，请尽快办理。")
+        else:
+            kind = ReminderKind.DUE_SOON
+            template = _("诉求“%(d)s”将于 %(on)s 到复查日期。")
+        message = template % {"d": need.description[:40], "on": need.review_on.isoformat()}
+        rows.extend(
+            Reminder(
+                org_id=need.org_id,
+                user_id=user_id,
+                need=need,
+                kind=kind,
+                due_on=need.review_on,
+                message=message[:200],
+            )
+            for user_id in recipients[need.pk]
+        )
+    before = Reminder.objects.count()
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return Reminder.objects.count() - before
+
+
+def unread_count(user) -> int:
+    return Reminder.objects.visible_to(user).filter(user=user, read_at__isnull=True).count()
+
+
+@jobs.handler("assistance_reminders")
+def run_reminders_job(job, progress) -> dict:
+    return {"created": generate_reminders()}

@@ -1,0 +1,407 @@
+"""Rules for needs, their outcomes and their history (NEED-1, NEED-4), and the woman re-pointer.
+
+Every function takes the acting user first, checks the module permission and the scope, validates with
+Chinese messages naming the field and the rule, writes in one transaction, and records the audit log.
+Pairings and actions live in ``pairings.py``; suggestions in ``suggestions.py``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fuqing.assistance.models import (
+    Action,
+    Need,
+    NeedCategory,
+    NeedEvent,
+    NeedEventType,
+    NeedKeyword,
+    NeedSource,
+    NeedStatus,
+    Pairing,
+    Urgency,
+)
+from fuqing.assistance.text import extract_keywords, guess_category_code
+from fuqing.core import audit
+from fuqing.core.models import AuditAction
+from fuqing.core.permissions import require
+from fuqing.core.scoping import ensure_editable, user_scope
+
+MAX_DESCRIPTION = 2000
+
+
+# --- shared checks --------------------------------------------------------------------------------
+
+
+def require_edit(actor, obj=None) -> None:
+    """The module permission, then (for an existing object) the edit scope (NEED-4: nothing is
+    changed or closed by someone outside its scope). ``actor`` None is the platform itself (demo,
+    synthetic data, management commands), never a request."""
+    if actor is None:
+        return
+    require(actor, "assistance", "edit")
+    if obj is not None:
+        ensure_editable(actor, obj)
+
+
+def check_org(actor, org, field: str = "org", code: str = "NEED-1") -> None:
+    if org is None:
+        raise ValidationError({field: _("请选择所属单位。")}, code=code)
+    if actor is not None and not user_scope(actor).covers(org.path, edit=True):
+        raise ValidationError({field: _("所属单位超出了您可以编辑的范围。")}, code=code)
+
+
+def check_woman(actor, woman, field: str = "woman", code: str = "NEED-1") -> None:
+    """The woman must be a registered woman the actor may see (REG-3: picked within scope)."""
+    from fuqing.registry.models import Woman, WomanStatus
+
+    if woman is None:
+        return
+    visible = Woman.objects.all() if actor is None else Woman.objects.visible_to(actor)
+    if not visible.filter(pk=woman.pk, status=WomanStatus.ACTIVE).exists():
+        raise ValidationError({field: _("只能选择您数据范围内在册的妇女。")}, code=code)
+
+
+def check_user(actor, user, field: str, code: str) -> None:
+    from fuqing.orgs.models import User
+
+    if user is None or actor is None:
+        return
+    if not User.objects.visible_to(actor).filter(pk=user.pk, is_active=True).exists():
+        raise ValidationError({field: _("只能选择您数据范围内的在职干部。")}, code=code)
+
+
+def check_dates(start, later, start_field: str, later_field: str, code: str, later_label: str) -> None:
+    today = timezone.localdate()
+    if start is None:
+        raise ValidationError({start_field: _("日期必填。")}, code=code)
+    if start > today:
+        raise ValidationError({start_field: _("日期不能晚于今天。")}, code=code)
+    if later is not None and later < start:
+        raise ValidationError(
+            {later_field: _("%(label)s不能早于开始日期。") % {"label": later_label}}, code=code
+        )
+
+
+def _event(need, type_, actor, note: str = "", **parameters) -> NeedEvent:
+    return NeedEvent.objects.create(need=need, type=type_, actor=actor, note=note, parameters=parameters)
+
+
+def store_keywords(need: Need) -> list[str]:
+    """Keep the need's keywords beside it (NEED-5), so themes never re-read descriptions."""
+    words = extract_keywords(need.description)
+    NeedKeyword.objects.filter(need=need).delete()
+    NeedKeyword.objects.bulk_create(
+        [NeedKeyword(need=need, org_id=need.org_id, year=need.year, keyword=w) for w in words]
+    )
+    return list(words)
+
+
+# --- needs (NEED-1) -------------------------------------------------------------------------------
+
+
+def _clean_need(actor, values: dict) -> dict:
+    errors = {}
+    description = (values.get("description") or "").strip()
+    if not description:
+        errors["description"] = _("诉求描述必填。")
+    elif len(description) > MAX_DESCRIPTION:
+        errors["description"] = _("诉求描述不能超过 %(n)d 个字。") % {"n": MAX_DESCRIPTION}
+    values["description"] = description
+    category = values.get("category")
+    if category is None:
+        errors["category"] = _("请选择诉求类别。")
+    elif not category.is_active:
+        errors["category"] = _("该类别已停用，请另选。")
+    if values.get("source") not in NeedSource.values:
+        errors["source"] = _("请选择诉求来源（走访、问卷、座谈会、热线、来信）。")
+    if values.get("urgency") not in Urgency.values:
+        errors["urgency"] = _("请选择紧急程度。")
+    woman = values.get("woman")
+    group = (values.get("group_description") or "").strip()
+    values["group_description"] = group
+    if woman is None and not group:
+        errors["woman"] = _("请选择妇女，或填写群体（座谈会等反映的群体诉求）。")
+    size = values.get("group_size")
+    if size is not None and (size < 1 or size > 100000):
+        errors["group_size"] = _("人数应为 1 至 100000 之间的整数。")
+    if errors:
+        raise ValidationError(errors, code="NEED-1")
+    check_dates(
+        values.get("reported_on"),
+        values.get("review_on"),
+        "reported_on",
+        "review_on",
+        "NEED-1",
+        _("复查日期"),
+    )
+    check_woman(actor, woman)
+    check_user(actor, values.get("handler"), "handler", "NEED-1")
+    return values
+
+
+NEED_FIELDS = (
+    "woman",
+    "group_description",
+    "group_size",
+    "category",
+    "source",
+    "urgency",
+    "description",
+    "reported_on",
+    "review_on",
+    "handler",
+    "visit",
+)
+
+
+@transaction.atomic
+def create_need(
+    actor,
+    *,
+    org,
+    description: str,
+    reported_on: datetime.date,
+    category: NeedCategory | None,
+    source: str = NeedSource.VISIT,
+    urgency: str = Urgency.NORMAL,
+    woman=None,
+    group_description: str = "",
+    group_size: int | None = None,
+    review_on: datetime.date | None = None,
+    handler=None,
+    visit=None,
+    visit_line: str = "",
+    event: str = NeedEventType.CREATED,
+) -> Need:
+    """Record a need (NEED-1) for a registered woman or a group. ``actor`` None: demo or synth."""
+    if actor is not None:
+        require_edit(actor)
+    check_org(actor, org)
+    values = _clean_need(
+        actor,
+        {
+            "woman": woman,
+            "group_description": group_description,
+            "group_size": group_size,
+            "category": category,
+            "source": source,
+            "urgency": urgency,
+            "description": description,
+            "reported_on": reported_on,
+            "review_on": review_on,
+            "handler": handler,
+            "visit": visit,
+        },
+    )
+    need = Need(org=org, created_by=actor, visit_line=visit_line, **values)
+    need.year, need.month = need.reported_on.year, need.reported_on.month
+    need.save()
+    store_keywords(need)
+    _event(need, event, actor)
+    audit.record(AuditAction.CREATE, actor=actor, obj=need, details={"source": need.source})
+    return need
+
+
+@transaction.atomic
+def update_need(actor, need: Need, **changes) -> Need:
+    """Correct a need's facts; its outcome changes only through the transitions below."""
+    require_edit(actor, need)
+    values = {f: changes.get(f, getattr(need, f)) for f in NEED_FIELDS}
+    values = _clean_need(actor, values)
+    changed = [f for f in NEED_FIELDS if getattr(need, f) != values[f]]
+    for field, value in values.items():
+        setattr(need, field, value)
+    need.year, need.month = need.reported_on.year, need.reported_on.month
+    need.save()
+    if "description" in changed or "reported_on" in changed:
+        store_keywords(need)
+    if changed:
+        _event(need, NeedEventType.UPDATED, actor, fields=changed)
+        audit.record(AuditAction.UPDATE, actor=actor, obj=need, details={"changed": changed})
+    return need
+
+
+# --- outcomes (NEED-4) ----------------------------------------------------------------------------
+
+
+def _closing(actor, need: Need, on: datetime.date | None) -> datetime.date:
+    require_edit(actor, need)
+    if need.status != NeedStatus.OPEN:
+        raise ValidationError(
+            {"status": _("该诉求已是“%(s)s”状态，须先重新办理。") % {"s": need.get_status_display()}},
+            code="NEED-4",
+        )
+    on = on or timezone.localdate()
+    if on < need.reported_on:
+        raise ValidationError({"closed_on": _("办结日期不能早于反映日期。")}, code="NEED-4")
+    if on > timezone.localdate():
+        raise ValidationError({"closed_on": _("办结日期不能晚于今天。")}, code="NEED-4")
+    return on
+
+
+def _close(actor, need: Need, status: str, on, note: str, event_type: str, **parameters) -> Need:
+    need.status = status
+    need.closed_on = on
+    need.outcome_note = note
+    need.save(update_fields=["status", "closed_on", "outcome_note"])
+    _event(need, event_type, actor, note=note, closed_on=on.isoformat(), **parameters)
+    audit.record(AuditAction.UPDATE, actor=actor, obj=need, details={"status": status, **parameters})
+    return need
+
+
+@transaction.atomic
+def resolve_need(actor, need: Need, *, note: str = "", on: datetime.date | None = None) -> Need:
+    """The need was solved (已解决)."""
+    on = _closing(actor, need, on)
+    return _close(actor, need, NeedStatus.RESOLVED, on, note.strip(), NeedEventType.RESOLVED)
+
+
+@transaction.atomic
+def counsel_need(actor, need: Need, *, explanation: str, on: datetime.date | None = None) -> Need:
+    """It cannot be solved now; the explanation given to her is required (解释疏导)."""
+    on = _closing(actor, need, on)
+    explanation = (explanation or "").strip()
+    if len(explanation) < 5:
+        raise ValidationError(
+            {"explanation": _("解释疏导须写明向当事人所作的解释（至少 5 个字）。")}, code="NEED-4"
+        )
+    return _close(actor, need, NeedStatus.COUNSELLED, on, explanation, NeedEventType.COUNSELLED)
+
+
+@transaction.atomic
+def escalate_need(
+    actor,
+    need: Need,
+    *,
+    suggestion=None,
+    title: str = "",
+    channel: str = "",
+    recipient: str = "",
+    note: str = "",
+    on: datetime.date | None = None,
+):
+    """The need becomes evidence of a policy suggestion (NEED-6): an existing one in scope is joined,
+    or a new draft is created with ``title``, ``channel`` and ``recipient``."""
+    from fuqing.assistance import suggestions
+
+    on = _closing(actor, need, on)
+    if suggestion is None:
+        if not title.strip():
+            raise ValidationError(
+                {"suggestion": _("请选择要并入的对策建议，或填写新建议的标题。")}, code="NEED-4"
+            )
+        suggestion = suggestions.create_suggestion(
+            actor,
+            org=need.org,
+            year=need.year,
+            title=title,
+            channel=channel,
+            recipient=recipient,
+            needs=[need],
+        )
+    else:
+        suggestions.add_evidence(actor, suggestion, needs=[need])
+    _close(
+        actor,
+        need,
+        NeedStatus.ESCALATED,
+        on,
+        note.strip(),
+        NeedEventType.ESCALATED,
+        suggestion=str(suggestion.pk),
+        suggestion_title=suggestion.title,
+    )
+    return suggestion
+
+
+@transaction.atomic
+def reopen_need(actor, need: Need, *, reason: str, review_on: datetime.date | None = None) -> Need:
+    """A closed need is taken up again; the reason is kept in its history (NEED-4)."""
+    require_edit(actor, need)
+    if need.status == NeedStatus.OPEN:
+        raise ValidationError({"status": _("该诉求仍在办理中，无需重新办理。")}, code="NEED-4")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请写明重新办理的原因。")}, code="NEED-4")
+    if review_on is not None and review_on < timezone.localdate():
+        raise ValidationError({"review_on": _("新的复查日期不能早于今天。")}, code="NEED-4")
+    previous = need.status
+    need.status = NeedStatus.OPEN
+    need.closed_on = None
+    need.outcome_note = ""
+    if review_on is not None:
+        need.review_on = review_on
+    need.save(update_fields=["status", "closed_on", "outcome_note", "review_on"])
+    _event(need, NeedEventType.REOPENED, actor, note=reason, previous=previous)
+    audit.record(AuditAction.UPDATE, actor=actor, obj=need, details={"status": "open", "previous": previous})
+    return need
+
+
+# --- needs kept as text in visits (NEED-1) --------------------------------------------------------
+
+METHOD_SOURCES = {"forum": NeedSource.FORUM, "questionnaire": NeedSource.QUESTIONNAIRE}
+
+
+def line_key(line: str) -> str:
+    return hashlib.sha1(line.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def visit_lines(text: str) -> list[str]:
+    """One need per line; list markers (1. 、 - •) and blank lines dropped."""
+    import re
+
+    lines = []
+    for raw in (text or "").splitlines():
+        line = re.sub(r"^\s*(?:[-•·*]|\d+[.、)）]|[（(]\d+[)）])\s*", "", raw).strip()
+        if line:
+            lines.append(line[:MAX_DESCRIPTION])
+    return lines
+
+
+@transaction.atomic
+def convert_visit_needs(actor, visit) -> list[Need]:
+    """Turn each line of a visit's ``needs_text`` into a Need linked to the visit. Idempotent: a line
+    already converted (same visit, same text) is skipped; the text itself is kept as it was."""
+    categories = {c.code: c for c in NeedCategory.objects.all()}
+    done = set(Need.objects.filter(visit=visit).exclude(visit_line="").values_list("visit_line", flat=True))
+    created = []
+    for line in visit_lines(visit.needs_text):
+        key = line_key(line)
+        if key in done:
+            continue
+        done.add(key)
+        created.append(
+            create_need(
+                actor,
+                org=visit.org,
+                description=line,
+                reported_on=visit.started_on,
+                category=categories.get(guess_category_code(line)) or categories.get("other"),
+                source=METHOD_SOURCES.get(visit.method, NeedSource.VISIT),
+                group_description=_("走访中反映（由走访记录转入）"),
+                visit=visit,
+                visit_line=key,
+                event=NeedEventType.CONVERTED,
+            )
+        )
+    return created
+
+
+# --- the registry's merge (REG-4) -----------------------------------------------------------------
+
+
+@transaction.atomic
+def repoint_woman(old, new) -> dict[str, int]:
+    """After the registry merges ``old`` into ``new``: one UPDATE per model that links a woman."""
+    return {
+        "needs": Need.objects.filter(woman=old).update(woman=new),
+        "pairings": Pairing.objects.filter(woman=old).update(woman=new),
+        "actions": Action.objects.filter(woman=old).update(woman=new),
+    }

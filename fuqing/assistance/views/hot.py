@@ -1,0 +1,150 @@
+"""Hot issues (NEED-5), the to-do list and reminders (NEED-4), and the category dictionary (NEED-1)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from fuqing.assistance import reminders
+from fuqing.assistance.hot import cached_hot_issues, chart_data, long_standing_days
+from fuqing.assistance.models import NeedCategory, Reminder
+from fuqing.assistance.views.common import paginate, require_view
+from fuqing.core import audit
+from fuqing.core.forms import ModelForm
+from fuqing.core.models import AuditAction
+from fuqing.core.routes import scoped, unscoped
+from fuqing.core.scoping import get_visible_or_404
+
+
+def hot_issues_view(request):
+    """One unit's hot and difficult issues, this year beside last year (NEED-5). ``?org=`` picks a
+    unit inside the user's scope; aggregates only (no personal data)."""
+    from fuqing.campaigns.services import campaign_for
+    from fuqing.core.context_processors import YEAR_SESSION_KEY
+    from fuqing.orgs.models import Org
+
+    require_view(request.user)
+    org = request.user.org
+    if request.GET.get("org", "").isdigit():
+        org = get_visible_or_404(Org, request.user, pk=int(request.GET["org"]))
+    if org is None:
+        raise PermissionDenied(_("您的账户没有所属单位。"))
+    year = request.GET.get("year", "")
+    if year.isdigit() and 2000 <= int(year) <= 2100:
+        year = int(year)
+    else:
+        campaign = campaign_for(request.user, request.session.get(YEAR_SESSION_KEY))
+        year = campaign.year if campaign else timezone.localdate().year
+    days = request.GET.get("days", "")
+    days = int(days) if days.isdigit() and 7 <= int(days) <= 3650 else long_standing_days()
+    refresh = bool(request.GET.get("fresh"))
+    hot = cached_hot_issues(
+        request.user, org, year, timezone.localdate(), threshold_days=days, refresh=refresh
+    )
+    lineage = Org.objects.visible_to(request.user).filter(path__in=org.ancestor_paths()).order_by("depth")
+    return render(
+        request,
+        "assistance/hot_issues.html",
+        {"hot": hot, "org": org, "lineage": lineage, "chart": chart_data(hot), "days": days},
+    )
+
+
+def todo(request):
+    """Needs past or near their review date: mine (handler, pair helper) and my unit's (NEED-4)."""
+    require_view(request.user)
+    return render(request, "assistance/todo.html", {"todo": reminders.todo_for(request.user)})
+
+
+@scoped(Reminder, "list")
+def reminder_list(request):
+    qs = Reminder.objects.visible_to(request.user).filter(user=request.user)
+    q = request.GET.get("q", "").strip()[:50]
+    if q:
+        qs = qs.filter(message__icontains=q)
+    page, querystring = paginate(request, qs.select_related("need").order_by("read_at", "-created_at"))
+    return render(
+        request,
+        "assistance/reminder_list.html",
+        {"page": page, "querystring": querystring, "unread": reminders.unread_count(request.user), "q": q},
+    )
+
+
+@require_POST
+@scoped(Reminder, "change")
+def reminder_read(request, pk):
+    reminder = get_visible_or_404(Reminder, request.user, pk=pk)
+    if reminder.user_id != request.user.pk:
+        raise PermissionDenied(_("这条提醒不是发给您的。"))
+    Reminder.objects.filter(pk=reminder.pk).update(read_at=timezone.now())
+    return redirect("assistance:need-detail", pk=reminder.need_id)
+
+
+@require_POST
+def reminder_read_all(request):
+    Reminder.objects.visible_to(request.user).filter(user=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    messages.success(request, _("提醒已全部标为已读。"))
+    return redirect("assistance:reminders")
+
+
+# --- the category dictionary ----------------------------------------------------------------------
+
+
+class CategoryForm(ModelForm):
+    class Meta:
+        model = NeedCategory
+        fields = ["code", "name", "sort", "is_active"]
+        labels = {"code": gettext_lazy("代码（英文字母、数字或连字符）")}
+
+
+def _require_dictionary_admin(user) -> None:
+    if not user.has_admin_ability("manage_campaigns"):
+        raise PermissionDenied(_("只有系统管理员可以维护诉求类别。"))
+
+
+def category_list(request):
+    _require_dictionary_admin(request.user)
+    form = CategoryForm(request.POST or None, initial={"sort": 200, "is_active": True})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            category = form.save()
+            audit.record(
+                AuditAction.CREATE, actor=request.user, obj=category, details={"code": category.code}
+            )
+        messages.success(request, _("已新增类别“%(n)s”。") % {"n": category.name})
+        return redirect("assistance:categories")
+    return render(
+        request, "assistance/category_list.html", {"categories": NeedCategory.objects.all(), "form": form}
+    )
+
+
+@unscoped("a platform-wide dictionary entry, not federation data")
+def category_edit(request, pk):
+    _require_dictionary_admin(request.user)
+    category = get_object_or_404(NeedCategory, pk=pk)
+    form = CategoryForm(request.POST or None, instance=category)
+    if category.is_builtin:
+        form.fields["code"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                form.save()
+                audit.record(
+                    AuditAction.UPDATE,
+                    actor=request.user,
+                    obj=category,
+                    details={"changed": form.changed_data},
+                )
+        except ValidationError as exc:
+            form.apply_service_error(exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("assistance:categories")
+    return render(request, "assistance/category_form.html", {"form": form, "category": category})
