@@ -79,14 +79,23 @@ DEMO_USERS = [
 
 def ensure_builtin_rows() -> None:
     """The rows the data migrations create (roles, dictionaries), recreated if a flush removed them
-    (a test database after a transactional test, a hand-emptied database)."""
+    (a test database after a transactional test, a hand-emptied database). Convention: a data migration
+    that creates built-in rows is named ``*_builtin_*`` and exposes an idempotent ``create(apps, editor)``."""
+    import pkgutil
     from importlib import import_module
 
     from django.apps import apps
 
-    for app_label, migration in (("orgs", "0002_builtin_roles"), ("registry", "0002_builtin_groups")):
-        module = import_module(f"fuqing.{app_label}.migrations.{migration}")
-        module.create(apps, None)
+    for config in apps.get_app_configs():
+        if not config.name.startswith("fuqing."):
+            continue
+        try:
+            package = import_module(f"{config.name}.migrations")
+        except ModuleNotFoundError:
+            continue
+        for module in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+            if "_builtin_" in module.name:
+                import_module(f"{config.name}.migrations.{module.name}").create(apps, None)
 
 
 @transaction.atomic

@@ -122,6 +122,10 @@ def test_need5_figures_are_cached_per_unit_and_refreshed_on_request(login_as, da
     url = reverse("assistance:hot-issues")
     assert "两癌筛查" in client.get(url, {"year": 2014}).content.decode()
     make_need(daoli, data.a1a, "空巢老人无人照料", category="elderly-care")
-    assert "空巢老人" not in client.get(url, {"year": 2014}).content.decode()
-    assert "空巢老人" in client.get(url, {"year": 2014, "fresh": 1}).content.decode()
-    assert "空巢老人" in client.get(url, {"year": 2014}).content.decode()
+
+    def main(response) -> str:  # the page's own content (navigation may name 空巢老人家庭)
+        return response.content.decode().split("<main", 1)[1]
+
+    assert "空巢老人" not in main(client.get(url, {"year": 2014}))
+    assert "空巢老人" in main(client.get(url, {"year": 2014, "fresh": 1}))
+    assert "空巢老人" in main(client.get(url, {"year": 2014}))

@@ -63,9 +63,9 @@ def test_res2_needs_by_status_counts_the_outcomes(tree, data):
     assert figure.total == 4
 
 
-def test_res2_needs_by_category_works_before_needs_have_categories(tree, data):
+def test_res2_needs_without_a_category_are_counted_as_unmarked(tree, data):
     figure = figures.compute("needs_by_category", FigureScope(tree.a, YEAR))
-    assert figure.total == 4 and "尚未分类" in figure.note
+    assert figure.total == 4 and figure.rows == [["未标注", 4]]
     cross = figures.compute("needs_by_category_and_outcome", FigureScope(tree.a, YEAR))
     assert cross.headers[0] == "类别" and cross.headers[-1] == "合计"
     assert cross.rows[0][-1] == 4
