@@ -58,7 +58,9 @@ def navigation_for(user) -> list[dict]:
     sections = []
     for key, title in SECTIONS.items():
         items = []
-        for entry in sorted((e for e in _ENTRIES if e.section == key), key=lambda e: e.order):
+        # The phone's field actions (记走访 …) live in the bottom bar and on their lists' pages.
+        entries = (e for e in _ENTRIES if e.section == key and not e.field_action)
+        for entry in sorted(entries, key=lambda e: e.order):
             if not entry.allowed(user) or any(i["url_name"] == entry.url_name for i in items):
                 continue
             try:
