@@ -35,8 +35,8 @@ def parse_name(value) -> str:
     name = normalise_name(value)
     if len(name) > 50:
         raise CellError(_("姓名不能超过 50 个字。"))
-    if any(ch.isdigit() for ch in name):
-        raise CellError(_("姓名不能包含数字。"))
+    if name and not services.NAME_CHARS.match(name):
+        raise CellError(_("姓名只能包含汉字、字母和间隔号“·”。"))
     return name
 
 

@@ -9,6 +9,7 @@ Consent, removal and retention live in ``privacy``; merging in ``merging`` (re-e
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +36,7 @@ from fuqing.registry.models import (
 from fuqing.registry.validators import IdNumber, normalise_name, parse_id_number, parse_phone
 
 MAX_NOTES = 2000
+NAME_CHARS = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134fA-Za-z·]+$")
 MALE_CODE = "REG-1-male"
 
 
@@ -117,8 +119,8 @@ def clean_fields(data: dict, *, partial: bool = False, today: datetime.date | No
             fail("name", _("姓名不能为空。"))
         elif len(name) > 50:
             fail("name", _("姓名不能超过 50 个字。"))
-        elif any(ch.isdigit() for ch in name):
-            fail("name", _("姓名不能包含数字。"))
+        elif not NAME_CHARS.match(name):
+            fail("name", _("姓名只能包含汉字、字母和间隔号“·”。"))
         values["name"] = name
     if not partial or "id_number" in data:
         raw = data.get("id_number")

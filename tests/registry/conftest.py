@@ -13,7 +13,9 @@ from fuqing.registry.validators import make_id_number
 _seq = itertools.count(1)
 
 
-def new_id(region: str = "230102", birth: datetime.date = datetime.date(1980, 5, 17), female: bool = True) -> str:
+def new_id(
+    region: str = "230102", birth: datetime.date = datetime.date(1980, 5, 17), female: bool = True
+) -> str:
     n = next(_seq)
     return make_id_number(region, birth + datetime.timedelta(days=n // 500), n % 500, female=female)
 

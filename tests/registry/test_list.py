@@ -41,7 +41,10 @@ def test_sec4_sorting_only_by_allowlisted_columns(tree, daoli, login_as):
     old = add_woman(daoli, tree.a1a, name="甲", registered_on=datetime.date(2014, 4, 1))
     new = add_woman(daoli, tree.a1a, name="乙", registered_on=datetime.date(2014, 5, 1))
     client = login_as(daoli)
-    assert list(client.get(reverse("registry:list"), {"sort": "-registered_on"}).context["page"]) == [new, old]
+    assert list(client.get(reverse("registry:list"), {"sort": "-registered_on"}).context["page"]) == [
+        new,
+        old,
+    ]
     assert list(client.get(reverse("registry:list"), {"sort": "registered_on"}).context["page"]) == [old, new]
     response = client.get(reverse("registry:list"), {"sort": "id_number_index"})
     assert response.status_code == 200 and response.context["sort"] == "org"

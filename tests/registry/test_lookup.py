@@ -31,7 +31,9 @@ def test_reg4_lookup_outside_the_scope_says_so_without_revealing_her(tree, daoli
 
 def test_sec8_lookup_of_an_unknown_or_invalid_number(tree, daoli, login_as):
     client = login_as(daoli)
-    body = client.post(reverse("registry:lookup"), {"id_number": "230102198005170020"}, follow=True).content.decode()
+    body = client.post(
+        reverse("registry:lookup"), {"id_number": "230102198005170020"}, follow=True
+    ).content.decode()
     assert "校验位不符" in body or "没有找到" in body
     from tests.registry.conftest import new_id
 

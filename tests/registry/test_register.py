@@ -20,7 +20,10 @@ def _post(tree, **overrides):
         "phone": "138 1234 5678",
         "org": tree.a1a.pk,
         "address": "友谊路 8 号",
-        "groups": [VulnerableGroup.objects.get(code="left-behind").pk, VulnerableGroup.objects.get(code="unemployed").pk],
+        "groups": [
+            VulnerableGroup.objects.get(code="left-behind").pk,
+            VulnerableGroup.objects.get(code="unemployed").pk,
+        ],
         "household_notes": "丈夫外出务工",
         "registered_on": "2014-04-15",
     }
@@ -36,7 +39,9 @@ def test_reg1_the_form_registers_a_woman_with_derived_birth_date_and_groups(tree
     woman = Woman.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("registry:detail", args=[woman.pk])
     assert woman.name == "王淑珍" and woman.phone == "13812345678" and woman.org == tree.a1a
-    expected = datetime.date(int(data["id_number"][6:10]), int(data["id_number"][10:12]), int(data["id_number"][12:14]))
+    expected = datetime.date(
+        int(data["id_number"][6:10]), int(data["id_number"][10:12]), int(data["id_number"][12:14])
+    )
     assert woman.birth_date == expected and woman.birth_year == expected.year
     assert {g.code for g in woman.groups.all()} == {"left-behind", "unemployed"}
     assert WomanEvent.objects.filter(woman=woman, kind="registered").exists()
@@ -122,7 +127,8 @@ def test_sec9_health_notes_need_her_separate_consent(tree, daoli, login_as):
         add_woman(daoli, tree.a1a, health_notes="糖尿病")
     client = login_as(daoli)
     response = client.post(
-        reverse("registry:add"), _post(tree, health_notes="糖尿病", health_consent="on", notice_version="2014-1")
+        reverse("registry:add"),
+        _post(tree, health_notes="糖尿病", health_consent="on", notice_version="2014-1"),
     )
     assert response.status_code == 302
     consent = Consent.objects.get()
@@ -139,3 +145,9 @@ def test_reg1_the_form_is_in_sections_and_fits_a_phone(tree, daoli, login_as):
     for section in ("基本信息", "联系方式与所属社区", "困难群体", "家庭与健康", "登记"):
         assert f">{section}</legend>" in body
     assert 'inputmode="tel"' in body and 'autocomplete="off"' in body
+
+
+def test_reg1_names_hold_letters_only(tree, daoli):
+    with pytest.raises(ValidationError, match="姓名只能包含汉字"):
+        add_woman(daoli, tree.a1a, name="=王丽")
+    assert add_woman(daoli, tree.a1a, name="阿依·古丽").name == "阿依·古丽"

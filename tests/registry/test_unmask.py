@@ -26,16 +26,20 @@ def test_reg3_show_reason_value_writes_who_whom_field_and_reason(tree, daoli, lo
 
 def test_reg3_one_field_at_a_time(tree, daoli, login_as):
     woman = add_woman(daoli, tree.a1a, phone="13912345678")
-    body = login_as(daoli).post(
-        reverse("registry:unmask", args=[woman.pk]), {"field": "phone", "reason": "电话回访"}
-    ).content.decode()
+    body = (
+        login_as(daoli)
+        .post(reverse("registry:unmask", args=[woman.pk]), {"field": "phone", "reason": "电话回访"})
+        .content.decode()
+    )
     assert "13912345678" in body and woman.id_number not in body and woman.name not in body
 
 
 def test_reg3_a_reason_is_required(tree, daoli, login_as):
     woman = add_woman(daoli, tree.a1a)
     response = login_as(daoli).post(
-        reverse("registry:unmask", args=[woman.pk]), {"field": "id_number", "reason": "看"}, HTTP_HX_REQUEST="true"
+        reverse("registry:unmask", args=[woman.pk]),
+        {"field": "id_number", "reason": "看"},
+        HTTP_HX_REQUEST="true",
     )
     assert "请说明理由（至少 4 个字）" in response.content.decode()
     assert woman.id_number not in response.content.decode()
@@ -65,5 +69,7 @@ def test_reg3_caseworkers_may_unmask_too(tree, daoli, caseworker):
 
 def test_reg3_out_of_scope_is_not_found(tree, daoli, nangang, login_as):
     woman = add_woman(nangang, tree.b1)
-    response = login_as(daoli).post(reverse("registry:unmask", args=[woman.pk]), {"field": "name", "reason": "核实身份"})
+    response = login_as(daoli).post(
+        reverse("registry:unmask", args=[woman.pk]), {"field": "name", "reason": "核实身份"}
+    )
     assert response.status_code == 404

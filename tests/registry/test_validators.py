@@ -22,9 +22,17 @@ def test_reg1_lowercase_x_full_width_digits_and_spaces_are_accepted():
     number = make_id_number("230102", datetime.date(1975, 3, 8), 4)
     if not number.endswith("X"):
         number = next(
-            n for s in range(500) if (n := make_id_number("230102", datetime.date(1975, 3, 8), s)).endswith("X")
+            n
+            for s in range(500)
+            if (n := make_id_number("230102", datetime.date(1975, 3, 8), s)).endswith("X")
         )
-    messy = " " + number[:6] + " " + number[6:-1].translate(str.maketrans("0123456789", "０１２３４５６７８９")) + "x "
+    messy = (
+        " "
+        + number[:6]
+        + " "
+        + number[6:-1].translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+        + "x "
+    )
     assert parse_id_number(messy).value == number
 
 
@@ -98,7 +106,9 @@ def test_reg1_phone_numbers_mobile_and_landline(raw, expected):
     assert parse_phone(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["12812345678", "1381234567", "138123456789", "0451-123", "电话", "0451-01234567"])
+@pytest.mark.parametrize(
+    "raw", ["12812345678", "1381234567", "138123456789", "0451-123", "电话", "0451-01234567"]
+)
 def test_reg1_bad_phone_numbers_are_refused_with_the_rule(raw):
     with pytest.raises(CellError, match="联系电话"):
         parse_phone(raw)
