@@ -97,6 +97,9 @@ class WomanForm(Form):
         else:
             del self.fields["reason"]
             self.fields["registered_on"].initial = timezone.localdate()
+        from fuqing.registry.privacy import notice_version
+
+        self.fields["notice_version"].initial = notice_version()
         self.style_fields()
 
     def sections(self):

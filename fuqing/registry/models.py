@@ -260,7 +260,7 @@ class WomanEventKind(models.TextChoices):
     REGISTERED = "registered", _("登记")
     IMPORTED = "imported", _("从台账导入")
     CORRECTED = "corrected", _("更正")
-    CONSENT_GIVEN = "consent_given", _("同意")
+    CONSENT_GIVEN = "consent_given", _("记录同意")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("撤回同意")
     MERGED_FROM = "merged_from", _("合并重复档案")
     MERGED_INTO = "merged_into", _("并入其他档案")

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             name='WomanEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('registered', '登记'), ('imported', '从台账导入'), ('corrected', '更正'), ('consent_given', '同意'), ('consent_withdrawn', '撤回同意'), ('merged_from', '合并重复档案'), ('merged_into', '并入其他档案'), ('closed', '注销'), ('reopened', '恢复在册'), ('removed', '应本人要求删除'), ('anonymised', '保存期满匿名化')], max_length=20, verbose_name='事项')),
+                ('kind', models.CharField(choices=[('registered', '登记'), ('imported', '从台账导入'), ('corrected', '更正'), ('consent_given', '记录同意'), ('consent_withdrawn', '撤回同意'), ('merged_from', '合并重复档案'), ('merged_into', '并入其他档案'), ('closed', '注销'), ('reopened', '恢复在册'), ('removed', '应本人要求删除'), ('anonymised', '保存期满匿名化')], max_length=20, verbose_name='事项')),
                 ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='时间')),
                 ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='操作人')),
                 ('details', models.JSONField(blank=True, default=dict, verbose_name='详情')),
