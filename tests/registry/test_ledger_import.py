@@ -283,3 +283,18 @@ def test_rpt3_the_template_lists_every_column_with_its_rule(tree, daoli, login_a
     assert header[:4] == ["姓名", "身份证号", "联系电话", "所属社区"] and "档案编号" not in header
     notes = "\n".join(str(c) for row in book["说明"].iter_rows(values_only=True) for c in row if c)
     assert "身份证号码、公民身份号码" in notes and "困难类型、群体类别" in notes and "2014年4月15日" in notes
+
+
+def test_rpt3_the_job_page_lists_likely_duplicates_as_warnings(
+    tree, daoli, login_as, tmp_path, django_capture_on_commit_callbacks
+):
+    rows = [
+        [1, "王丽", new_id(), "13800001111", "", "", "", ""],
+        [2, "王丽", new_id(), "13800001111", "", "", "", ""],
+    ]
+    path = write_ledger(tmp_path / "w.xlsx", rows)
+    client = login_as(daoli)
+    with open(path, "rb") as handle, django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("ledger-import-women"), {"file": handle, "org": tree.a.pk})
+    page = client.get(reverse("job-detail", args=[Job.objects.get().pk])).content.decode()
+    assert "已导入 2 行" in page and "1 处提示（不影响导入）" in page and "可能是同一人" in page
