@@ -183,7 +183,7 @@ def create_woman(request, payload: WomanIn):
     data = payload.dict()
     org = _org(request.auth, data.pop("org"))
     try:
-        woman = services.register_woman(request.auth, org=org, **data)
+        woman = services.register_woman(request.auth, org=org, source="api", **data)
     except services.DuplicateIdNumber as exc:
         return Status(409, _error(exc))
     except ValidationError as exc:

@@ -72,6 +72,7 @@ def _women_for(rng, district: Org, actor: User, count: int, groups: list, used: 
             health_notes=health,
             health_consent=bool(health),
             registered_on=datetime.date(2014, 4, 1) + datetime.timedelta(days=rng.randint(0, 60)),
+            source="demo",
         )
         made.append(woman)
     return made
@@ -97,6 +98,7 @@ def load_women(summary: dict) -> None:
         phone=first.phone,
         address=first.address,
         registered_on=datetime.date(2014, 5, 20),
+        source="demo",
     )
     privacy.give_consent(daoli, women[1], ConsentPurpose.FINANCE, given_on=datetime.date(2014, 4, 20))
     summary["women"] = len(women) + 1

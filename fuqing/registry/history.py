@@ -89,9 +89,29 @@ def _access(event: AuditEvent) -> TimelineEntry:
     return TimelineEntry(at=event.at, title=title, actor=event.actor_username, detail=detail, kind="access")
 
 
+def _registrations(woman: Woman, ids: list) -> list[TimelineEntry]:
+    """Each record's registration, read from the record itself (no event row per imported woman)."""
+    records = Woman.objects.filter(pk__in=ids).select_related("created_by")
+    records = records.only("pk", "file_number", "created_at", "source", "registered_on", "created_by__name",
+                           "created_by__username")  # fmt: skip
+    entries = []
+    for record in records:
+        detail = str(record.get_source_display())
+        if record.pk != woman.pk:
+            detail += _("（档案 %(f)s）") % {"f": record.file_number}
+        actor = record.created_by.display_name if record.created_by else _("系统")
+        entries.append(
+            TimelineEntry(
+                at=record.created_at, title=_("登记"), actor=actor, detail=detail, kind="registered"
+            )
+        )
+    return entries
+
+
 def timeline(woman: Woman, user) -> list[TimelineEntry]:
     ids = history_ids(woman)
-    entries = [
+    entries = _registrations(woman, ids)
+    entries += [
         TimelineEntry(
             at=e.at,
             title=str(e.get_kind_display()),

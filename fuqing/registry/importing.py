@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from fuqing.core.permissions import require
 from fuqing.core.scoping import user_scope
-from fuqing.registry.models import Consent, ConsentPurpose, Woman, WomanEvent, WomanEventKind
+from fuqing.registry.models import Consent, ConsentPurpose, RegistrationSource, Woman
 from fuqing.registry.privacy import notice_version
 
 CHUNK = 2000
@@ -27,7 +27,6 @@ def import_women(actor, records: list[dict], progress: Callable[[int, int], None
     scope = user_scope(actor)
     today = timezone.localdate()
     version = notice_version()
-    actor_name = actor.display_name
     total = len(records)
     written = 0
     for start in range(0, total, CHUNK):
@@ -45,6 +44,7 @@ def import_women(actor, records: list[dict], progress: Callable[[int, int], None
                 household_notes=values.get("household_notes") or "",
                 health_notes=values.get("health_notes") or "",
                 registered_on=values.get("registered_on") or today,
+                source=RegistrationSource.IMPORT,
                 created_by=actor,
             )
             woman.set_id_number(parsed.value, parsed.birth_date)
@@ -72,21 +72,6 @@ def import_women(actor, records: list[dict], progress: Callable[[int, int], None
                 )
                 for woman, values in zip(women, part, strict=True)
                 if values.get("health_consent")
-            ],
-            batch_size=1000,
-        )
-        now = timezone.now()
-        WomanEvent.objects.bulk_create(
-            [
-                WomanEvent(
-                    woman_id=woman.pk,
-                    kind=WomanEventKind.IMPORTED,
-                    at=now,
-                    actor=actor,
-                    actor_name=actor_name,
-                    details={"row": values.get("_row")} if values.get("_row") else {},
-                )
-                for woman, values in zip(women, part, strict=True)
             ],
             batch_size=1000,
         )

@@ -60,6 +60,14 @@ class CloseReason(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class RegistrationSource(models.TextChoices):
+    FORM = "form", _("网页登记")
+    IMPORT = "import", _("台账导入")
+    API = "api", _("接口登记")
+    DEMO = "demo", _("演示数据")
+    SYNTH = "synth", _("合成数据")
+
+
 class WomanQuerySet(ScopedQuerySet):
     def active(self):
         return self.filter(status=WomanStatus.ACTIVE)
@@ -118,6 +126,9 @@ class Woman(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )
     registered_on = models.DateField(_("登记日期"), db_index=True)
+    source = models.CharField(
+        _("登记方式"), max_length=10, choices=RegistrationSource.choices, default=RegistrationSource.FORM
+    )
     closed_on = models.DateField(_("注销日期"), null=True, blank=True)
     close_reason = models.CharField(_("注销原因"), max_length=20, choices=CloseReason.choices, blank=True)
     anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True)
@@ -257,6 +268,8 @@ class Consent(models.Model):
 
 
 class WomanEventKind(models.TextChoices):
+    # Registration itself is read from the record (created_at, created_by, source): an import of 100,000
+    # rows then writes no extra row per woman. These two kinds remain for records made before that.
     REGISTERED = "registered", _("登记")
     IMPORTED = "imported", _("从台账导入")
     CORRECTED = "corrected", _("更正")
@@ -272,7 +285,8 @@ class WomanEventKind(models.TextChoices):
 
 class WomanEvent(models.Model):
     """Her record's own history (saleor's OrderEvent): what happened, who did it, when. ``details``
-    names fields and reasons, never personal values. The timeline adds the access log (audit)."""
+    names fields and reasons, never personal values. The timeline adds her registration (from the record)
+    and the access log (audit)."""
 
     scope_field = "woman__org"
 

@@ -243,6 +243,7 @@ def register_woman(
     confirm_male: bool = False,
     health_consent: bool = False,
     notice_version: str = "",
+    source: str = "form",
 ) -> Woman:
     """REG-1: a new record. The same ID number twice is refused (REG-4); health notes need her separate
     consent to the health purpose (SEC-9), given on this form or recorded before."""
@@ -275,13 +276,13 @@ def register_woman(
         household_notes=values["household_notes"],
         health_notes=values["health_notes"],
         registered_on=values["registered_on"],
+        source=source,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     woman.set_id_number(cleaned.id_number.value, cleaned.id_number.birth_date)
     woman.phone = values["phone"]
     woman.save()
     woman.groups.set(group_list)
-    record_event(woman, WomanEventKind.REGISTERED, actor, male_confirmed=cleaned.id_number.male)
     if health_consent:
         privacy.give_consent(
             actor,
@@ -290,7 +291,10 @@ def register_woman(
             notice_version or privacy.notice_version(),
             values["registered_on"],
         )
-    audit.record(AuditAction.CREATE, actor=actor, obj=woman, details={"groups": [g.code for g in group_list]})
+    details = {"groups": sorted(g.code for g in group_list), "source": source}
+    if cleaned.id_number.male:
+        details["male_number_confirmed"] = True
+    audit.record(AuditAction.CREATE, actor=actor, obj=woman, details=details)
     return woman
 
 

@@ -182,6 +182,7 @@ def _row(
         "status": "active",
         "merged_into_id": None,
         "registered_on": registered,
+        "source": "synth",
         "closed_on": None,
         "close_reason": "",
         "anonymised_at": None,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from fuqing.core.models import AuditEvent
 from fuqing.registry import services
-from fuqing.registry.models import Consent, VulnerableGroup, Woman, WomanEvent
+from fuqing.registry.models import Consent, VulnerableGroup, Woman
 from tests.registry.conftest import add_woman, new_id
 
 
@@ -44,8 +44,15 @@ def test_reg1_the_form_registers_a_woman_with_derived_birth_date_and_groups(tree
     )
     assert woman.birth_date == expected and woman.birth_year == expected.year
     assert {g.code for g in woman.groups.all()} == {"left-behind", "unemployed"}
-    assert WomanEvent.objects.filter(woman=woman, kind="registered").exists()
-    assert AuditEvent.objects.filter(action="create", object_id=str(woman.pk)).exists()
+    assert woman.source == "form" and woman.created_by == daoli
+    assert AuditEvent.objects.get(action="create", object_id=str(woman.pk)).details == {
+        "groups": ["left-behind", "unemployed"],  # sorted codes, no personal data
+        "source": "form",
+    }
+    detail = client.get(response["Location"])
+    assert [(e.title, e.detail, e.actor) for e in detail.context["timeline"]] == [
+        ("登记", "网页登记", daoli.name)
+    ]
 
 
 def test_reg3_id_phone_and_health_are_encrypted_at_rest_and_indexed_blind(tree, daoli):
