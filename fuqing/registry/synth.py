@@ -30,7 +30,7 @@ from fuqing.orgs.models import Org, OrgKind
 from fuqing.registry.models import Consent, VulnerableGroup, Woman
 from fuqing.registry.validators import make_id_number
 
-WOMEN_PER_COMMUNITY = {"province": 72, "city": 72}  # ~14k communities in the province: ~1M women
+WOMEN_PER_COMMUNITY = {"province": 54, "city": 54}  # ~18.7k communities in the province: ~1M women
 DUPLICATE_RATE = 0.002
 HEALTH_RATE = 0.1
 # (group code, probability) by setting; elderly empty-nest applies to the over-60s only.
@@ -137,10 +137,13 @@ def generate_district(args: tuple) -> dict:
                 links.append((pk, group_ids["elderly-empty-nest"]))
             if health:
                 consents.append((pk, women[-1]["registered_on"]))
-            if phone and rng.random() < DUPLICATE_RATE:  # registered again with a mistyped number
+            twin_key = (birth + datetime.timedelta(days=1), (seq + 7) % 500)
+            if phone and rng.random() < DUPLICATE_RATE and twin_key not in used:
+                # the same woman registered again under a mistyped number
+                used.add(twin_key)
                 serial += 1
                 twin = uuid.uuid4()
-                other = make_id_number(district.region, birth + datetime.timedelta(days=1), (seq + 7) % 500)
+                other = make_id_number(district.region, *twin_key)
                 women.append(
                     _row(
                         twin,
@@ -232,6 +235,7 @@ def districts(scale: str) -> Iterator[District]:
     region = ""
     members: list[tuple[int, str]] = []
     index = 0
+    regions: set[str] = set()
     for org in (
         Org.objects.filter(kind__in=[OrgKind.DISTRICT, OrgKind.COMMUNITY])
         .order_by("path")
@@ -242,11 +246,20 @@ def districts(scale: str) -> Iterator[District]:
             if current is not None and members:
                 index += 1
                 yield District(index, region, tuple(members))
-            current, region, members = org, (org.division_code or "230102")[:6], []
+            current, region, members = org, _unique_region(org.division_code or "230102", regions), []
         elif current is not None and org.path.startswith(current.path):
             members.append((org.pk, org.name))
     if current is not None and members:
         yield District(index + 1, region, tuple(members))
+
+
+def _unique_region(code: str, taken: set[str]) -> str:
+    """Each district generates its own numbers; two districts never share a region code."""
+    region = code[:6]
+    while region in taken:
+        region = region[:4] + f"{(int(region[4:]) + 1) % 100:02d}"
+    taken.add(region)
+    return region
 
 
 def insert_district(result: dict, women_cols, link_cols, consent_cols, now) -> int:
