@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import secrets
+import tempfile
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -28,13 +30,7 @@ def _keys() -> tuple[list[bytes], bytes]:
     if not field_keys or not index_key:
         path = settings.VAR_DIR / "keys.json"
         if not path.exists():
-            path.write_text(
-                json.dumps(
-                    {"field_keys": [Fernet.generate_key().decode()], "blind_index_key": secrets.token_hex(32)}
-                ),
-                encoding="utf-8",
-            )
-            path.chmod(0o600)
+            _create_local_keys(path)
         stored = json.loads(path.read_text(encoding="utf-8"))
         field_keys = field_keys or stored["field_keys"]
         index_key = index_key or stored["blind_index_key"]
@@ -45,6 +41,23 @@ def _keys() -> tuple[list[bytes], bytes]:
     except (ValueError, TypeError) as exc:
         raise ImproperlyConfigured(f"FUQING_FIELD_KEYS holds a key that is not a Fernet key: {exc}") from exc
     return fernet_keys, index_key.encode()
+
+
+def _create_local_keys(path) -> None:
+    """Write var/keys.json once, atomically: two processes starting together (web workers, synth's
+    worker processes) must end up with the same keys, and nobody may read a half-written file."""
+    keys = {"field_keys": [Fernet.generate_key().decode()], "blind_index_key": secrets.token_hex(32)}
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".keys-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(keys, handle)
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)  # atomic, and fails if another process got there first
+        except FileExistsError:
+            pass
+    finally:
+        os.remove(tmp)
 
 
 @lru_cache(maxsize=1)
