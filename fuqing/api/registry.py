@@ -53,7 +53,9 @@ class WomanPage(Schema):
 
 
 class WomanFilterIn(Schema):
-    q: str | None = Field(None, description="姓名（包含）或档案编号；不要在查询串中放身份证号或电话")
+    q: str | None = Field(
+        None, description="档案编号（姓名、身份证号、电话不进查询串：用 POST /women/search/、/women/lookup/）"
+    )
     community: int | None = Field(None, description="组织 id：该组织及其下级")
     group: str | None = Field(None, description="困难群体代码")
     status: str | None = Field(None, description="不填为在册；all 为全部")
@@ -95,6 +97,14 @@ class WomanPatch(Schema):
 
 class LookupIn(Schema):
     id_number: str
+
+
+class SearchIn(Schema):
+    name: str = Field(description="姓名（包含）")
+    phone: str = Field("", description="联系电话（精确，按盲索引比对）")
+    status: str | None = Field(None, description="不填为在册；all 为全部")
+    limit: int = 50
+    offset: int = 0
 
 
 class UnmaskIn(Schema):
@@ -168,11 +178,38 @@ def list_women(request, filters: Query[WomanFilterIn]):
     """Women in the caller's scope, masked; the same filters and sort orders as the register page."""
     require(request.auth, "registry", "view")
     params = {k: v for k, v in filters.dict().items() if v not in (None, "") and k not in ("limit", "offset")}
-    qs = WomanFilter(params).apply(Woman.objects.visible_to(request.auth))
-    limit = max(1, min(filters.limit, 500))
-    offset = max(0, filters.offset)
+    qs = Woman.objects.visible_to(request.auth)
+    if params.get("q"):
+        qs = qs.filter(file_number__iexact=params.pop("q")[:20])
+    return _page(WomanFilter(params).apply(qs), filters.limit, filters.offset)
+
+
+def _page(qs, limit: int, offset: int) -> dict:
+    limit = max(1, min(limit, 500))
+    offset = max(0, offset)
     page = list(qs.select_related("org").prefetch_related("groups", "consents")[offset : offset + limit])
     return {"count": qs.count(), "items": [woman_out(w) for w in page]}
+
+
+@router.post("/women/search/", response={200: WomanPage, 422: ErrorOut}, url_name="api-women-search")
+@unscoped("the name travels in the body; the results are the caller's visible women")
+def search_women(request, payload: SearchIn):
+    """Women by name (and phone, matched through its blind index) — personal data stays out of URLs."""
+    from fuqing.core.cells import CellError
+    from fuqing.core.crypto import blind_index
+    from fuqing.registry.validators import normalise_name, parse_phone
+
+    require(request.auth, "registry", "view")
+    name = normalise_name(payload.name)[:50]
+    if not name:
+        return Status(422, {"detail": "请填写姓名。", "errors": {"name": ["请填写姓名。"]}})
+    qs = Woman.objects.visible_to(request.auth).filter(name__icontains=name)
+    if payload.phone:
+        try:
+            qs = qs.filter(phone_index=blind_index(parse_phone(payload.phone), "phone"))
+        except CellError as exc:
+            return Status(422, {"detail": str(exc), "errors": {"phone": [str(exc)]}})
+    return _page(WomanFilter({"status": payload.status or ""}).apply(qs), payload.limit, payload.offset)
 
 
 @router.post("/women/", response={201: WomanOut, 409: ErrorOut, 422: ErrorOut}, url_name="api-women-create")

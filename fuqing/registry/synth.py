@@ -286,6 +286,7 @@ def synth_women(ctx: SynthContext, workers: int | None = None) -> None:
         (d, per_community, ctx.rng.randint(0, 2**31), group_ids, now, today) for d in districts(ctx.scale)
     ]
     workers = workers or max(1, min(4, (os.cpu_count() or 1)))
+    encrypt("")  # load the keys before forking: every worker must use the same ones
     if connection.in_atomic_block:
         workers = 1  # inside a caller's transaction (tests): stay in this process
     elif workers > 1:

@@ -46,6 +46,17 @@ def test_plt3_list_is_scoped_masked_and_filtered(tree, daoli, nangang, api):
     assert api(daoli).get("/women/", {"group": "migrant"}).json()["count"] == 1
     assert api(daoli).get("/women/", {"q": mine.file_number}).json()["items"][0]["id"] == str(mine.pk)
     assert api(daoli).get("/women/", {"community": tree.a1a.pk, "limit": 1}).json()["count"] == 1
+    assert api(daoli).get("/women/", {"q": "张秀丽"}).json()["count"] == 0  # names never in query strings
+
+
+def test_sec8_api_search_by_name_and_phone_goes_in_the_body(tree, daoli, nangang, api):
+    mine = add_woman(daoli, tree.a1a, name="张秀丽", phone="13812345678")
+    add_woman(daoli, tree.a1a, name="张秀丽", phone="13900000000")
+    add_woman(nangang, tree.b1, name="张秀丽", phone="13812345678")
+    assert api(daoli).post("/women/search/", {"name": "秀丽"}).json()["count"] == 2
+    found = api(daoli).post("/women/search/", {"name": "张秀丽", "phone": "138 1234 5678"}).json()
+    assert [i["id"] for i in found["items"]] == [str(mine.pk)]
+    assert api(daoli).post("/women/search/", {"name": "张秀丽", "phone": "12"}).status_code == 422
 
 
 def test_plt3_read_is_masked_and_out_of_scope_is_404(tree, daoli, nangang, api):
@@ -131,6 +142,7 @@ def test_plt3_openapi_describes_every_women_operation(tree, daoli, login_as):
     assert {"get", "post"} <= set(paths["/api/v1/women/"])
     assert {"get", "patch"} <= set(paths["/api/v1/women/{woman_id}/"])
     assert "post" in paths["/api/v1/women/lookup/"] and "post" in paths["/api/v1/women/{woman_id}/unmask/"]
+    assert "post" in paths["/api/v1/women/search/"]
     assert "post" in paths["/api/v1/imports/{register_name}/"]
     params = {p["name"] for p in paths["/api/v1/women/"]["get"]["parameters"]}
     assert params == {"q", "community", "group", "status", "sort", "limit", "offset"}

@@ -65,3 +65,21 @@ def test_reg3_a_development_key_is_generated_under_var_and_never_in_the_reposito
     crypto.reset_key_cache()
     ignored = subprocess.run(["git", "check-ignore", "var/keys.json"], capture_output=True, text=True)
     assert ignored.returncode == 0
+
+
+def test_reg3_processes_starting_together_share_one_development_key(settings, tmp_path):
+    """Two processes creating var/keys.json at once end with the same keys and never a half file."""
+    import multiprocessing
+
+    settings.VAR_DIR = tmp_path
+    crypto.reset_key_cache()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(4) as pool:
+        tokens = pool.map(_encrypt_in_child, range(8))
+    crypto.reset_key_cache()
+    assert {crypto.decrypt(t) for t in tokens} == {"230102198005170021"}
+    crypto.reset_key_cache()
+
+
+def _encrypt_in_child(_n):
+    return crypto.encrypt("230102198005170021")
