@@ -16,6 +16,7 @@ import datetime
 import os
 import random
 import uuid
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -272,6 +273,18 @@ def insert_district(result: dict, women_cols, link_cols, consent_cols, now) -> i
     return len(women)
 
 
+def _bounded_map(pool, func, items, ahead: int):
+    """Like ``pool.map`` in order, but with at most ``ahead`` results waiting: generating is faster than
+    inserting, and finished districts must not pile up in memory."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(pool.submit(func, item))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
 @register_step("women", order=30)
 def synth_women(ctx: SynthContext, workers: int | None = None) -> None:
     per_community = WOMEN_PER_COMMUNITY[ctx.scale]
@@ -297,7 +310,7 @@ def synth_women(ctx: SynthContext, workers: int | None = None) -> None:
             import multiprocessing
 
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for result in pool.map(generate_district, jobs, chunksize=1):
+                for result in _bounded_map(pool, generate_district, jobs, ahead=workers * 2):
                     total += insert_district(result, women_cols, link_cols, consent_cols, now)
         else:
             for job in jobs:

@@ -44,3 +44,10 @@ def test_synth_women_are_valid_encrypted_and_realistic(tree, monkeypatch):
     with_health = [w for w in women if w.health_notes]
     assert Consent.objects.filter(purpose="health").count() == len(with_health)
     assert len({w.id_number for w in women}) == len(women)
+
+
+def test_synth_keeps_results_in_order_with_few_waiting():
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        assert list(synth._bounded_map(pool, lambda n: n * n, range(10), ahead=3)) == [n * n for n in range(10)]
