@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.orgs.models import Org, OrgKind
-from fuqing.registry import hooks, services
+from fuqing.registry import hooks, privacy, services
 from fuqing.registry.filters import SORTS, WomanFilter
 from fuqing.registry.forms import LookupForm, MergeForm, WomanForm
 from fuqing.registry.history import timeline
@@ -37,13 +38,16 @@ def load_woman(request, pk, select=("org",)) -> Woman:
     return woman
 
 
+COMMUNITY_CHOICES = 1500
+
+
 def _communities(user) -> list[tuple[int, str]]:
-    orgs = (
-        Org.objects.visible_to(user)
-        .filter(is_active=True, kind__in=[OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY])
-        .order_by("path")
-        .values_list("pk", "name", "depth")[:1500]
-    )
+    """Units to filter by; a scope too big to list every community offers districts and townships."""
+    visible = Org.objects.visible_to(user).filter(is_active=True).order_by("path")
+    kinds = [OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY]
+    if visible.filter(kind__in=kinds)[COMMUNITY_CHOICES : COMMUNITY_CHOICES + 1].exists():
+        kinds = [OrgKind.DISTRICT, OrgKind.TOWNSHIP]
+    orgs = visible.filter(kind__in=kinds).values_list("pk", "name", "depth")[:COMMUNITY_CHOICES]
     if not orgs:
         return []
     top = min(depth for _pk, _name, depth in orgs)
@@ -186,14 +190,21 @@ def woman_edit(request, pk):
         if "id_number" in changes:
             changes["confirm_male"] = data["confirm_male"]
         try:
-            if data["health_consent"] and data["health_notes"]:
-                from fuqing.registry import privacy
-
-                if not privacy.has_consent(woman, "health"):
+            with transaction.atomic():  # the consent given on this form stands only if the change does
+                if (
+                    data["health_consent"]
+                    and data["health_notes"]
+                    and not privacy.has_consent(woman, "health")
+                ):
                     privacy.give_consent(user, woman, "health", data["notice_version"])
-            services.update_woman(
-                user, woman, reason=data["reason"], org=data["org"], groups=list(data["groups"]), **changes
-            )
+                services.update_woman(
+                    user,
+                    woman,
+                    reason=data["reason"],
+                    org=data["org"],
+                    groups=list(data["groups"]),
+                    **changes,
+                )
         except ValidationError as exc:
             form.apply_service_error(exc)
         else:

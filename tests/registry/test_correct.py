@@ -76,3 +76,16 @@ def test_reg5_moving_her_to_another_unit_stays_in_the_edit_scope(tree, daoli):
     assert woman.org == tree.a1
     with pytest.raises(ValidationError, match="不在您的管理范围内"):
         services.update_woman(daoli, woman, org=tree.b1)
+
+
+def test_sec9_health_consent_given_on_the_correction_form_stands_only_with_the_change(tree, daoli, login_as):
+    from fuqing.registry.models import Consent
+
+    woman = add_woman(daoli, tree.a1a)
+    client = login_as(daoli)
+    url = reverse("registry:edit", args=[woman.pk])
+    failed = client.post(url, _form(woman, health_notes="高血压", health_consent="on", phone="12"))
+    assert failed.status_code == 200 and not Consent.objects.exists()
+    client.post(url, _form(woman, health_notes="高血压", health_consent="on", notice_version="2014-1"))
+    woman.refresh_from_db()
+    assert woman.health_notes == "高血压" and Consent.objects.get().purpose == "health"
