@@ -4,7 +4,7 @@ Enqueue it daily (cron: ``manage.py anonymise_expired --enqueue``) or run it inl
 (``manage.py anonymise_expired``); both call ``privacy.anonymise_expired``.
 """
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django_tasks import task
 
 
@@ -12,5 +12,6 @@ from django_tasks import task
 def anonymise_expired_task() -> int:
     from fuqing.registry.privacy import anonymise_expired
 
-    close_old_connections()
+    if not connection.in_atomic_block:  # a worker's stale connection; never a caller's open transaction
+        close_old_connections()
     return anonymise_expired()

@@ -37,3 +37,12 @@ def caseworker(tree):
     from tests.conftest import make_user
 
     return make_user(tree.a, "caseworker", username="caseworker")
+
+
+@pytest.fixture(autouse=True)
+def _jobs_keep_the_test_transaction(monkeypatch):
+    """Jobs run inline in tests (ImmediateBackend) inside the test's transaction; the worker's
+    close_old_connections() would close that connection on PostgreSQL (it is not in autocommit)."""
+    from fuqing.core import jobs
+
+    monkeypatch.setattr(jobs, "close_old_connections", lambda: None)
