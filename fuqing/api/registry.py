@@ -18,7 +18,7 @@ from fuqing.core.permissions import require
 from fuqing.core.routes import scoped, unscoped
 from fuqing.core.scoping import get_visible_or_404
 from fuqing.orgs.models import Org
-from fuqing.registry import privacy, services
+from fuqing.registry import finding, privacy, services
 from fuqing.registry.filters import SORTS, WomanFilter
 from fuqing.registry.models import Woman
 
@@ -235,7 +235,7 @@ def create_woman(request, payload: WomanIn):
 def lookup_woman(request, payload: LookupIn):
     """Find a record by ID number (matched through its blind index; the number stays out of URLs)."""
     try:
-        woman, exists = services.lookup_by_id_number(request.auth, payload.id_number)
+        woman, exists = finding.lookup_by_id_number(request.auth, payload.id_number)
     except ValidationError as exc:
         return Status(422, _error(exc))
     if woman is None:

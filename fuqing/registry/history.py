@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from fuqing.core.models import AuditAction, AuditEvent
 from fuqing.registry import hooks
+from fuqing.registry.finding import history_ids
 from fuqing.registry.hooks import TimelineEntry
 from fuqing.registry.models import (
     UNMASKABLE_FIELDS,
@@ -16,7 +17,6 @@ from fuqing.registry.models import (
     WomanEvent,
     WomanEventKind,
 )
-from fuqing.registry.services import history_ids
 
 FIELD_LABELS = {
     **{k: str(v) for k, v in UNMASKABLE_FIELDS.items()},

@@ -203,31 +203,61 @@ class Inserter:
         self.table = model._meta.db_table
         self.columns = columns
 
-    def write(self, rows: list[tuple]) -> None:
+    def write(self, rows) -> None:
+        """``rows``: tuples (SQLite) or COPY text already encoded by a worker (PostgreSQL)."""
         if not rows:
             return
         cols = ", ".join(connection.ops.quote_name(c) for c in self.columns)
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+            if isinstance(rows, bytes):
                 with cursor.cursor.copy(f"COPY {self.table} ({cols}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+                    copy.write(rows)
             else:
                 marks = ", ".join(["%s"] * len(self.columns))
                 cursor.executemany(f"INSERT INTO {self.table} ({cols}) VALUES ({marks})", rows)  # noqa: S608
 
 
-def _adapt(value):
-    """SQLite stores UUIDs as hex, dates and datetimes as text; PostgreSQL's COPY adapts objects."""
-    if connection.vendor == "postgresql":
-        return value
+def _sqlite_value(value):
+    """SQLite stores UUIDs as hex, dates and datetimes as text."""
     if isinstance(value, uuid.UUID):
         return value.hex
     if isinstance(value, datetime.datetime):
-        return connection.ops.adapt_datetimefield_value(value)
+        return value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(" ")
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value
+
+
+def _copy_value(value) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def encode(rows: list[tuple], vendor: str):
+    """Rows as the parent will insert them: COPY text for PostgreSQL, adapted tuples for SQLite."""
+    if vendor == "postgresql":
+        return "".join("\t".join(map(_copy_value, row)) + "\n" for row in rows).encode()
+    return [tuple(_sqlite_value(v) for v in row) for row in rows]
+
+
+def prepare_district(args: tuple) -> dict:
+    """Generate a district and encode its rows for insertion (in a worker: the parent only inserts)."""
+    district, per_community, seed, group_ids, now, today, vendor, women_cols = args
+    result = generate_district((district, per_community, seed, group_ids, now, today))
+    women = [tuple(w[c] for c in women_cols) for w in result["women"]]
+    consents = [(pk, "health", "2014-1", day, now) for pk, day in result["consents"]]
+    return {
+        "count": len(women),
+        "women": encode(women, vendor),
+        "links": encode(result["links"], vendor),
+        "consents": encode(consents, vendor),
+    }
 
 
 def districts(scale: str) -> Iterator[District]:
@@ -263,14 +293,11 @@ def _unique_region(code: str, taken: set[str]) -> str:
     return region
 
 
-def insert_district(result: dict, women_cols, link_cols, consent_cols, now) -> int:
-    women = result["women"]
-    Inserter(Woman, women_cols).write([tuple(_adapt(w[c]) for c in women_cols) for w in women])
-    Inserter(Woman.groups.through, link_cols).write([(_adapt(pk), gid) for pk, gid in result["links"]])
-    Inserter(Consent, consent_cols).write(
-        [(_adapt(pk), "health", "2014-1", _adapt(day), _adapt(now)) for pk, day in result["consents"]]
-    )
-    return len(women)
+def insert_district(prepared: dict, women_cols, link_cols, consent_cols) -> int:
+    Inserter(Woman, women_cols).write(prepared["women"])
+    Inserter(Woman.groups.through, link_cols).write(prepared["links"])
+    Inserter(Consent, consent_cols).write(prepared["consents"])
+    return prepared["count"]
 
 
 def _bounded_map(pool, func, items, ahead: int):
@@ -295,8 +322,10 @@ def synth_women(ctx: SynthContext, workers: int | None = None) -> None:
     women_cols = [f.column for f in fields]
     link_cols = ["woman_id", "vulnerablegroup_id"]
     consent_cols = ["woman_id", "purpose", "notice_version", "given_on", "created_at"]
+    vendor = connection.vendor
     jobs = [
-        (d, per_community, ctx.rng.randint(0, 2**31), group_ids, now, today) for d in districts(ctx.scale)
+        (d, per_community, ctx.rng.randint(0, 2**31), group_ids, now, today, vendor, women_cols)
+        for d in districts(ctx.scale)
     ]
     workers = workers or max(1, min(4, (os.cpu_count() or 1)))
     encrypt("")  # load the keys before forking: every worker must use the same ones
@@ -310,10 +339,10 @@ def synth_women(ctx: SynthContext, workers: int | None = None) -> None:
             import multiprocessing
 
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for result in _bounded_map(pool, generate_district, jobs, ahead=workers * 2):
-                    total += insert_district(result, women_cols, link_cols, consent_cols, now)
+                for prepared in _bounded_map(pool, prepare_district, jobs, ahead=workers * 2):
+                    total += insert_district(prepared, women_cols, link_cols, consent_cols)
         else:
             for job in jobs:
-                total += insert_district(generate_district(job), women_cols, link_cols, consent_cols, now)
+                total += insert_district(prepare_district(job), women_cols, link_cols, consent_cols)
     ctx.made["women"] = total
     ctx.log(f"  {total} women in {len(jobs)} districts")

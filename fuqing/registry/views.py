@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +19,7 @@ from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.orgs.models import Org, OrgKind
-from fuqing.registry import hooks, privacy, services
+from fuqing.registry import finding, hooks, privacy, services
 from fuqing.registry.filters import SORTS, WomanFilter
 from fuqing.registry.forms import LookupForm, MergeForm, WomanForm
 from fuqing.registry.history import timeline
@@ -219,7 +218,7 @@ def woman_lookup(request):
     form = LookupForm(request.POST)
     if form.is_valid():
         try:
-            woman, exists = services.lookup_by_id_number(request.user, form.cleaned_data["id_number"])
+            woman, exists = finding.lookup_by_id_number(request.user, form.cleaned_data["id_number"])
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
@@ -239,7 +238,7 @@ def duplicates(request):
     """REG-4: likely duplicates (same name and phone) in the user's scope, to check and merge."""
     require(request.user, "registry", "view")
     q = request.GET.get("q", "").strip()[:50]
-    groups = services.duplicate_groups(request.user, q=q)
+    groups = finding.duplicate_groups(request.user, q=q)
     editable = request.user.has_module_perm("registry", "edit")
     return render(
         request,
@@ -298,7 +297,3 @@ def report_error(request, exc: Exception) -> None:
             messages.error(request, message)
     elif isinstance(exc, PermissionDenied):
         raise exc
-
-
-def detail_url(woman: Woman) -> str:
-    return reverse("registry:detail", kwargs={"pk": woman.pk})

@@ -4,8 +4,8 @@ import random
 
 from fuqing.core.synth import SynthContext
 from fuqing.registry import synth
+from fuqing.registry.finding import duplicate_groups
 from fuqing.registry.models import Consent, Woman
-from fuqing.registry.services import duplicate_groups
 from fuqing.registry.validators import parse_id_number
 
 
@@ -50,4 +50,6 @@ def test_synth_keeps_results_in_order_with_few_waiting():
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(2) as pool:
-        assert list(synth._bounded_map(pool, lambda n: n * n, range(10), ahead=3)) == [n * n for n in range(10)]
+        assert list(synth._bounded_map(pool, lambda n: n * n, range(10), ahead=3)) == [
+            n * n for n in range(10)
+        ]

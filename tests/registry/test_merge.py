@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from fuqing.assistance.models import Need
 from fuqing.core.models import AuditEvent
-from fuqing.registry import hooks, privacy, services
+from fuqing.registry import finding, hooks, privacy, services
 from fuqing.registry.models import Consent, VulnerableGroup, Woman
 from tests.registry.conftest import add_woman
 
@@ -127,7 +127,7 @@ def test_reg4_earlier_merges_follow_to_the_new_survivor(tree, daoli):
     services.merge_women(daoli, b, c, "同一人")
     services.merge_women(daoli, a, b, "同一人")
     assert set(Woman.objects.filter(merged_into=a).values_list("pk", flat=True)) == {b.pk, c.pk}
-    assert set(services.history_ids(a)) == {a.pk, b.pk, c.pk}
+    assert set(finding.history_ids(a)) == {a.pk, b.pk, c.pk}
 
 
 def test_reg4_merge_refuses_self_closed_records_missing_reason_and_other_scopes(
