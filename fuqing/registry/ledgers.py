@@ -304,10 +304,14 @@ class WomanLedger(Ledger):
         visible = Woman.objects.visible_to(ctx.actor)
         for start in range(0, len(indexes), 500):
             part = indexes[start : start + 500]
-            found = Woman.objects.filter(
-                id_number_index__in=part, status__in=[WomanStatus.ACTIVE, WomanStatus.INACTIVE]
-            ).values_list("id_number_index", "pk", "file_number")
-            found = list(found)
+            # by the blind index alone (status checked here): the plan never depends on status statistics
+            found = [
+                (index, pk, file_number)
+                for index, pk, file_number, status in Woman.objects.filter(id_number_index__in=part)
+                .order_by()
+                .values_list("id_number_index", "pk", "file_number", "status")
+                if status in (WomanStatus.ACTIVE, WomanStatus.INACTIVE)
+            ]
             shown = set(visible.filter(pk__in=[f[1] for f in found]).values_list("pk", flat=True))
             for index, pk, file_number in found:
                 row = pending[index]

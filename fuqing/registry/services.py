@@ -182,11 +182,10 @@ def clean_fields(data: dict, *, partial: bool = False, today: datetime.date | No
 def find_by_id_number(id_number: str) -> Woman | None:
     """The open record (in the register or closed, not merged or removed) holding this number."""
     index = blind_index(id_number, "id_number")
-    return (
-        Woman.objects.filter(id_number_index=index, status__in=[WomanStatus.ACTIVE, WomanStatus.INACTIVE])
-        .select_related("org")
-        .first()
-    )
+    for woman in Woman.objects.filter(id_number_index=index).select_related("org").order_by("status"):
+        if woman.status in (WomanStatus.ACTIVE, WomanStatus.INACTIVE):
+            return woman
+    return None
 
 
 class DuplicateIdNumber(ValidationError):

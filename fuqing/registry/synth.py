@@ -344,5 +344,9 @@ def synth_women(ctx: SynthContext, workers: int | None = None) -> None:
         else:
             for job in jobs:
                 total += insert_district(prepare_district(job), women_cols, link_cols, consent_cols)
+    if connection.vendor == "postgresql":  # fresh statistics, so plans fit a million rows at once
+        with connection.cursor() as cursor:
+            for model in (Woman, Woman.groups.through, Consent):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     ctx.made["women"] = total
     ctx.log(f"  {total} women in {len(jobs)} districts")
