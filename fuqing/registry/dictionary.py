@@ -2,7 +2,7 @@
 
 The dictionary is platform-wide configuration, like roles: every unit counts by the same groups, so only
 a system administrator of the root organisation (``manage_tree``, SEC-5) edits it — the same
-administrator who runs the tree, never one holding business permissions (decision D-registry-2).
+administrator who runs the tree, never one holding business permissions (decision D33).
 """
 
 from __future__ import annotations

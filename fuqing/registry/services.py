@@ -179,6 +179,16 @@ def clean_fields(data: dict, *, partial: bool = False, today: datetime.date | No
     return Cleaned(values, parsed_id)
 
 
+def id_number_index(value: str) -> str:
+    """The blind index other apps use to find a woman by ID number (projects' beneficiaries ledger):
+    the number normalised as the registry stores it (lowercase x, full-width digits, 15 digits)."""
+    try:
+        value = parse_id_number(value).value
+    except CellError:
+        value = str(value or "").strip().upper()
+    return blind_index(value, "id_number")
+
+
 def find_by_id_number(id_number: str) -> Woman | None:
     """The open record (in the register or closed, not merged or removed) holding this number."""
     index = blind_index(id_number, "id_number")

@@ -117,3 +117,12 @@ def test_reg1_bad_phone_numbers_are_refused_with_the_rule(raw):
 def test_reg1_names_lose_stray_spaces():
     assert normalise_name(" 张  丽 ") == "张丽"
     assert normalise_name("阿依.古丽") == "阿依·古丽"
+
+
+def test_reg4_other_apps_find_women_by_the_same_blind_index(tree, daoli):
+    from fuqing.registry.services import id_number_index
+    from tests.registry.conftest import add_woman
+
+    woman = add_woman(daoli, tree.a1a)
+    assert id_number_index(woman.id_number.lower()) == woman.id_number_index
+    assert id_number_index(" " + woman.id_number + " ") == woman.id_number_index
