@@ -180,7 +180,8 @@ def list_women(request, filters: Query[WomanFilterIn]):
     params = {k: v for k, v in filters.dict().items() if v not in (None, "") and k not in ("limit", "offset")}
     qs = Woman.objects.visible_to(request.auth)
     if params.get("q"):
-        qs = qs.filter(file_number__iexact=params.pop("q")[:20])
+        q = params.pop("q").strip()[:20]
+        qs = qs.filter(file_number__in={q, q.upper()})  # the unique index, as typed or upper-cased
     return _page(WomanFilter(params).apply(qs), filters.limit, filters.offset)
 
 

@@ -54,7 +54,7 @@ class WomanFilter:
         data = self.data
         if q := (data.get("q") or "").strip():
             name = normalise_name(q)
-            queryset = queryset.filter(Q(name__icontains=name) | Q(file_number__iexact=q))
+            queryset = queryset.filter(Q(name__icontains=name) | Q(file_number__in={q, q.upper()}))
         if org_id := data.get("community"):
             from fuqing.core.scoping import subtree_q
             from fuqing.orgs.models import Org

@@ -48,7 +48,7 @@ def duplicate_groups(user, q: str = "", limit: int = 50) -> list[list[Woman]]:
     visible = Woman.objects.visible_to(user).active()
     if q:
         q = normalise_name(q)[:50]
-        matches = visible.filter(Q(name=q) | Q(file_number__iexact=q))
+        matches = visible.filter(Q(name=q) | Q(file_number__in={q, q.upper()}))
         keys = list(matches.values_list("name", "phone_index").distinct()[:limit])
     else:
         keys = list(

@@ -95,15 +95,13 @@ class Woman(models.Model):
     scope_field = "org"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    file_number = models.CharField(
-        _("档案编号"), max_length=20, unique=True, default=new_file_number, editable=False
-    )
+    file_number = models.CharField(_("档案编号"), max_length=20, default=new_file_number, editable=False)
     org = models.ForeignKey(
         "orgs.Org", verbose_name=_("所属社区(村)"), on_delete=models.PROTECT, related_name="+"
     )
-    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    name = models.CharField(_("姓名"), max_length=50)
     id_number = EncryptedTextField(_("身份证号"), blank=True)
-    id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_index = models.CharField(max_length=64, blank=True, editable=False)
     id_number_masked = models.CharField(max_length=18, blank=True, editable=False)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("出生年份"), null=True, blank=True)
@@ -120,7 +118,7 @@ class Woman(models.Model):
         _("状态"), max_length=10, choices=WomanStatus.choices, default=WomanStatus.ACTIVE
     )
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from", db_index=False
     )
     registered_on = models.DateField(_("登记日期"), db_index=True)
     source = models.CharField(
@@ -142,17 +140,26 @@ class Woman(models.Model):
         verbose_name_plural = _("妇女档案")
         ordering = ["org", "name"]
         constraints = [
+            models.UniqueConstraint(fields=["file_number"], name="woman_file_number_unique"),
             models.UniqueConstraint(
                 fields=["id_number_index"],
                 condition=models.Q(status="active") & ~models.Q(id_number_index=""),
                 name="woman_active_id_number_unique",
-            )
+            ),
         ]
-        # Every index costs each of a million inserts: only those the pages and jobs use. Phone look-ups
-        # and likely duplicates (REG-4) share one; the retention job's covers closed records only.
+        # Every index costs each of a million inserts: only those the pages and jobs use, and none of the
+        # LIKE-pattern twins db_index=True adds on PostgreSQL. Phone look-ups and likely duplicates (REG-4)
+        # share one; the retention job's and the merged records' cover only the rows they look for.
         indexes = [
+            models.Index(fields=["name"], name="woman_name"),
+            models.Index(fields=["id_number_index"], name="woman_id_number_index"),
             models.Index(fields=["phone_index", "name"], name="woman_phone_name"),
             models.Index(fields=["closed_on"], condition=~models.Q(status="active"), name="woman_closed"),
+            models.Index(
+                fields=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="woman_merged_into",
+            ),
         ]
 
     def __str__(self):
