@@ -1,5 +1,6 @@
-"""Factories for the registry's scoped models: the marker is the record's file number (档案编号), which
-lists, exports and the API show unmasked — names and numbers are always masked."""
+"""Factories for the registry's scoped models. The marker is the record's file number (档案编号), which
+the registry's lists, exports and API show unmasked (names are masked there); it is the name too, for
+other apps' pickers that search women by the name a user types."""
 
 import datetime
 
@@ -11,7 +12,7 @@ from tests.scoped_factories import factory
 def make_woman(org, marker, viewer):
     return Woman.objects.create(
         org=org,
-        name="张秀丽",
+        name=marker,
         file_number=marker,
         id_number="",
         phone="13812345678",
