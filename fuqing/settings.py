@@ -197,6 +197,11 @@ OTP_TOTP_ISSUER = env("FUQING_TOTP_ISSUER", "fuqing")
 # Audit (SEC-7): records are kept at least this long; nothing in the platform deletes them.
 AUDIT_RETENTION_DAYS = env_int("FUQING_AUDIT_RETENTION_DAYS", 180, 180)
 
+# The women's registry (SEC-9): closed records (注销, merged, removed) are anonymised this many days after
+# closing by `manage.py anonymise_expired`; consents record the version of the notice she was shown.
+REGISTRY_RETENTION_DAYS = env_int("FUQING_REGISTRY_RETENTION_DAYS", 1095, 1)
+REGISTRY_NOTICE_VERSION = env("FUQING_REGISTRY_NOTICE_VERSION", "2014-1")
+
 # API tokens (PLT-3).
 API_TOKEN_HOURS = env_int("FUQING_API_TOKEN_HOURS", 12, 1)
 

@@ -74,6 +74,10 @@ def decimal(value) -> Decimal | None:
 
 
 _DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
+# A date followed by a time of day, as exports from other systems write it: "2014-04-15 08:30:00".
+_DATE_TIME = re.compile(
+    r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?[T\s]+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$"
+)
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
@@ -92,11 +96,9 @@ def date(value) -> datetime.date | None:
     raw = compact(value)
     if not raw:
         return None
-    match = _DATE.match(raw)
+    match = _DATE.match(raw) or _DATE_TIME.match(text(value))
     if not match and re.fullmatch(r"\d{8}", raw):
         match = re.match(r"(\d{4})(\d{2})(\d{2})", raw)
-    if not match and re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].*", raw):
-        match = re.match(r"(\d{4})-(\d{2})-(\d{2})", raw)
     if not match:
         raise CellError(_("日期格式无法识别，请写成 2014-04-15 或 2014年4月15日。"))
     try:

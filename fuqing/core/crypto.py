@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import secrets
+import tempfile
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -28,13 +30,7 @@ def _keys() -> tuple[list[bytes], bytes]:
     if not field_keys or not index_key:
         path = settings.VAR_DIR / "keys.json"
         if not path.exists():
-            path.write_text(
-                json.dumps(
-                    {"field_keys": [Fernet.generate_key().decode()], "blind_index_key": secrets.token_hex(32)}
-                ),
-                encoding="utf-8",
-            )
-            path.chmod(0o600)
+            _create_local_keys(path)
         stored = json.loads(path.read_text(encoding="utf-8"))
         field_keys = field_keys or stored["field_keys"]
         index_key = index_key or stored["blind_index_key"]
@@ -45,6 +41,23 @@ def _keys() -> tuple[list[bytes], bytes]:
     except (ValueError, TypeError) as exc:
         raise ImproperlyConfigured(f"FUQING_FIELD_KEYS holds a key that is not a Fernet key: {exc}") from exc
     return fernet_keys, index_key.encode()
+
+
+def _create_local_keys(path) -> None:
+    """Write var/keys.json once, atomically: two processes starting together (web workers, synth's
+    worker processes) must end up with the same keys, and nobody may read a half-written file."""
+    keys = {"field_keys": [Fernet.generate_key().decode()], "blind_index_key": secrets.token_hex(32)}
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".keys-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(keys, handle)
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)  # atomic, and fails if another process got there first
+        except FileExistsError:
+            pass
+    finally:
+        os.remove(tmp)
 
 
 @lru_cache(maxsize=1)
@@ -93,3 +106,64 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return encrypt(value)
+
+
+def encrypted_fields() -> list[tuple[type[models.Model], str]]:
+    """Every (model, field name) stored through ``EncryptedTextField``, across all apps."""
+    from django.apps import apps
+
+    return [
+        (model, f.name)
+        for model in apps.get_models()
+        for f in model._meta.concrete_fields
+        if isinstance(f, EncryptedTextField)
+    ]
+
+
+def _is_current(token: str, primary: Fernet) -> bool:
+    try:
+        primary.decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
+
+
+def rotate_all(batch: int = 1000, progress=None) -> dict[str, int]:
+    """Re-encrypt every stored value under the newest key (``manage.py rotate_keys``).
+
+    Reads the stored tokens as text (no decryption by the field), writes them back as text, in batches
+    of one UPDATE ... CASE each; values already readable with the newest key alone are skipped, so an
+    interrupted run can simply be started again. Returns the number re-encrypted per model field.
+    """
+    from django.db import transaction
+    from django.db.models import Case, TextField, Value, When
+    from django.db.models.functions import Cast
+
+    keys, _ = _keys()
+    primary = Fernet(keys[0])
+    counts: dict[str, int] = {}
+    for model, name in encrypted_fields():
+        label = f"{model._meta.label}.{name}"
+        manager = model._base_manager
+        raw = manager.exclude(**{name: ""}).exclude(**{f"{name}__isnull": True})
+        rows = raw.annotate(_token=Cast(name, TextField())).values_list("pk", "_token").order_by("pk")
+        done = 0
+        last = None
+        while True:  # keyset pages: no cursor stays open while the same table is updated
+            page = list((rows if last is None else rows.filter(pk__gt=last))[:batch])
+            if not page:
+                break
+            last = page[-1][0]
+            stale = [(pk, rotate(token)) for pk, token in page if not _is_current(token, primary)]
+            if not stale:
+                continue
+            whens = [When(pk=pk, then=Value(token, output_field=TextField())) for pk, token in stale]
+            with transaction.atomic():
+                manager.filter(pk__in=[pk for pk, _t in stale]).update(
+                    **{name: Case(*whens, output_field=TextField())}
+                )
+            done += len(stale)
+            if progress:
+                progress(label, done)
+        counts[label] = done
+    return counts

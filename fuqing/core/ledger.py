@@ -13,7 +13,7 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -68,6 +68,7 @@ class ParsedRow:
     number: int  # the spreadsheet's row number, as the user sees it
     values: dict
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # reported, not blocking (likely duplicates)
 
 
 @dataclass
@@ -114,6 +115,11 @@ class Ledger:
 
     def export_row(self, obj, ctx: ExportContext) -> list:
         return [c.export(obj, ctx) for c in self.export_columns()]
+
+    def export_rows(self, queryset, ctx: ExportContext) -> Iterator[list]:
+        """The rows of an export, streamed. Big registers override this to read plain values in chunks."""
+        for obj in queryset.iterator(chunk_size=2000):
+            yield self.export_row(obj, ctx)
 
     # --- import -------------------------------------------------------------------------------
     def import_columns(self) -> list[Column]:
@@ -189,7 +195,7 @@ def export_to_file(ledger: Ledger, user, queryset=None, unmasked: bool = False) 
     columns = ledger.export_columns()
     fd, path = tempfile.mkstemp(suffix=".xlsx", dir=_tmp_dir())
     os.close(fd)
-    rows = (ledger.export_row(obj, ctx) for obj in qs.iterator(chunk_size=2000))
+    rows = ledger.export_rows(qs, ctx)
     count = write_xlsx(path, ledger.title, [c.header for c in columns], rows, [c.width for c in columns])
     audit.record(
         AuditAction.EXPORT,
@@ -276,16 +282,18 @@ def normalise_header(value) -> str:
     return raw.lower()
 
 
-def read_rows(path: str) -> Iterator[list]:
-    """Rows of the first sheet as Python values (python-calamine: fast, bounded)."""
+def _first_sheet(path: str):
     from python_calamine import CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_path(path)
-        sheet = workbook.get_sheet_by_index(0)
+        return CalamineWorkbook.from_path(path).get_sheet_by_index(0)
     except Exception as exc:  # calamine raises its own error types
         raise LedgerFileError(_("文件无法读取：%(e)s") % {"e": str(exc)[:100]}) from None
-    yield from sheet.iter_rows()
+
+
+def read_rows(path: str) -> Iterator[list]:
+    """Rows of the first sheet as Python values (python-calamine: fast, bounded)."""
+    yield from _first_sheet(path).iter_rows()
 
 
 def _map_headers(ledger: Ledger, header_row: list) -> dict[int, Column]:
@@ -306,9 +314,13 @@ def _map_headers(ledger: Ledger, header_row: list) -> dict[int, Column]:
     return mapping
 
 
-def parse_file(ledger: Ledger, path: str) -> list[ParsedRow]:
+def parse_file(
+    ledger: Ledger, path: str, progress: Callable[[int, int], None] | None = None
+) -> list[ParsedRow]:
     """Every non-empty row below the header, each with its cleaned values and cell errors."""
-    rows_iter = read_rows(path)
+    sheet = _first_sheet(path)
+    height = sheet.height or 0
+    rows_iter = iter(sheet.iter_rows())
     mapping = None
     first_error = None
     number = 0
@@ -327,6 +339,8 @@ def parse_file(ledger: Ledger, path: str) -> list[ParsedRow]:
     parsed: list[ParsedRow] = []
     for row in rows_iter:
         number += 1
+        if progress is not None and number % 2000 == 0:
+            progress(min(number, height), 2 * height)  # reading is the first half of the work
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
             continue
         item = ParsedRow(number=number, values={})
@@ -349,6 +363,7 @@ class ImportSummary:
     rows: int = 0
     imported: int = 0
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
     written: bool = False
 
     def as_dict(self) -> dict:
@@ -356,22 +371,33 @@ class ImportSummary:
             "rows": self.rows,
             "imported": self.imported,
             "errors": [e.as_dict() for e in self.errors],
+            "warnings": [w.as_dict() for w in self.warnings],
             "written": self.written,
         }
 
 
 def import_file(ledger: Ledger, path: str, ctx: ImportContext) -> ImportSummary:
-    """Parse, check and write one file. All-or-nothing unless ``ctx.valid_only`` (RPT-3)."""
+    """Parse, check and write one file. All-or-nothing unless ``ctx.valid_only`` (RPT-3).
+
+    Progress (PLT-5) runs twice over the rows: once while reading and checking, once while writing.
+    Everything is written in one transaction, so a crash mid-write leaves nothing behind.
+    """
     check_upload(path)
-    rows = parse_file(ledger, path)
+    rows = parse_file(ledger, path, progress=ctx.progress)
     summary = ImportSummary(rows=len(rows))
     ledger.check_rows(rows, ctx)
     for row in rows:
         summary.errors.extend(row.errors)
+        summary.warnings.extend(row.warnings)
     summary.errors.sort(key=lambda e: e.row)
     valid = [row for row in rows if not row.errors]
     if (summary.errors and not ctx.valid_only) or not valid:
         return summary
+    outer = ctx.progress
+    if outer is not None:
+        half = len(valid)
+        outer(half, 2 * half)
+        ctx = replace(ctx, progress=lambda done, total: outer(half + done * half // max(total, 1), 2 * half))
     with transaction.atomic():
         summary.imported = ledger.write(valid, ctx)
         summary.written = True

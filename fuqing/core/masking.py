@@ -14,10 +14,13 @@ def mask_id_number(value: str | None) -> str:
 
 
 def mask_phone(value: str | None) -> str:
-    """138****5678."""
+    """138****5678; a landline keeps its area code: 0451-****1234."""
     if not value:
         return ""
     value = str(value)
+    if "-" in value:
+        area, _sep, local = value.partition("-")
+        return f"{area}-{'*' * max(len(local) - 4, 0)}{local[-4:]}"
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
