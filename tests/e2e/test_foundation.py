@@ -60,7 +60,8 @@ def test_sec6_an_administrator_sets_up_totp_and_manages_users(page, live_server,
 def test_plt2_english_is_one_click_away(page, live_server, demo):
     login(page, live_server, "city")
     page.click(".dropdown-toggle")
-    page.select_option("select[name=language]", "en")
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
     page.wait_for_load_state("networkidle")
     assert "Home" in page.locator("#fq-nav").inner_text()
     shot(page, "home-city-en")
