@@ -272,15 +272,15 @@ def need_reopen(request, pk):
 @scoped(Visit, "change")
 def visit_convert(request, pk):
     """Turn a visit's needs kept as text into needs (NEED-1), from the visit's page or the needs list."""
-    visit = get_visible_or_404(Visit, request.user, pk=pk)
+    visit = get_visible_or_404(Visit.objects.select_related("org", "place"), request.user, pk=pk)
     services.require_edit(request.user, visit)
     try:
         created = services.convert_visit_needs(request.user, visit)
     except (ValidationError, PermissionDenied) as exc:
         report_error(request, exc)
-        return redirect("assistance:need-list")
+        return redirect("fieldwork:visit-detail", pk=visit.pk)
     messages.success(request, _("已从走访记录转入 %(n)d 条诉求。") % {"n": len(created)})
-    return redirect("assistance:need-list")
+    return redirect("fieldwork:visit-detail", pk=visit.pk)
 
 
 def woman_search(request):

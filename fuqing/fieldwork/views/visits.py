@@ -101,6 +101,8 @@ def visit_detail(request, pk):
         .filter(object_type="fieldwork.visit", object_id=str(visit.pk))
         .order_by("-seq")[:20]
     )
+    editable = can_edit(request.user, visit)
+    needs, pending, text_only = _visit_needs(request.user, visit)
     return render(
         request,
         "fieldwork/visit_detail.html",
@@ -110,12 +112,33 @@ def visit_detail(request, pk):
                 "-is_lead", "user__name"
             ),
             "groups": visit.group_counts.select_related("group").order_by("group__sort"),
-            "needs": services.parse_needs(visit.needs_text),
+            "needs": needs,
+            "pending_needs": pending,
+            "text_needs": text_only,
+            "can_convert": bool(pending) and editable and services.may_record_needs(request.user),
             "files": visit.attachments.all(),
             "history": history,
-            "can_edit": can_edit(request.user, visit) and request.user.has_module_perm("fieldwork", "edit"),
+            "can_edit": editable and request.user.has_module_perm("fieldwork", "edit"),
         },
     )
+
+
+def _visit_needs(user, visit: Visit):
+    """The needs register's rows of this visit the user may see (NEED-1), and the lines of its text
+    that are not needs yet (recorded before the register, or by someone who may not record needs);
+    for a user without the needs module, the visit's text as it is."""
+    from fuqing.assistance.models import Need
+    from fuqing.assistance.services import pending_visit_lines
+
+    if not user.has_module_perm("assistance", "view"):  # the register is not hers to see: the text
+        return [], [], services.parse_needs(visit.needs_text)
+    needs = list(
+        Need.objects.visible_to(user)
+        .filter(visit=visit)
+        .select_related("category")
+        .order_by("reported_on", "created_at")
+    )
+    return needs, pending_visit_lines(visit, needs), []
 
 
 def _data_from(form: VisitForm) -> services.VisitData:
