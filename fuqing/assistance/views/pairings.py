@@ -14,6 +14,7 @@ from fuqing.assistance.models import Action, Need, Pairing, PairingHelper
 from fuqing.assistance.services import require_edit
 from fuqing.assistance.timeline import woman_timeline
 from fuqing.assistance.views.common import can_edit_module, paginate, require_view, woman_from
+from fuqing.core.context_processors import selected_year
 from fuqing.core.masking import mask_name
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, subtree_q
@@ -176,11 +177,13 @@ def action_list(request):
             qs = qs.filter(service=data["service"])
         if data["year"]:
             qs = qs.filter(year=data["year"])
-        if data["project"]:
-            qs = qs.filter(project_name=data["project"])
+        if data["project_id"]:
+            qs = qs.filter(project_id=data["project_id"])
+        elif data["project"]:
+            qs = qs.filter(Q(project__name=data["project"]) | Q(project_name=data["project"]))
     page, querystring = paginate(
         request,
-        qs.select_related("org", "woman", "need", "given_by", "given_by_org").order_by(
+        qs.select_related("org", "woman", "need", "project", "given_by", "given_by_org").order_by(
             "-given_on", "-created_at"
         ),
     )
@@ -230,7 +233,13 @@ def action_add(request):
     if need is None and pairing is None and woman is None:
         messages.info(request, _("请先打开一条诉求、一个结对或一位妇女的帮扶记录，再从那里登记帮扶措施。"))
         return redirect("assistance:need-list")
-    form = ActionForm(request.POST or None, user=request.user)
+    target = need or pairing or woman
+    form = ActionForm(
+        request.POST or None,
+        user=request.user,
+        org=target.org,
+        year=need.year if need is not None else selected_year(request),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             action = services.record_action(
@@ -264,9 +273,20 @@ def action_edit(request, pk):
     )
     require_view(request.user)
     editable = can_edit_module(request.user) and can_edit(request.user, action)
-    initial = {f: getattr(action, f) for f in ("service", "given_on", "amount", "project_name", "notes")}
-    initial.update(given_by=action.given_by_id, given_by_org=action.given_by_org_id)
-    form = ActionForm(request.POST or None, user=request.user, initial=initial)
+    initial = {f: getattr(action, f) for f in ("service", "given_on", "amount", "notes")}
+    initial.update(
+        given_by=action.given_by_id,
+        given_by_org=action.given_by_org_id,
+        project=action.project_id,
+        project_name="" if action.project_id else action.project_name,
+    )
+    form = ActionForm(
+        request.POST or None,
+        user=request.user,
+        initial=initial,
+        org=action.org,
+        year=action.need.year if action.need_id else action.year,
+    )
     if request.method == "POST":
         require_edit(request.user, action)
         if form.is_valid():
