@@ -12,13 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fuqing.core.context_processors import list_year
 from fuqing.core.models import AuditEvent
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.fieldwork import attachments, services
 from fuqing.fieldwork.forms import PlaceSearchForm, VisitFilterForm, VisitForm, place_options
 from fuqing.fieldwork.models import STATIONED_MIN_DAYS, Visit, VisitAttachment, VisitMethod
-from fuqing.fieldwork.views.common import campaign_year, require_edit, require_view
+from fuqing.fieldwork.views.common import require_edit, require_view
 from fuqing.orgs.models import Org
 
 PAGE_SIZE = 30
@@ -32,9 +33,8 @@ def filtered_visits(request, stationed: bool = False):
         qs = qs.filter(method=VisitMethod.STATIONED)
     data = form.cleaned_data if form.is_valid() else {}
     q = data.get("q", "")
-    year = data.get("year")
-    if year is None and not q and "year" not in request.GET:
-        year = campaign_year(request)  # a search looks through every year unless one is asked for
+    # the top bar's year unless one is asked for; a search looks through every year
+    year = data.get("year") or list_year(request, searching=bool(q))
     if year:
         qs = qs.filter(year=year)
     if q:
