@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -498,7 +499,36 @@ def sync_visit_needs(actor, visit) -> tuple[list[Need], list[str]]:
     withdrawn, _kept = withdraw_visit_needs(
         actor, visit, keep={item.key for item in visit_need_lines(visit.needs_text)}
     )
+    _follow_visit(actor, visit)
     return created, withdrawn
+
+
+def _follow_visit(actor, visit) -> None:
+    """A visit moved to another unit or day takes the needs nobody has worked on with it (their unit,
+    date, year and month, and their keywords' unit and year); needs in hand stay where they are."""
+    day = visit.started_on
+    moved = [
+        n
+        for n in Need.objects.filter(visit=visit)
+        .exclude(visit_line="")
+        .filter(~Q(org_id=visit.org_id) | ~Q(reported_on=day))
+        if not need_in_hand(n)
+    ]
+    if not moved:
+        return
+    if actor is not None:
+        for need in moved:
+            require_edit(actor, need)
+    ids = [n.pk for n in moved]
+    Need.objects.filter(pk__in=ids).update(org=visit.org, reported_on=day, year=day.year, month=day.month)
+    NeedKeyword.objects.filter(need__in=ids).update(org=visit.org, year=day.year)
+    for need in moved:
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            obj=need,
+            details={"visit": str(visit.pk), "org": visit.org_id, "reported_on": day.isoformat()},
+        )
 
 
 def pending_visit_lines(visit, needs=None) -> list[VisitNeedLine]:

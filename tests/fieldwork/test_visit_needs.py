@@ -254,3 +254,26 @@ def test_need1_ledger_rows_of_a_visit_not_yet_made_with_needs_are_refused_by_row
     summary = import_file(get_ledger("visits"), str(path), ImportContext(actor=daoli, org=tree.a))
     assert summary.imported == 0 and not Visit.objects.exists()
     assert any("开始日期晚于今天" in e.message for e in summary.errors)
+
+
+def test_fld2_a_visit_moved_to_another_unit_or_day_takes_its_untouched_needs(tree, daoli):
+    from fuqing.assistance.models import NeedKeyword
+
+    visit = record(daoli, start=DAY, place=tree.a1a, needs_text="就业：希望提供灵活就业岗位\n住房：危房待修")
+    housing = Need.objects.get(visit=visit, category__code="housing")
+    needs_services.resolve_need(daoli, housing, note="已协调", on=DAY)
+    moved = datetime.date(2014, 5, 6)
+    services.save_visit(
+        daoli,
+        visit,
+        services.VisitData(
+            org=tree.a1, started_on=moved, ended_on=moved, method=visit.method, place=visit.place,
+            lead=daoli, members=[daoli], needs_text=visit.needs_text,
+        ),
+    )  # fmt: skip
+    job = Need.objects.get(visit=visit, category__code="employment")
+    assert (job.org, job.reported_on, job.month) == (tree.a1, moved, 5)
+    assert set(NeedKeyword.objects.filter(need=job).values_list("org", flat=True)) == {tree.a1.pk}
+    housing.refresh_from_db()
+    assert (housing.org, housing.reported_on) == (tree.a, DAY)  # in hand: it stays where it was
+    assert Need.objects.filter(visit=visit).count() == 2
