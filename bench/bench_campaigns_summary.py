@@ -40,14 +40,15 @@ def _prepare(scale: str) -> None:
 def _fill(n: int) -> None:
     """Synthetic rows of the contract registers (only into empty tables)."""
     from fuqing.assistance.models import Need
-    from fuqing.fieldwork.models import Visit, VisitMethod
+    from fuqing.fieldwork.models import Visit, VisitGroupCount, VisitMethod
     from fuqing.orgs.models import Org, OrgKind
-    from fuqing.registry.models import Woman
+    from fuqing.registry.models import VulnerableGroup, Woman
     from fuqing.research.models import Report
 
     if Visit.objects.exists():
         return
     rng = random.Random(2014)
+    groups = list(VulnerableGroup.objects.values_list("pk", flat=True))
     communities = list(Org.objects.filter(kind=OrgKind.COMMUNITY).values_list("pk", flat=True))
     districts = list(Org.objects.filter(kind=OrgKind.DISTRICT).values_list("pk", flat=True))
     methods = VisitMethod.values
@@ -65,10 +66,25 @@ def _fill(n: int) -> None:
         visits = []
         for _ in range(size):
             d = day()
+            women_met = rng.randint(3, 30)
             visits.append(
-                Visit(org_id=rng.choice(communities), started_on=d, ended_on=d, method=rng.choice(methods))
+                Visit(
+                    org_id=rng.choice(communities),
+                    started_on=d,
+                    ended_on=d,
+                    method=rng.choice(methods),
+                    women_met=women_met,
+                )
             )
         Visit.objects.bulk_create(visits, batch_size=900)
+        VisitGroupCount.objects.bulk_create(
+            [
+                VisitGroupCount(visit_id=v.pk, group_id=g, count=rng.randint(1, v.women_met))
+                for v in visits
+                for g in rng.sample(groups, rng.randint(0, 2))
+            ],
+            batch_size=900,
+        )
         women = [Woman(org_id=v.org_id, name="合成", registered_on=v.started_on) for v in visits]
         Woman.objects.bulk_create(women, batch_size=900)
         Need.objects.bulk_create(
@@ -112,10 +128,12 @@ def _counts() -> dict:
 VISITS = (
     "SELECT method, COUNT(*) FROM fieldwork_visit t {join} AND started_on BETWEEN %s AND %s GROUP BY method"
 )
-WOMEN_MET = (
-    "SELECT COUNT(DISTINCT t.woman_id) FROM assistance_need t JOIN fieldwork_visit v ON v.id = t.visit_id "
-    "JOIN orgs_org o ON o.id = t.org_id WHERE o.path >= %s AND o.path < %s "
-    "AND v.started_on BETWEEN %s AND %s AND t.woman_id IS NOT NULL"
+WOMEN_MET = "SELECT SUM(women_met) FROM fieldwork_visit t {join} AND started_on BETWEEN %s AND %s"
+WOMEN_MET_BY_GROUP = (
+    "SELECT g.name, SUM(c.count) FROM fieldwork_visitgroupcount c "
+    "JOIN fieldwork_visit t ON t.id = c.visit_id "
+    "JOIN registry_vulnerablegroup g ON g.id = c.group_id {join} AND t.started_on BETWEEN %s AND %s "
+    "GROUP BY g.name"
 )
 WOMEN = (
     "SELECT COUNT(*) FROM registry_woman t {join} AND registered_on BETWEEN %s AND %s AND status = 'active'"
@@ -137,7 +155,8 @@ def _raw_figures(scope) -> None:
     period = (scope.start, scope.end)
     queries = [
         (VISITS.format(join=JOIN), period),
-        (WOMEN_MET, period),
+        (WOMEN_MET.format(join=JOIN), period),
+        (WOMEN_MET_BY_GROUP.format(join=JOIN), period),
         (WOMEN.format(join=JOIN), period),
         (NEEDS.format(join=JOIN), period),
         (NEEDS.format(join=JOIN) + " HAVING status = 'resolved'", period),

@@ -104,6 +104,10 @@ def resolve(user, data: dict) -> dict:
     _ref(user, data, "need", "诉求", Need.objects.visible_to(user))
     _ref(user, data, "pairing", "结对", Pairing.objects.visible_to(user))
     _ref(user, data, "suggestion", "对策建议", Suggestion.objects.visible_to(user))
+    if data.get("project") is not None:
+        from fuqing.projects.models import Project
+
+        _ref(user, data, "project", "实事项目", Project.objects.visible_to(user))
     for key, label, qs, lookup in (
         ("helper_users", "帮扶干部", User.objects.visible_to(user), "username__in"),
         ("helper_orgs", "帮扶单位", Org.objects.visible_to(user), "pk__in"),
@@ -522,6 +526,7 @@ class ActionOut(Schema):
     given_by: str | None
     given_by_org: int | None
     amount: Decimal | None
+    project: int | None
     project_name: str
     notes: str
 
@@ -540,6 +545,7 @@ def action_out(a: Action) -> dict:
         "given_by": a.given_by.username if a.given_by_id else None,
         "given_by_org": a.given_by_org_id,
         "amount": a.amount,
+        "project": a.project_id,
         "project_name": a.project_name,
         "notes": a.notes,
     }
@@ -558,6 +564,7 @@ class ActionPage(Schema):
 class ActionFilter(ListFilter):
     service: str | None = None
     project: str | None = None
+    project_id: int | None = None
     need: str | None = None
 
 
@@ -571,6 +578,7 @@ class ActionIn(Schema):
     given_by: str | None = None
     given_by_org: int | None = None
     amount: Decimal | None = None
+    project: int | None = None
     project_name: str | None = None
     notes: str | None = None
 
@@ -587,8 +595,10 @@ def list_actions(request, filters: Query[ActionFilter]):
         qs = qs.filter(year=filters.year)
     if filters.service:
         qs = qs.filter(service=filters.service)
+    if filters.project_id:
+        qs = qs.filter(project_id=filters.project_id)
     if filters.project:
-        qs = qs.filter(project_name=filters.project[:100])
+        qs = qs.filter(Q(project__name=filters.project[:100]) | Q(project_name=filters.project[:100]))
     if filters.need:
         try:
             qs = qs.filter(need_id=filters.need)

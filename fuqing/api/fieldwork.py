@@ -157,10 +157,22 @@ def update_contact_point(request, cp_id: int, payload: ContactPointIn):
 
 
 def _visits(user):
+    from django.db.models import Prefetch
+
+    from fuqing.assistance.models import Need
+
+    needs = Need.objects.none()
+    if user.has_module_perm("assistance", "view"):
+        needs = Need.objects.visible_to(user).select_related("category").order_by("reported_on", "created_at")
     return (
         Visit.objects.visible_to(user)
         .select_related("org", "place", "lead")
-        .prefetch_related("memberships__user", "group_counts__group", "attachments")
+        .prefetch_related(
+            "memberships__user",
+            "group_counts__group",
+            "attachments",
+            Prefetch("needs", queryset=needs, to_attr="visible_needs"),
+        )
     )
 
 

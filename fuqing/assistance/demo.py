@@ -1,7 +1,9 @@
 """Demo records for the Harbin 2014 federation: needs, pairings, actions and two suggestions.
 
-Runs after the registry's and field work's demo steps (order 300): it uses the demo women already in
-the Harbin tree, creating a few of its own only when there are none, and converts visits' needs text.
+Runs after the registry's, field work's and projects' demo steps (order 300): it uses the demo women
+already in the Harbin tree, creating a few of its own only when there are none. The needs field work's
+demo visits found are already in the register (saving a visit records them); any visit left with text
+only is converted. Actions that name a livelihood project are linked to the demo's 2014 project.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ DEMO_WOMEN = ["张秀英", "王桂兰", "李淑珍", "刘玉凤", "陈丽华", "
 @register_demo_step(300)
 def load_assistance_demo(summary: dict) -> None:
     from fuqing.assistance import pairings, services, suggestions
-    from fuqing.assistance.models import ActionService, NeedCategory, PairingKind, SuggestionStage
+    from fuqing.assistance.models import ActionService, Need, NeedCategory, PairingKind, SuggestionStage
     from fuqing.core.scoping import subtree_q
     from fuqing.fieldwork.models import Visit
     from fuqing.orgs.models import Org, OrgKind, User
@@ -236,11 +238,10 @@ def load_assistance_demo(summary: dict) -> None:
         note="纳入2015年市政府民生实事",
     )
 
-    converted = 0
     for visit in Visit.objects.filter(subtree_q(city.path, "org__path")).exclude(needs_text=""):
-        converted += len(services.convert_visit_needs(None, visit))
+        services.convert_visit_needs(None, visit)  # idempotent: only text nobody recorded yet
     summary["assistance"] = {
-        "needs": len(needs) + len(NEEDS_2013) + converted,
+        "needs": Need.objects.filter(subtree_q(city.path, "org__path")).count(),
         "pairings": 2,
         "suggestions": 2,
     }

@@ -58,6 +58,11 @@ class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.display_name}（{obj.org.name}）"
 
 
+class ProjectChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.org.name}）"
+
+
 class WomanField(forms.ModelChoiceField):
     """A woman picked from the registry within scope; the page shows her masked (REG-3)."""
 
@@ -191,17 +196,26 @@ class ActionForm(Form):
     amount = forms.DecimalField(
         label=_("金额（元）"), required=False, min_value=0, max_digits=12, decimal_places=2
     )
+    project = ProjectChoiceField(queryset=None, label=_("实事项目"), required=False)
     project_name = forms.CharField(
-        label=_("项目名称"), required=False, max_length=100, help_text=_("如“妇女小额贷款兴业”")
+        label=_("或其他项目名称"),
+        required=False,
+        max_length=100,
+        help_text=_("不在实事项目中的帮扶项目，直接填写名称"),
     )
     notes = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, org=None, year=None, **kwargs):
+        """``org`` and ``year``: the unit of the need, pair or woman, and the need's year (else the
+        selected campaign year): the projects offered are those of that year covering that unit."""
+        from fuqing.assistance.pairings import projects_for
+
         super().__init__(*args, **kwargs)
         self.fields["given_by"].queryset = nearby_users(user)
         self.fields["given_by_org"].queryset = nearby_orgs(user)
         self.fields["given_on"].initial = timezone.localdate()
         self.fields["given_by"].initial = user.pk
+        self.fields["project"].queryset = projects_for(user, org, year or timezone.localdate().year)
         self.style_fields()
 
 
@@ -210,6 +224,7 @@ class ActionFilterForm(Form):
     service = forms.ChoiceField(label=_("服务类型"), required=False)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
     project = forms.CharField(label=_("项目"), required=False, max_length=100)
+    project_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

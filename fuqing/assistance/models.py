@@ -343,8 +343,9 @@ class ActionService(models.TextChoices):
 class Action(models.Model):
     """A service given to a woman, a household or a group (NEED-3).
 
-    ``project_name`` is free text until the projects app offers livelihood projects; a nullable
-    ``project`` FK will sit beside it then, and the funds-per-project sum groups by the FK when set."""
+    ``project`` names the livelihood project (``projects.Project``) the service belongs to; funds add up
+    per project through it. ``project_name`` keeps the name as written (the project's name when linked;
+    free text for help outside the register's projects, and for history)."""
 
     scope_field = "org"
 
@@ -391,6 +392,14 @@ class Action(models.Model):
         related_name="+",
     )
     amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("实事项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assistance_actions",
+    )
     project_name = models.CharField(_("项目名称"), max_length=100, blank=True, db_index=True)
     notes = models.TextField(_("备注"), blank=True)
     created_by = models.ForeignKey(

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext as _
 
@@ -143,10 +143,13 @@ def record_action(
     given_by=None,
     given_by_org=None,
     amount: Decimal | None = None,
+    project=None,
     project_name: str = "",
     notes: str = "",
 ) -> Action:
-    """Record a service given (NEED-3) for a need, a pair or a woman; funds are in yuan."""
+    """Record a service given (NEED-3) for a need, a pair or a woman; funds are in yuan. ``project``
+    is a livelihood project (``project_name`` alone is linked to the project of that name when there
+    is one, see ``project_for_name``)."""
     if actor is not None:
         require_edit(actor)
         for target in (need, pairing):
@@ -163,12 +166,14 @@ def record_action(
             "given_by": given_by,
             "given_by_org": given_by_org,
             "amount": amount,
+            "project": project,
             "project_name": project_name,
             "notes": notes,
         },
     )
     org = org or (need.org if need else pairing.org if pairing else None)
     check_org(actor, org, code="NEED-3")
+    _check_project(actor, values, org)
     action = Action.objects.create(org=org, year=given_on.year, created_by=actor, **values)
     if need is not None:
         _event(
@@ -215,6 +220,65 @@ def _clean_action(actor, values: dict) -> dict:
     return values
 
 
+def project_for_name(name: str, year: int, org):
+    """The livelihood project an action names in text (NEED-3): exactly that name, that year, run by
+    the action's unit or by the nearest federation above it. None when there is none."""
+    from fuqing.projects.models import Project
+
+    name = (name or "").strip()
+    if not name or org is None:
+        return None
+    return (
+        Project.objects.filter(name=name, year=year, org__path__in=[*org.ancestor_paths(), org.path])
+        .order_by("-org__depth")
+        .first()
+    )
+
+
+def projects_for(actor, org, year: int):
+    """Projects an action of ``org`` may name: those of ``year`` the actor sees that cover the unit
+    (run by it or a federation above it)."""
+    from fuqing.projects.models import Project
+
+    qs = Project.objects.all() if actor is None else Project.objects.visible_to(actor)
+    qs = qs.filter(year=year)
+    if org is not None:
+        qs = qs.filter(org__path__in=[*org.ancestor_paths(), org.path])
+    return qs.select_related("org").order_by("-org__depth", "sort", "id")
+
+
+def _check_project(actor, values: dict, org) -> None:
+    """NEED-3: a named project must be one the actor sees, covering the action's unit, of the year of
+    the action or of its need; the text then carries its name. A name alone links to its project."""
+    project = values.get("project")
+    years = {values["given_on"].year} | ({values["need"].year} if values.get("need") else set())
+    if project is None:
+        years_ordered = [values["given_on"].year, *sorted(years - {values["given_on"].year})]
+        for year in years_ordered:
+            project = project_for_name(values["project_name"], year, org)
+            if project is not None:
+                break
+        values["project"] = project
+    elif not projects_for(actor, org, project.year).filter(pk=project.pk).exists():
+        raise ValidationError(
+            {
+                "project": _("实事项目“%(p)s”不适用于“%(o)s”或不在您的数据范围内。")
+                % {"p": project.name, "o": org}
+            },
+            code="NEED-3",
+        )
+    elif project.year not in years:
+        raise ValidationError(
+            {
+                "project": _("实事项目应为帮扶措施或诉求所在年度（%(y)s）的项目。")
+                % {"y": "、".join(map(str, sorted(years)))}
+            },
+            code="NEED-3",
+        )
+    if values["project"] is not None:
+        values["project_name"] = values["project"].name
+
+
 @transaction.atomic
 def update_action(actor, action: Action, **changes) -> Action:
     require_edit(actor, action)
@@ -227,11 +291,15 @@ def update_action(actor, action: Action, **changes) -> Action:
         "given_by",
         "given_by_org",
         "amount",
+        "project",
         "project_name",
         "notes",
     )
     values = {f: changes.get(f, getattr(action, f)) for f in fields}
+    if "project_name" in changes and "project" not in changes:
+        values["project"] = None  # a name written anew is linked anew
     values = _clean_action(actor, values)
+    _check_project(actor, values, action.org)
     for field, value in values.items():
         setattr(action, field, value)
     action.year = action.given_on.year
@@ -250,13 +318,30 @@ def funds_total(actions) -> Decimal:
 
 
 def funds_by_project(actions, limit: int = 50) -> list[dict]:
-    """Funds and actions per project name (the projects app's FK will join here later)."""
-    return list(
-        actions.exclude(project_name="")
-        .values("project_name")
+    """Funds and actions per livelihood project, through the ``project`` FK (NEED-3): one row per
+    project whatever its actions' text says; actions naming a project outside the register add up
+    per name, marked ``linked`` False. One GROUP BY."""
+    rows = (
+        actions.filter(Q(project__isnull=False) | ~Q(project_name=""))
+        .annotate(
+            label=Case(When(project__isnull=False, then=F("project__name")), default=F("project_name")),
+            project_year=F("project__year"),
+        )
+        .values("project", "label", "project_year")
         .annotate(total=Coalesce(Sum("amount"), ZERO), count=Count("id"))
-        .order_by("-total")[:limit]
+        .order_by("-total", "label")[:limit]
     )
+    return [
+        {
+            "project": r["project"],
+            "project_name": r["label"],
+            "year": r["project_year"],
+            "linked": r["project"] is not None,
+            "total": r["total"],
+            "count": r["count"],
+        }
+        for r in rows
+    ]
 
 
 def funds_by_unit(actions, org, visible_children) -> list[dict]:

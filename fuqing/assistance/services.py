@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -344,54 +346,198 @@ def reopen_need(actor, need: Need, *, reason: str, review_on: datetime.date | No
     return need
 
 
-# --- needs kept as text in visits (NEED-1) --------------------------------------------------------
+# --- needs found on visits (NEED-1, FLD-2) -------------------------------------------------------
 
 METHOD_SOURCES = {"forum": NeedSource.FORUM, "questionnaire": NeedSource.QUESTIONNAIRE}
+# Whatever happened to a need beyond being recorded makes it "in hand": it outlives its line.
+FIRST_EVENTS = (NeedEventType.CREATED, NeedEventType.CONVERTED)
 
 
 def line_key(line: str) -> str:
     return hashlib.sha1(line.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
-def visit_lines(text: str) -> list[str]:
-    """One need per line; list markers (1. 、 - •) and blank lines dropped."""
-    import re
+@dataclass(frozen=True)
+class VisitNeedLine:
+    """One need named in a visit's text: ``line`` as the visit keeps it ("类别：描述" or "描述"),
+    ``prefix`` the category written before the colon (may be empty), ``text`` what follows it."""
 
-    lines = []
-    for raw in (text or "").splitlines():
-        line = re.sub(r"^\s*(?:[-•·*]|\d+[.、)）]|[（(]\d+[)）])\s*", "", raw).strip()
-        if line:
-            lines.append(line[:MAX_DESCRIPTION])
+    number: int
+    line: str
+    prefix: str
+    text: str
+
+    @property
+    def key(self) -> str:
+        return line_key(self.line)
+
+
+def visit_need_lines(text: str) -> list[VisitNeedLine]:
+    """The needs of a visit's ``needs_text``, read by field work's one parser (``parse_needs``: one per
+    line, list markers dropped, 类别：描述 or 【类别】描述), each line once."""
+    from fuqing.fieldwork.services import format_needs, parse_needs
+
+    lines, seen = [], set()
+    for item in parse_needs(text):
+        line = format_needs([item])[:MAX_DESCRIPTION]
+        if line in seen:
+            continue
+        seen.add(line)
+        lines.append(VisitNeedLine(len(lines) + 1, line, item["category"], item["text"][:MAX_DESCRIPTION]))
     return lines
 
 
+def visit_lines(text: str) -> list[str]:
+    """The lines of a visit's text that become needs (markers and blank lines dropped)."""
+    return [item.line for item in visit_need_lines(text)]
+
+
+def category_for_line(prefix: str, text: str, categories) -> tuple[NeedCategory | None, bool]:
+    """The category of a need written as "类别：描述" (NEED-1): the active dictionary entry the prefix
+    names (its name or code, or the one entry whose name contains it or is contained in it, so 教育
+    finds 子女教育); else the words of the prefix and the text point to one (``guess_category_code``),
+    else 其他. Returns (category, whether the prefix named it)."""
+    active = [c for c in categories if c.is_active]
+    prefix = (prefix or "").strip()
+    if prefix:
+        exact = [c for c in active if prefix in (c.name, c.code)]
+        if exact:
+            return exact[0], True
+        near = [c for c in active if prefix in c.name or c.name in prefix]
+        if len(near) == 1:
+            return near[0], True
+    by_code = {c.code: c for c in active}
+    code = guess_category_code(prefix) if prefix else "other"
+    if code == "other":
+        code = guess_category_code(text)
+    return by_code.get(code) or by_code.get("other"), False
+
+
 @transaction.atomic
-def convert_visit_needs(actor, visit) -> list[Need]:
-    """Turn each line of a visit's ``needs_text`` into a Need linked to the visit. Idempotent: a line
-    already converted (same visit, same text) is skipped; the text itself is kept as it was."""
-    categories = {c.code: c for c in NeedCategory.objects.all()}
+def convert_visit_needs(actor, visit, *, event: str = NeedEventType.CONVERTED) -> list[Need]:
+    """Turn each line of a visit's ``needs_text`` into a Need linked to the visit: the visit's unit,
+    its first day, the category its prefix names (``category_for_line``), source 走访 (座谈会 or 问卷
+    for a forum or questionnaire visit). Idempotent on visit + line: a line already recorded is
+    skipped; the text itself is kept as it was. A line that breaks a rule is reported by number."""
+    categories = list(NeedCategory.objects.all())
     done = set(Need.objects.filter(visit=visit).exclude(visit_line="").values_list("visit_line", flat=True))
+    place = visit.place.name if visit.place_id else visit.org.name
     created = []
-    for line in visit_lines(visit.needs_text):
-        key = line_key(line)
-        if key in done:
+    for item in visit_need_lines(visit.needs_text):
+        if item.key in done:
             continue
-        done.add(key)
-        created.append(
-            create_need(
+        done.add(item.key)
+        category, named = category_for_line(item.prefix, item.text, categories)
+        try:
+            need = create_need(
                 actor,
                 org=visit.org,
-                description=line,
+                description=item.text if named else item.line,
                 reported_on=visit.started_on,
-                category=categories.get(guess_category_code(line)) or categories.get("other"),
+                category=category,
                 source=METHOD_SOURCES.get(visit.method, NeedSource.VISIT),
-                group_description=_("走访中反映（由走访记录转入）"),
+                group_description=_("%(place)s走访中反映") % {"place": place},
                 visit=visit,
-                visit_line=key,
-                event=NeedEventType.CONVERTED,
+                visit_line=item.key,
+                event=event,
             )
-        )
+        except ValidationError as exc:
+            raise ValidationError(
+                {
+                    "needs_text": _("第 %(n)d 条诉求“%(line)s”：%(why)s")
+                    % {"n": item.number, "line": item.line[:20], "why": "".join(exc.messages)}
+                },
+                code="NEED-1",
+            ) from exc
+        created.append(need)
     return created
+
+
+def need_in_hand(need: Need) -> bool:
+    """Whether anyone has worked on the need beyond recording it: closed, an action, a suggestion or a
+    report citing it, a correction or any later step in its history."""
+    return (
+        need.status != NeedStatus.OPEN
+        or need.actions.exists()
+        or need.suggestions.exists()
+        or need.research_reports.exists()
+        or need.events.exclude(type__in=FIRST_EVENTS).exists()
+    )
+
+
+@transaction.atomic
+def withdraw_visit_needs(actor, visit, keep=frozenset()) -> tuple[list[str], list[Need]]:
+    """The needs recorded from lines of the visit's text that are no longer there (``keep``: the keys
+    still there). A need nobody has worked on goes with its line (recorded in the audit log); one in
+    hand stays in the register, linked to the visit. Returns (ids withdrawn, needs kept)."""
+    withdrawn, kept = [], []
+    stale = Need.objects.filter(visit=visit).exclude(visit_line="").exclude(visit_line__in=list(keep))
+    for need in stale:
+        if actor is not None:
+            require_edit(actor, need)
+        if need_in_hand(need):
+            kept.append(need)
+            continue
+        audit.record(
+            AuditAction.DELETE,
+            actor=actor,
+            obj=need,
+            details={"visit": str(visit.pk), "reason": "visit_line"},
+        )
+        withdrawn.append(str(need.pk))
+        need.delete()
+    return withdrawn, kept
+
+
+@transaction.atomic
+def sync_visit_needs(actor, visit) -> tuple[list[Need], list[str]]:
+    """FLD-2 / NEED-1: after a visit is saved, its needs text and the needs register agree — each line
+    is one Need of the visit (created once, never duplicated by later edits), and a line taken out
+    takes its need with it unless someone has worked on it. Runs inside the visit's transaction.
+    Returns (needs created, ids of needs withdrawn)."""
+    created = convert_visit_needs(actor, visit, event=NeedEventType.CREATED)
+    withdrawn, _kept = withdraw_visit_needs(
+        actor, visit, keep={item.key for item in visit_need_lines(visit.needs_text)}
+    )
+    _follow_visit(actor, visit)
+    return created, withdrawn
+
+
+def _follow_visit(actor, visit) -> None:
+    """A visit moved to another unit or day takes the needs nobody has worked on with it (their unit,
+    date, year and month, and their keywords' unit and year); needs in hand stay where they are."""
+    day = visit.started_on
+    moved = [
+        n
+        for n in Need.objects.filter(visit=visit)
+        .exclude(visit_line="")
+        .filter(~Q(org_id=visit.org_id) | ~Q(reported_on=day))
+        if not need_in_hand(n)
+    ]
+    if not moved:
+        return
+    if actor is not None:
+        for need in moved:
+            require_edit(actor, need)
+    ids = [n.pk for n in moved]
+    Need.objects.filter(pk__in=ids).update(org=visit.org, reported_on=day, year=day.year, month=day.month)
+    NeedKeyword.objects.filter(need__in=ids).update(org=visit.org, year=day.year)
+    for need in moved:
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            obj=need,
+            details={"visit": str(visit.pk), "org": visit.org_id, "reported_on": day.isoformat()},
+        )
+
+
+def pending_visit_lines(visit, needs=None) -> list[VisitNeedLine]:
+    """Lines of the visit's text that are not (yet) needs — a visit recorded before the register, or by
+    someone without the right to record needs (the visit page offers 转为诉求)."""
+    if needs is None:
+        needs = Need.objects.filter(visit=visit)
+    keys = {n.visit_line for n in needs if n.visit_line}
+    return [item for item in visit_need_lines(visit.needs_text) if item.key not in keys]
 
 
 # --- the registry's merge (REG-4) -----------------------------------------------------------------

@@ -238,12 +238,14 @@ def synth_assistance(ctx: SynthContext) -> None:
     insert(PairingHelper, helpers)
     ctx.log(f"  {len(pairs)} pairings, {len(helpers)} helpers")
 
+    project_of = _project_finder()
     actions = []
     for _ in range(size["actions"]):
         need_id, org_id, woman_id, day = rng.choice(need_refs)
         service = rng.choice(SERVICES)
         given = day + datetime.timedelta(days=rng.randrange(60))
         funds = service in ("funds", "project")
+        project_name = rng.choice(PROJECTS) if funds or rng.random() < 0.3 else ""
         actions.append(
             Action(
                 id=uuid.UUID(int=rng.getrandbits(128)),
@@ -256,8 +258,31 @@ def synth_assistance(ctx: SynthContext) -> None:
                 given_by_id=cadres.get(org_id),
                 given_by_org_id=None if cadres.get(org_id) else org_id,
                 amount=Decimal(rng.choice([200, 500, 800, 1000, 2000, 5000, 30000])) if funds else None,
-                project_name=rng.choice(PROJECTS) if funds or rng.random() < 0.3 else "",
+                project_name=project_name,
+                project_id=project_of(project_name, given.year, org_id),
             )
         )
     insert(Action, actions)
     ctx.log(f"  {len(actions)} actions")
+
+
+def _project_finder():
+    """NEED-3 in bulk: the livelihood project an action's name stands for — that name and year, run by
+    the action's unit or the nearest federation above it (``pairings.project_for_name``, without a
+    query per action)."""
+    from fuqing.orgs.models import Org
+    from fuqing.projects.models import Project
+
+    projects: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    for pk, name, year, path in Project.objects.values_list("pk", "name", "year", "org__path"):
+        projects.setdefault((name, year), []).append((path, pk))
+    paths: dict[int, str] = dict(Org.objects.values_list("id", "path")) if projects else {}
+
+    def find(name: str, year: int, org_id: int) -> int | None:
+        candidates = projects.get((name, year))
+        if not candidates:
+            return None
+        inside = [c for c in candidates if paths[org_id].startswith(c[0])]
+        return max(inside, key=lambda c: len(c[0]))[1] if inside else None
+
+    return find

@@ -63,6 +63,7 @@ class Figure:
     note: str = ""
     breakdown: list[tuple[str, int]] = field(default_factory=list)
     breakdown_title: str = ""
+    breakdown_unit: str = ""  # the breakdown's unit when not the figure's (a rate in %)
 
     @property
     def has_data(self) -> bool:
@@ -141,25 +142,36 @@ def visits(scope: SummaryScope) -> Figure:
     )
 
 
-@figure("women_met", "走访中登记诉求的妇女", order=20)
+@figure("women_met", "走访妇女", order=20)
 def women_met(scope: SummaryScope) -> Figure:
-    """Distinct women whose needs were recorded on the period's visits (the contract Visit has no head
-    count of women met yet; the field-work register can replace this provider when it has one)."""
-    from fuqing.assistance.models import Need
+    """Women the period's visits met, from field work's own head counts (FLD-2), with the vulnerable
+    groups among them from the visits' group counts (FLD-5, REG-2): two aggregates. Head counts add
+    up per visit (人次): a woman met twice counts twice, and may belong to several groups."""
+    from django.db.models import Sum
 
-    value = (
-        Need.objects.in_subtree(scope.org)
-        .filter(visit__started_on__range=(scope.start, scope.end), woman__isnull=False)
-        .values("woman_id")
-        .distinct()
-        .count()
-    )
+    from fuqing.fieldwork.models import Visit, VisitGroupCount
+
+    period = {"started_on__range": (scope.start, scope.end)}
+    value = Visit.objects.in_subtree(scope.org).filter(**period).aggregate(n=Sum("women_met"))["n"] or 0
+    groups = []
+    if value:
+        groups = [
+            (name, n)
+            for name, n in VisitGroupCount.objects.in_subtree(scope.org)
+            .filter(**{f"visit__{k}": v for k, v in period.items()})
+            .values_list("group__name")
+            .annotate(n=Sum("count"))
+            .order_by("-n", "group__name")
+            if n
+        ]
     return Figure(
         "women_met",
-        "走访中登记诉求的妇女",
+        "走访妇女",
         value,
-        "人",
-        note="按走访所记诉求关联的妇女档案计（同一人只计一次）",
+        "人次",
+        note="按各次走访登记的走访妇女人数合计；困难群体人数可有交叉",
+        breakdown=groups,
+        breakdown_title="困难群体",
     )
 
 
@@ -243,7 +255,8 @@ def targets(scope: SummaryScope) -> Figure:
         "项",
         note=f"共 {len(with_target)} 项指标分解到本单位，已完成 {reached} 项",
         breakdown=breakdown,
-        breakdown_title="完成率（%）",
+        breakdown_title="指标",
+        breakdown_unit="完成率，%",
     )
 
 

@@ -9,7 +9,8 @@ SHOWN = 5
 
 def _owed(request):
     from fuqing.campaigns.models import Obligation, Reminder
-    from fuqing.campaigns.submission_views import current_campaign, row
+    from fuqing.campaigns.submission_views import row
+    from fuqing.core.context_processors import current_campaign
 
     user = request.user
     if user.org_id is None:

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from fuqing.campaigns import files, plans
 from fuqing.campaigns.forms import AttachmentForm, PlanForm
 from fuqing.campaigns.models import Plan, PlanAttachment
-from fuqing.campaigns.submission_views import current_campaign, require_view
+from fuqing.campaigns.submission_views import require_view
+from fuqing.core.context_processors import current_campaign
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, subtree_q
 from fuqing.orgs.models import Org, OrgKind, User

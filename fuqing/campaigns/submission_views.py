@@ -16,8 +16,7 @@ from django.views.decorators.http import require_POST
 from fuqing.campaigns import files, submissions
 from fuqing.campaigns.forms import SubmissionForm
 from fuqing.campaigns.models import Obligation, ObligationStatus, Reminder, Submission
-from fuqing.campaigns.services import campaign_for
-from fuqing.core.context_processors import YEAR_SESSION_KEY
+from fuqing.core.context_processors import current_campaign
 from fuqing.core.models import Job
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404, user_scope
@@ -34,10 +33,6 @@ STATUS_CSS = {
 def require_view(user) -> None:
     if not user.has_module_perm("campaigns", "view"):
         raise PermissionDenied(_("您没有查看活动与报送的权限。"))
-
-
-def current_campaign(request):
-    return campaign_for(request.user, request.session.get(YEAR_SESSION_KEY))
 
 
 def row(obligation: Obligation, today) -> dict:

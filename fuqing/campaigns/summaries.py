@@ -43,7 +43,7 @@ def _overview(scope: SummaryScope, figs: dict[str, Figure]) -> str:
     if figs.get("visits") and figs["visits"].has_data:
         parts.append(f"开展走访调研{figs['visits'].value}次")
     if figs.get("women_met") and figs["women_met"].has_data:
-        parts.append(f"在走访中登记{figs['women_met'].value}名妇女的诉求")
+        parts.append(f"走访妇女群众{figs['women_met'].value}人次")
     if figs.get("women_registered") and figs["women_registered"].has_data:
         parts.append(f"新建妇女档案{figs['women_registered'].value}份")
     if figs.get("needs_found") and figs["needs_found"].has_data:
@@ -88,7 +88,10 @@ def build_document(scope: SummaryScope, figs: list[Figure], drafted_on=None) -> 
             section += 1
             doc.heading(2, f"（{CN_NUMBERS[section - 1]}）{fig.label}按{fig.breakdown_title}")
             doc.table(
-                [[fig.breakdown_title, f"数量（{fig.unit}）"], *[[k, v] for k, v in fig.breakdown]],
+                [
+                    [fig.breakdown_title, f"数量（{fig.breakdown_unit or fig.unit}）"],
+                    *[[k, v] for k, v in fig.breakdown],
+                ],
                 title=f"表{table_no} {fig.label}按{fig.breakdown_title}统计",
             )
             table_no += 1

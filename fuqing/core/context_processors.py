@@ -30,6 +30,23 @@ def selected_year(request) -> int:
     return campaign.year if campaign else timezone.localdate().year
 
 
+def requested_year(request) -> int | None:
+    """A year the page's address asks for (``?year=2014``, as drill-down links carry it), else None."""
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
+
+
+def list_year(request, searching: bool = False) -> int | None:
+    """The year a list shows: the one its address asks for; every year (None) when ``?year=`` is left
+    empty or the list is searched; otherwise the year chosen in the top bar."""
+    year = requested_year(request)
+    if year is not None:
+        return year
+    if searching or "year" in request.GET:
+        return None
+    return selected_year(request)
+
+
 def platform(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -6,13 +6,13 @@ from fuqing.core.home import Panel, register_panel
 
 
 def _my_fieldwork(request):
+    from fuqing.core.context_processors import selected_year
     from fuqing.fieldwork import stats
     from fuqing.fieldwork.models import GRASSROOTS_DAYS_TARGET
-    from fuqing.fieldwork.views.common import current_year
 
     user = request.user
     today = timezone.localdate()
-    year = current_year(request)
+    year = selected_year(request)
     days = stats.grassroots_days(user, year)
     month_start, month_end = stats.month_bounds(today.year, today.month)
     counted = user.rank in stats.COMPLIANCE_RANKS

@@ -95,6 +95,14 @@ class NeedLine(Schema):
     text: str
 
 
+class RegisteredNeedOut(Schema):
+    id: uuid.UUID
+    category: str
+    description: str
+    status: str
+    url: str
+
+
 class AttachmentOut(Schema):
     id: uuid.UUID
     name: str
@@ -125,6 +133,9 @@ class VisitOut(Schema):
     notes: str
     needs: list[NeedLine] = Field(description="needs found, one per line of needs_text")
     needs_text: str
+    registered_needs: list[RegisteredNeedOut] = Field(
+        description="the needs register's rows recorded from this visit (those the caller may see)"
+    )
     attachments: list[AttachmentOut]
     created_at: datetime.datetime
     updated_at: datetime.datetime
@@ -194,6 +205,16 @@ def visit_out(visit: Visit) -> dict:
         "notes": visit.notes,
         "needs": services.parse_needs(visit.needs_text),
         "needs_text": visit.needs_text,
+        "registered_needs": [
+            {
+                "id": n.pk,
+                "category": n.category.name if n.category_id else "",
+                "description": n.description,
+                "status": n.status,
+                "url": reverse("assistance:need-detail", args=[n.pk]),
+            }
+            for n in getattr(visit, "visible_needs", ())
+        ],
         "attachments": [
             {
                 "id": a.pk,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fuqing.core import audit
@@ -60,17 +61,20 @@ def federation_of(org: Org) -> Org:
 # --- needs found on a visit ------------------------------------------------------------------------
 
 _NEED_LINE = re.compile(r"^(?:【(?P<c1>[^】]{1,8})】|(?P<c2>[^:：\s]{1,8})[:：])\s*(?P<text>.+)$")
+# A list marker at the start of a line: "- ", "• ", "1. ", "2、", "3)", "（4）" (not the 3 of "3个孩子").
+_LIST_MARKER = re.compile(r"^\s*(?:[-•·*]|\d+[.、)）]|[（(]\d+[)）])\s*")
 
 
 def parse_needs(text: str) -> list[dict]:
     """Needs found, one per line, with an optional category before a colon or in 【】 (FLD-2).
 
-    '就业：想学家政技能' → {"category": "就业", "text": "想学家政技能"}. Kept as lines in ``needs_text``
-    until the needs register exists, ready to become Need rows.
+    '就业：想学家政技能' → {"category": "就业", "text": "想学家政技能"}. The one reading of a visit's
+    ``needs_text``: the assistance app turns each item into a ``Need`` linked to the visit
+    (``fuqing.assistance.services.convert_visit_needs``).
     """
     items = []
     for raw in (text or "").replace("\r", "\n").split("\n"):
-        line = raw.strip().lstrip("-•·*0123456789.、） )").strip()
+        line = _LIST_MARKER.sub("", raw).strip()
         if not line:
             continue
         match = _NEED_LINE.match(line)
@@ -229,6 +233,9 @@ def check_visit(
             ) % {"min": STATIONED_MIN_DAYS, "n": days}
         if data.year and data.year not in (data.started_on.year, data.ended_on.year):
             errors["year"] = _("年度应为走访日期所在的年份。")
+    if data.started_on and data.needs_text.strip() and data.started_on > timezone.localdate():
+        codes["needs_text"] = "NEED-1"
+        errors["needs_text"] = _("走访还没有开始（开始日期晚于今天），不能登记发现的诉求。")
     if data.contact_point is None and data.place is None:
         errors["place"] = _("请选择联系点或走访地点。")
     elif data.place is not None and data.place.kind not in PLACE_KINDS:
@@ -288,6 +295,7 @@ def save_visit(
     try:
         with transaction.atomic():
             visit = _write_visit(actor, instance, data)
+            record_needs(actor, visit)
             if record_audit:
                 audit.record(
                     AuditAction.CREATE if instance is None else AuditAction.UPDATE,
@@ -301,6 +309,22 @@ def save_visit(
             return _replayed(actor, existing), False
         raise
     return visit, instance is None
+
+
+def may_record_needs(actor) -> bool:
+    """Whether saving a visit also records its needs in the needs register (NEED-1): the platform
+    itself (``actor`` None) and cadres who may edit needs. Others keep the lines as text on the visit
+    until a colleague who may turns them into needs (转为诉求)."""
+    return actor is None or actor.has_module_perm("assistance", "edit")
+
+
+def record_needs(actor, visit: Visit) -> None:
+    """FLD-2 / NEED-1: the needs a visit found become rows of the needs register, through the
+    assistance app's one rule (``sync_visit_needs``), in the caller's transaction."""
+    if may_record_needs(actor):
+        from fuqing.assistance.services import sync_visit_needs
+
+        sync_visit_needs(actor, visit)
 
 
 def _replayed(actor, existing: Visit) -> Visit:
@@ -360,6 +384,10 @@ def delete_visit(actor, visit: Visit) -> None:
     if not can_edit(actor, visit):
         raise PermissionDenied(_("只读范围：您可以查看该走访，但不能删除。"))
     names = list(visit.attachments.values_list("stored_name", flat=True))
+    if may_record_needs(actor):  # needs nobody has worked on go with the visit; the others stay
+        from fuqing.assistance.services import withdraw_visit_needs
+
+        withdraw_visit_needs(actor, visit)
     audit.record(AuditAction.DELETE, actor=actor, obj=visit, details={"method": visit.method})
     visit.delete()
     transaction.on_commit(lambda: remove_files(names))

@@ -12,7 +12,7 @@ from fuqing.projects.access import is_volunteer_only
 def _lagging(request):
     from fuqing.projects import metrics
     from fuqing.projects.services.projects import campaign_for_org
-    from fuqing.projects.views.common import children_of, default_unit, selected_year
+    from fuqing.projects.views.common import children_of, default_unit, page_year
     from fuqing.projects.views.overview import indicators_for
 
     user = request.user
@@ -21,7 +21,7 @@ def _lagging(request):
     unit = default_unit(user)
     if unit is None:
         return None
-    year = selected_year(request)
+    year = page_year(request)
     campaign = campaign_for_org(unit, year)
     indicators = indicators_for(user, unit, year)
     if campaign is None or not indicators:

@@ -6,8 +6,9 @@ A provider is a function of a ``FigureScope`` (the report's unit, its year, the 
 Other apps add or improve figures with ``@register(key, label)`` (``replace=True`` to take over a key,
 e.g. the assistance app's own ``needs_by_category`` once needs have categories).
 
-The providers here need only the core contract models (``Visit``, ``Need``, ``Woman``) and discover richer
-fields when the owning apps add them (a visit's women, a need's category).
+The providers read the owning apps' real fields: field work's head counts (``Visit.women_met``, the visits'
+``VisitGroupCount`` rows), the needs register's categories and outcomes, the registry's groups of a woman.
+Each is one grouped query (``women_visited_by_group`` also reuses ``women_visited``'s total).
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 UNSET = _("未标注")
+UNSORTED = 10**6  # needs without a category come after the dictionary's entries
 
 
 @dataclass
@@ -139,54 +140,19 @@ def needs(scope: FigureScope):
     return scope.rows(_model("assistance.Need")).filter(**scope.year_range("reported_on"))
 
 
-def visit_to_woman_path() -> tuple[str, bool]:
-    """The lookup from a visit to the women met on it, and whether it is the visit's own record.
-
-    Prefers a many-to-many between visits and women (the field-work register's "women met"), then any
-    other record tying a visit to a woman, and falls back to needs found on the visit (contract fields
-    ``Need.visit`` and ``Need.woman``), which is what the core contract can tell.
-    """
-    visit, woman, need = _model("fieldwork.Visit"), _model("registry.Woman"), _model("assistance.Need")
-    fallback = None
-    for rel in visit._meta.get_fields():
-        if rel.many_to_many and rel.related_model is woman:
-            return rel.name, True
-        if rel.one_to_many and rel.related_model is not None:
-            to_woman = [
-                f for f in rel.related_model._meta.get_fields() if f.many_to_one and f.related_model is woman
-            ]
-            if to_woman and rel.related_model is need:
-                fallback = f"{rel.name}__{to_woman[0].name}"
-            elif to_woman:
-                return f"{rel.name}__{to_woman[0].name}", True
-    return fallback, False
+def group_counts(scope: FigureScope):
+    """The visits' head counts by vulnerable group (FLD-5): field work's ``VisitGroupCount`` rows of the
+    year's visits in the scope."""
+    return scope.rows(_model("fieldwork.VisitGroupCount")).filter(
+        **{f"visit__{k}": v for k, v in scope.year_range("started_on").items()}
+    )
 
 
-def _need_category_field():
-    need = _model("assistance.Need")
-    try:
-        return need._meta.get_field("category")
-    except FieldDoesNotExist:  # the needs register has no categories yet
-        return None
-
-
-def _category_counts(qs, extra: tuple[str, ...] = ()) -> tuple[list[dict], str]:
-    """Rows grouped by the need's category (label field first), and the note to show."""
-    category = _need_category_field()
-    if category is None:
-        note = _("诉求尚未分类登记，暂按合计统计。")
-        if not extra:
-            return [{"n": qs.count()}], note
-        return list(qs.values(*extra).annotate(n=Count("pk"))), note
-    if category.is_relation:
-        related = category.related_model
-        names = [f.name for f in related._meta.fields if f.name in ("name", "label", "title")]
-        path = f"category__{names[0]}" if names else "category"
-        rows = qs.values(path, *extra).annotate(n=Count("pk"))
-        return [{**r, "label": r[path]} for r in rows], ""
-    labels = {str(k): str(v) for k, v in category.flatchoices}
-    rows = qs.values("category", *extra).annotate(n=Count("pk"))
-    return [{**r, "label": labels.get(str(r["category"]), r["category"])} for r in rows], ""
+def _category_rows(qs, *extra: str) -> list[dict]:
+    """Needs grouped by their category of the dictionary (NEED-1), in the dictionary's order; needs
+    without one under 未标注. One GROUP BY."""
+    rows = qs.values("category__name", "category__sort", *extra).annotate(n=Count("pk"))
+    return [{**r, "label": r["category__name"] or UNSET} for r in rows]
 
 
 # --- the providers --------------------------------------------------------------------------------
@@ -207,33 +173,34 @@ def visits_by_method(scope: FigureScope) -> Figure:
     return _two_columns(_("走访方式统计"), _("走访方式"), counts, _("次"))
 
 
-def _women_met(scope: FigureScope):
-    path, own_record = visit_to_woman_path()
-    woman = _model("registry.Woman")
-    if path is None:
-        return woman.objects.none(), ""
-    ids = visits(scope).filter(**{f"{path}__isnull": False}).values(path)
-    note = "" if own_record else _("按走访中登记诉求的妇女统计。")
-    return woman.objects.filter(pk__in=ids), note
-
-
-@register("women_visited", gettext_lazy("走访妇女人数"), gettext_lazy("当年走访接触到的妇女人数（去重）"))
+@register(
+    "women_visited", gettext_lazy("走访妇女人数"), gettext_lazy("当年走访登记的走访妇女人数合计（人次）")
+)
 def women_visited(scope: FigureScope) -> Figure:
-    women, note = _women_met(scope)
-    return Figure(title=_("走访妇女人数"), total=women.count(), unit=_("人"), note=note)
+    """Field work's own head counts (FLD-2): the women each visit met, added up over the year."""
+    total = visits(scope).aggregate(n=Sum("women_met"))["n"] or 0
+    return Figure(title=_("走访妇女人数"), total=total, unit=_("人次"), note=_("按各次走访登记的人数合计。"))
 
 
 @register(
     "women_visited_by_group",
     gettext_lazy("走访妇女（按困难群体）"),
-    gettext_lazy("当年走访接触到的妇女按困难群体分类（一人可属多个群体）"),
+    gettext_lazy("当年走访妇女中各困难群体的人数（按各次走访登记的群体人数合计）"),
 )
 def women_visited_by_group(scope: FigureScope) -> Figure:
-    women, note = _women_met(scope)
-    rows = women.values("groups__name").annotate(n=Count("pk", distinct=True)).order_by("-n")
-    counts = [(r["groups__name"] or UNSET, r["n"]) for r in rows]
-    figure = _two_columns(_("走访妇女按困难群体统计"), _("困难群体"), counts, _("人"), total=women.count())
-    figure.note = " ".join(filter(None, [note, _("一人可属多个群体，合计为去重人数。")]))
+    """The visits' group counts (FLD-5) added up per vulnerable group, beside the women met in all."""
+    rows = (
+        group_counts(scope)
+        .values("group__name", "group__sort")
+        .annotate(n=Sum("count"))
+        .order_by("-n", "group__sort", "group__name")
+    )
+    counts = [(r["group__name"], r["n"]) for r in rows if r["n"]]
+    women = compute("women_visited", scope)
+    figure = _two_columns(
+        _("走访妇女按困难群体统计"), _("困难群体"), counts, _("人次"), total=women.total if women else None
+    )
+    figure.note = _("一人可属多个群体，也可不属于任何群体；合计为走访妇女人数。")
     return figure
 
 
@@ -263,11 +230,9 @@ def needs_by_status(scope: FigureScope) -> Figure:
     "needs_by_category", gettext_lazy("诉求类别"), gettext_lazy("当年诉求按类别（就业、收入、住房等）分类")
 )
 def needs_by_category(scope: FigureScope) -> Figure:
-    rows, note = _category_counts(needs(scope))
-    counts = sorted(((str(r.get("label") or UNSET), r["n"]) for r in rows), key=lambda c: -c[1])
-    if note:
-        counts = [(_("全部诉求"), rows[0]["n"])] if rows[0]["n"] else []
-    return _two_columns(_("诉求类别统计"), _("类别"), counts, _("件"), note=note)
+    rows = sorted(_category_rows(needs(scope)), key=lambda r: (-r["n"], r["category__sort"] or UNSORTED))
+    counts = [(str(r["label"]), r["n"]) for r in rows]
+    return _two_columns(_("诉求类别统计"), _("类别"), counts, _("件"))
 
 
 @register(
@@ -277,15 +242,15 @@ def needs_by_category(scope: FigureScope) -> Figure:
 )
 def needs_by_category_and_outcome(scope: FigureScope) -> Figure:
     labels = _labels(_model("assistance.Need"), "status")
-    rows, note = _category_counts(needs(scope), ("status",))
     statuses = list(labels)
     table: dict[str, dict[str, int]] = {}
-    for r in rows:
-        label = str(r.get("label") or (_("全部诉求") if note else UNSET))
-        table.setdefault(label, {})[str(r["status"])] = r["n"]
+    order: dict[str, int] = {}
+    for r in _category_rows(needs(scope), "status"):
+        table.setdefault(str(r["label"]), {})[str(r["status"])] = r["n"]
+        order[str(r["label"])] = r["category__sort"] or UNSORTED
     body = [
         [label, *(cells.get(s, 0) for s in statuses), sum(cells.values())]
-        for label, cells in sorted(table.items(), key=lambda item: -sum(item[1].values()))
+        for label, cells in sorted(table.items(), key=lambda item: (-sum(item[1].values()), order[item[0]]))
     ]
     return Figure(
         title=_("诉求类别与办理结果统计"),
@@ -293,7 +258,6 @@ def needs_by_category_and_outcome(scope: FigureScope) -> Figure:
         rows=body,
         total=sum(row[-1] for row in body),
         unit=_("件"),
-        note=note,
     )
 
 
@@ -301,9 +265,14 @@ def needs_by_category_and_outcome(scope: FigureScope) -> Figure:
     "needs_by_group", gettext_lazy("诉求（按困难群体）"), gettext_lazy("当年诉求按反映人所属困难群体分类")
 )
 def needs_by_group(scope: FigureScope) -> Figure:
-    qs = needs(scope)
-    rows = qs.values("woman__groups__name").annotate(n=Count("pk", distinct=True)).order_by("-n")
+    rows = (
+        needs(scope)
+        .values("woman__groups__name", "woman__groups__sort")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-n", "woman__groups__sort")
+    )
     counts = [(r["woman__groups__name"] or UNSET, r["n"]) for r in rows]
-    figure = _two_columns(_("诉求按困难群体统计"), _("困难群体"), counts, _("件"), total=qs.count())
+    total = compute("needs_count", scope).total  # the needs in all, shared with needs_count
+    figure = _two_columns(_("诉求按困难群体统计"), _("困难群体"), counts, _("件"), total=total)
     figure.note = _("一人可属多个群体，合计为诉求件数。")
     return figure

@@ -46,3 +46,18 @@ def make_need(categories):
         )
 
     return make
+
+
+@pytest.fixture
+def campaign_2014(tree):
+    """The city's 2014 campaign: the top bar, and so every list, opens on 2014 (the cast's records)."""
+    from fuqing.campaigns.models import Campaign
+
+    return Campaign.objects.create(
+        org=tree.city,
+        year=2014,
+        name="下基层、访妇情、办实事",
+        theme="下基层 访妇情 办实事",
+        starts_on=datetime.date(2014, 4, 1),
+        ends_on=datetime.date(2014, 8, 31),
+    )

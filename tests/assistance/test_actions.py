@@ -76,7 +76,7 @@ def test_need3_funds_add_up_per_woman_unit_and_project(daoli, tree, woman, make_
 
 
 def test_need3_action_page_shows_totals_masked(
-    login_as, daoli, woman, make_need, django_assert_max_num_queries
+    login_as, daoli, woman, make_need, django_assert_max_num_queries, campaign_2014
 ):
     need = make_need(daoli, woman.org, woman=woman)
     for _ in range(20):

@@ -36,6 +36,31 @@ def test_synth_step_makes_needs_pairings_actions_with_keywords(db, monkeypatch):
     assert Need.objects.exclude(woman=None).exists() and Need.objects.filter(woman=None).exists()
 
 
+def test_need3_synthetic_actions_name_the_livelihood_projects_of_their_year(db, monkeypatch):
+    import random
+
+    from fuqing.assistance import synth
+    from fuqing.campaigns.services import create_campaign
+    from fuqing.core.synth import SynthContext
+    from fuqing.orgs.models import Org
+    from fuqing.orgs.synth import synth_orgs, synth_users
+    from fuqing.projects.models import Project
+
+    monkeypatch.setitem(synth.SCALES, "city", {"needs": 200, "pairings": 10, "actions": 300, "women": 30})
+    ctx = SynthContext(scale="city", rng=random.Random(2))
+    synth_orgs(ctx)
+    synth_users(ctx)
+    root = Org.objects.get(depth=1, kind="city")
+    campaign = create_campaign(None, org=root, year=2014)
+    loans = Project.objects.create(org=root, campaign=campaign, year=2014, name="妇女小额贷款兴业")
+    synth.synth_assistance(ctx)
+    named = Action.objects.filter(project_name="妇女小额贷款兴业")
+    assert named.filter(year=2014).exists() and named.filter(year=2013).exists()
+    assert set(named.filter(year=2014).values_list("project", flat=True)) == {loans.pk}
+    assert set(named.filter(year=2013).values_list("project", flat=True)) == {None}  # no 2013 project
+    assert not Action.objects.exclude(project_name="妇女小额贷款兴业").exclude(project=None).exists()
+
+
 def test_navigation_and_the_phone_field_action(daoli, tree):
     from tests.conftest import make_user
 

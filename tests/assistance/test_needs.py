@@ -133,7 +133,7 @@ def test_need1_woman_search_shows_only_masked_women_in_scope(login_as, daoli, wo
     assert "王*兰" not in client.get(reverse("assistance:woman-search"), {"woman_q": "王桂"}).content.decode()
 
 
-def test_need1_list_filters_by_keyword_and_category(login_as, daoli, tree, make_need):
+def test_need1_list_filters_by_keyword_and_category(login_as, daoli, tree, make_need, campaign_2014):
     make_need(daoli, tree.a1a, description="留守儿童放学后无人看管", category="education")
     make_need(daoli, tree.a1a, description="希望提供灵活就业岗位", category="employment")
     client = login_as(daoli)

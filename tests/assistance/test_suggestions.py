@@ -131,7 +131,7 @@ def test_need6_documents_are_served_only_within_the_scope(login_as, daoli, nanga
 
 
 def test_need6_list_shows_what_each_suggestion_achieved(
-    login_as, daoli, suggestion, django_assert_max_num_queries
+    login_as, daoli, suggestion, django_assert_max_num_queries, campaign_2014
 ):
     suggestions.record_outcome(daoli, suggestion, stage=10, happened_on=datetime.date(2014, 5, 20))
     suggestions.record_outcome(daoli, suggestion, stage=30, happened_on=datetime.date(2014, 7, 1))

@@ -17,7 +17,7 @@ from fuqing.campaigns.figures import ANNUAL, SURVEY_MONTH, Figure, SummaryScope
 from fuqing.campaigns.models import Plan
 from fuqing.campaigns.summaries import build_document, start_draft
 from fuqing.core.models import AuditEvent, Job
-from fuqing.fieldwork.models import Visit
+from fuqing.fieldwork.models import Visit, VisitGroupCount
 from fuqing.registry.models import VulnerableGroup, Woman
 from fuqing.research.models import Report
 from tests.campaigns.conftest import obligation
@@ -25,19 +25,25 @@ from tests.campaigns.conftest import obligation
 D = datetime.date
 
 
-def visit(org, day, method="home_visit"):
-    return Visit.objects.create(org=org, started_on=day, ended_on=day, method=method)
+def visit(org, day, method="home_visit", women=0, **groups):
+    """A visit with field work's own head counts: ``women`` met, ``groups`` by vulnerable group code."""
+    made = Visit.objects.create(org=org, started_on=day, ended_on=day, method=method, women_met=women)
+    for code, count in groups.items():
+        VisitGroupCount.objects.create(
+            visit=made, group=VulnerableGroup.objects.get(code=code.replace("_", "-")), count=count
+        )
+    return made
 
 
 @pytest.fixture
 def data(tree):
     """道里 (A) and its township: 3 April visits, 1 in June; 南岗 (B): 2 April visits (never A's)."""
     group = VulnerableGroup.objects.get_or_create(code="left-behind", defaults={"name": "留守妇女"})[0]
-    v1 = visit(tree.a, D(2014, 4, 3), "interview")
-    v2 = visit(tree.a1, D(2014, 4, 15))
-    visit(tree.a1a, D(2014, 4, 28))
-    visit(tree.a, D(2014, 6, 2), "forum")
-    visit(tree.b, D(2014, 4, 10))
+    v1 = visit(tree.a, D(2014, 4, 3), "interview", women=12, left_behind=5, landless=3)
+    v2 = visit(tree.a1, D(2014, 4, 15), women=8, left_behind=2)
+    visit(tree.a1a, D(2014, 4, 28), women=5)
+    visit(tree.a, D(2014, 6, 2), "forum", women=30, landless=10)
+    visit(tree.b, D(2014, 4, 10), women=40, left_behind=20)
     visit(tree.b1, D(2014, 4, 11))
     w1 = Woman.objects.create(org=tree.a1a, name="王秀英", registered_on=D(2014, 4, 3))
     w1.groups.add(group)
@@ -63,7 +69,7 @@ def values(scope) -> dict:
 def test_sup3_survey_month_figures_cover_the_units_subtree_and_april(tree, campaign, data):
     got = values(SummaryScope.of(tree.a, campaign, SURVEY_MONTH))
     assert got["visits"] == 3  # the June visit and 南岗's visits are not counted
-    assert got["women_met"] == 2  # distinct women with needs found on April visits
+    assert got["women_met"] == 25  # the head counts of 道里's April visits (12 + 8 + 5)
     assert got["women_registered"] == 2
     assert got["needs_found"] == 3 and got["needs_resolved"] == 1
     assert got["reports"] == 2  # the campaign year's reports, any status
@@ -74,6 +80,7 @@ def test_sup3_survey_month_figures_cover_the_units_subtree_and_april(tree, campa
 def test_sup3_annual_figures_cover_the_campaign_year(tree, campaign, data):
     got = values(SummaryScope.of(tree.a, campaign, ANNUAL))
     assert got["visits"] == 4 and got["needs_found"] == 4 and got["needs_resolved"] == 2
+    assert got["women_met"] == 55
 
 
 def test_sup3_figures_of_a_township_and_the_city(tree, campaign, data):
@@ -86,6 +93,8 @@ def test_sup3_breakdowns_by_method_status_and_group(tree, campaign, data):
     assert dict(figs["visits"].breakdown) == {"一对一访谈": 1, "入户走访": 2}
     assert dict(figs["needs_found"].breakdown) == {"办理中": 2, "已解决": 1}
     assert dict(figs["women_registered"].breakdown) == {"留守妇女": 1}
+    # women met by vulnerable group: the April visits' group counts of 道里's subtree, not 南岗's
+    assert figs["women_met"].breakdown == [("留守妇女", 7), ("失地妇女", 3)]
 
 
 def test_sup3_figures_run_a_bounded_number_of_queries(tree, campaign, data, django_assert_max_num_queries):
@@ -128,6 +137,8 @@ def test_sup3_document_has_the_units_figures_and_says_when_there_are_none(tree, 
     doc, text = document_text(str(path))
     assert "道里区妇联2014年妇女需求调研月活动总结" in text
     assert "开展走访调研3次" in text and "发现妇女群众诉求3件，已解决1件" in text
+    assert "走访妇女群众25人次" in text and "走访妇女 | 25人次" in text
+    assert "留守妇女 | 7" in text
     assert "走访调研 | 3次" in text and "解决诉求 | 1件" in text
     assert "实事项目目标完成 | 暂无数据 | 本项暂无数据：本单位本年度没有分解到的实事项目目标" in text
     assert "一对一访谈 | 1" in text
@@ -229,3 +240,55 @@ def test_sup3_plans_figure_counts_submitted_plans(tree, campaign, daoli):
     plans.submit_plan(daoli, plan)
     assert values(SummaryScope.of(tree.city, campaign, ANNUAL))["plans"] == 1
     assert Plan.objects.count() == 1
+
+
+@pytest.fixture
+def jobs_project(tree, campaign, city_leader, daoli):
+    """春风送岗位 of the city: 3,000 jobs split 1,000 to 道里 and 2,000 to 南岗, 100 training person-times
+    split 40 / 60; 道里 and its township report progress in April and June."""
+    from fuqing.projects import services as projects
+
+    project = projects.create_project(None, org=tree.city, campaign=campaign, name="春风送岗位")
+    jobs = projects.add_indicator(None, project, name="提供就业岗位", unit="item", target=3000)
+    training = projects.add_indicator(None, project, name="就业技能培训", unit="person_time", target=100)
+    projects.save_split(city_leader, jobs, tree.city, {tree.a.pk: 1000, tree.b.pk: 2000}, issue=True)
+    projects.save_split(city_leader, training, tree.city, {tree.a.pk: 40, tree.b.pk: 60}, issue=True)
+    for org, month, indicator, value in [
+        (tree.a, D(2014, 4, 1), jobs, 300),
+        (tree.a1, D(2014, 4, 1), jobs, 200),  # the township's jobs count for 道里 too
+        (tree.a, D(2014, 6, 1), jobs, 700),
+        (tree.a, D(2014, 4, 1), training, 6),
+        (tree.a1, D(2014, 6, 1), training, 4),
+    ]:
+        projects.report_progress(daoli, indicator=indicator, org=org, month=month, value=value)
+    return {"jobs": jobs, "training": training}
+
+
+def test_sup3_prj3_targets_figure_counts_reached_targets_and_completion_rates(tree, campaign, jobs_project):
+    annual = {f.key: f for f in figures.compute(SummaryScope.of(tree.a, campaign, ANNUAL))}["targets"]
+    assert annual.value == 1 and annual.unit == "项"  # 1,200 of 1,000 jobs reached; 10 of 40 trainings not
+    assert annual.note == "共 2 项指标分解到本单位，已完成 1 项"
+    assert annual.breakdown == [("春风送岗位·提供就业岗位", 120.0), ("春风送岗位·就业技能培训", 25.0)]
+    survey = {f.key: f for f in figures.compute(SummaryScope.of(tree.a, campaign, SURVEY_MONTH))}["targets"]
+    assert survey.value == 0  # by the end of April: 500 of 1,000 jobs, 6 of 40 trainings
+    assert survey.breakdown == [("春风送岗位·提供就业岗位", 50.0), ("春风送岗位·就业技能培训", 15.0)]
+    city = {f.key: f for f in figures.compute(SummaryScope.of(tree.city, campaign, ANNUAL))}["targets"]
+    assert city.value == 0 and dict(city.breakdown) == {
+        "春风送岗位·提供就业岗位": 40.0,
+        "春风送岗位·就业技能培训": 10.0,
+    }
+    assert {f.key: f for f in figures.compute(SummaryScope.of(tree.b, campaign, ANNUAL))}[
+        "targets"
+    ].breakdown == [
+        ("春风送岗位·提供就业岗位", 0.0),
+        ("春风送岗位·就业技能培训", 0.0),
+    ]  # 南岗 reported nothing
+
+
+def test_sup3_the_draft_shows_completion_rates_in_percent(tree, campaign, jobs_project, tmp_path):
+    scope = SummaryScope.of(tree.a, campaign, ANNUAL)
+    path = tmp_path / "annual.docx"
+    build_document(scope, figures.compute(scope), drafted_on=D(2014, 8, 25)).save(str(path))
+    _doc, text = document_text(str(path))
+    assert "实事项目目标完成 | 1项 | 共 2 项指标分解到本单位，已完成 1 项" in text
+    assert "指标 | 数量（完成率，%）" in text and "春风送岗位·提供就业岗位 | 120.0" in text

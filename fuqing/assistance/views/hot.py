@@ -25,8 +25,7 @@ from fuqing.core.scoping import get_visible_or_404
 def hot_issues_view(request):
     """One unit's hot and difficult issues, this year beside last year (NEED-5). ``?org=`` picks a
     unit inside the user's scope; aggregates only (no personal data)."""
-    from fuqing.campaigns.services import campaign_for
-    from fuqing.core.context_processors import YEAR_SESSION_KEY
+    from fuqing.core.context_processors import requested_year, selected_year
     from fuqing.orgs.models import Org
 
     require_view(request.user)
@@ -35,12 +34,7 @@ def hot_issues_view(request):
         org = get_visible_or_404(Org, request.user, pk=int(request.GET["org"]))
     if org is None:
         raise PermissionDenied(_("您的账户没有所属单位。"))
-    year = request.GET.get("year", "")
-    if year.isdigit() and 2000 <= int(year) <= 2100:
-        year = int(year)
-    else:
-        campaign = campaign_for(request.user, request.session.get(YEAR_SESSION_KEY))
-        year = campaign.year if campaign else timezone.localdate().year
+    year = requested_year(request) or selected_year(request)  # drill-down links carry the year
     days = request.GET.get("days", "")
     days = int(days) if days.isdigit() and 7 <= int(days) <= 3650 else long_standing_days()
     refresh = bool(request.GET.get("fresh"))

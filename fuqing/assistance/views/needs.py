@@ -21,22 +21,25 @@ from fuqing.assistance.forms import (
 )
 from fuqing.assistance.models import Need, NeedEvent, NeedStatus
 from fuqing.assistance.views.common import can_edit_module, paginate, report_error, require_view, woman_from
+from fuqing.core.context_processors import list_year
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.fieldwork.models import Visit
 
 
-def filter_needs(user, params, qs=None):
+def filter_needs(user, params, qs=None, default_year: int | None = None):
     """The list's filters, from an allowlist (SEC-4). Returns (queryset, form, org). ``qs``: an
-    already scoped queryset (the ledger export's), else the user's visible needs."""
+    already scoped queryset (the ledger export's), else the user's visible needs. ``default_year``:
+    the year shown when none is asked for (the page's: the top bar's)."""
     from fuqing.orgs.models import Org
 
-    form = NeedFilterForm(params or None)
+    form = NeedFilterForm(params or None, initial={"year": default_year})
     qs = Need.objects.visible_to(user) if qs is None else qs
     org = None
     if not form.is_valid():
-        return qs, form, org
+        return (qs.filter(year=default_year) if default_year else qs), form, org
     data = form.cleaned_data
+    data["year"] = data["year"] or default_year
     if data["org"]:
         orgs = Org.objects.visible_to(user) if user is not None else Org.objects.all()
         org = orgs.filter(pk=data["org"]).first()
@@ -63,9 +66,13 @@ def filter_needs(user, params, qs=None):
 @scoped(Need, "list")
 def need_list(request):
     require_view(request.user)
-    qs, form, org = filter_needs(request.user, request.GET)
+    year = list_year(request, searching=bool(request.GET.get("q", "").strip()))
+    qs, form, org = filter_needs(request.user, request.GET, default_year=year)
     qs = qs.select_related("category", "org", "woman", "handler").order_by("-reported_on", "-created_at")
     page, querystring = paginate(request, qs)
+    export = request.GET.copy()
+    export.pop("page", None)
+    export["year"] = year or ""  # the export covers the year the page shows
     return render(
         request,
         "assistance/need_list.html",
@@ -73,7 +80,9 @@ def need_list(request):
             "page": page,
             "form": form,
             "org": org,
+            "year": year,
             "querystring": querystring,
+            "export_query": export.urlencode(),
             "today": timezone.localdate(),
             "can_edit": can_edit_module(request.user),
             "can_export": request.user.has_module_perm("assistance", "export"),
@@ -272,15 +281,15 @@ def need_reopen(request, pk):
 @scoped(Visit, "change")
 def visit_convert(request, pk):
     """Turn a visit's needs kept as text into needs (NEED-1), from the visit's page or the needs list."""
-    visit = get_visible_or_404(Visit, request.user, pk=pk)
+    visit = get_visible_or_404(Visit.objects.select_related("org", "place"), request.user, pk=pk)
     services.require_edit(request.user, visit)
     try:
         created = services.convert_visit_needs(request.user, visit)
     except (ValidationError, PermissionDenied) as exc:
         report_error(request, exc)
-        return redirect("assistance:need-list")
+        return redirect("fieldwork:visit-detail", pk=visit.pk)
     messages.success(request, _("已从走访记录转入 %(n)d 条诉求。") % {"n": len(created)})
-    return redirect("assistance:need-list")
+    return redirect("fieldwork:visit-detail", pk=visit.pk)
 
 
 def woman_search(request):

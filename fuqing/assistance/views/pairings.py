@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
@@ -14,6 +16,7 @@ from fuqing.assistance.models import Action, Need, Pairing, PairingHelper
 from fuqing.assistance.services import require_edit
 from fuqing.assistance.timeline import woman_timeline
 from fuqing.assistance.views.common import can_edit_module, paginate, require_view, woman_from
+from fuqing.core.context_processors import list_year, selected_year
 from fuqing.core.masking import mask_name
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, subtree_q
@@ -37,6 +40,11 @@ def pairing_list(request):
     status = request.GET.get("status", "")
     if status in ("active", "ended"):
         qs = qs.filter(status=status)
+    year = list_year(request, searching=bool(q))
+    if year:  # pairs in force during the year: started by its end, not ended before it began
+        qs = qs.filter(starts_on__lte=datetime.date(year, 12, 31)).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=datetime.date(year, 1, 1))
+        )
     qs = qs.select_related("org", "woman").prefetch_related(HELPERS).order_by("-starts_on")
     page, querystring = paginate(request, qs)
     return render(
@@ -45,6 +53,7 @@ def pairing_list(request):
         {
             "page": page,
             "q": q,
+            "year": year,
             "status": status,
             "querystring": querystring,
             "can_edit": can_edit_module(request.user),
@@ -162,25 +171,28 @@ def action_list(request):
     from fuqing.orgs.models import Org
 
     require_view(request.user)
-    form = ActionFilterForm(request.GET or None)
+    form = ActionFilterForm(request.GET or None, initial={"year": selected_year(request)})
     qs = Action.objects.visible_to(request.user)
     org = request.user.org
     if request.GET.get("org", "").isdigit():
         org = get_visible_or_404(Org, request.user, pk=int(request.GET["org"]))
         qs = qs.in_subtree(org)
+    year = list_year(request, searching=bool(request.GET.get("q", "").strip()))
+    if year:  # the top bar's year unless one is asked for; a search looks through every year
+        qs = qs.filter(year=year)
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
             qs = qs.filter(Q(notes__icontains=data["q"]) | Q(project_name__icontains=data["q"]))
         if data["service"]:
             qs = qs.filter(service=data["service"])
-        if data["year"]:
-            qs = qs.filter(year=data["year"])
-        if data["project"]:
-            qs = qs.filter(project_name=data["project"])
+        if data["project_id"]:
+            qs = qs.filter(project_id=data["project_id"])
+        elif data["project"]:
+            qs = qs.filter(Q(project__name=data["project"]) | Q(project_name=data["project"]))
     page, querystring = paginate(
         request,
-        qs.select_related("org", "woman", "need", "given_by", "given_by_org").order_by(
+        qs.select_related("org", "woman", "need", "project", "given_by", "given_by_org").order_by(
             "-given_on", "-created_at"
         ),
     )
@@ -198,6 +210,7 @@ def action_list(request):
             "form": form,
             "querystring": querystring,
             "org": org,
+            "year": year,
             "total": services.funds_total(qs),
             "by_project": services.funds_by_project(qs, limit=20),
             "by_unit": services.funds_by_unit(qs, org, children) if org is not None else [],
@@ -230,7 +243,13 @@ def action_add(request):
     if need is None and pairing is None and woman is None:
         messages.info(request, _("请先打开一条诉求、一个结对或一位妇女的帮扶记录，再从那里登记帮扶措施。"))
         return redirect("assistance:need-list")
-    form = ActionForm(request.POST or None, user=request.user)
+    target = need or pairing or woman
+    form = ActionForm(
+        request.POST or None,
+        user=request.user,
+        org=target.org,
+        year=need.year if need is not None else selected_year(request),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             action = services.record_action(
@@ -264,9 +283,20 @@ def action_edit(request, pk):
     )
     require_view(request.user)
     editable = can_edit_module(request.user) and can_edit(request.user, action)
-    initial = {f: getattr(action, f) for f in ("service", "given_on", "amount", "project_name", "notes")}
-    initial.update(given_by=action.given_by_id, given_by_org=action.given_by_org_id)
-    form = ActionForm(request.POST or None, user=request.user, initial=initial)
+    initial = {f: getattr(action, f) for f in ("service", "given_on", "amount", "notes")}
+    initial.update(
+        given_by=action.given_by_id,
+        given_by_org=action.given_by_org_id,
+        project=action.project_id,
+        project_name="" if action.project_id else action.project_name,
+    )
+    form = ActionForm(
+        request.POST or None,
+        user=request.user,
+        initial=initial,
+        org=action.org,
+        year=action.need.year if action.need_id else action.year,
+    )
     if request.method == "POST":
         require_edit(request.user, action)
         if form.is_valid():

@@ -18,6 +18,7 @@ from fuqing.assistance.forms import OutcomeForm, SuggestionForm
 from fuqing.assistance.models import Need, Suggestion, SuggestionOutcome, SuggestionStage
 from fuqing.assistance.services import require_edit
 from fuqing.assistance.views.common import can_edit_module, paginate, require_view
+from fuqing.core.context_processors import list_year
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 
@@ -32,9 +33,9 @@ def suggestion_list(request):
     q = request.GET.get("q", "").strip()[:50]
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(content__icontains=q) | Q(recipient_name__icontains=q))
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
+    year = list_year(request, searching=bool(q))  # the top bar's; a search looks through every year
+    if year:
+        qs = qs.filter(year=year)
     stages = dict(qs.values_list("stage").annotate(n=Count("id")).order_by())
     qs = (
         qs.select_related("org")

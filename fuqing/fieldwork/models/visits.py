@@ -1,8 +1,9 @@
 """Contact points and visits (FLD-1 … FLD-5).
 
 Core contract other apps rely on: ``Visit`` (opaque UUID id, ``org`` = the unit that made the visit,
-``started_on``/``ended_on``, ``method``, ``needs_text`` for needs recorded before the needs register
-existed). The id may come from the client, so an offline replay of the same visit does not duplicate it.
+``started_on``/``ended_on``, ``method``, ``needs_text`` — the needs found, one per line, each recorded as a
+``assistance.Need`` of the visit when it is saved, see D50). The id may come from the client, so an
+offline replay of the same visit does not duplicate it.
 """
 
 import datetime

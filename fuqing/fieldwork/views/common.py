@@ -1,12 +1,13 @@
-"""What every field-work page needs: the permission checks, the campaign year, the area in view."""
+"""What every field-work page needs: the permission checks, the area in view. The campaign year is the
+top bar's (``fuqing.core.context_processors.selected_year`` / ``current_campaign``)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fuqing.core.context_processors import current_campaign
 from fuqing.core.scoping import get_visible_or_404, user_scope
 from fuqing.orgs.models import Org
 
@@ -21,24 +22,9 @@ def require_edit(user) -> None:
         raise PermissionDenied(_("您没有编辑“下基层”模块的权限。"))
 
 
-def campaign_year(request) -> int | None:
-    """The campaign year the top bar shows (None when the user sees no campaign)."""
-    from fuqing.campaigns.services import campaign_for
-    from fuqing.core.context_processors import YEAR_SESSION_KEY
-
-    campaign = campaign_for(request.user, request.session.get(YEAR_SESSION_KEY))
-    return campaign.year if campaign else None
-
-
-def current_year(request) -> int:
-    return campaign_year(request) or timezone.localdate().year
-
-
 def survey_month(request) -> int:
-    from fuqing.campaigns.services import campaign_for
-    from fuqing.core.context_processors import YEAR_SESSION_KEY
-
-    campaign = campaign_for(request.user, request.session.get(YEAR_SESSION_KEY))
+    """The needs-survey month of the campaign chosen in the top bar (April when there is none)."""
+    campaign = current_campaign(request)
     return campaign.survey_month if campaign else 4
 
 

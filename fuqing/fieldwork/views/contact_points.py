@@ -11,19 +11,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fuqing.core import audit
+from fuqing.core.context_processors import selected_year
 from fuqing.core.models import AuditAction
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.fieldwork import services, stats
 from fuqing.fieldwork.forms import ContactPointForm
 from fuqing.fieldwork.models import ContactPoint
-from fuqing.fieldwork.views.common import current_year, int_param, require_edit, require_view
+from fuqing.fieldwork.views.common import int_param, require_edit, require_view
 
 
 @scoped(ContactPoint, "list")
 def contact_point_list(request):
     require_view(request.user)
-    year = int_param(request, "year") or current_year(request)
+    year = int_param(request, "year") or selected_year(request)
     qs = stats.contact_points_with_last_visit(request.user)
     q = request.GET.get("q", "").strip()[:50]
     if q:
@@ -105,7 +106,7 @@ def contact_point_add(request):
         initial={
             "org": request.user.org_id,
             "keeper": keeper,
-            "since_year": current_year(request),
+            "since_year": selected_year(request),
             "is_active": True,
         },
     )

@@ -9,12 +9,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fuqing.core.context_processors import selected_year
 from fuqing.core.routes import scoped
 from fuqing.fieldwork import stats
 from fuqing.fieldwork.models import GRASSROOTS_DAYS_TARGET, VisitDay, VisitMethod
 from fuqing.fieldwork.views.common import (
     area_for,
-    current_year,
     int_param,
     lineage_links,
     require_view,
@@ -27,7 +27,7 @@ def compliance(request):
     """局、处级干部下基层天数: who is below 60, days still needed, and whether the pace reaches 60."""
     require_view(request.user)
     area = area_for(request)
-    year = int_param(request, "year") or current_year(request)
+    year = int_param(request, "year") or selected_year(request)
     show_all = request.GET.get("all") == "1"
     # One GROUP BY over the area's bureau/division cadres (hundreds in a province); the page filters
     # and pages that list instead of asking the database three times.
@@ -94,7 +94,7 @@ def survey_month_view(request):
     """妇女需求调研月: visits of the survey month per unit (rolled up), method, vulnerable group, leaders."""
     require_view(request.user)
     area = area_for(request)
-    year = int_param(request, "year") or current_year(request)
+    year = int_param(request, "year") or selected_year(request)
     month = survey_month(request)
     figures = stats.survey_month_figures(request.user, area, year, month)
     if request.GET.get("format") == "xlsx":

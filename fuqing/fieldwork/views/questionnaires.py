@@ -14,13 +14,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fuqing.core.context_processors import list_year, selected_year
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, scope_q
 from fuqing.fieldwork import questionnaires as service
 from fuqing.fieldwork import skiplogic, xlsform
 from fuqing.fieldwork.forms import QuestionForm, QuestionnaireForm, XLSFormUploadForm
 from fuqing.fieldwork.models import Question, Questionnaire, QuestionnaireStatus
-from fuqing.fieldwork.views.common import current_year, int_param, require_edit, require_view
+from fuqing.fieldwork.views.common import require_edit, require_view
 
 
 def _report(request, exc: ValidationError) -> None:
@@ -47,7 +48,7 @@ def questionnaire_list(request):
     q = request.GET.get("q", "").strip()[:50]
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(description__icontains=q))
-    year = int_param(request, "year")
+    year = list_year(request, searching=bool(q))  # the top bar's; a search looks through every year
     if year:
         qs = qs.filter(year=year)
     page = Paginator(qs.order_by("-year", "-created_at"), 30).get_page(request.GET.get("page"))
@@ -59,6 +60,7 @@ def questionnaire_list(request):
         {
             "page": page,
             "q": q,
+            "year": year,
             "querystring": params.urlencode(),
             "can_edit": request.user.has_module_perm("fieldwork", "edit"),
         },
@@ -80,7 +82,9 @@ def fill_list(request):
 
 def questionnaire_add(request):
     require_edit(request.user)
-    form = QuestionnaireForm(request.POST or None, user=request.user, initial={"year": current_year(request)})
+    form = QuestionnaireForm(
+        request.POST or None, user=request.user, initial={"year": selected_year(request)}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -106,7 +110,7 @@ def questionnaire_import(request):
         request.POST or None,
         request.FILES or None,
         user=request.user,
-        initial={"year": current_year(request)},
+        initial={"year": selected_year(request)},
     )
     problems = []
     if request.method == "POST" and form.is_valid():

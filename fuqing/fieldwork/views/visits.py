@@ -12,13 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fuqing.core.context_processors import list_year
 from fuqing.core.models import AuditEvent
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.fieldwork import attachments, services
 from fuqing.fieldwork.forms import PlaceSearchForm, VisitFilterForm, VisitForm, place_options
 from fuqing.fieldwork.models import STATIONED_MIN_DAYS, Visit, VisitAttachment, VisitMethod
-from fuqing.fieldwork.views.common import campaign_year, require_edit, require_view
+from fuqing.fieldwork.views.common import require_edit, require_view
 from fuqing.orgs.models import Org
 
 PAGE_SIZE = 30
@@ -32,9 +33,8 @@ def filtered_visits(request, stationed: bool = False):
         qs = qs.filter(method=VisitMethod.STATIONED)
     data = form.cleaned_data if form.is_valid() else {}
     q = data.get("q", "")
-    year = data.get("year")
-    if year is None and not q and "year" not in request.GET:
-        year = campaign_year(request)  # a search looks through every year unless one is asked for
+    # the top bar's year unless one is asked for; a search looks through every year
+    year = data.get("year") or list_year(request, searching=bool(q))
     if year:
         qs = qs.filter(year=year)
     if q:
@@ -101,6 +101,8 @@ def visit_detail(request, pk):
         .filter(object_type="fieldwork.visit", object_id=str(visit.pk))
         .order_by("-seq")[:20]
     )
+    editable = can_edit(request.user, visit)
+    needs, pending, text_only = _visit_needs(request.user, visit)
     return render(
         request,
         "fieldwork/visit_detail.html",
@@ -110,12 +112,33 @@ def visit_detail(request, pk):
                 "-is_lead", "user__name"
             ),
             "groups": visit.group_counts.select_related("group").order_by("group__sort"),
-            "needs": services.parse_needs(visit.needs_text),
+            "needs": needs,
+            "pending_needs": pending,
+            "text_needs": text_only,
+            "can_convert": bool(pending) and editable and services.may_record_needs(request.user),
             "files": visit.attachments.all(),
             "history": history,
-            "can_edit": can_edit(request.user, visit) and request.user.has_module_perm("fieldwork", "edit"),
+            "can_edit": editable and request.user.has_module_perm("fieldwork", "edit"),
         },
     )
+
+
+def _visit_needs(user, visit: Visit):
+    """The needs register's rows of this visit the user may see (NEED-1), and the lines of its text
+    that are not needs yet (recorded before the register, or by someone who may not record needs);
+    for a user without the needs module, the visit's text as it is."""
+    from fuqing.assistance.models import Need
+    from fuqing.assistance.services import pending_visit_lines
+
+    if not user.has_module_perm("assistance", "view"):  # the register is not hers to see: the text
+        return [], [], services.parse_needs(visit.needs_text)
+    needs = list(
+        Need.objects.visible_to(user)
+        .filter(visit=visit)
+        .select_related("category")
+        .order_by("reported_on", "created_at")
+    )
+    return needs, pending_visit_lines(visit, needs), []
 
 
 def _data_from(form: VisitForm) -> services.VisitData:

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fuqing.core.context_processors import list_year
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.orgs.models import Org
@@ -21,7 +22,7 @@ from fuqing.projects import services
 from fuqing.projects.access import require_edit, require_view
 from fuqing.projects.forms import BeneficiaryForm, DeleteForm, federations
 from fuqing.projects.models import Beneficiary, Project
-from fuqing.projects.views.common import selected_year
+from fuqing.projects.views.common import page_year
 from fuqing.registry.models import Woman
 
 
@@ -38,27 +39,28 @@ def _filtered(request):
     project = request.GET.get("project", "")
     if project.isdigit():
         qs = qs.filter(project_id=int(project))
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
-    return qs, q
+    year = list_year(request, searching=bool(q))
+    if year:
+        qs = qs.filter(year=year)
+    return qs, q, year
 
 
 @scoped(Beneficiary, "list")
 def beneficiary_list(request):
     require_view(request.user)
-    qs, q = _filtered(request)
+    qs, q, year = _filtered(request)
     totals = qs.aggregate(records=Count("id"), women=Count("woman_id", distinct=True), amount=Sum("amount"))
     page = Paginator(qs.order_by("-received_on", "-created_at"), 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    projects = Project.objects.visible_to(request.user).filter(year=selected_year(request)).order_by("sort")
+    projects = Project.objects.visible_to(request.user).filter(year=page_year(request)).order_by("sort")
     return render(
         request,
         "projects/beneficiary_list.html",
         {
             "page": page,
             "q": q,
+            "year": year,
             "totals": totals,
             "projects": projects,
             "project": request.GET.get("project", ""),
@@ -70,7 +72,7 @@ def beneficiary_list(request):
 
 def beneficiary_add(request):
     require_edit(request.user)
-    year = selected_year(request)
+    year = page_year(request)
     projects = list(
         Project.objects.visible_to(request.user).filter(year=year).select_related("org").order_by("sort")
     )

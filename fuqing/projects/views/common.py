@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from fuqing.core.context_processors import requested_year, selected_year
 from fuqing.core.scoping import get_visible_or_404, subtree_q, user_scope
 from fuqing.orgs.models import Org, OrgKind
 from fuqing.projects import metrics
@@ -16,15 +17,10 @@ from fuqing.projects.services.projects import campaign_for_org
 FEDERATION_KINDS = (OrgKind.PROVINCE, OrgKind.CITY, OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY)
 
 
-def selected_year(request) -> int:
-    from fuqing.campaigns.services import campaign_for
-    from fuqing.core.context_processors import YEAR_SESSION_KEY
-
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    campaign = campaign_for(request.user, request.session.get(YEAR_SESSION_KEY))
-    return campaign.year if campaign else timezone.localdate().year
+def page_year(request) -> int:
+    """The year a projects page shows: the one its address asks for (drill-down links carry it), else
+    the year chosen in the top bar."""
+    return requested_year(request) or selected_year(request)
 
 
 def default_unit(user) -> Org | None:

@@ -25,9 +25,9 @@ from fuqing.projects.views.common import (
     as_of_choices,
     children_of,
     lineage,
+    page_year,
     requested_date,
     selected_unit,
-    selected_year,
     view_date,
 )
 
@@ -84,7 +84,7 @@ def overview(request):
             .order_by("-year", "sort")[:100]
         )
         return render(request, "projects/search.html", {"q": q, "projects": found})
-    year = selected_year(request)
+    year = page_year(request)
     unit = selected_unit(request)
     context = {"year": year, "unit": unit, "q": q}
     if unit is None:
@@ -174,7 +174,7 @@ def project_add(request):
         departments=_departments(chosen) if chosen else [],
         initial={"org": chosen.pk if chosen else None, "sort": 100},
     )
-    year = selected_year(request)
+    year = page_year(request)
     if request.method == "POST" and form.is_valid():
         org = form.cleaned_data["org"]
         campaign = services.campaign_for_org(org, year)
@@ -384,7 +384,7 @@ def copy_year(request):
     """Next year's projects from this year's in one step (PRJ-2)."""
     require_edit(request.user)
     orgs = list(federations(Org.objects.editable_by(request.user))[:500])
-    year = selected_year(request)
+    year = page_year(request)
     form = CopyForm(request.POST or None, orgs=orgs, initial={"from_year": year, "copy_targets": True})
     if request.method == "POST" and form.is_valid():
         try:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fuqing.core.context_processors import list_year
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404
 from fuqing.orgs.models import Org
@@ -22,7 +23,7 @@ from fuqing.projects.forms import federations
 from fuqing.projects.models import ProgressEntry, Source
 from fuqing.projects.services.common import plain
 from fuqing.projects.services.projects import campaign_for_org
-from fuqing.projects.views.common import selected_year
+from fuqing.projects.views.common import page_year
 from fuqing.projects.views.overview import indicators_for
 
 
@@ -51,7 +52,7 @@ def report(request):
     org = org or (editable.filter(pk=request.user.org_id).first() or editable.first())
     if org is None:
         raise PermissionDenied(_("您没有可以填报的单位。"))
-    year = selected_year(request)
+    year = page_year(request)
     campaign = campaign_for_org(org, year)
     month = _month(request.POST.get("month") or request.GET.get("month", ""), year, campaign)
     indicators = indicators_for(request.user, org, month.year)
@@ -131,9 +132,9 @@ def progress_list(request):
         )
     if request.GET.get("corrections") == "1":
         entries = entries.filter(Q(superseded_at__isnull=False) | Q(corrects__isnull=False))
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        entries = entries.filter(year=int(year))
+    year = list_year(request, searching=bool(q))
+    if year:
+        entries = entries.filter(year=year)
     page = Paginator(entries.order_by("-entered_at", "-id"), 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -143,6 +144,7 @@ def progress_list(request):
         {
             "page": page,
             "q": q,
+            "year": year,
             "querystring": params.urlencode(),
             "corrections": request.GET.get("corrections") == "1",
         },

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fuqing.core.context_processors import list_year
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, subtree_q
@@ -20,7 +21,7 @@ from fuqing.projects import services
 from fuqing.projects.access import is_volunteer_only, require_edit, require_view
 from fuqing.projects.forms import EndPairForm, HouseholdForm, PairForm, VolunteerForm, federations
 from fuqing.projects.models import Household, Project, Source, Volunteer, VolunteerPair
-from fuqing.projects.views.common import report_errors, selected_year
+from fuqing.projects.views.common import page_year, report_errors
 
 
 def _page(request, qs, per_page=50):
@@ -271,9 +272,9 @@ def pair_list(request):
             | Q(household__address__icontains=q)
             | Q(org__name__icontains=q)
         )
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
+    year = list_year(request, searching=bool(q))
+    if year:
+        qs = qs.filter(year=year)
     totals = qs.aggregate(
         pairs=Count("id"),
         volunteers=Count("volunteer_id", distinct=True),
@@ -286,6 +287,7 @@ def pair_list(request):
         {
             "page": page,
             "q": q,
+            "year": year,
             "totals": totals,
             "querystring": querystring,
             "can_edit": request.user.has_module_perm("projects", "edit"),
@@ -297,7 +299,7 @@ def pair_add(request):
     """Pair a volunteer with a household of her area; for a chosen volunteer, unpaired households of
     her area come first (nearest: her own community)."""
     require_edit(request.user)
-    year = selected_year(request)
+    year = page_year(request)
     projects = _pair_projects(request.user, year)
     volunteers = list(
         Volunteer.objects.visible_to(request.user)

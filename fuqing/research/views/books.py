@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fuqing.core.context_processors import list_year, selected_year
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.research.forms import BookForm
 from fuqing.research.models import Book, Report, ReportStatus
 from fuqing.research.services import books as services
-from fuqing.research.views.common import current_year, report_errors, require_view
+from fuqing.research.views.common import report_errors, require_view
 
 
 @scoped(Book, "list")
@@ -23,10 +24,17 @@ def book_list(request):
     books = Book.objects.visible_to(request.user).select_related("org", "job")
     if q := request.GET.get("q", "").strip()[:50]:
         books = books.filter(title__icontains=q)
+    if year := list_year(request, searching=bool(q)):
+        books = books.filter(year=year)
     return render(
         request,
         "research/book_list.html",
-        {"books": books[:100], "q": q, "can_add": request.user.has_module_perm("research", "edit")},
+        {
+            "books": books[:100],
+            "q": q,
+            "year": year,
+            "can_add": request.user.has_module_perm("research", "edit"),
+        },
     )
 
 
@@ -60,7 +68,7 @@ def _chosen(request) -> list[int]:
 
 def _save(request, book: Book | None):
     asked = request.GET.get("year", "")
-    default_year = int(asked) if asked.isdigit() and 2000 <= int(asked) <= 2100 else current_year(request)
+    default_year = int(asked) if asked.isdigit() and 2000 <= int(asked) <= 2100 else selected_year(request)
     initial = (
         {"year": book.year, "title": book.title, "issuer": book.issuer, "issued_on": book.issued_on}
         if book

@@ -1,4 +1,5 @@
-"""Small helpers the research pages share."""
+"""Small helpers the research pages share. The year a page opens on is the top bar's
+(``fuqing.core.context_processors.selected_year``)."""
 
 from __future__ import annotations
 
@@ -6,22 +7,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from fuqing.core.context_processors import YEAR_SESSION_KEY
 from fuqing.core.permissions import require
 
 
 def require_view(user) -> None:
     require(user, "research", "view")
-
-
-def current_year(request) -> int:
-    """The campaign year the user chose in the top bar (else the current campaign's, else this year)."""
-    from django.utils import timezone
-
-    from fuqing.campaigns.services import campaign_for
-
-    campaign = campaign_for(request.user, request.session.get(YEAR_SESSION_KEY))
-    return campaign.year if campaign else timezone.localdate().year
 
 
 def report_errors(request, exc: Exception) -> None:

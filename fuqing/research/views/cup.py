@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fuqing.core import audit
+from fuqing.core.context_processors import list_year, selected_year
 from fuqing.core.models import AuditAction, AuditResult
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404
@@ -20,7 +21,7 @@ from fuqing.research.forms import CompetitionForm
 from fuqing.research.models import Competition, Entry
 from fuqing.research.rules import judge_conflict
 from fuqing.research.services import cup as services
-from fuqing.research.views.common import current_year, report_errors, require_view
+from fuqing.research.views.common import report_errors, require_view
 
 
 @scoped(Competition, "list")
@@ -29,6 +30,8 @@ def cup_list(request):
     competitions = Competition.objects.visible_to(request.user).select_related("org")
     if q := request.GET.get("q", "").strip()[:50]:
         competitions = competitions.filter(Q(name__icontains=q) | Q(org__name__icontains=q))
+    if year := list_year(request, searching=bool(q)):
+        competitions = competitions.filter(year=year)
     judging = (
         Competition.objects.visible_to(request.user).filter(judges__user=request.user).select_related("org")
     )
@@ -40,6 +43,7 @@ def cup_list(request):
             "judging": judging,
             "can_add": request.user.has_module_perm("research", "edit"),
             "q": q,
+            "year": year,
         },
     )
 
@@ -47,7 +51,7 @@ def cup_list(request):
 def cup_add(request):
     if not request.user.has_module_perm("research", "edit"):
         raise PermissionDenied(_("您没有组织评选的权限。"))
-    form = CompetitionForm(request.POST or None, initial={"year": current_year(request)})
+    form = CompetitionForm(request.POST or None, initial={"year": selected_year(request)})
     if request.method == "POST" and form.is_valid():
         try:
             competition = services.create_competition(request.user, org=request.user.org, **form.cleaned_data)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fuqing.core import audit
+from fuqing.core.context_processors import selected_year
 from fuqing.core.models import AuditAction
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, subtree_q
@@ -25,7 +26,7 @@ from fuqing.research.forms import ActionForm, ReportFilterForm, ReportForm
 from fuqing.research.models import SECTIONS, Entry, Report, ReportStatus, Topic
 from fuqing.research.services import books as book_services
 from fuqing.research.services import reports as services
-from fuqing.research.views.common import current_year, querystring, report_errors, require_view
+from fuqing.research.views.common import querystring, report_errors, require_view
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -53,7 +54,7 @@ def awaiting_review(user, qs=None):
 def report_list(request):
     require_view(request.user)
     form = ReportFilterForm(request.GET or None)
-    year = current_year(request)
+    year = selected_year(request)
     reports = Report.objects.visible_to(request.user)
     all_years = False
     if form.is_valid():
@@ -95,7 +96,7 @@ def _form_values(data: dict) -> dict:
 def report_add(request):
     if not request.user.has_module_perm("research", "edit"):
         raise PermissionDenied(_("您没有编辑调研报告的权限。"))
-    initial = {"org": request.user.org_id, "year": current_year(request)}
+    initial = {"org": request.user.org_id, "year": selected_year(request)}
     form = ReportForm(
         request.POST or None, orgs=_orgs(request.user), topics=_topics(request.user), initial=initial
     )
@@ -288,7 +289,7 @@ def report_delete(request, pk):
 def figure_help(request):
     """The figures a report can insert, with their values for the user's own unit this year."""
     require_view(request.user)
-    year = current_year(request)
+    year = selected_year(request)
     scope = FigureScope(request.user.org, year, request.user) if request.user.org_id else None
     rows = []
     for provider in figures.providers():

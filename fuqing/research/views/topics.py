@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fuqing.core.context_processors import selected_year
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.orgs.models import Org, OrgKind
@@ -17,7 +18,7 @@ from fuqing.research.forms import CheckFilterForm, TopicFilterForm, TopicForm
 from fuqing.research.models import Report, Topic
 from fuqing.research.rules import parent_path
 from fuqing.research.services import topics as services
-from fuqing.research.views.common import current_year, querystring, report_errors, require_view
+from fuqing.research.views.common import querystring, report_errors, require_view
 
 
 def _topic_units(user):
@@ -36,7 +37,7 @@ def _topic_units(user):
 def topic_list(request):
     require_view(request.user)
     form = TopicFilterForm(request.GET or None)
-    year = current_year(request)
+    year = selected_year(request)
     topics = Topic.objects.visible_to(request.user).select_related("org", "leader")
     q = ""
     if form.is_valid():
@@ -69,7 +70,7 @@ def topic_check(request):
     """RES-1: every department and district with its topics, flagged when missing, extra or wrongly led."""
     require_view(request.user)
     form = CheckFilterForm(request.GET or None, flags=services.FLAGS)
-    year, flag, q = current_year(request), "", ""
+    year, flag, q = selected_year(request), "", ""
     if form.is_valid():
         year = form.cleaned_data["year"] or year
         flag, q = form.cleaned_data["flag"], form.cleaned_data["q"].strip()
@@ -102,7 +103,7 @@ def topic_add(request):
     if unit is None and units.count() == 1:
         unit = units.first()
     leaders = services.eligible_leaders(unit) if unit else services.eligible_leaders(request.user.org).none()
-    initial = {"year": current_year(request), "org": unit.pk if unit else None}
+    initial = {"year": selected_year(request), "org": unit.pk if unit else None}
     form = TopicForm(request.POST or None, orgs=units, leaders=leaders, initial=initial)
     warning = ""
     if request.method == "POST" and form.is_valid():

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         from fuqing.fieldwork.models import Visit
         from fuqing.orgs.models import Org
 
-        visits = Visit.objects.exclude(needs_text="").select_related("org")
+        visits = Visit.objects.exclude(needs_text="").select_related("org", "place")
         if options["org"]:
             value = options["org"]
             org = Org.objects.filter(division_code=value).first() or (
