@@ -15,10 +15,9 @@ def _unit(request):
 
 
 def _calendar(request):
-    from fuqing.campaigns.services import campaign_for
-    from fuqing.core.context_processors import YEAR_SESSION_KEY
+    from fuqing.core.context_processors import current_campaign
 
-    campaign = campaign_for(request.user, request.session.get(YEAR_SESSION_KEY))
+    campaign = current_campaign(request)
     if campaign is None:
         return {"campaign": None}
     today = timezone.localdate()
