@@ -100,3 +100,39 @@ def test_org4_navigation_shows_only_what_the_user_may_use(tree, login_as, daoli,
     admin_page = login_as(sysadmin).get("/").content.decode()
     assert "用户管理" in admin_page and "审计日志" not in admin_page
     assert "审计日志" in login_as(auditor).get("/").content.decode()
+
+
+def test_org2_people_carry_position_and_rank_and_volunteers_are_people_too(tree, sysadmin):
+    from fuqing.orgs import services
+    from fuqing.orgs.models import Position, Rank
+
+    chair = services.create_user(
+        sysadmin,
+        username="chair1",
+        password="Harbin#2014x",
+        org=tree.a,
+        name="李秀英",
+        position=Position.CHAIR,
+        rank=Rank.DIVISION,
+    )
+    assert chair.get_position_display() == "主席" and chair.get_rank_display() == "县处级" and chair.is_leader
+    volunteer = services.create_user(
+        sysadmin,
+        username="vol1",
+        password="Harbin#2014x",
+        org=tree.a1a,
+        name="赵桂兰",
+        position=Position.VOLUNTEER,
+    )
+    assert volunteer.is_volunteer and not volunteer.is_leader
+    assert {p.label for p in Position} >= {
+        "主席",
+        "专职副主席",
+        "兼职副主席",
+        "班子成员",
+        "部长",
+        "干部",
+        "执委",
+        "巾帼志愿者",
+    }
+    assert {r.label for r in Rank} >= {"厅局级", "县处级", "乡科级", "其他"}
