@@ -15,8 +15,8 @@ from fuqing.assistance.text import extract_keywords
 from fuqing.core.synth import SynthContext, register_step
 
 SCALES = {
-    "city": {"needs": 50_000, "pairings": 8_000, "actions": 25_000, "women": 20_000},
-    "province": {"needs": 1_000_000, "pairings": 150_000, "actions": 500_000, "women": 250_000},
+    "city": {"needs": 50_000, "pairings": 8_000, "actions": 25_000},
+    "province": {"needs": 1_000_000, "pairings": 150_000, "actions": 500_000},
 }
 
 # category code -> body templates; {place} and {detail} are filled from the lists below.
@@ -139,12 +139,10 @@ def synth_assistance(ctx: SynthContext) -> None:
     if not communities:
         ctx.log("  assistance: no communities, skipped")
         return
-    if not Woman.objects.exists():
-        from fuqing.assistance.synth_women import make_minimal_women
-
-        made = make_minimal_women(ctx, communities, size["women"])
-        ctx.log(f"  {made} minimal women (temporary helper until the registry's synth step)")
     women = list(Woman.objects.values_list("id", "org_id"))
+    if not women:
+        ctx.log("  assistance: the registry has no women (run the women step first), skipped")
+        return
     cadres = {}
     for user_id, org_id in User.objects.filter(
         org__kind__in=[OrgKind.COMMUNITY, OrgKind.TOWNSHIP]

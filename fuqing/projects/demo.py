@@ -331,20 +331,7 @@ def _progress(indicators, districts, district_targets, rng) -> None:
 
 
 def _women(city, rng) -> list[Woman]:
-    in_city = Woman.objects.filter(subtree_q(city.path, "org__path"), status="active")
-    women = list(in_city[:600])
-    if not women:  # the registry has no demo women yet
-        from fuqing.projects.placeholder_women import ensure_women
-
-        communities = list(Org.objects.filter(subtree_q(city.path), kind=OrgKind.COMMUNITY))
-        ensure_women(
-            communities,
-            400,
-            rng,
-            {"single-poor-mother": 0.3, "elderly-empty-nest": 0.15, "unemployed": 0.2},
-        )
-        women = list(in_city[:600])
-    return women
+    return list(Woman.objects.filter(subtree_q(city.path, "org__path"), status="active")[:600])
 
 
 def _district_of(org, districts):

@@ -336,22 +336,11 @@ def _beneficiaries(indicators: dict[str, Indicator], root: Org, tree: Tree, ctx:
             :women_needed
         ]
     )
-    if not women:  # the registry has generated no women yet
-        from fuqing.projects.placeholder_women import ensure_women
-
-        communities = [Org(pk=tree.id(p)) for p in tree.community_paths]
-        made = ensure_women(
-            communities,
-            women_needed,
-            rng,
-            {"single-poor-mother": 0.1, "elderly-empty-nest": 0.1},
+    if not women:
+        ctx.log(
+            "  projects: the registry has no women in this tree (run the women step first); no beneficiaries"
         )
-        ctx.log(f"  {made} placeholder women (projects/placeholder_women.py; no registry women yet)")
-        women = list(
-            Woman.objects.filter(status="active", org__path__startswith=root.path).values_list(
-                "id", "org__path"
-            )[:women_needed]
-        )
+        return 0
     township_ids = {}
     start = datetime.date(YEAR, 1, 1)
     seen: set[int] = set()  # hashes of (woman, project, kind, day): the same help once

@@ -18,6 +18,14 @@ def test_demo_step_uses_the_harbin_tree(db):
     assert NeedKeyword.objects.filter(keyword="灵活就业", year=2014).exists()
 
 
+def _registry_women(ctx, monkeypatch):
+    """The registry's women step (order 30) runs before assistance's; a few women per community."""
+    from fuqing.registry import synth as registry_synth
+
+    monkeypatch.setitem(registry_synth.WOMEN_PER_COMMUNITY, "city", 2)
+    registry_synth.synth_women(ctx, workers=1)
+
+
 def test_synth_step_makes_needs_pairings_actions_with_keywords(db, monkeypatch):
     import random
 
@@ -25,10 +33,11 @@ def test_synth_step_makes_needs_pairings_actions_with_keywords(db, monkeypatch):
     from fuqing.core.synth import SynthContext
     from fuqing.orgs.synth import synth_orgs, synth_users
 
-    monkeypatch.setitem(synth.SCALES, "city", {"needs": 300, "pairings": 30, "actions": 100, "women": 50})
+    monkeypatch.setitem(synth.SCALES, "city", {"needs": 300, "pairings": 30, "actions": 100})
     ctx = SynthContext(scale="city", rng=random.Random(1))
     synth_orgs(ctx)
     synth_users(ctx)
+    _registry_women(ctx, monkeypatch)
     synth.synth_assistance(ctx)
     assert Need.objects.count() == 300 and Pairing.objects.count() == 30 and Action.objects.count() == 100
     assert NeedKeyword.objects.count() > 300
@@ -46,10 +55,11 @@ def test_need3_synthetic_actions_name_the_livelihood_projects_of_their_year(db, 
     from fuqing.orgs.synth import synth_orgs, synth_users
     from fuqing.projects.models import Project
 
-    monkeypatch.setitem(synth.SCALES, "city", {"needs": 200, "pairings": 10, "actions": 300, "women": 30})
+    monkeypatch.setitem(synth.SCALES, "city", {"needs": 200, "pairings": 10, "actions": 300})
     ctx = SynthContext(scale="city", rng=random.Random(2))
     synth_orgs(ctx)
     synth_users(ctx)
+    _registry_women(ctx, monkeypatch)
     root = Org.objects.get(depth=1, kind="city")
     campaign = create_campaign(None, org=root, year=2014)
     loans = Project.objects.create(org=root, campaign=campaign, year=2014, name="妇女小额贷款兴业")

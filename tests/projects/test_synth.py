@@ -12,13 +12,16 @@ from fuqing.orgs import services as org_services
 from fuqing.orgs.models import OrgKind
 from fuqing.projects import synth
 from fuqing.projects.models import Beneficiary, Indicator, ProgressEntry, Target, VolunteerPair
+from fuqing.registry import synth as registry_synth
 
 
 def test_prj_synth_builds_projects_split_targets_progress_beneficiaries_and_pairs(tree, monkeypatch):
     org_services.add_org(None, parent=tree.b1, name="花园社区", kind=OrgKind.COMMUNITY)
     monkeypatch.setitem(synth.BENEFICIARIES, "city", 300)
     monkeypatch.setitem(synth.ROOT_TARGETS, "city", {**synth.ROOT_TARGETS["city"], "结对巾帼志愿者": 20})
+    monkeypatch.setitem(registry_synth.WOMEN_PER_COMMUNITY, "city", 150)
     ctx = SynthContext(scale="city", rng=random.Random(1))
+    registry_synth.synth_women(ctx, workers=1)  # the registry's step runs first (order 30)
     synth.synth_projects(ctx)
 
     jobs = Indicator.objects.get(name="提供就业岗位")
