@@ -61,3 +61,13 @@ def percent(value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def yearname(value):
+    """A campaign year as readers write it: 2014年 in Chinese, 2014 in English."""
+    if value is None or value == "":
+        return ""
+    if (get_language() or "zh").startswith("en"):
+        return str(value)
+    return f"{value}年"
