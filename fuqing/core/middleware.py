@@ -13,6 +13,7 @@ from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessio
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -123,13 +124,30 @@ class SecurityHeadersMiddleware:
         return response
 
 
+SEEN_AT = "fuqing_seen_at"
+
+
 class SessionMiddleware(DjangoSessionMiddleware):
-    """Django's, except that automatic polls (``@passive`` views) do not extend the idle timeout."""
+    """Django's, except that an unchanged session is written at most once a minute
+    (``SESSION_REFRESH_SECONDS``) instead of on every request, and automatic polls (``@passive`` views)
+    never extend the idle timeout. The idle limit is counted from the last write, so a session ends
+    after at most ``SESSION_IDLE_MINUTES`` of inactivity (up to a refresh interval sooner)."""
 
     def process_response(self, request, response):
         session = getattr(request, "session", None)
-        if getattr(request, "fuqing_passive", False) and session is not None and not session.modified:
+        if session is None:
+            return super().process_response(request, response)
+        now = time.time()
+        if not session.modified and (
+            getattr(request, "fuqing_passive", False)  # a poll does not extend the session
+            or session.is_empty()  # nothing to save
+            or now - session.get(SEEN_AT, 0) < settings.SESSION_REFRESH_SECONDS  # the expiry stands
+        ):
+            if session.accessed:
+                patch_vary_headers(response, ("Cookie",))
             return response
+        if not session.is_empty():  # after a logout the flushed session stays empty
+            session[SEEN_AT] = now
         return super().process_response(request, response)
 
 

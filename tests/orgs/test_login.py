@@ -87,6 +87,27 @@ def test_sec6_idle_sessions_end_after_thirty_minutes(client, daoli):
         assert response["Location"].startswith("/login/")
 
 
+def test_sec6_an_unchanged_session_is_written_at_most_once_a_minute(client, daoli):
+    """Every page used to rewrite the session row; now only the first request of each minute does, and
+    the idle limit still counts from the last write (never longer than 30 minutes)."""
+    from django.contrib.sessions.models import Session
+
+    start = datetime.datetime(2014, 4, 15, 9, 0, tzinfo=datetime.UTC)
+    with freeze_time(start):
+        _login(client, "daoli")
+        client.get("/")
+    expiry = Session.objects.get().expire_date
+    for seconds in (10, 30, 59):
+        with freeze_time(start + datetime.timedelta(seconds=seconds)):
+            assert client.get("/").status_code == 200
+    assert Session.objects.get().expire_date == expiry  # no write within the minute
+    with freeze_time(start + datetime.timedelta(seconds=61)):
+        assert client.get("/").status_code == 200
+    assert Session.objects.get().expire_date == expiry + datetime.timedelta(seconds=61)
+    with freeze_time(start + datetime.timedelta(seconds=61 + 30 * 60 + 1)):
+        assert client.get("/").status_code == 302
+
+
 @override_settings(SESSION_ABSOLUTE_HOURS=1)
 def test_sec6_sessions_have_an_absolute_limit(client, daoli):
     start = datetime.datetime(2014, 4, 15, 9, 0, tzinfo=datetime.UTC)
