@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -74,12 +74,13 @@ FILE_TYPES = {
 
 
 class UploadError(ValidationError):
-    """A refused upload: ``{field: message}`` with the rule code SEC-10 on the field."""
+    """A refused upload: ``{field: message}`` with the rule code SEC-10 on the field. Forms show the field's
+    label before the message; ``str()`` puts it there for plain-text answers (imports, the API)."""
 
-    def __init__(self, field: str, message: str, code: str = "SEC-10"):
-        super().__init__({field: ValidationError(message, code=code)})
+    def __init__(self, field: str, message: str, label: str = ""):
+        super().__init__({field: ValidationError(message, code="SEC-10")})
         self.field = field
-        self.text = message
+        self.text = f"{label}：{message}" if label else message
 
     def __str__(self):
         return self.text
@@ -126,10 +127,9 @@ class Policy:
         return f"{self.type_names}（{self.extension_names}）"
 
     def refuse(self, message: str, name: str = "", field: str | None = None, label: str | None = None):
-        where = label or self.label
         if name:
-            where = f"{where}“{name[:60]}”"
-        return UploadError(field or self.field, f"{where}：{message}")
+            message = f"“{name[:60]}”：{message}"
+        return UploadError(field or self.field, message, str(label or self.label))
 
     def check(self, upload, *, field: str | None = None, label: str | None = None, many=False) -> FileType:
         """The upload's type, or an ``UploadError`` naming the field (and, with ``many``, the file)."""
@@ -245,6 +245,15 @@ def private_root() -> Path:
     return Path(settings.VAR_DIR) / "private"
 
 
+def private_path(relative: str) -> Path:
+    """A stored file on disk; a stored path that escapes the private root is refused."""
+    root = private_root().resolve()
+    path = (root / (relative or "")).resolve()
+    if not relative or root not in path.parents:
+        raise FileNotFoundError(relative)
+    return path
+
+
 @dataclass
 class Stored:
     file_path: str
@@ -290,6 +299,15 @@ def spool(upload, suffix: str = ".xlsx") -> str:
         for chunk in upload.chunks():
             handle.write(chunk)
     return path
+
+
+def private_download(relative: str, filename: str, content_type: str = "") -> FileResponse:
+    """A file under the private root as a download; 404 when it is gone."""
+    try:
+        handle = open(private_path(relative), "rb")
+    except OSError:
+        raise Http404 from None
+    return download(handle, filename, content_type)
 
 
 def download(handle, filename: str, content_type: str = "", inline: bool = False) -> FileResponse:
