@@ -184,6 +184,14 @@ class Policy:
                 % {"label": kind.label, "ext": kind.extension}
             )
 
+    def clean(self, upload):
+        """For a form's ``clean_<field>``: the same checks; the form puts the message beside the field."""
+        try:
+            self.check(upload)
+        except UploadError as exc:
+            raise ValidationError(exc.messages, code="SEC-10") from None
+        return upload
+
     def check_path(self, path: str, name: str = "", size: int | None = None) -> FileType:
         """The same checks for a file already on disk (imports spooled before a job reads them)."""
         with open(path, "rb") as handle:
