@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from fuqing.core import jobs
-from fuqing.core.ledger import LedgerFileError, check_upload, get_ledger
+from fuqing.core import jobs, uploads
+from fuqing.core.ledger import get_ledger
 from fuqing.core.models import Job
 from fuqing.core.routes import scoped, unscoped
 from fuqing.core.scoping import get_visible_or_404
@@ -78,17 +74,11 @@ def start_import(
     if file is None:
         raise HttpError(422, _("请上传文件（字段 file）。"))
     target = resolve_org(request.auth, org)
-    folder = settings.VAR_DIR / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=folder)
-    with os.fdopen(fd, "wb") as handle:
-        for chunk in file.chunks():
-            handle.write(chunk)
     try:
-        check_upload(path, file.size)
-    except LedgerFileError as exc:
-        os.remove(path)
+        uploads.SPREADSHEETS.check(file)
+    except uploads.UploadError as exc:
         raise HttpError(422, str(exc)) from None
+    path = uploads.spool(file)
     job = jobs.start(
         request.auth,
         target,

@@ -19,6 +19,7 @@ from fuqing.assistance.models import (
     SuggestionStage,
     Urgency,
 )
+from fuqing.core import uploads
 from fuqing.core.forms import DateInput, Form
 from fuqing.core.scoping import subtree_q
 
@@ -268,6 +269,13 @@ class OutcomeForm(Form):
     )
     happened_on = forms.DateField(label=_("日期"), widget=DateInput)
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    document = forms.FileField(
-        label=_("文件"), required=False, help_text=_("PDF、Word、Excel、WPS、OFD 或图片，不超过 20 MB")
-    )
+    document = forms.FileField(label=_("文件"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        policy = uploads.SUGGESTION_DOCUMENTS
+        self.fields["document"].help_text = _("%(t)s，不超过 %(n)d MB") % {
+            "t": policy.types_label,
+            "n": policy.limit_mb,
+        }
+        self.fields["document"].widget.attrs["accept"] = policy.accept

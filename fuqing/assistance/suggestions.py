@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime
-import zipfile
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,23 +18,8 @@ from fuqing.assistance.models import (
     SuggestionStage,
 )
 from fuqing.assistance.services import check_org, require_edit
-from fuqing.core import audit
+from fuqing.core import audit, uploads
 from fuqing.core.models import AuditAction
-
-DOCUMENT_MAX_MB = 20
-# extension -> the file's first bytes (SEC-10: the type is checked from the content, not the name)
-DOCUMENT_TYPES = {
-    ".pdf": (b"%PDF",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".xls": (b"\xd0\xcf\x11\xe0",),
-    ".wps": (b"\xd0\xcf\x11\xe0",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG",),
-    ".ofd": (b"PK\x03\x04",),
-}
 
 
 def _clean(values: dict) -> dict:
@@ -135,39 +117,6 @@ def add_evidence(actor, suggestion: Suggestion, *, needs=(), reports=()) -> None
     suggestion.reports.add(*reports)
 
 
-def check_document(upload) -> str:
-    """SEC-10: a document of bounded size whose content matches its type; returns the clean name."""
-    name = Path(upload.name or "").name[-150:]
-    ext = Path(name).suffix.lower()
-    if ext not in DOCUMENT_TYPES:
-        raise ValidationError(
-            {"document": _("文件类型不支持，请上传 PDF、Word、Excel、WPS、OFD 或图片（JPG、PNG）。")},
-            code="SEC-10",
-        )
-    limit = min(DOCUMENT_MAX_MB, settings.UPLOAD_MAX_MB)
-    if upload.size > limit * 1024 * 1024:
-        raise ValidationError({"document": _("文件不能超过 %(n)d MB。") % {"n": limit}}, code="SEC-10")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in DOCUMENT_TYPES[ext]):
-        raise ValidationError({"document": _("文件内容与扩展名不符，已拒绝。")}, code="SEC-10")
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                total = sum(i.file_size for i in archive.infolist())
-                packed = sum(i.compress_size for i in archive.infolist()) or 1
-        except zipfile.BadZipFile:
-            raise ValidationError({"document": _("文件已损坏，无法读取。")}, code="SEC-10") from None
-        finally:
-            upload.seek(0)
-        if total > limit * 1024 * 1024 * 20 or total / packed > 200:
-            raise ValidationError(
-                {"document": _("文件解压后异常庞大（疑似压缩炸弹），已拒绝。")}, code="SEC-10"
-            )
-    return name
-
-
 @transaction.atomic
 def record_outcome(
     actor,
@@ -206,10 +155,9 @@ def record_outcome(
         suggestion=suggestion, stage=stage, happened_on=happened_on, note=note.strip(), recorded_by=actor
     )
     if document is not None:
-        outcome.document_name = check_document(document)
-        outcome.document.save(
-            f"{suggestion.pk.hex[:8]}{Path(outcome.document_name).suffix.lower()}", document, save=False
-        )
+        kind = uploads.SUGGESTION_DOCUMENTS.check(document)
+        outcome.document_name = uploads.clean_name(document.name)
+        outcome.document.save(uploads.stored_name(kind), document, save=False)
     outcome.save()
     if stage > suggestion.stage:
         suggestion.stage = stage

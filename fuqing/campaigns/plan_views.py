@@ -11,10 +11,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fuqing.campaigns import files, plans
+from fuqing.campaigns import plans
 from fuqing.campaigns.forms import AttachmentForm, PlanForm
 from fuqing.campaigns.models import Plan, PlanAttachment
 from fuqing.campaigns.submission_views import require_view
+from fuqing.core import uploads
 from fuqing.core.context_processors import current_campaign
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, subtree_q
@@ -147,8 +148,8 @@ def _render_detail(request, plan, editable, attachment_form=None, status=200):
             "can_edit": editable,
             "can_submit": editable and (plan.submitted_at is None or plan.submitted_version != plan.version),
             "attachment_form": attachment_form
-            or (AttachmentForm(accept=files.accept_attr(files.ATTACHMENT_EXTENSIONS)) if editable else None),
-            "types": "、".join(e.lstrip(".") for e in files.ATTACHMENT_EXTENSIONS),
+            or (AttachmentForm(accept=uploads.ATTACHMENTS.accept) if editable else None),
+            "types": uploads.ATTACHMENTS.types_label,
         },
         status=status,
     )
@@ -209,7 +210,7 @@ def plan_attach(request, pk):
     plan = get_visible_or_404(Plan.objects.select_related("org", "campaign"), request.user, pk=pk)
     if not _can_edit_plan(request.user, plan):
         raise PermissionDenied(_("只读范围：您可以查看该单位的实施方案，但不能上传附件。"))
-    form = AttachmentForm(request.POST, request.FILES, accept=files.accept_attr(files.ATTACHMENT_EXTENSIONS))
+    form = AttachmentForm(request.POST, request.FILES, accept=uploads.ATTACHMENTS.accept)
     if form.is_valid():
         try:
             plans.add_attachment(request.user, plan, form.cleaned_data["file"])
@@ -225,7 +226,7 @@ def plan_attach(request, pk):
 def attachment_download(request, pk):
     attachment = get_visible_or_404(PlanAttachment, request.user, pk=pk)
     require_view(request.user)
-    return files.file_response(attachment)
+    return uploads.private_download(attachment.file_path, attachment.file_name, attachment.content_type)
 
 
 @require_POST

@@ -7,10 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fuqing.campaigns import files
 from fuqing.campaigns.errors import invalid
 from fuqing.campaigns.models import Campaign, Plan, PlanAttachment, PlanVersion
-from fuqing.core import audit
+from fuqing.core import audit, uploads
 from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require
 from fuqing.core.scoping import can_edit
@@ -152,8 +151,8 @@ def add_attachment(actor, plan: Plan, upload) -> PlanAttachment:
     _check_editor(actor, plan.org)
     if plan.attachments.present().count() >= MAX_ATTACHMENTS:
         raise invalid({"file": _("每个实施方案最多 %(n)d 个附件。") % {"n": MAX_ATTACHMENTS}}, "CAM-3")
-    kind = files.check_file(upload, files.ATTACHMENT_EXTENSIONS, "file")
-    with files.stored_upload(upload, kind, "plans") as stored:
+    kind = uploads.ATTACHMENTS.check(upload)
+    with uploads.store_private(upload, kind, "plans") as stored:
         attachment = PlanAttachment.objects.create(plan=plan, uploaded_by=actor, **stored.fields())
         audit.record(AuditAction.CREATE, actor=actor, obj=attachment, details={"plan": plan.pk})
     return attachment

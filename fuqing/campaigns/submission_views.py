@@ -13,9 +13,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fuqing.campaigns import files, submissions
+from fuqing.campaigns import submissions
 from fuqing.campaigns.forms import SubmissionForm
 from fuqing.campaigns.models import Obligation, ObligationStatus, Reminder, Submission
+from fuqing.core import uploads
 from fuqing.core.context_processors import current_campaign
 from fuqing.core.models import Job
 from fuqing.core.routes import scoped
@@ -132,12 +133,11 @@ def _detail(request, obligation: Obligation, form=None, status: int = 200):
             "versions": obligation.submissions.select_related("submitted_by", "plan_version").order_by(
                 "-version"
             ),
-            "form": form
-            or (SubmissionForm(accept=files.accept_attr(files.DOCUMENT_EXTENSIONS)) if allowed else None),
+            "form": form or (SubmissionForm(accept=uploads.DOCUMENTS.accept) if allowed else None),
             "can_submit": allowed,
             "can_draft": allowed and obligation.deadline.is_summary,
             "drafts": drafts,
-            "types": "、".join(e.lstrip(".") for e in files.DOCUMENT_EXTENSIONS),
+            "types": uploads.DOCUMENTS.types_label,
         },
         status=status,
     )
@@ -157,7 +157,7 @@ def obligation_submit(request, pk):
     obligation = _obligation(request, pk)
     if not submissions.can_submit(request.user, obligation):
         raise PermissionDenied(_("您不能替该单位报送此事项。"))
-    form = SubmissionForm(request.POST, request.FILES, accept=files.accept_attr(files.DOCUMENT_EXTENSIONS))
+    form = SubmissionForm(request.POST, request.FILES, accept=uploads.DOCUMENTS.accept)
     if form.is_valid():
         try:
             submission = submissions.submit_document(
@@ -196,7 +196,7 @@ def submission_download(request, pk):
     require_view(request.user)
     if not submission.has_file:
         raise Http404
-    return files.file_response(submission)
+    return uploads.private_download(submission.file_path, submission.file_name, submission.content_type)
 
 
 # --- reminders ------------------------------------------------------------------------------------

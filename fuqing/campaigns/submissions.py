@@ -13,7 +13,6 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fuqing.campaigns import files
 from fuqing.campaigns.errors import invalid
 from fuqing.campaigns.models import (
     Campaign,
@@ -24,7 +23,7 @@ from fuqing.campaigns.models import (
     Submission,
 )
 from fuqing.campaigns.models.submission import status_q
-from fuqing.core import audit
+from fuqing.core import audit, uploads
 from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require
 from fuqing.core.scoping import can_edit, subtree_q
@@ -62,8 +61,8 @@ def submit_document(
         raise invalid({"file": _("该事项以实施方案报送：请在“实施方案”中提交本单位方案。")}, "CAM-2")
     if len(note or "") > 200:
         raise invalid({"note": _("说明不能超过 200 个字。")}, "CAM-2")
-    kind = files.check_file(upload, files.DOCUMENT_EXTENSIONS, "file")
-    with files.stored_upload(upload, kind, "submissions") as stored:
+    kind = uploads.DOCUMENTS.check(upload)
+    with uploads.store_private(upload, kind, "submissions") as stored:
         submission = _record(actor, obligation, at, note=note, **stored.fields())
     return submission
 

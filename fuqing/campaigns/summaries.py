@@ -15,10 +15,10 @@ from fuqing.campaigns import figures as figure_registry
 from fuqing.campaigns.errors import invalid
 from fuqing.campaigns.figures import ANNUAL, SURVEY_MONTH, Figure, SummaryScope
 from fuqing.campaigns.models import DeadlineKind, Obligation
-from fuqing.campaigns.models.stored import private_root
 from fuqing.core import audit, jobs
 from fuqing.core.documents import OfficialDocument, cn_date
 from fuqing.core.models import AuditAction, Job
+from fuqing.core.uploads import private_root
 
 JOB_KIND = "campaign_summary"
 KIND_OF_DEADLINE = {DeadlineKind.SURVEY_SUMMARY: SURVEY_MONTH, DeadlineKind.ANNUAL_SUMMARY: ANNUAL}

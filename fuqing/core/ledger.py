@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import os
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,12 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fuqing.core import audit, cells
+from fuqing.core import audit, cells, uploads
 from fuqing.core.cells import CellError
 from fuqing.core.models import AuditAction
-
-XLSX_MAGIC = b"PK\x03\x04"
-MAX_UNCOMPRESSED_RATIO = 200
 
 
 class LedgerFileError(ValueError):
@@ -251,28 +247,12 @@ def _tmp_dir() -> str:
 # --- import ---------------------------------------------------------------------------------------
 
 
-def check_upload(path: str, size: int | None = None) -> None:
-    """SEC-10: an .xlsx of bounded size whose archive does not expand into a bomb."""
-    size = os.path.getsize(path) if size is None else size
-    if size > settings.UPLOAD_MAX_MB * 1024 * 1024:
-        raise LedgerFileError(_("文件超过 %(n)d MB，请拆分后再导入。") % {"n": settings.UPLOAD_MAX_MB})
-    with open(path, "rb") as handle:
-        if handle.read(4) != XLSX_MAGIC:
-            raise LedgerFileError(
-                _("文件不是 Excel（.xlsx）格式。旧版 .xls 请在 Excel 或 WPS 中另存为 .xlsx。")
-            )
+def check_upload(path: str, size: int | None = None, name: str = "") -> None:
+    """SEC-10: an .xlsx of bounded size whose archive does not expand into a bomb (``core.uploads``)."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            if "[Content_Types].xml" not in names:
-                raise LedgerFileError(_("文件不是 Excel（.xlsx）格式。"))
-            total = sum(info.file_size for info in archive.infolist())
-            packed = sum(info.compress_size for info in archive.infolist()) or 1
-    except zipfile.BadZipFile:
-        raise LedgerFileError(_("文件已损坏，无法读取。")) from None
-    limit = settings.UPLOAD_MAX_MB * 1024 * 1024 * 20
-    if total > limit or total / packed > MAX_UNCOMPRESSED_RATIO:
-        raise LedgerFileError(_("文件解压后异常庞大（疑似压缩炸弹），已拒绝。"))
+        uploads.SPREADSHEETS.check_path(path, name, size)
+    except uploads.UploadError as exc:
+        raise LedgerFileError(str(exc)) from None
 
 
 def normalise_header(value) -> str:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import uuid
-from pathlib import Path
 
 from django import forms
 from django.conf import settings
@@ -20,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from fuqing.core import jobs
+from fuqing.core import jobs, uploads
 from fuqing.core.forms import DateInput, Form
 from fuqing.core.history import describe_details, object_type_label
 from fuqing.core.home import panels_for
-from fuqing.core.ledger import LedgerFileError, check_upload, export_to_file, template_to_file
+from fuqing.core.ledger import export_to_file, template_to_file
 from fuqing.core.models import AuditAction, AuditEvent, AuditResult, Job
 from fuqing.core.permissions import require_admin
 from fuqing.core.routes import scoped
@@ -150,6 +148,9 @@ class ImportForm(Form):
         self.orgs = {str(o.pk): o for o in orgs}
         self.fields["org"].choices = [(str(o.pk), "　" * (o.depth - 1) + o.name) for o in orgs]
 
+    def clean_file(self):
+        return uploads.SPREADSHEETS.clean(self.cleaned_data["file"])
+
 
 def ledger_import_view(ledger):
     def view(request):
@@ -160,23 +161,16 @@ def ledger_import_view(ledger):
         orgs = list(Org.objects.editable_by(request.user).filter(is_active=True)[:2000])
         form = ImportForm(request.POST or None, request.FILES or None, orgs=orgs)
         if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            path = _save_upload(upload)
-            try:
-                check_upload(path, upload.size)
-            except LedgerFileError as exc:
-                os.remove(path)
-                form.add_error("file", str(exc))
-            else:
-                job = jobs.start(
-                    request.user,
-                    form.orgs[form.cleaned_data["org"]],
-                    "ledger_import",
-                    _("导入%(t)s：%(f)s") % {"t": ledger.title, "f": upload.name[:100]},
-                    params={"ledger": ledger.name, "valid_only": form.cleaned_data["valid_only"]},
-                    input_file=path,
-                )
-                return redirect("job-detail", pk=job.pk)
+            upload = form.cleaned_data["file"]  # checked by the form (SEC-10)
+            job = jobs.start(
+                request.user,
+                form.orgs[form.cleaned_data["org"]],
+                "ledger_import",
+                _("导入%(t)s：%(f)s") % {"t": ledger.title, "f": upload.name[:100]},
+                params={"ledger": ledger.name, "valid_only": form.cleaned_data["valid_only"]},
+                input_file=uploads.spool(upload),
+            )
+            return redirect("job-detail", pk=job.pk)
         return render(
             request,
             "core/ledger_import.html",
@@ -184,16 +178,6 @@ def ledger_import_view(ledger):
         )
 
     return view
-
-
-def _save_upload(upload) -> str:
-    folder = Path(settings.VAR_DIR) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}.xlsx"
-    with open(path, "wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return str(path)
 
 
 class _DeletingFile:

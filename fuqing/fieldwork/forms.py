@@ -10,8 +10,8 @@ from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fuqing.core import uploads
 from fuqing.core.forms import DateInput, Form
-from fuqing.fieldwork.attachments import ALLOWED_LABEL
 from fuqing.fieldwork.models import ContactPoint, QuestionKind, VisitMethod
 from fuqing.fieldwork.services import CONTACT_POINT_KINDS, PLACE_KINDS, federation_of
 from fuqing.orgs.models import LEADERSHIP_POSITIONS, Org, Position, User
@@ -42,7 +42,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,.pdf,.doc,.docx,.xls,.xlsx"}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": uploads.VISIT_FILES.accept}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -143,15 +143,16 @@ class VisitForm(Form):
         max_value=2100,
         help_text=_("不填则取开始日期的年份；跨年的走访可填结束日期的年份。"),
     )
-    files = MultipleFileField(
-        label=_("照片和附件"),
-        required=False,
-        help_text=_("可多选。允许：%(t)s；每个不超过 10 MB。") % {"t": ALLOWED_LABEL},
-    )
+    files = MultipleFileField(label=_("照片和附件"), required=False)
 
     def __init__(self, *args, user, visit=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        policy = uploads.VISIT_FILES
+        self.fields["files"].help_text = _("可多选。允许：%(t)s；每个不超过 %(n)d MB。") % {
+            "t": policy.types_label,
+            "n": policy.limit_mb,
+        }
         today = timezone.localdate()
         if visit is None:
             self.initial.setdefault("id", uuid.uuid4())
@@ -300,6 +301,9 @@ class XLSFormUploadForm(Form):
         self.fields["org"].base_depth = user.org.depth if user.org_id else 1
         self.initial.setdefault("org", user.org_id)
         self.style_fields()
+
+    def clean_file(self):
+        return uploads.SPREADSHEETS.clean(self.cleaned_data["file"])
 
 
 CONDITION_OPS = [

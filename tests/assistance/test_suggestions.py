@@ -86,8 +86,8 @@ def test_need6_outcome_through_each_stage_with_dates(daoli, suggestion):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("reply.exe", b"MZ....", "文件类型不支持"),
-        ("reply.pdf", b"not a pdf at all", "内容与扩展名不符"),
+        ("reply.exe", b"MZ....", "只接受 PDF、Word、WPS、OFD、Excel、JPG、PNG 文件"),
+        ("reply.pdf", b"not a pdf at all", "不是有效的 PDF 文件，与扩展名 .pdf 不符"),
         ("reply.docx", b"PK\x03\x04broken", "已损坏"),
     ],
 )

@@ -119,7 +119,7 @@ def test_cam3_attachments_are_type_checked_and_removal_keeps_the_record(plan, da
     assert attachment.absolute_path().is_file()
     with pytest.raises(ValidationError) as caught:
         plans.add_attachment(daoli, plan, SimpleUploadedFile("script.html", b"<script>"))
-    assert "只接受以下格式的文件" in caught.value.message_dict["file"][0]
+    assert "只接受" in caught.value.message_dict["file"][0]
     png = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
     plans.add_attachment(daoli, plan, png)
     plans.remove_attachment(daoli, attachment)

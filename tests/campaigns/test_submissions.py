@@ -98,11 +98,11 @@ def test_cam2_submitting_resolves_the_units_reminders(tree, survey, daoli):
 @pytest.mark.parametrize(
     ("name", "content", "text"),
     [
-        ("总结.exe", b"MZ....", "只接受以下格式的文件：docx、doc、wps、pdf"),
+        ("总结.exe", b"MZ....", "只接受 Word、WPS、PDF 文件（docx、doc、wps、pdf）"),
         ("总结.docx", b"", "文件是空的"),
-        ("总结.docx", b"not a zip at all", "不是有效的Word文件"),
-        ("总结.pdf", b"PK\x03\x04 pretending", "不是有效的PDF文件"),
-        ("总结.doc", b"%PDF-1.4 renamed", "不是有效的Word 97-2003文件"),
+        ("总结.docx", b"not a zip at all", "不是有效的 Word 文件，与扩展名 .docx 不符"),
+        ("总结.pdf", b"PK\x03\x04 pretending", "不是有效的 PDF 文件，与扩展名 .pdf 不符"),
+        ("总结.doc", b"%PDF-1.4 renamed", "不是有效的 Word 文件，与扩展名 .doc 不符"),
     ],
 )
 def test_sec10_submission_type_is_checked_by_name_and_content(tree, survey, daoli, name, content, text):
@@ -120,7 +120,7 @@ def test_sec10_an_xlsx_renamed_docx_is_refused(tree, survey, daoli):
         archive.writestr("xl/workbook.xml", "<workbook/>")
     with pytest.raises(ValidationError) as caught:
         submit_document(daoli, obligation(survey, tree.a), SimpleUploadedFile("a.docx", buffer.getvalue()))
-    assert "不是有效的Word文件" in caught.value.message_dict["file"][0]
+    assert "不是有效的 Word 文件" in caught.value.message_dict["file"][0]
 
 
 def test_sec10_an_archive_bomb_is_refused(tree, survey, daoli):
@@ -138,7 +138,7 @@ def test_sec10_a_file_over_the_size_limit_is_refused(tree, survey, daoli, settin
     big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 1))
     with pytest.raises(ValidationError) as caught:
         submit_document(daoli, obligation(survey, tree.a), big)
-    assert "文件超过 1 MB" in caught.value.message_dict["file"][0]
+    assert "文件不能超过 1 MB" in caught.value.message_dict["file"][0]
 
 
 def test_cam2_a_failed_write_leaves_no_file_behind(tree, survey, daoli, monkeypatch):
@@ -189,7 +189,7 @@ def test_cam2_bad_upload_shows_the_rule_beside_the_field(tree, survey, daoli, lo
         f"/campaigns/obligations/{owed.pk}/submit/", {"file": SimpleUploadedFile("a.txt", b"hello")}
     )
     assert response.status_code == 200
-    assert "报送文件：只接受以下格式的文件" in response.content.decode()
+    assert "报送文件：只接受 Word、WPS、PDF 文件" in response.content.decode()
 
 
 def test_cam2_download_is_served_through_the_scoped_view(tree, survey, daoli, nangang, city_leader, login_as):

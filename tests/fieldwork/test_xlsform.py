@@ -116,7 +116,7 @@ def test_fld6_a_file_that_is_not_an_xlsform_is_refused(tmp_path):
     path.write_bytes(b"not a spreadsheet")
     with pytest.raises(xlsform.XLSFormError) as caught:
         xlsform.read(str(path))
-    assert "不是 Excel" in caught.value.problems[0]
+    assert "Excel 文件：文件内容不是有效的 Excel 文件" in caught.value.problems[0]
 
 
 def test_fld6_importing_on_the_page_creates_a_draft_or_lists_the_problems(

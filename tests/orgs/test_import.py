@@ -113,7 +113,10 @@ def test_sec10_a_file_that_is_not_xlsx_is_refused(tree, login_as, district_sysad
     fake = io.BytesIO(b"id,name\n1,x\n")
     fake.name = "tree.xlsx"
     response = login_as(district_sysadmin).post("/ledgers/orgs/import/", {"file": fake, "org": tree.a.pk})
-    assert response.status_code == 200 and "不是 Excel" in response.content.decode()
+    assert (
+        response.status_code == 200
+        and "不是有效的 Excel 文件，与扩展名 .xlsx 不符" in response.content.decode()
+    )
 
 
 def test_org5_only_tree_administrators_import(tree, login_as, daoli):

@@ -248,7 +248,7 @@ def test_rpt3_the_api_imports_as_a_job_and_reports_its_summary(
 def test_sec10_uploads_are_checked_for_type_size_and_archive_bombs(tree, daoli, tmp_path, settings):
     not_excel = tmp_path / "old.xls"
     not_excel.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
-    with pytest.raises(LedgerFileError, match="不是 Excel"):
+    with pytest.raises(LedgerFileError, match="Excel 文件：只接受 Excel 文件（xlsx）"):
         check_upload(str(not_excel))
     bomb = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -10,7 +10,6 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from fuqing.campaigns import files
 from fuqing.campaigns.models import (
     Campaign,
     Deadline,
@@ -22,6 +21,7 @@ from fuqing.campaigns.models import (
     Reminder,
     Submission,
 )
+from fuqing.core import uploads
 from fuqing.orgs.models import Org, User
 from tests.scoped_factories import factory
 
@@ -73,8 +73,8 @@ def make_obligation(org, marker, viewer):
 @factory(Submission)
 def make_submission(org, marker, viewer):
     obligation = obligation_at(org, deadline_name=marker)
-    kind = files.FILE_TYPES[".docx"]
-    with files.stored_upload(docx_upload(f"{marker}.docx", marker), kind, "submissions") as stored:
+    kind = uploads.FILE_TYPES[".docx"]
+    with uploads.store_private(docx_upload(f"{marker}.docx", marker), kind, "submissions") as stored:
         return Submission.objects.create(
             obligation=obligation,
             version=1,
@@ -115,8 +115,8 @@ def make_plan_version(org, marker, viewer):
 @factory(PlanAttachment)
 def make_attachment(org, marker, viewer):
     plan = make_plan(org, f"{marker}-plan", viewer)
-    kind = files.FILE_TYPES[".docx"]
-    with files.stored_upload(docx_upload(f"{marker}.docx", marker), kind, "plans") as stored:
+    kind = uploads.FILE_TYPES[".docx"]
+    with uploads.store_private(docx_upload(f"{marker}.docx", marker), kind, "plans") as stored:
         return PlanAttachment.objects.create(plan=plan, **stored.fields())
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import mimetypes
+import os
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from fuqing.assistance.forms import OutcomeForm, SuggestionForm
 from fuqing.assistance.models import Need, Suggestion, SuggestionOutcome, SuggestionStage
 from fuqing.assistance.services import require_edit
 from fuqing.assistance.views.common import can_edit_module, paginate, require_view
+from fuqing.core import uploads
 from fuqing.core.context_processors import list_year
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
@@ -203,7 +204,5 @@ def outcome_document(request, pk):
     except FileNotFoundError:
         raise Http404 from None
     name = outcome.document_name or outcome.document.name.rsplit("/", 1)[-1]
-    response = FileResponse(handle, as_attachment=True, filename=name)
-    response["Content-Type"] = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    kind = uploads.FILE_TYPES.get(os.path.splitext(outcome.document.name)[1].lower())
+    return uploads.download(handle, name, kind.content_type if kind else "")

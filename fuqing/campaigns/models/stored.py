@@ -2,13 +2,10 @@
 
 from pathlib import Path
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-def private_root() -> Path:
-    return Path(settings.VAR_DIR) / "private"
+from fuqing.core.uploads import private_path
 
 
 class StoredFile(models.Model):
@@ -29,11 +26,7 @@ class StoredFile(models.Model):
 
     def absolute_path(self) -> Path:
         """The file on disk; a stored path that escapes the private root is refused."""
-        root = private_root().resolve()
-        path = (root / self.file_path).resolve()
-        if not self.file_path or root not in path.parents:
-            raise FileNotFoundError(self.file_path)
-        return path
+        return private_path(self.file_path)
 
     @property
     def size_label(self) -> str:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -14,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fuqing.core import uploads
 from fuqing.core.context_processors import list_year, selected_year
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, scope_q
@@ -115,12 +114,14 @@ def questionnaire_import(request):
     problems = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        folder = settings.VAR_DIR / "uploads"
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, path = tempfile.mkstemp(suffix=".xlsx", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+        try:
+            uploads.SPREADSHEETS.check(upload)
+        except ValidationError as exc:
+            form.apply_service_error(exc)
+            return render(
+                request, "fieldwork/questionnaire_import.html", {"form": form, "problems": problems}
+            )
+        path = uploads.spool(upload)
         try:
             title, questions = xlsform.read(path)
             questionnaire = service.create_questionnaire(

@@ -7,11 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fuqing.core import uploads
 from fuqing.core.context_processors import list_year
 from fuqing.core.models import AuditEvent
 from fuqing.core.routes import scoped
@@ -256,14 +257,8 @@ def attachment_download(request, pk):
     store = attachments.storage()
     if not store.exists(item.stored_name):
         raise Http404
-    inline = item.kind in ("image", "pdf")
-    response = FileResponse(
-        store.open(item.stored_name, "rb"),
-        as_attachment=not inline,
-        filename=item.name,
-        content_type=item.content_type,
-    )
-    return response
+    inline = item.kind in ("image", "pdf")  # sniffed on upload; shown in the page
+    return uploads.download(store.open(item.stored_name, "rb"), item.name, item.content_type, inline=inline)
 
 
 @require_POST
