@@ -19,7 +19,6 @@ from fuqing.campaigns.models import (
     Plan,
     PlanAttachment,
     PlanVersion,
-    Reminder,
     Submission,
 )
 from fuqing.orgs.models import Org, User
@@ -118,17 +117,3 @@ def make_attachment(org, marker, viewer):
     kind = files.FILE_TYPES[".docx"]
     with files.stored_upload(docx_upload(f"{marker}.docx", marker), kind, "plans") as stored:
         return PlanAttachment.objects.create(plan=plan, **stored.fields())
-
-
-@factory(Reminder)
-def make_reminder(org, marker, viewer):
-    """A reminder to the viewer, filed under the position's unit (the viewer sees only her own)."""
-    obligation = obligation_at(org)
-    return Reminder.objects.create(
-        user=viewer,
-        org=org,
-        obligation=obligation,
-        kind="due_soon",
-        title=marker,
-        due_on=datetime.date(YEAR, 5, 10),
-    )
