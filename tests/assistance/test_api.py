@@ -1,6 +1,7 @@
 """PLT-3 for assistance: list, read, create, update and outcome transitions under the same scope,
 permissions and masking as the pages."""
 
+import datetime
 import uuid
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""Factories for the campaign calendar's scoped models (plans, obligations, submissions, reminders).
+"""Factories for the campaign calendar's scoped models (plans, obligations, submissions).
 
 Each row hangs on a campaign of year 2099 at the position's own unit, so it is the latest campaign the
 viewer sees and the year-bound pages (plans, 报送情况) show it.
