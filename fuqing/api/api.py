@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 
-from fuqing.api import assistance, auth, fieldwork, jobs, orgs, projects, registry, research
+from fuqing.api import assistance, auth, fieldwork, jobs, orgs, projects, registry, reminders, research
 from fuqing.core.scoping import ScopeDenied
 
 api = NinjaAPI(
@@ -21,6 +21,7 @@ api = NinjaAPI(
 api.add_router("/auth", auth.router)
 api.add_router("/orgs", orgs.router)
 api.add_router("/", jobs.router)
+api.add_router("/", reminders.router)
 api.add_router("/", fieldwork.router)
 api.add_router("/", registry.router)
 api.add_router("/", assistance.router)

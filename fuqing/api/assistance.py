@@ -1,5 +1,5 @@
 """The assistance part of the API (PLT-3): needs and their outcomes, pairings, actions, suggestions,
-hot issues and reminders — the same scope, permissions, services and masking as the pages.
+hot issues — the same scope, permissions, services and masking as the pages.
 
 Request bodies are all-optional schemas: the object is looked up in the caller's scope first (404
 outside it), then the services validate and answer 422 with Chinese messages per field.
@@ -28,7 +28,6 @@ from fuqing.assistance.models import (
     NeedCategory,
     Pairing,
     PairingHelper,
-    Reminder,
     Suggestion,
     SuggestionOutcome,
 )
@@ -808,7 +807,7 @@ def add_outcome(request, suggestion_id: str, payload: StepIn):
     return suggestion_out(_suggestions(request.auth).get(pk=suggestion.pk))
 
 
-# --- hot issues, a woman's timeline, reminders ----------------------------------------------------
+# --- hot issues, a woman's timeline -----------------------------------------------------------
 
 
 class HotRow(Schema):
@@ -905,34 +904,3 @@ def woman_assistance(request, woman_id: str):
         "funds": t["funds"],
         "entries": [{"on": e.on, "kind": e.kind, "title": e.title, "detail": e.detail} for e in t["entries"]],
     }
-
-
-class ReminderOut(Schema):
-    id: int
-    need: str
-    kind: str
-    due_on: datetime.date
-    message: str
-    read: bool
-
-
-@router.get("/reminders/", response=list[ReminderOut], url_name="api-reminders")
-@scoped(Reminder, "list")
-def list_reminders(request, q: str | None = None, unread: bool = False):
-    """The caller's own reminders (NEED-4)."""
-    qs = Reminder.objects.visible_to(request.auth).filter(user=request.auth)
-    if q:
-        qs = qs.filter(message__icontains=q[:50])
-    if unread:
-        qs = qs.filter(read_at__isnull=True)
-    return [
-        {
-            "id": r.pk,
-            "need": str(r.need_id),
-            "kind": r.kind,
-            "due_on": r.due_on,
-            "message": r.message,
-            "read": bool(r.read_at),
-        }
-        for r in qs.order_by("-created_at")[:200]
-    ]

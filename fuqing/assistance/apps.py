@@ -21,5 +21,4 @@ class AssistanceConfig(AppConfig):
         register("assistance", _("帮扶措施与资金"), "assistance:action-list", perm=view, order=30)
         register("assistance", _("热点难点问题"), "assistance:hot-issues", perm=view, order=40)
         register("assistance", _("对策建议"), "assistance:suggestion-list", perm=view, order=50)
-        register("assistance", _("我的提醒"), "assistance:reminders", perm=view, order=60)
         register("admin", _("诉求类别"), "assistance:categories", ability="manage_campaigns", order=60)

@@ -1,7 +1,9 @@
 """Needs past or near their review date (NEED-4): to-do lists and in-app reminders.
 
 ``generate_reminders`` runs daily (``manage.py assistance_reminders`` from cron, or the
-``assistance_reminders`` job); it is idempotent: one reminder per user, need, kind and review date.
+``assistance_reminders`` job); it writes through ``fuqing.core.reminders`` (one "我的提醒" for every
+source), so it is idempotent: one reminder per user, need, kind and review date. A need closed leaves its
+reminders resolved (at once through ``services``, and by this job's sweep for anything else).
 """
 
 from __future__ import annotations
@@ -10,11 +12,21 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from fuqing.assistance.models import Need, PairingHelper, PairingStatus, Reminder, ReminderKind
+from fuqing.assistance.models import Need, PairingHelper, PairingStatus
 from fuqing.core import jobs
+from fuqing.core import reminders as core_reminders
+from fuqing.core.reminders import Notice, ReminderKind
+
+SOURCE = "assistance.need"
+core_reminders.register_source(SOURCE, gettext_lazy("诉求复查"))
+# The sweep resolves the reminders of needs closed in this many days (closing through the services
+# resolves them at once; the sweep catches closings written any other way).
+SWEEP_DAYS = 30
 
 
 def remind_days() -> int:
@@ -72,6 +84,9 @@ def generate_reminders(today: datetime.date | None = None, batch: int = 2000) ->
     """Create the reminders due today; returns how many were new."""
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=remind_days())
+    recently_closed = Need.objects.closed().filter(closed_on__gte=today - datetime.timedelta(days=SWEEP_DAYS))
+    # Keys are str(uuid); a database cast would spell a UUID differently on SQLite and PostgreSQL.
+    core_reminders.resolve(SOURCE, [str(pk) for pk in recently_closed.values_list("pk", flat=True)])
     candidates = Need.objects.open().filter(review_on__isnull=False, review_on__lte=horizon)
     created = 0
     chunk: list[Need] = []
@@ -88,7 +103,7 @@ def generate_reminders(today: datetime.date | None = None, batch: int = 2000) ->
 
 def _remind(needs: list[Need], today: datetime.date) -> int:
     recipients = _recipients(needs)
-    rows = []
+    notices = []
     for need in needs:
         if need.review_on < today:
             kind = ReminderKind.OVERDUE
@@ -96,25 +111,31 @@ def _remind(needs: list[Need], today: datetime.date) -> int:
         else:
             kind = ReminderKind.DUE_SOON
             template = _("诉求“%(d)s”将于 %(on)s 到复查日期。")
-        message = template % {"d": need.description[:40], "on": need.review_on.isoformat()}
-        rows.extend(
-            Reminder(
-                org_id=need.org_id,
+        title = template % {"d": need.description[:40], "on": need.review_on.isoformat()}
+        url = reverse("assistance:need-detail", args=[need.pk])
+        notices.extend(
+            Notice(
                 user_id=user_id,
-                need=need,
+                org_id=need.org_id,
+                source=SOURCE,
+                key=str(need.pk),
                 kind=kind,
+                title=title,
                 due_on=need.review_on,
-                message=message[:200],
+                url=url,
             )
             for user_id in recipients[need.pk]
         )
-    before = Reminder.objects.count()
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    return Reminder.objects.count() - before
+    return core_reminders.remind_many(notices)
+
+
+def resolve_need(need: Need) -> int:
+    """The need is closed: its reminders leave everyone's to-do."""
+    return core_reminders.resolve(SOURCE, [need.pk])
 
 
 def unread_count(user) -> int:
-    return Reminder.objects.visible_to(user).filter(user=user, read_at__isnull=True).count()
+    return core_reminders.unread_count(user, source=SOURCE)
 
 
 @jobs.handler("assistance_reminders")

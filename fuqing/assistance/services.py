@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fuqing.assistance import reminders
 from fuqing.assistance.models import (
     Action,
     Need,
@@ -253,6 +254,7 @@ def _close(actor, need: Need, status: str, on, note: str, event_type: str, **par
     need.closed_on = on
     need.outcome_note = note
     need.save(update_fields=["status", "closed_on", "outcome_note"])
+    reminders.resolve_need(need)
     _event(need, event_type, actor, note=note, closed_on=on.isoformat(), **parameters)
     audit.record(AuditAction.UPDATE, actor=actor, obj=need, details={"status": status, **parameters})
     return need

@@ -30,9 +30,6 @@ urlpatterns = [
     path("outcomes/<int:pk>/document/", suggestions.outcome_document, name="outcome-document"),
     path("hot/", hot.hot_issues_view, name="hot-issues"),
     path("todo/", hot.todo, name="todo"),
-    path("reminders/", hot.reminder_list, name="reminders"),
-    path("reminders/read-all/", hot.reminder_read_all, name="reminders-read-all"),
-    path("reminders/<int:pk>/read/", hot.reminder_read, name="reminder-read"),
     path("categories/", hot.category_list, name="categories"),
     path("categories/<int:pk>/", hot.category_edit, name="category-edit"),
 ]

@@ -9,11 +9,10 @@ class CampaignsConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from fuqing.campaigns import demo, ledgers, panels, summaries, synth  # noqa: F401
+        from fuqing.campaigns import demo, ledgers, panels, reminders, summaries, synth  # noqa: F401
         from fuqing.core.navigation import register
 
         register("campaigns", _("活动日程"), "campaigns:list", perm=("campaigns", "view"), order=80)
         register("campaigns", _("活动日程"), "campaigns:list", ability="manage_campaigns", order=80)
         register("campaigns", _("实施方案"), "campaigns:plans", perm=("campaigns", "view"), order=82)
         register("campaigns", _("报送情况"), "campaigns:status", perm=("campaigns", "view"), order=84)
-        register("campaigns", _("我的提醒"), "campaigns:reminders", perm=("campaigns", "view"), order=86)

@@ -8,9 +8,11 @@ SHOWN = 5
 
 
 def _owed(request):
-    from fuqing.campaigns.models import Obligation, Reminder
+    from fuqing.campaigns.models import Obligation
+    from fuqing.campaigns.reminders import SOURCE
     from fuqing.campaigns.submission_views import row
     from fuqing.core.context_processors import current_campaign
+    from fuqing.core.models import Reminder
 
     user = request.user
     if user.org_id is None:
@@ -28,13 +30,13 @@ def _owed(request):
         rows = [row(o, today) for o in obligations]
         # What is still open first (nearest deadline first), then what is done.
         owed = sorted(rows, key=lambda r: (r["status"] not in ("pending", "missing"), r["o"].deadline.due_on))
-    reminders = Reminder.objects.for_user(user).unread()
+    reminders = Reminder.objects.for_user(user).unread().filter(source=SOURCE)
     return {
         "campaign": campaign,
         "owed": owed[:SHOWN],
         "more": max(0, len(owed) - SHOWN),
         "reminder_count": reminders.count(),
-        "reminders": list(reminders.select_related("obligation")[:3]),
+        "reminders": list(reminders.only("id", "title")[:3]),
     }
 
 

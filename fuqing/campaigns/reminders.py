@@ -1,19 +1,29 @@
 """In-app reminders (CAM-2): before a deadline (as many days as it is configured) every user of a unit
 that has not submitted is reminded, and once more when it is overdue. Run daily by
-``manage.py send_reminders`` or the ``send_reminders`` task; running it twice changes nothing."""
+``manage.py send_reminders`` or the ``send_reminders`` task; running it twice changes nothing. The rows are
+core's ``Reminder`` (one "我的提醒" for every source), written through ``fuqing.core.reminders``."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.db import transaction
+from django.db.models import CharField
+from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from fuqing.campaigns.models import Deadline, Obligation, Reminder, ReminderKind
+from fuqing.campaigns.models import Deadline, Obligation
 from fuqing.core import audit
+from fuqing.core import reminders as core_reminders
 from fuqing.core.models import AuditAction
+from fuqing.core.reminders import Notice, ReminderKind
 from fuqing.orgs.models import Role, User
+
+SOURCE = "campaigns.obligation"
+core_reminders.register_source(SOURCE, gettext_lazy("报送截止"))
 
 # Overdue reminders only for deadlines that passed recently: a first run on an old database must not
 # remind everyone of every deadline since 2014.
@@ -51,14 +61,24 @@ def _cn(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def resolve_obligation(obligation_id: int) -> int:
+    """The unit submitted: its users' reminders of this deadline leave the to-do (``submissions``)."""
+    return core_reminders.resolve(SOURCE, [obligation_id])
+
+
 @transaction.atomic
 def generate_reminders(today: datetime.date | None = None) -> dict:
     """Create the reminders due on ``today`` and resolve those whose unit has since submitted."""
     today = today or timezone.localdate()
     now = timezone.now()
-    resolved = Reminder.objects.filter(
-        resolved_at__isnull=True, obligation__first_submitted_at__isnull=False
-    ).update(resolved_at=now)
+    # Obligations with open reminders that have since been submitted (e.g. by an import): one UPDATE.
+    submitted = (
+        Obligation.objects.filter(first_submitted_at__isnull=False)
+        .annotate(k=Cast("pk", CharField()))
+        .filter(k__in=core_reminders.active_keys(SOURCE))
+        .values("k")
+    )
+    resolved = core_reminders.resolve(SOURCE, submitted, at=now)
     created = 0
     deadlines = Deadline.objects.filter(
         due_on__gte=today - datetime.timedelta(days=OVERDUE_WINDOW_DAYS)
@@ -79,14 +99,21 @@ def generate_reminders(today: datetime.date | None = None) -> dict:
             continue
         users = recipients_by_org({org_id for _pk, org_id in pending})
         title = _title(deadline, kind, today)
-        rows = [
-            Reminder(user=u, org_id=org_id, obligation_id=pk, kind=kind, title=title, due_on=deadline.due_on)
+        urls = {pk: reverse("campaigns:obligation", args=[pk]) for pk, _org in pending}
+        created += core_reminders.remind_many(
+            Notice(
+                user_id=u.pk,
+                org_id=org_id,
+                source=SOURCE,
+                key=str(pk),
+                kind=kind,
+                title=title,
+                due_on=deadline.due_on,
+                url=urls[pk],
+            )
             for pk, org_id in pending
             for u in users.get(org_id, [])
-        ]
-        before = Reminder.objects.filter(obligation__deadline=deadline, kind=kind).count()
-        Reminder.objects.bulk_create(rows, batch_size=900, ignore_conflicts=True)
-        created += Reminder.objects.filter(obligation__deadline=deadline, kind=kind).count() - before
+        )
     if created or resolved:
         audit.record(
             AuditAction.CREATE,

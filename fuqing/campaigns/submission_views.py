@@ -1,4 +1,4 @@
-"""Pages of submissions and timeliness (CAM-2) and of the user's reminders."""
+"""Pages of submissions and timeliness (CAM-2); the reminders are core's 我的提醒 page."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fuqing.campaigns import submissions
 from fuqing.campaigns.forms import SubmissionForm
-from fuqing.campaigns.models import Obligation, ObligationStatus, Reminder, Submission
+from fuqing.campaigns.models import Obligation, ObligationStatus, Submission
 from fuqing.core import uploads
 from fuqing.core.context_processors import current_campaign
 from fuqing.core.models import Job
@@ -197,42 +197,3 @@ def submission_download(request, pk):
     if not submission.has_file:
         raise Http404
     return uploads.private_download(submission.file_path, submission.file_name, submission.content_type)
-
-
-# --- reminders ------------------------------------------------------------------------------------
-
-
-@scoped(Reminder, "list")
-def reminder_list(request):
-    """我的提醒: the user's own deadline reminders, newest first (CAM-2)."""
-    reminders = Reminder.objects.for_user(request.user).select_related("obligation__deadline")
-    q = request.GET.get("q", "").strip()[:50]
-    if q:
-        reminders = reminders.filter(title__icontains=q)
-    show = request.GET.get("show", "")
-    if show != "all":
-        reminders = reminders.active()
-    page = Paginator(reminders, 30).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "campaigns/reminder_list.html",
-        {"page": page, "q": q, "show": show, "querystring": urlencode({"q": q, "show": show})},
-    )
-
-
-@require_POST
-@scoped(Reminder, "change")
-def reminder_read(request, pk):
-    reminder = get_visible_or_404(Reminder, request.user, pk=pk)
-    if reminder.user_id != request.user.pk:
-        raise Http404
-    if reminder.read_at is None:
-        Reminder.objects.filter(pk=reminder.pk).update(read_at=timezone.now())
-    return redirect("campaigns:obligation", pk=reminder.obligation_id)
-
-
-@require_POST
-def reminder_read_all(request):
-    Reminder.objects.for_user(request.user).unread().update(read_at=timezone.now())
-    messages.success(request, _("已全部标为已读。"))
-    return redirect("campaigns:reminders")

@@ -13,13 +13,13 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fuqing.campaigns import reminders
 from fuqing.campaigns.errors import invalid
 from fuqing.campaigns.models import (
     Campaign,
     DeadlineKind,
     Obligation,
     ObligationStatus,
-    Reminder,
     Submission,
 )
 from fuqing.campaigns.models.submission import status_q
@@ -86,7 +86,7 @@ def _record(actor, obligation: Obligation, at, **fields) -> Submission:
     locked.last_submitted_at = at
     locked.versions += 1
     locked.save(update_fields=["first_submitted_at", "first_submitted_on", "last_submitted_at", "versions"])
-    Reminder.objects.filter(obligation=locked, resolved_at__isnull=True).update(resolved_at=timezone.now())
+    reminders.resolve_obligation(locked.pk)
     audit.record(
         AuditAction.CREATE,
         actor=actor,

@@ -11,15 +11,12 @@ urlpatterns = [
     path("<int:pk>/copy/", views.campaign_copy, name="copy"),
     path("<int:pk>/deadlines/add/", views.deadline_add, name="deadline-add"),
     path("deadlines/<int:pk>/edit/", views.deadline_edit, name="deadline-edit"),
-    # CAM-2: what units owe, their submissions, reminders
+    # CAM-2: what units owe, their submissions (reminders: core's /reminders/)
     path("status/", submission_views.status_view, name="status"),
     path("obligations/<int:pk>/", submission_views.obligation_detail, name="obligation"),
     path("obligations/<int:pk>/submit/", submission_views.obligation_submit, name="obligation-submit"),
     path("obligations/<int:pk>/draft/", submission_views.obligation_draft, name="obligation-draft"),
     path("submissions/<int:pk>/file/", submission_views.submission_download, name="submission-file"),
-    path("reminders/", submission_views.reminder_list, name="reminders"),
-    path("reminders/read-all/", submission_views.reminder_read_all, name="reminders-read-all"),
-    path("reminders/<int:pk>/read/", submission_views.reminder_read, name="reminder-read"),
     # CAM-3: implementation plans
     path("plans/", plan_views.plan_list, name="plans"),
     path("plans/add/", plan_views.plan_add, name="plan-add"),

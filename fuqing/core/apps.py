@@ -13,5 +13,6 @@ class CoreConfig(AppConfig):
         from fuqing.core.navigation import register
 
         register("home", _("首页"), "home", order=0)
+        register("home", _("我的提醒"), "reminders", order=5)
         register("admin", _("审计日志"), "audit-list", ability="read_audit", order=90)
         register("ledgers", _("我的后台任务"), "job-list", order=90)

@@ -52,6 +52,7 @@ def platform(request):
     if user is None or not user.is_authenticated:
         return {}
     from fuqing.campaigns.services import years_for
+    from fuqing.core.reminders import request_unread_count
 
     lineage = user.org.lineage() if user.org_id else []
     return {
@@ -61,4 +62,6 @@ def platform(request):
         "campaign_years": years_for(user),
         "user_lineage": lineage,
         "today": timezone.localdate(),
+        # The bell in the top bar: a callable, so it is counted only when a page draws it (once).
+        "reminder_unread": lambda: request_unread_count(request),
     }

@@ -1,4 +1,4 @@
-"""Shared records: the audit log (SEC-7) and tracked background jobs (PLT-5)."""
+"""Shared records: the audit log (SEC-7), tracked background jobs (PLT-5) and in-app reminders."""
 
 import uuid
 
@@ -161,3 +161,60 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("即将到期")
+    OVERDUE = "overdue", _("已逾期")
+
+
+class ReminderQuerySet(ScopedQuerySet):
+    def for_user(self, user):
+        """A user's own reminders (through the one door, then hers only)."""
+        return self.visible_to(user).filter(user=user)
+
+    def active(self):
+        """Not yet resolved (the need closed, the unit submitted)."""
+        return self.filter(resolved_at__isnull=True)
+
+    def unread(self):
+        return self.active().filter(read_at__isnull=True)
+
+
+class Reminder(models.Model):
+    """An in-app reminder to one user ("我的提醒"), made by an app's daily generator through
+    ``fuqing.core.reminders`` (the only door): a need near or past its review date (NEED-4), a deadline a
+    unit still owes (CAM-2). ``source`` + ``key`` name the object ("campaigns.obligation", "42")."""
+
+    scope_field = "org"
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    source = models.CharField(_("来源"), max_length=40)
+    key = models.CharField(_("对象"), max_length=64)
+    kind = models.CharField(_("类型"), max_length=20, choices=ReminderKind.choices)
+    title = models.CharField(_("内容"), max_length=200)
+    due_on = models.DateField(_("到期日期"))
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "source", "key", "kind", "due_on"], name="core_reminder_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["user", "read_at", "resolved_at"], name="core_reminder_unread"),
+            models.Index(fields=["source", "key"], name="core_reminder_object"),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fuqing.core import views
+from fuqing.core import reminder_views, views
 from fuqing.core.ledger import ledgers
 
 
@@ -33,5 +33,8 @@ urlpatterns = [
     path("jobs/<uuid:pk>/download/", views.job_download, name="job-download"),
     path("jobs/<uuid:pk>/valid-only/", views.job_import_valid_only, name="job-valid-only"),
     path("audit/", views.audit_list, name="audit-list"),
+    path("reminders/", reminder_views.reminder_list, name="reminders"),
+    path("reminders/read-all/", reminder_views.reminder_read_all, name="reminders-read-all"),
+    path("reminders/<int:pk>/read/", reminder_views.reminder_read, name="reminder-read"),
     *ledger_patterns(),
 ]

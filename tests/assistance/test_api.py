@@ -1,6 +1,7 @@
 """PLT-3 for assistance: list, read, create, update and outcome transitions under the same scope,
 permissions and masking as the pages."""
 
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -162,3 +163,10 @@ def test_plt3_hot_issues_and_reminders(api, daoli, tree, make_need):
     assert hot["total"]["this_year"] == 1 and "灵活就业" in {t["label"] for t in hot["themes"]}
     assert api.get("/hot-issues/", org=tree.b.pk).status_code == 404
     assert api.get("/reminders/").json() == []
+    make_need(daoli, tree.a1a, description="复查", review_on=datetime.date(2014, 5, 1), handler=daoli)
+    from fuqing.assistance.reminders import generate_reminders
+
+    generate_reminders(datetime.date(2014, 6, 1))
+    [row] = api.get("/reminders/", unread=True).json()
+    assert row["source"] == "assistance.need" and row["kind"] == "overdue" and not row["read"]
+    assert row["url"].startswith("/assistance/needs/")

@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from fuqing.assistance import pairings
-from fuqing.assistance.models import Reminder
-from fuqing.assistance.reminders import generate_reminders, todo_for, unread_count
+from fuqing.assistance.reminders import SOURCE, generate_reminders, todo_for, unread_count
 from fuqing.core import jobs
+from fuqing.core.models import Reminder
 from tests.assistance.conftest import DAY
 
 TODAY = datetime.date(2014, 6, 1)
@@ -50,10 +50,33 @@ def test_need4_reminders_before_and_after_the_review_date_once(daoli, colleague,
     handled, helped, _later = _needs(daoli, colleague, tree, woman, make_need)
     assert generate_reminders(TODAY) == 2
     assert generate_reminders(TODAY) == 0
-    kinds = dict(Reminder.objects.values_list("need_id", "kind"))
-    assert kinds == {handled.pk: "overdue", helped.pk: "due_soon"}
-    assert set(Reminder.objects.values_list("user_id", flat=True)) == {colleague.pk}
+    kinds = dict(Reminder.objects.values_list("key", "kind"))
+    assert kinds == {str(handled.pk): "overdue", str(helped.pk): "due_soon"}
+    assert set(Reminder.objects.values_list("user_id", "source")) == {(colleague.pk, SOURCE)}
+    detail = reverse("assistance:need-detail", args=[handled.pk])
+    assert Reminder.objects.get(key=str(handled.pk)).url == detail
     assert unread_count(colleague) == 2 and unread_count(daoli) == 0
+
+
+def test_need4_closing_a_need_resolves_its_reminders(daoli, colleague, tree, woman, make_need):
+    from fuqing.assistance import services
+
+    handled, _helped, _later = _needs(daoli, colleague, tree, woman, make_need)
+    generate_reminders(TODAY)
+    services.resolve_need(daoli, handled)
+    assert Reminder.objects.get(key=str(handled.pk)).resolved_at is not None
+    assert unread_count(colleague) == 1
+    assert generate_reminders(TODAY) == 0  # a closed need is not reminded again
+
+
+def test_need4_the_daily_run_sweeps_needs_closed_another_way(daoli, colleague, tree, woman, make_need):
+    from fuqing.assistance.models import Need
+
+    handled, _helped, _later = _needs(daoli, colleague, tree, woman, make_need)
+    generate_reminders(TODAY)
+    Need.objects.filter(pk=handled.pk).update(status="resolved", closed_on=TODAY)  # e.g. an import
+    generate_reminders(TODAY)
+    assert Reminder.objects.get(key=str(handled.pk)).resolved_at is not None
 
 
 def test_need4_management_command_and_job_make_reminders(daoli, colleague, tree, woman, make_need):
@@ -73,12 +96,15 @@ def test_need4_home_page_panel_and_reminders_page(login_as, daoli, colleague, tr
     assert (
         'data-panel="assistance_todo"' in home and "承办的逾期诉求" in home and 'data-reminders="2"' in home
     )
-    page = client.get(reverse("assistance:reminders")).content.decode()
-    assert "已过复查日期" in page
-    reminder = Reminder.objects.get(need=handled)
-    assert client.post(reverse("assistance:reminder-read", args=[reminder.pk])).status_code == 302
+    assert f'href="{reverse("reminders")}?show=unread"' in home  # the panel's count opens 我的提醒
+    page = client.get(reverse("reminders")).content.decode()
+    assert "已过复查日期" in page and "诉求复查" in page
+    reminder = Reminder.objects.get(key=str(handled.pk))
+    response = client.post(reverse("reminder-read", args=[reminder.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assistance:need-detail", args=[handled.pk])
     assert unread_count(colleague) == 1
-    assert login_as(daoli).post(reverse("assistance:reminder-read", args=[reminder.pk])).status_code == 403
+    assert login_as(daoli).post(reverse("reminder-read", args=[reminder.pk])).status_code == 404
 
 
 def test_need4_todo_page(login_as, daoli, colleague, tree, woman, make_need):

@@ -7,7 +7,8 @@ import datetime
 
 import pytest
 
-from fuqing.campaigns.models import Obligation, Plan, Reminder
+from fuqing.campaigns.models import Obligation, Plan
+from fuqing.core.models import Reminder
 
 
 @pytest.fixture

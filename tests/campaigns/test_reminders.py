@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 from freezegun import freeze_time
 
-from fuqing.campaigns.models import Reminder, ReminderKind
-from fuqing.campaigns.reminders import generate_reminders
+from fuqing.campaigns.reminders import SOURCE, generate_reminders
 from fuqing.campaigns.submissions import submit_document
+from fuqing.core.models import Reminder, ReminderKind
 from fuqing.orgs.models import Position
 from tests.campaigns.conftest import docx, obligation
 from tests.conftest import make_user
@@ -22,7 +22,8 @@ DAY = datetime.date
 
 
 def reminded(deadline) -> set[tuple[str, str]]:
-    return set(Reminder.objects.filter(obligation__deadline=deadline).values_list("user__username", "kind"))
+    keys = [str(pk) for pk in deadline.obligations.values_list("pk", flat=True)]
+    return set(Reminder.objects.filter(source=SOURCE, key__in=keys).values_list("user__username", "kind"))
 
 
 def test_cam2_no_reminder_before_the_configured_window(survey, daoli):
@@ -40,6 +41,8 @@ def test_cam2_reminders_start_the_configured_number_of_days_before(tree, survey,
     assert result["created"] == 3
     reminder = Reminder.objects.get(user=daoli)
     assert reminder.org == tree.a and "还有 7 天" in reminder.title and "调研月活动总结" in reminder.title
+    owed = obligation(survey, tree.a)
+    assert reminder.key == str(owed.pk) and reminder.url == f"/campaigns/obligations/{owed.pk}/"
 
 
 def test_cam2_days_before_is_configurable_per_deadline(survey, daoli):
@@ -127,6 +130,7 @@ def test_cam2_home_panel_shows_what_my_unit_owes_and_my_reminders(tree, survey, 
     text = response.content.decode()
     assert 'data-panel="campaign-owed"' in text
     assert 'data-reminder-count="1"' in text and "还有 5 天" in text
+    assert 'href="/reminders/?show=unread"' in text  # the badge opens the one 我的提醒 page
     panel = next(p for p in response.context["panels"] if p["name"] == "campaign_owed")
     assert [r["o"].deadline.code for r in panel["context"]["owed"]] == ["survey-summary", "annual-summary"]
 
@@ -135,23 +139,23 @@ def test_cam2_home_panel_shows_what_my_unit_owes_and_my_reminders(tree, survey, 
 def test_cam2_reminder_page_lists_mine_only_and_marks_read(tree, survey, daoli, colleague, login_as):
     generate_reminders(DAY(2014, 5, 5))
     client = login_as(daoli)
-    page = client.get("/campaigns/reminders/")
+    page = client.get("/reminders/")
     assert [r.user for r in page.context["page"]] == [daoli]
+    assert "报送截止" in page.content.decode()
     mine = Reminder.objects.get(user=daoli)
-    response = client.post(f"/campaigns/reminders/{mine.pk}/read/")
-    assert response.status_code == 302 and response["Location"].endswith(
-        f"/obligations/{mine.obligation_id}/"
-    )
+    response = client.post(f"/reminders/{mine.pk}/read/")
+    assert response.status_code == 302 and response["Location"].endswith(f"/obligations/{mine.key}/")
     mine.refresh_from_db()
     assert mine.read_at is not None
     theirs = Reminder.objects.get(user=colleague)
-    assert client.post(f"/campaigns/reminders/{theirs.pk}/read/").status_code == 404
+    assert client.post(f"/reminders/{theirs.pk}/read/").status_code == 404
 
 
 @freeze_time("2014-05-05")
 def test_cam2_mark_all_read(survey, daoli, login_as):
     generate_reminders(DAY(2014, 5, 5))
     client = login_as(daoli)
-    client.post("/campaigns/reminders/read-all/")
+    client.post("/reminders/read-all/")
     assert not Reminder.objects.filter(user=daoli).unread().exists()
-    assert client.get("/campaigns/reminders/").context["page"].paginator.count == 1  # still to do
+    assert client.get("/reminders/?show=unread").context["page"].paginator.count == 0
+    assert client.get("/reminders/").context["page"].paginator.count == 1  # all: still listed

@@ -16,9 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from freezegun import freeze_time
 
 from fuqing.campaigns.errors import codes
-from fuqing.campaigns.models import ObligationStatus, Reminder, Submission
+from fuqing.campaigns.models import ObligationStatus, Submission
 from fuqing.campaigns.submissions import submit_document
-from fuqing.core.models import AuditEvent
+from fuqing.core.models import AuditEvent, Reminder
 from tests.campaigns.conftest import at, docx, obligation
 
 TODAY = datetime.date(2014, 9, 1)

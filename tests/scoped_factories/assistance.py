@@ -12,7 +12,6 @@ from fuqing.assistance.models import (
     NeedKeyword,
     Pairing,
     PairingHelper,
-    Reminder,
     Suggestion,
     SuggestionOutcome,
 )
@@ -81,11 +80,3 @@ def make_outcome(org, marker, viewer):
     outcome.document_name = f"{marker}.pdf"
     outcome.save()
     return outcome
-
-
-@factory(Reminder)
-def make_reminder(org, marker, viewer):
-    need = make_need(org, marker, viewer)
-    return Reminder.objects.create(
-        org=org, user=viewer, need=need, kind="overdue", due_on=DAY, message=marker
-    )

@@ -1,4 +1,4 @@
-"""Factories for the campaign calendar's scoped models (plans, obligations, submissions, reminders).
+"""Factories for the campaign calendar's scoped models (plans, obligations, submissions).
 
 Each row hangs on a campaign of year 2099 at the position's own unit, so it is the latest campaign the
 viewer sees and the year-bound pages (plans, 报送情况) show it.
@@ -18,7 +18,6 @@ from fuqing.campaigns.models import (
     Plan,
     PlanAttachment,
     PlanVersion,
-    Reminder,
     Submission,
 )
 from fuqing.core import uploads
@@ -118,17 +117,3 @@ def make_attachment(org, marker, viewer):
     kind = uploads.FILE_TYPES[".docx"]
     with uploads.store_private(docx_upload(f"{marker}.docx", marker), kind, "plans") as stored:
         return PlanAttachment.objects.create(plan=plan, **stored.fields())
-
-
-@factory(Reminder)
-def make_reminder(org, marker, viewer):
-    """A reminder to the viewer, filed under the position's unit (the viewer sees only her own)."""
-    obligation = obligation_at(org)
-    return Reminder.objects.create(
-        user=viewer,
-        org=org,
-        obligation=obligation,
-        kind="due_soon",
-        title=marker,
-        due_on=datetime.date(YEAR, 5, 10),
-    )

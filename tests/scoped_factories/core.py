@@ -1,4 +1,4 @@
-"""Factories for the foundation's scoped models (orgs, core, campaigns)."""
+"""Factories for the foundation's scoped models (orgs, core — jobs, audit, reminders — campaigns)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from fuqing.campaigns.models import Campaign, Deadline
 from fuqing.core import audit
-from fuqing.core.models import AuditAction, AuditEvent, Job
+from fuqing.core.models import AuditAction, AuditEvent, Job, Reminder
 from fuqing.orgs.models import ApiToken, LoginSession, Org, ScopeGrant, User
 from tests.scoped_factories import factory
 
@@ -72,6 +72,21 @@ def make_job(org, marker, viewer):
         output_file=path,
         output_name="x.xlsx",
         finished_at=timezone.now(),
+    )
+
+
+@factory(Reminder)
+def make_reminder(org, marker, viewer):
+    """A reminder to the viewer, filed under the position's unit (she sees only her own, in scope)."""
+    return Reminder.objects.create(
+        org=org,
+        user=viewer,
+        source="tests.object",
+        key=uuid.uuid4().hex,
+        kind="due_soon",
+        title=marker,
+        due_on=datetime.date(2099, 5, 10),
+        url="/",
     )
 
 

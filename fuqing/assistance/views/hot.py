@@ -1,4 +1,5 @@
-"""Hot issues (NEED-5), the to-do list and reminders (NEED-4), and the category dictionary (NEED-1)."""
+"""Hot issues (NEED-5), the to-do list (NEED-4; reminders are core's 我的提醒), and the category
+dictionary (NEED-1)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from fuqing.assistance import reminders
 from fuqing.assistance.hot import cached_hot_issues, chart_data, long_standing_days
-from fuqing.assistance.models import NeedCategory, Reminder
-from fuqing.assistance.views.common import paginate, require_view
+from fuqing.assistance.models import NeedCategory
+from fuqing.assistance.views.common import require_view
 from fuqing.core import audit
 from fuqing.core.forms import ModelForm
 from fuqing.core.models import AuditAction
-from fuqing.core.routes import scoped, unscoped
+from fuqing.core.routes import unscoped
 from fuqing.core.scoping import get_visible_or_404
 
 
@@ -53,39 +53,6 @@ def todo(request):
     """Needs past or near their review date: mine (handler, pair helper) and my unit's (NEED-4)."""
     require_view(request.user)
     return render(request, "assistance/todo.html", {"todo": reminders.todo_for(request.user)})
-
-
-@scoped(Reminder, "list")
-def reminder_list(request):
-    qs = Reminder.objects.visible_to(request.user).filter(user=request.user)
-    q = request.GET.get("q", "").strip()[:50]
-    if q:
-        qs = qs.filter(message__icontains=q)
-    page, querystring = paginate(request, qs.select_related("need").order_by("read_at", "-created_at"))
-    return render(
-        request,
-        "assistance/reminder_list.html",
-        {"page": page, "querystring": querystring, "unread": reminders.unread_count(request.user), "q": q},
-    )
-
-
-@require_POST
-@scoped(Reminder, "change")
-def reminder_read(request, pk):
-    reminder = get_visible_or_404(Reminder, request.user, pk=pk)
-    if reminder.user_id != request.user.pk:
-        raise PermissionDenied(_("这条提醒不是发给您的。"))
-    Reminder.objects.filter(pk=reminder.pk).update(read_at=timezone.now())
-    return redirect("assistance:need-detail", pk=reminder.need_id)
-
-
-@require_POST
-def reminder_read_all(request):
-    Reminder.objects.visible_to(request.user).filter(user=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-    messages.success(request, _("提醒已全部标为已读。"))
-    return redirect("assistance:reminders")
 
 
 # --- the category dictionary ----------------------------------------------------------------------

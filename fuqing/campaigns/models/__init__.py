@@ -1,5 +1,5 @@
-"""The campaign and its calendar (CAM-1), what units owe and submit (CAM-2), their implementation plans
-(CAM-3) and the in-app reminders (CAM-2)."""
+"""The campaign and its calendar (CAM-1), what units owe and submit (CAM-2) and their implementation
+plans (CAM-3). The in-app reminders (CAM-2) are core's ``Reminder``."""
 
 from fuqing.campaigns.models.campaign import (
     SUMMARY_KINDS,
@@ -13,8 +13,6 @@ from fuqing.campaigns.models.plan import Plan, PlanAttachment, PlanVersion
 from fuqing.campaigns.models.submission import (
     Obligation,
     ObligationStatus,
-    Reminder,
-    ReminderKind,
     Submission,
 )
 
@@ -30,7 +28,5 @@ __all__ = [
     "Plan",
     "PlanAttachment",
     "PlanVersion",
-    "Reminder",
-    "ReminderKind",
     "Submission",
 ]
