@@ -33,8 +33,13 @@ def _test_settings(settings, tmp_path):
     ]  # speed; Argon2 tested on its own
     settings.EXPORT_RATE_PER_HOUR = 1000
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    # A request in English leaves English active in the thread; every test starts in Chinese.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 class Tree:
