@@ -6,6 +6,8 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := fuqing.settings
+# Tests run on every core (pytest-xdist); PYTEST_ARGS="-n0 -k …" for one test in one process.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: browser-deps run install install-dev migrate demo worker test test-sqlite test-postgres lint format bench messages clean
 
