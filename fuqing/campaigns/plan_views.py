@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from fuqing.campaigns import plans
 from fuqing.campaigns.forms import AttachmentForm, PlanForm
 from fuqing.campaigns.models import Plan, PlanAttachment
-from fuqing.campaigns.submission_views import require_view
+from fuqing.campaigns.submission_views import org_param, require_view
 from fuqing.core import uploads
 from fuqing.core.context_processors import current_campaign
 from fuqing.core.routes import scoped
@@ -36,9 +36,12 @@ def plan_list(request):
     require_view(request.user)
     user = request.user
     campaign = current_campaign(request)
+    unit = org_param(request)
     plans_qs = Plan.objects.none()
     if campaign is not None:
         plans_qs = Plan.objects.visible_to(user).filter(campaign__year=campaign.year)
+        if unit is not None:
+            plans_qs = plans_qs.filter(subtree_q(unit.path, "org__path"))
     q = request.GET.get("q", "").strip()[:50]
     if q:
         plans_qs = plans_qs.filter(Q(title__icontains=q) | Q(org__name__icontains=q) | Q(goals__icontains=q))
@@ -65,7 +68,8 @@ def plan_list(request):
             "page": page,
             "q": q,
             "status": status,
-            "querystring": urlencode({"q": q, "status": status}),
+            "unit": unit,
+            "querystring": urlencode({"q": q, "status": status, **({"org": unit.pk} if unit else {})}),
             "own": own,
             "can_create": campaign is not None and user.has_module_perm("campaigns", "edit"),
             "children_without_plan": children,

@@ -31,6 +31,15 @@ STATUS_CSS = {
 }
 
 
+def org_param(request, name: str = "org") -> Org | None:
+    """The unit a list is asked for (``?org=``): one outside the user's scope answers 404 — never the
+    user's own rows shown as if they were that unit's."""
+    raw = request.GET.get(name, "")
+    if raw.isdigit():
+        return get_visible_or_404(Org, request.user, pk=int(raw))
+    return None
+
+
 def require_view(user) -> None:
     if not user.has_module_perm("campaigns", "view"):
         raise PermissionDenied(_("您没有查看活动与报送的权限。"))
@@ -63,15 +72,13 @@ def status_view(request):
     campaign = current_campaign(request)
     today = timezone.localdate()
     context = {"campaign": campaign, "today": today}
+    asked = org_param(request, "under") or org_param(request)  # outside the scope: 404 before anything
     if campaign is None or user.org_id is None:
         return render(request, "campaigns/status.html", {**context, "campaign": None})
     base = submissions.campaign_obligations(user, campaign)
     deadlines = list(campaign.deadlines.all())
     mine = [row(o, today) for o in base.filter(org=user.org).select_related("deadline", "org")]
-    under = _rollup_root(user, campaign)
-    under_id = request.GET.get("under", "")
-    if under_id.isdigit():
-        under = get_visible_or_404(Org, user, pk=int(under_id))
+    under = asked or _rollup_root(user, campaign)
     selected = request.GET.get("deadline", "")
     scoped_base = base.filter(deadline_id=int(selected)) if selected.isdigit() else base
     branches = submissions.counts_by_branch(scoped_base, under, today)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from fuqing.campaigns import services
 from fuqing.campaigns.forms import CampaignForm, DeadlineForm
 from fuqing.campaigns.models import Campaign, Deadline
+from fuqing.campaigns.submission_views import org_param
 from fuqing.campaigns.submissions import campaign_obligations, counts_by_deadline
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
@@ -29,6 +30,7 @@ def _require_view(user):
 @scoped(Campaign, "list")
 def campaign_list(request):
     _require_view(request.user)
+    org_param(request)  # the calendar is the user's; a unit outside her scope answers 404
     campaigns = Campaign.objects.visible_to(request.user).select_related("org").prefetch_related("deadlines")
     return render(
         request,

@@ -11,6 +11,11 @@ from fuqing.orgs.models import OrgKind
 from fuqing.projects.models import Measure, Sex, Source, Unit
 
 
+def _name_detail(name, detail) -> str:
+    """An option's label: a name with the unit (or other detail) it belongs to."""
+    return _("%(name)s（%(detail)s）") % {"name": name, "detail": detail}
+
+
 def org_choices(orgs) -> list[tuple[str, str]]:
     return [(str(o.pk), "　" * max(o.depth - 1, 0) + o.name) for o in orgs]
 
@@ -182,8 +187,10 @@ class PairForm(Form):
             "household": {str(h.pk): h for h in households},
         }
         self.fields["project"].choices = [(str(p.pk), str(p)) for p in projects]
-        self.fields["volunteer"].choices = [(str(v.pk), f"{v.name}（{v.org.name}）") for v in volunteers]
-        self.fields["household"].choices = [(str(h.pk), f"{h.address}（{h.org.name}）") for h in households]
+        self.fields["volunteer"].choices = [(str(v.pk), _name_detail(v.name, v.org.name)) for v in volunteers]
+        self.fields["household"].choices = [
+            (str(h.pk), _name_detail(h.address, h.org.name)) for h in households
+        ]
         self.initial.setdefault("started_on", timezone.localdate())
 
     def clean(self):

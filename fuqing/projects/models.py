@@ -146,7 +146,11 @@ class Indicator(models.Model):
         if self.is_reported:
             return str(self.get_source_display())
         label = str(self.get_measure_display())
-        return f"{label}（{self.help_kind}）" if self.help_kind else label
+        return (
+            _("%(name)s（%(detail)s）") % {"name": label, "detail": self.help_kind}
+            if self.help_kind
+            else label
+        )
 
 
 class TargetQuerySet(ScopedQuerySet):

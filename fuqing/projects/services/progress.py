@@ -138,7 +138,9 @@ def report_month(actor, *, org: Org, month: datetime.date, rows: list[dict]) -> 
             number = amount(row["value"], "value", _("本月完成数"), required=True)
             checked.append((indicator, when, number, (row.get("reason") or "").strip()[:200]))
         except ValidationError as exc:
-            errors[f"indicator_{indicator.pk}"] = [f"{indicator.name}：{m}" for m in exc.messages]
+            errors[f"indicator_{indicator.pk}"] = [
+                _("%(label)s：%(value)s") % {"label": indicator.name, "value": m} for m in exc.messages
+            ]
     if errors:
         raise ValidationError(errors, code="PRJ-3")
     results = []
@@ -146,7 +148,9 @@ def report_month(actor, *, org: Org, month: datetime.date, rows: list[dict]) -> 
         try:
             results.append(_write(actor, indicator, org, when, number, reason))
         except ValidationError as exc:
-            errors[f"indicator_{indicator.pk}"] = [f"{indicator.name}：{m}" for m in exc.messages]
+            errors[f"indicator_{indicator.pk}"] = [
+                _("%(label)s：%(value)s") % {"label": indicator.name, "value": m} for m in exc.messages
+            ]
     if errors:
         raise ValidationError(errors, code="PRJ-3")
     return results
