@@ -231,4 +231,5 @@ def _back_to_2014(report, number: int) -> None:
         submitted_at=moments["submitted"] if report.submitted_at else None,
         reviewed_at=moments["reviewed"] if report.reviewed_at else None,
         recommended_at=moments["recommended"] if report.recommended_at else None,
+        figures_as_of=moments["submitted"] if report.figures_as_of else None,  # taken on submission
     )

@@ -1,5 +1,7 @@
-"""Live figures in reports (RES-2): ``{{figure:key}}`` in a report's text becomes a table (on a line of its
-own) or a number (inside a sentence), computed when the report is shown, printed or compiled.
+"""Figures in reports (RES-2): ``{{figure:key}}`` in a report's text becomes a table (on a line of its
+own) or a number (inside a sentence). A draft's figures are live, computed when it is shown; a submitted
+report's are the snapshot taken when it was submitted (``snapshot``, ``FigureScope.frozen``), so review,
+the Qiushi Cup, the book and the Word file show the figures as submitted.
 
 A provider is a function of a ``FigureScope`` (the report's unit, its year, the viewer) returning a
 ``Figure``; every provider is an aggregate over the unit's subtree and the year, run in the database.
@@ -35,6 +37,17 @@ class FigureScope:
     year: int
     user: object = None
     cache: dict = field(default_factory=dict)
+    as_of: datetime.datetime | None = None  # set for a snapshot: nothing is computed, the cache is all
+
+    @classmethod
+    def frozen(cls, org, year: int, data: dict, as_of: datetime.datetime) -> FigureScope:
+        """The figures of a snapshot (``snapshot``'s dict), as they were at ``as_of``."""
+        cache = {key: Figure.from_data(value) for key, value in (data or {}).items() if value}
+        return cls(org, year, cache=cache, as_of=as_of)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.as_of is not None
 
     def rows(self, model):
         qs = model._default_manager.in_subtree(self.org)
@@ -66,6 +79,36 @@ class Figure:
         if self.rows and self.total is not None and len(self.headers) == 2:
             rows.append([_("合计"), str(self.total)])
         return rows
+
+    def to_data(self) -> dict:
+        """The figure as JSON-ready data (decimals as text, kept exact), for a report's snapshot."""
+        return {
+            "title": str(self.title),
+            "headers": [str(h) for h in self.headers],
+            "rows": [[_plain(v) for v in row] for row in self.rows],
+            "total": _plain(self.total),
+            "unit": str(self.unit),
+            "note": str(self.note),
+        }
+
+    @classmethod
+    def from_data(cls, data: dict) -> Figure:
+        total = data.get("total")
+        return cls(
+            title=data.get("title", ""),
+            headers=list(data.get("headers") or []),
+            rows=[list(row) for row in data.get("rows") or []],
+            total=Decimal(total) if isinstance(total, str) else total,
+            unit=data.get("unit", ""),
+            note=data.get("note", ""),
+        )
+
+
+def _plain(value):
+    """A cell or total as JSON: numbers stay numbers, decimals become exact text, the rest text."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -102,11 +145,24 @@ def get_provider(key: str) -> FigureProvider | None:
 
 
 def compute(key: str, scope: FigureScope) -> Figure | None:
-    """The figure for ``key`` (computed once per scope), or None for an unknown key."""
+    """The figure for ``key`` (computed once per scope), or None for an unknown key. A frozen scope
+    computes nothing: it has the snapshot's figures or None."""
+    if scope.is_frozen:
+        return scope.cache.get(key)
     if key not in scope.cache:
         provider = _PROVIDERS.get(key)
         scope.cache[key] = provider.compute(scope) if provider else None
     return scope.cache[key]
+
+
+def snapshot(keys, scope: FigureScope) -> dict:
+    """``{key: figure data}`` of the known ``keys`` computed now for ``scope`` (a report's frozen figures)."""
+    taken = {}
+    for key in dict.fromkeys(keys):
+        figure = compute(key, scope)
+        if figure is not None:
+            taken[key] = figure.to_data()
+    return taken
 
 
 # --- helpers over the contract models -------------------------------------------------------------

@@ -39,8 +39,8 @@ class ReportQuerySet(ScopedQuerySet):
 
 
 class Report(models.Model):
-    """A research report with situation, analysis and recommendations (RES-2), linked evidence and live
-    figures; it moves draft → submitted → reviewed → recommended (RES-3)."""
+    """A research report with situation, analysis and recommendations (RES-2), linked evidence and figures
+    (live in a draft, frozen when submitted); it moves draft → submitted → reviewed → recommended (RES-3)."""
 
     scope_field = "org"
 
@@ -78,6 +78,10 @@ class Report(models.Model):
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     recommended_at = models.DateTimeField(_("推荐时间"), null=True, blank=True)
+    # The figures as submitted: ``{key: figure data}`` taken when the report leaves the draft, cleared
+    # when it returns to it. A submitted report is a document of record; a draft's figures are live.
+    figure_snapshot = models.JSONField(_("报送时的数据"), null=True, blank=True, editable=False)
+    figures_as_of = models.DateTimeField(_("数据截至"), null=True, blank=True, editable=False)
 
     objects = ReportQuerySet.as_manager()
 
@@ -93,6 +97,12 @@ class Report(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == ReportStatus.DRAFT
+
+    def figure_keys(self) -> list[str]:
+        """The figures the three parts insert, in order of appearance."""
+        from fuqing.research.markup import figure_keys
+
+        return list(dict.fromkeys(k for field, _l, _h in SECTIONS for k in figure_keys(getattr(self, field))))
 
     def sections(self) -> list[tuple[str, str, str]]:
         """(field, label, text) of the three parts."""

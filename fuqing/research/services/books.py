@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fuqing.core import audit, jobs
-from fuqing.core.documents import OfficialDocument, clean_text
+from fuqing.core.documents import OfficialDocument, clean_text, cn_date
 from fuqing.core.ledger_jobs import JobError
 from fuqing.core.models import AuditAction, Job
 from fuqing.core.permissions import require
@@ -22,20 +22,34 @@ from fuqing.core.scoping import ensure_editable
 from fuqing.research import markup
 from fuqing.research.figures import FigureScope
 from fuqing.research.models import SECTIONS, Book, BookItem, Report
+from fuqing.research.services.reports import figure_scope
 
 CN_NUMBERS = "一二三四五六七八九十"
 MAX_REPORTS = 500
 
 
+def figures_note(report: Report, scope: FigureScope) -> str:
+    """The line that dates the figures: 数据截至… for a submitted report's snapshot; for a draft, that they
+    are live (a preview) and become fixed on submission. Empty when the report inserts no figure."""
+    if not report.figure_keys():
+        return ""
+    if scope.is_frozen:
+        day = timezone.localtime(scope.as_of).date()
+        return _("文中数据截至%(d)s（报送时统计）。") % {"d": cn_date(day)}
+    return _("文中数据为实时统计（草稿预览），报送时将固定为报送当时的数据。")
+
+
 def write_report(doc: OfficialDocument, report: Report, user) -> None:
-    """One report: title, unit and authors, the three parts as 一、二、三、 with live figures, and its
-    unit and date at the end."""
+    """One report: title, unit and authors, the three parts as 一、二、三、 with its figures (as submitted,
+    or live for a draft) and the date they were taken, and its unit and date at the end."""
     doc.title(report.title)
     doc.subtitle("　".join(filter(None, [report.org.name, report.authors])))
-    scope = FigureScope(report.org, report.year, user)
+    scope = figure_scope(report, user)
     for number, (field, _label, heading) in zip(CN_NUMBERS, SECTIONS, strict=False):
         doc.heading(1, f"{number}、{heading}")
         markup.to_document(doc, getattr(report, field), scope)
+    if note := figures_note(report, scope):
+        doc.paragraph(note)
     if report.submitted_at:
         doc.signature(report.org.name, timezone.localtime(report.submitted_at).date())
 

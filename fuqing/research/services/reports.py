@@ -4,6 +4,10 @@ A report is written and changed only as a draft. Its unit's cadres submit it; th
 or the research office review it; the research office recommends it to the province. A submitted or
 reviewed report changes only after it is sent back (退回) to draft — by a reviewer, or withdrawn (撤回)
 by its unit before review. Every step is an event row (the timeline) and an audit record.
+
+A submitted report is a document of record: submitting takes a snapshot of its figures (``take_figures``)
+that every later view, the Qiushi Cup, the book and the Word file show (``figure_scope``); sending it back
+to draft drops the snapshot, so the draft is live again and the next submission takes fresh figures.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from fuqing.core.documents import clean_text
 from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require
 from fuqing.core.scoping import ensure_editable, subtree_q
-from fuqing.research import markup, rules
+from fuqing.research import figures, markup, rules
+from fuqing.research.figures import FigureScope
 from fuqing.research.models import SECTIONS, Report, ReportEvent, ReportEventKind, ReportStatus, Topic
 
 S = ReportStatus
@@ -197,6 +202,21 @@ def set_evidence(actor, report: Report, *, visits=None, needs=None) -> Report:
     return report
 
 
+def take_figures(report: Report, user=None, at=None) -> None:
+    """Freeze the report's figures: computed now for its unit and year (as far as ``user``, the submitter,
+    may see; everything under the unit when None), with the moment they were taken. Not saved here."""
+    scope = FigureScope(report.org, report.year, user)
+    report.figure_snapshot = figures.snapshot(report.figure_keys(), scope)
+    report.figures_as_of = at or timezone.now()
+
+
+def figure_scope(report: Report, user) -> FigureScope:
+    """Where the report's figures come from: its snapshot once submitted, else live for ``user``."""
+    if report.figures_as_of is not None and report.figure_snapshot is not None:
+        return FigureScope.frozen(report.org, report.year, report.figure_snapshot, report.figures_as_of)
+    return FigureScope(report.org, report.year, user)
+
+
 def allowed_actions(user, report: Report) -> list[str]:
     """The transitions ``user`` may take on ``report`` now (for the buttons)."""
     return [
@@ -233,8 +253,11 @@ def transition(actor, report: Report, action: str, comment: str = "") -> Report:
     stamps = {"submit": "submitted_at", "review": "reviewed_at", "recommend": "recommended_at"}
     if action in stamps:
         setattr(report, stamps[action], now)
+    if action == "submit":
+        take_figures(report, actor, now)
     if target == S.DRAFT:
         report.reviewed_at = report.recommended_at = None
+        report.figure_snapshot = report.figures_as_of = None
     report.save()
     _event(report, actor, kind, comment, from_status=source, to_status=target)
     audit.record(

@@ -16,11 +16,12 @@ from fuqing.core.models import AuditAction, AuditResult
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404
 from fuqing.research import markup
-from fuqing.research.figures import FigureScope
 from fuqing.research.forms import CompetitionForm
 from fuqing.research.models import Competition, Entry
 from fuqing.research.rules import judge_conflict
+from fuqing.research.services import books as book_services
 from fuqing.research.services import cup as services
+from fuqing.research.services import reports as report_services
 from fuqing.research.views.common import report_errors, require_view
 
 
@@ -277,7 +278,7 @@ def entry_score(request, pk):
             messages.success(request, _("评分已保存（参评编号 %(c)s）。") % {"c": entry.code})
             return redirect("research:cup-judging", pk=competition.pk)
     report = entry.report
-    scope = FigureScope(report.org, report.year, request.user)
+    scope = report_services.figure_scope(report, request.user)
     return render(
         request,
         "research/entry_score.html",
@@ -286,6 +287,7 @@ def entry_score(request, pk):
             "entry": entry,
             "title": report.title,
             "sections": [(label, markup.to_html(text, scope)) for _f, label, text in report.sections()],
+            "figures_note": book_services.figures_note(report, scope),
             "criteria": [
                 {
                     "c": c,

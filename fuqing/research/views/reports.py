@@ -117,7 +117,7 @@ def report_add(request):
 def report_detail(request, pk):
     report = get_visible_or_404(Report.objects.select_related("org", "topic"), request.user, pk=pk)
     require_view(request.user)
-    scope = FigureScope(report.org, report.year, request.user)
+    scope = services.figure_scope(report, request.user)
     sections = [(label, markup.to_html(text, scope)) for _f, label, text in report.sections()]
     user = request.user
     visits = report.visits.select_related("org").order_by("-started_on")[:50]
@@ -130,6 +130,7 @@ def report_detail(request, pk):
             "report": report,
             "headings": [h for _f, _l, h in SECTIONS],
             "sections": sections,
+            "figures_note": book_services.figures_note(report, scope),
             "events": report.events.all(),
             "actions": [(a, services.ACTION_LABELS[a]) for a in services.allowed_actions(user, report)],
             "can_edit": report.is_draft
@@ -256,7 +257,7 @@ def report_action(request, pk):
 
 @scoped(Report, "read")
 def report_word(request, pk):
-    """The report alone as a Word document after GB/T 9704, figures computed now."""
+    """The report alone as a Word document after GB/T 9704, with its figures as submitted (a draft's: now)."""
     report = get_visible_or_404(Report.objects.select_related("org"), request.user, pk=pk)
     require_view(request.user)
     if not request.user.has_module_perm("research", "export"):
