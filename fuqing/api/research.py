@@ -18,7 +18,6 @@ from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404
 from fuqing.orgs.models import Org, User
 from fuqing.research import figures
-from fuqing.research.figures import FigureScope
 from fuqing.research.models import SECTIONS, Entry, Report, ScoreSheet, Topic
 from fuqing.research.services import cup as cup_services
 from fuqing.research.services import reports as report_services
@@ -220,6 +219,7 @@ class ReportDetail(ReportOut):
     visits: list[str]
     needs: list[str]
     figures: list[FigureOut]
+    figures_as_of: datetime.datetime | None  # set once submitted: the figures are frozen as of then
     events: list[EventOut]
     actions: list[str]
 
@@ -280,16 +280,18 @@ def report_out(r: Report) -> dict:
 
 
 def report_detail(r: Report, user) -> dict:
-    """The report with its evidence, timeline, the actions open to the caller and its live figures."""
+    """The report with its evidence, timeline, the actions open to the caller and its figures — live in a
+    draft, as submitted afterwards (the same rule as the page, the Word file and the book)."""
     from fuqing.research import markup
 
-    scope = FigureScope(r.org, r.year, user)
+    scope = report_services.figure_scope(r, user)
     keys = dict.fromkeys(k for _f, _l, _h in SECTIONS for k in markup.figure_keys(getattr(r, _f)))
     found = [(k, figures.compute(k, scope)) for k in keys]
     return {
         **report_out(r),
         "visits": [str(pk) for pk in r.visits.values_list("pk", flat=True)],
         "needs": [str(pk) for pk in r.needs.values_list("pk", flat=True)],
+        "figures_as_of": r.figures_as_of,
         "figures": [
             {
                 "key": k,

@@ -125,3 +125,22 @@ def test_res4_api_scores_are_blind_and_checked(
     )
     assert bad.status_code == 422
     assert api(researcher, "get", "/scores/", {"competition": cup.pk}).json()["count"] == 1
+
+
+def test_res3_api_gives_a_submitted_reports_figures_as_submitted(tree, api, daoli, new_report):
+    """The API reads figures by the pages' rule: live in a draft, frozen with their date once submitted."""
+    import datetime
+
+    from fuqing.fieldwork.models import Visit
+
+    day = datetime.date(YEAR, 4, 20)
+    Visit.objects.create(org=tree.a1, started_on=day, ended_on=day, method="interview", women_met=3)
+    text = "全区今年共开展走访{{figure:visit_count}}。"
+    draft = new_report(daoli, tree.a, situation=text)
+    body = api(daoli, "get", f"/reports/{draft.pk}/").json()
+    assert body["figures_as_of"] is None and body["figures"][0]["total"] == 1
+    report = new_report(daoli, tree.a, status="submitted", situation=text)
+    Visit.objects.create(org=tree.a1, started_on=day, ended_on=day, method="interview", women_met=3)
+    body = api(daoli, "get", f"/reports/{report.pk}/").json()
+    assert body["figures_as_of"] is not None and body["figures"][0]["total"] == 1
+    assert api(daoli, "get", f"/reports/{draft.pk}/").json()["figures"][0]["total"] == 2
