@@ -94,7 +94,7 @@ class WomanForm(Form):
                 }[name]
                 field.widget.attrs["placeholder"] = masked or ""
                 field.help_text = _("留空表示不修改（当前：%(m)s）。") % {"m": masked or _("无")}
-            self.fields["reason"].help_text = _("例如：应本人要求更正（REG-5）。")
+            self.fields["reason"].help_text = _("例如：应本人要求更正。")
             self.fields["health_consent"].label = _("本人单独同意记录健康信息（如尚未记录同意）")
         else:
             del self.fields["reason"]

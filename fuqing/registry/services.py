@@ -133,7 +133,7 @@ def clean_fields(
     if not partial or "id_number" in data:
         raw = data.get("id_number")
         if raw in (None, ""):
-            fail("id_number", _("身份证号不能为空（用于查重，REG-4）。"), "REG-4")
+            fail("id_number", _("身份证号不能为空（用于查重）。"), "REG-4")
         else:
             try:
                 parsed_id = parse_id_number(raw, today=today)
