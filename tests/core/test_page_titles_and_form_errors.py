@@ -64,6 +64,7 @@ def test_a_page_that_did_not_place_the_summary_gets_it_at_the_top_of_its_content
     assert body.index("data-error-summary") < body.index("<h1>")
     placed = _Sample({"name": ""})
     body = Template(
-        "{% load fuqing %}{% form_error_fallback %}<h1>页</h1>{% form_errors form %}{% endform_error_fallback %}"
+        "{% load fuqing %}{% form_error_fallback %}<h1>页</h1>{% form_errors form %}"
+        "{% endform_error_fallback %}"
     ).render(Context({"form": placed}))
     assert body.count("data-error-summary") == 1 and body.index("<h1>") < body.index("data-error-summary")
