@@ -132,7 +132,7 @@ class VisitForm(Form):
     notes = forms.CharField(label=_("情况记录"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     needs_text = forms.CharField(
         label=_("发现的诉求"),
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "就业：想学家政技能\n住房：危房待修"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("就业：想学家政技能\n住房：危房待修")}),
         required=False,
         help_text=_("每行一条；可在行首写类别和冒号，如“就业：…”。保存后每条都登记到诉求台账。"),
     )

@@ -60,7 +60,40 @@ def federation_of(org: Org) -> Org:
 
 # --- needs found on a visit ------------------------------------------------------------------------
 
-_NEED_LINE = re.compile(r"^(?:【(?P<c1>[^】]{1,8})】|(?P<c2>[^:：\s]{1,8})[:：])\s*(?P<text>.+)$")
+_NEED_LINE = re.compile(
+    r"^(?:【(?P<c1>[^】]{1,8})】|(?P<c3>[A-Za-z][A-Za-z &'’-]{0,29}?)\s*[:：](?!//)|(?P<c2>[^:：\s]{1,8})[:：](?!//))"
+    r"\s*(?P<text>.+)$"
+)
+# The English names of the built-in need categories (assistance migration 0004; the help text shows
+# "Employment: …" in English): a line written in English files under the category's own (Chinese) name.
+_ENGLISH_CATEGORIES = {
+    "employment": "就业",
+    "jobs": "就业",
+    "work": "就业",
+    "income": "收入",
+    "housing": "住房",
+    "health": "健康",
+    "legal rights": "权益维护",
+    "rights": "权益维护",
+    "rights protection": "权益维护",
+    "education": "子女教育",
+    "children's education": "子女教育",
+    "elderly care": "养老",
+    "marriage and family": "婚姻家庭",
+    "marriage family": "婚姻家庭",
+    "family": "婚姻家庭",
+    "startup loans": "创业贷款",
+    "business loans": "创业贷款",
+    "loans": "创业贷款",
+    "other": "其他",
+}
+
+
+def _category_name(prefix: str) -> str:
+    key = " ".join(prefix.lower().replace("’", "'").replace("&", " and ").replace("-", " ").split())
+    return _ENGLISH_CATEGORIES.get(key, prefix)
+
+
 # A list marker at the start of a line: "- ", "• ", "1. ", "2、", "3)", "（4）" (not the 3 of "3个孩子").
 _LIST_MARKER = re.compile(r"^\s*(?:[-•·*]|\d+[.、)）]|[（(]\d+[)）])\s*")
 
@@ -68,7 +101,8 @@ _LIST_MARKER = re.compile(r"^\s*(?:[-•·*]|\d+[.、)）]|[（(]\d+[)）])\s*")
 def parse_needs(text: str) -> list[dict]:
     """Needs found, one per line, with an optional category before a colon or in 【】 (FLD-2).
 
-    '就业：想学家政技能' → {"category": "就业", "text": "想学家政技能"}. The one reading of a visit's
+    '就业：想学家政技能' → {"category": "就业", "text": "想学家政技能"}; the colon may be half-width, and a
+    built-in category may be named in English ('Employment: …' → 就业). The one reading of a visit's
     ``needs_text``: the assistance app turns each item into a ``Need`` linked to the visit
     (``fuqing.assistance.services.convert_visit_needs``).
     """
@@ -79,7 +113,8 @@ def parse_needs(text: str) -> list[dict]:
             continue
         match = _NEED_LINE.match(line)
         if match:
-            items.append({"category": (match["c1"] or match["c2"]).strip(), "text": match["text"].strip()})
+            category = (match["c1"] or match["c3"] or match["c2"]).strip()
+            items.append({"category": _category_name(category), "text": match["text"].strip()})
         else:
             items.append({"category": "", "text": line})
     return items
