@@ -61,7 +61,9 @@ def federation_of(org: Org) -> Org:
 # --- needs found on a visit ------------------------------------------------------------------------
 
 _NEED_LINE = re.compile(
-    r"^(?:【(?P<c1>[^】]{1,8})】|(?P<c3>[A-Za-z][A-Za-z &'’-]{0,29}?)\s*[:：](?!//)|(?P<c2>[^:：\s]{1,8})[:：](?!//))"
+    r"^(?:【(?P<c1>[^】]{1,8})】"
+    r"|(?P<c3>[A-Za-z][A-Za-z &'’-]{0,29}?)\s*[:：](?!//)"
+    r"|(?P<c2>[^:：\s]{1,8})[:：](?!//))"
     r"\s*(?P<text>.+)$"
 )
 # The English names of the built-in need categories (assistance migration 0004; the help text shows
