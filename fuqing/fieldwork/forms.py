@@ -94,6 +94,9 @@ def member_queryset(user, org: Org | None, extra_ids=()):
             | Q(pk__in=list(extra_ids))
             | Q(pk=user.pk)
         )
+        .exclude(
+            pk__in=User.objects.filter(roles__admin_kind__gt="").values("pk")
+        )  # SEC-5: not in field work
         .annotate(me=Case(When(pk=user.pk, then=Value(0)), default=Value(1)))
         .select_related("org")
         .order_by("me", "org__depth", "position", "name")
@@ -247,9 +250,13 @@ class ContactPointForm(Form):
         self.fields["org"].base_depth = user.org.depth if user.org_id else 1
         org_id = self.data.get("org") or self.initial.get("org") or user.org_id
         org = Org.objects.filter(pk=org_id).first() if str(org_id or "").isdigit() else user.org
-        self.fields["keeper"].queryset = User.objects.filter(
-            org=org, is_active=True, position__in=[*LEADERSHIP_POSITIONS, Position.DEPARTMENT_HEAD]
-        ).order_by("position", "name")
+        self.fields["keeper"].queryset = (
+            User.objects.filter(
+                org=org, is_active=True, position__in=[*LEADERSHIP_POSITIONS, Position.DEPARTMENT_HEAD]
+            )
+            .exclude(roles__admin_kind__gt="")
+            .order_by("position", "name")
+        )
         self.fields["place"].queryset = place_queryset(user, CONTACT_POINT_KINDS)
         selected = self.data.get("place") or (instance.place_id if instance else None)
         self.fields["place"].widget.choices = place_options(

@@ -159,6 +159,8 @@ def check_contact_point(actor, data: ContactPointData, instance: ContactPoint | 
             and data.keeper.position != Position.DEPARTMENT_HEAD
         ):
             errors["keeper"] = _("联系领导应为本单位的班子成员（主席、副主席、班子成员）或部长。")
+        elif administrators().filter(pk=data.keeper.pk).exists():
+            errors["keeper"] = _("联系领导不能是管理员账号（安全、审计、系统管理员），请选择干部。")
     if not data.since_year or not 2000 <= int(data.since_year) <= 2100:
         errors["since_year"] = _("建立年度应为四位年份。")
     phone = (data.contact_phone or "").replace(" ", "")
@@ -230,15 +232,26 @@ class VisitData:
     id: uuid.UUID | None = None
 
 
+def administrators():
+    """Accounts holding an administrator role (SEC-5: security, audit, system administrators). They
+    run the platform and never take part in field work: never a visit's lead or member, nor a
+    contact point's leader."""
+    return User.objects.filter(roles__admin_kind__gt="")
+
+
 def allowed_members(actor):
     """Cadres who may be named on a visit: everyone in the actor's scope, and the leaders of the
     federations above her (a city vice-chair comes down with the district)."""
     from django.db.models import Q
 
     lineage = actor.org.ancestor_paths() if actor.org_id else []
-    return User.objects.filter(is_active=True).filter(
-        Q(pk__in=User.objects.visible_to(actor).values("pk"))
-        | Q(org__path__in=lineage, position__in=LEADERSHIP_POSITIONS)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(pk__in=User.objects.visible_to(actor).values("pk"))
+            | Q(org__path__in=lineage, position__in=LEADERSHIP_POSITIONS)
+        )
+        .exclude(pk__in=administrators().values("pk"))
     )
 
 
@@ -286,8 +299,14 @@ def check_visit(
         outsiders = people - allowed_ids
     else:
         outsiders = people - set(allowed_members(actor).filter(pk__in=people).values_list("pk", flat=True))
+    admins = set(administrators().filter(pk__in=people).values_list("pk", flat=True)) if people else set()
+    outsiders -= admins
     if outsiders:
         errors["members"] = _("参加人员只能是您范围内的干部或上级妇联的领导。")
+    if data.lead is not None and data.lead.pk in admins:
+        errors["lead"] = _("带队人不能是管理员账号（安全、审计、系统管理员），请选择干部。")
+    if admins - ({data.lead.pk} if data.lead else set()):
+        errors["members"] = _("参加人员不能是管理员账号（安全、审计、系统管理员），请选择干部。")
     women = data.women_met or 0
     if women < 0:
         errors["women_met"] = _("走访妇女人数不能为负数。")
