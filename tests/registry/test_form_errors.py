@@ -48,3 +48,13 @@ def test_requirement_codes_are_not_shown_to_users(tree, daoli, login_as):
     woman = add_woman(daoli, tree.a1a)
     body = client.get(reverse("registry:edit", args=[woman.pk])).content.decode()
     assert "REG-5" not in body
+
+
+def test_the_lists_sortable_headers_follow_the_language(tree, daoli, login_as):
+    add_woman(daoli, tree.a1a)
+    client = login_as(daoli)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("registry:list") + "?sort=org").content.decode()
+    thead = body[body.index("<thead") : body.index("</thead>")]
+    assert "Age" in thead and "Registration date" in thead
+    assert "年龄" not in thead and "登记日期" not in thead and "姓名" not in thead
