@@ -8,6 +8,7 @@ import uuid
 from django import forms
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from fuqing.core import uploads
@@ -26,14 +27,22 @@ class OrgChoiceField(forms.ModelChoiceField):
     base_depth = 1
 
 
+def person_label(user) -> str:
+    """王淑珍（主席） / Wang Shuzhen (Chair): the brackets are the language's own."""
+    return gettext("%(name)s（%(position)s）") % {
+        "name": user.display_name,
+        "position": user.get_position_display(),
+    }
+
+
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.display_name}（{obj.get_position_display()}）"
+        return person_label(obj)
 
 
 class UserMultipleField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.display_name}（{obj.get_position_display()}）"
+        return person_label(obj)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -152,8 +161,13 @@ class VisitForm(Form):
         super().__init__(*args, **kwargs)
         self.user = user
         policy = uploads.VISIT_FILES
+        separator = pgettext("list separator", "、")
+        types = gettext("%(names)s（%(extensions)s）") % {
+            "names": separator.join(policy.type_names.split("、")),
+            "extensions": separator.join(policy.extension_names.split("、")),
+        }
         self.fields["files"].help_text = _("可多选。允许：%(t)s；每个不超过 %(n)d MB。") % {
-            "t": policy.types_label,
+            "t": types,
             "n": policy.limit_mb,
         }
         today = timezone.localdate()
@@ -184,7 +198,9 @@ class VisitForm(Form):
             .order_by("mine", "place__name")
         )
         self.fields["contact_point"].label_from_instance = lambda cp: (
-            f"{cp.place.name}" + (f"（{cp.keeper}）" if cp.keeper_id and cp.keeper_id != user.pk else "")
+            gettext("%(place)s（%(keeper)s）") % {"place": cp.place.name, "keeper": cp.keeper}
+            if cp.keeper_id and cp.keeper_id != user.pk
+            else cp.place.name
         )
         self.fields["place"].queryset = place_queryset(user)
         selected = self.data.get("place") or (
