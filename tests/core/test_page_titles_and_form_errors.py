@@ -68,3 +68,19 @@ def test_a_page_that_did_not_place_the_summary_gets_it_at_the_top_of_its_content
         "{% endform_error_fallback %}"
     ).render(Context({"form": placed}))
     assert body.count("data-error-summary") == 1 and body.index("<h1>") < body.index("data-error-summary")
+
+
+def test_every_table_of_fieldwork_registry_and_core_scrolls_inside_table_responsive():
+    """A wide table scrolls inside its box on a 375-px phone instead of widening the page."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "fuqing"
+    bare = []
+    for folder in ("fieldwork/templates", "registry/templates", "core/templates", "templates"):
+        for path in (root / folder).rglob("*.html"):
+            text = path.read_text(encoding="utf-8")
+            for match in re.finditer(r"<table\b", text):
+                before = text[max(0, match.start() - 200) : match.start()]
+                if "table-responsive" not in before:
+                    bare.append(f"{path.relative_to(root)}:{text.count(chr(10), 0, match.start()) + 1}")
+    assert not bare, bare
