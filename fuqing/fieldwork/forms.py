@@ -8,6 +8,7 @@ import uuid
 from django import forms
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from fuqing.core import uploads
@@ -26,14 +27,22 @@ class OrgChoiceField(forms.ModelChoiceField):
     base_depth = 1
 
 
+def person_label(user) -> str:
+    """王淑珍（主席） / Wang Shuzhen (Chair): the brackets are the language's own."""
+    return gettext("%(name)s（%(position)s）") % {
+        "name": user.display_name,
+        "position": user.get_position_display(),
+    }
+
+
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.display_name}（{obj.get_position_display()}）"
+        return person_label(obj)
 
 
 class UserMultipleField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.display_name}（{obj.get_position_display()}）"
+        return person_label(obj)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -94,6 +103,9 @@ def member_queryset(user, org: Org | None, extra_ids=()):
             | Q(pk__in=list(extra_ids))
             | Q(pk=user.pk)
         )
+        .exclude(
+            pk__in=User.objects.filter(roles__admin_kind__gt="").values("pk")
+        )  # SEC-5: not in field work
         .annotate(me=Case(When(pk=user.pk, then=Value(0)), default=Value(1)))
         .select_related("org")
         .order_by("me", "org__depth", "position", "name")
@@ -132,7 +144,7 @@ class VisitForm(Form):
     notes = forms.CharField(label=_("情况记录"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     needs_text = forms.CharField(
         label=_("发现的诉求"),
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "就业：想学家政技能\n住房：危房待修"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("就业：想学家政技能\n住房：危房待修")}),
         required=False,
         help_text=_("每行一条；可在行首写类别和冒号，如“就业：…”。保存后每条都登记到诉求台账。"),
     )
@@ -149,8 +161,13 @@ class VisitForm(Form):
         super().__init__(*args, **kwargs)
         self.user = user
         policy = uploads.VISIT_FILES
+        separator = pgettext("list separator", "、")
+        types = gettext("%(names)s（%(extensions)s）") % {
+            "names": separator.join(policy.type_names.split("、")),
+            "extensions": separator.join(policy.extension_names.split("、")),
+        }
         self.fields["files"].help_text = _("可多选。允许：%(t)s；每个不超过 %(n)d MB。") % {
-            "t": policy.types_label,
+            "t": types,
             "n": policy.limit_mb,
         }
         today = timezone.localdate()
@@ -181,7 +198,9 @@ class VisitForm(Form):
             .order_by("mine", "place__name")
         )
         self.fields["contact_point"].label_from_instance = lambda cp: (
-            f"{cp.place.name}" + (f"（{cp.keeper}）" if cp.keeper_id and cp.keeper_id != user.pk else "")
+            gettext("%(place)s（%(keeper)s）") % {"place": cp.place.name, "keeper": cp.keeper}
+            if cp.keeper_id and cp.keeper_id != user.pk
+            else cp.place.name
         )
         self.fields["place"].queryset = place_queryset(user)
         selected = self.data.get("place") or (
@@ -247,9 +266,13 @@ class ContactPointForm(Form):
         self.fields["org"].base_depth = user.org.depth if user.org_id else 1
         org_id = self.data.get("org") or self.initial.get("org") or user.org_id
         org = Org.objects.filter(pk=org_id).first() if str(org_id or "").isdigit() else user.org
-        self.fields["keeper"].queryset = User.objects.filter(
-            org=org, is_active=True, position__in=[*LEADERSHIP_POSITIONS, Position.DEPARTMENT_HEAD]
-        ).order_by("position", "name")
+        self.fields["keeper"].queryset = (
+            User.objects.filter(
+                org=org, is_active=True, position__in=[*LEADERSHIP_POSITIONS, Position.DEPARTMENT_HEAD]
+            )
+            .exclude(roles__admin_kind__gt="")
+            .order_by("position", "name")
+        )
         self.fields["place"].queryset = place_queryset(user, CONTACT_POINT_KINDS)
         selected = self.data.get("place") or (instance.place_id if instance else None)
         self.fields["place"].widget.choices = place_options(

@@ -1,8 +1,17 @@
 """The home-page panel of a cadre's own field work: grassroots days against 60, visits this month (UI.md)."""
 
 from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import get_language
 
 from fuqing.core.home import Panel, register_panel
+
+
+def month_name(month: int) -> str:
+    """11月 in Chinese, November in English."""
+    if (get_language() or "zh").startswith("en"):
+        return str(MONTHS[month])
+    return f"{month}月"
 
 
 def _my_fieldwork(request):
@@ -25,6 +34,7 @@ def _my_fieldwork(request):
         "pace": pace,
         "percent": min(100, round(days * 100 / GRASSROOTS_DAYS_TARGET)),
         "month": today.month,
+        "month_name": month_name(today.month),
         "visits_this_month": stats.visits_joined(user, month_start, month_end),
         "can_record": user.has_module_perm("fieldwork", "edit"),
     }

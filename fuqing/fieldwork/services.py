@@ -60,7 +60,42 @@ def federation_of(org: Org) -> Org:
 
 # --- needs found on a visit ------------------------------------------------------------------------
 
-_NEED_LINE = re.compile(r"^(?:【(?P<c1>[^】]{1,8})】|(?P<c2>[^:：\s]{1,8})[:：])\s*(?P<text>.+)$")
+_NEED_LINE = re.compile(
+    r"^(?:【(?P<c1>[^】]{1,8})】"
+    r"|(?P<c3>[A-Za-z][A-Za-z &'’-]{0,29}?)\s*[:：](?!//)"
+    r"|(?P<c2>[^:：\s]{1,8})[:：](?!//))"
+    r"\s*(?P<text>.+)$"
+)
+# The English names of the built-in need categories (assistance migration 0004; the help text shows
+# "Employment: …" in English): a line written in English files under the category's own (Chinese) name.
+_ENGLISH_CATEGORIES = {
+    "employment": "就业",
+    "jobs": "就业",
+    "work": "就业",
+    "income": "收入",
+    "housing": "住房",
+    "health": "健康",
+    "legal rights": "权益维护",
+    "rights": "权益维护",
+    "rights protection": "权益维护",
+    "education": "子女教育",
+    "children's education": "子女教育",
+    "elderly care": "养老",
+    "marriage and family": "婚姻家庭",
+    "marriage family": "婚姻家庭",
+    "family": "婚姻家庭",
+    "startup loans": "创业贷款",
+    "business loans": "创业贷款",
+    "loans": "创业贷款",
+    "other": "其他",
+}
+
+
+def _category_name(prefix: str) -> str:
+    key = " ".join(prefix.lower().replace("’", "'").replace("&", " and ").replace("-", " ").split())
+    return _ENGLISH_CATEGORIES.get(key, prefix)
+
+
 # A list marker at the start of a line: "- ", "• ", "1. ", "2、", "3)", "（4）" (not the 3 of "3个孩子").
 _LIST_MARKER = re.compile(r"^\s*(?:[-•·*]|\d+[.、)）]|[（(]\d+[)）])\s*")
 
@@ -68,7 +103,8 @@ _LIST_MARKER = re.compile(r"^\s*(?:[-•·*]|\d+[.、)）]|[（(]\d+[)）])\s*")
 def parse_needs(text: str) -> list[dict]:
     """Needs found, one per line, with an optional category before a colon or in 【】 (FLD-2).
 
-    '就业：想学家政技能' → {"category": "就业", "text": "想学家政技能"}. The one reading of a visit's
+    '就业：想学家政技能' → {"category": "就业", "text": "想学家政技能"}; the colon may be half-width, and a
+    built-in category may be named in English ('Employment: …' → 就业). The one reading of a visit's
     ``needs_text``: the assistance app turns each item into a ``Need`` linked to the visit
     (``fuqing.assistance.services.convert_visit_needs``).
     """
@@ -79,7 +115,8 @@ def parse_needs(text: str) -> list[dict]:
             continue
         match = _NEED_LINE.match(line)
         if match:
-            items.append({"category": (match["c1"] or match["c2"]).strip(), "text": match["text"].strip()})
+            category = (match["c1"] or match["c3"] or match["c2"]).strip()
+            items.append({"category": _category_name(category), "text": match["text"].strip()})
         else:
             items.append({"category": "", "text": line})
     return items
@@ -122,6 +159,8 @@ def check_contact_point(actor, data: ContactPointData, instance: ContactPoint | 
             and data.keeper.position != Position.DEPARTMENT_HEAD
         ):
             errors["keeper"] = _("联系领导应为本单位的班子成员（主席、副主席、班子成员）或部长。")
+        elif administrators().filter(pk=data.keeper.pk).exists():
+            errors["keeper"] = _("联系领导不能是管理员账号（安全、审计、系统管理员），请选择干部。")
     if not data.since_year or not 2000 <= int(data.since_year) <= 2100:
         errors["since_year"] = _("建立年度应为四位年份。")
     phone = (data.contact_phone or "").replace(" ", "")
@@ -193,15 +232,26 @@ class VisitData:
     id: uuid.UUID | None = None
 
 
+def administrators():
+    """Accounts holding an administrator role (SEC-5: security, audit, system administrators). They
+    run the platform and never take part in field work: never a visit's lead or member, nor a
+    contact point's leader."""
+    return User.objects.filter(roles__admin_kind__gt="")
+
+
 def allowed_members(actor):
     """Cadres who may be named on a visit: everyone in the actor's scope, and the leaders of the
     federations above her (a city vice-chair comes down with the district)."""
     from django.db.models import Q
 
     lineage = actor.org.ancestor_paths() if actor.org_id else []
-    return User.objects.filter(is_active=True).filter(
-        Q(pk__in=User.objects.visible_to(actor).values("pk"))
-        | Q(org__path__in=lineage, position__in=LEADERSHIP_POSITIONS)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(pk__in=User.objects.visible_to(actor).values("pk"))
+            | Q(org__path__in=lineage, position__in=LEADERSHIP_POSITIONS)
+        )
+        .exclude(pk__in=administrators().values("pk"))
     )
 
 
@@ -249,8 +299,14 @@ def check_visit(
         outsiders = people - allowed_ids
     else:
         outsiders = people - set(allowed_members(actor).filter(pk__in=people).values_list("pk", flat=True))
+    admins = set(administrators().filter(pk__in=people).values_list("pk", flat=True)) if people else set()
+    outsiders -= admins
     if outsiders:
         errors["members"] = _("参加人员只能是您范围内的干部或上级妇联的领导。")
+    if data.lead is not None and data.lead.pk in admins:
+        errors["lead"] = _("带队人不能是管理员账号（安全、审计、系统管理员），请选择干部。")
+    if admins - ({data.lead.pk} if data.lead else set()):
+        errors["members"] = _("参加人员不能是管理员账号（安全、审计、系统管理员），请选择干部。")
     women = data.women_met or 0
     if women < 0:
         errors["women_met"] = _("走访妇女人数不能为负数。")

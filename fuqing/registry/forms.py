@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fuqing.core.forms import DateInput, Form
 from fuqing.orgs.forms import OrgChoiceField
+from fuqing.registry import services
 from fuqing.registry.models import UNMASKABLE_FIELDS, CloseReason, ConsentPurpose, VulnerableGroup
 from fuqing.registry.services import MALE_CODE
 
@@ -80,6 +81,7 @@ class WomanForm(Form):
         self.fields["org"].queryset = orgs
         self.male_warning = bool(self.data.get("confirm_male"))
         self.editing = editing
+        self.woman = woman
         if editing:
             for name in ("name", "id_number", "phone", "health_notes"):
                 field = self.fields[name]
@@ -92,7 +94,7 @@ class WomanForm(Form):
                 }[name]
                 field.widget.attrs["placeholder"] = masked or ""
                 field.help_text = _("留空表示不修改（当前：%(m)s）。") % {"m": masked or _("无")}
-            self.fields["reason"].help_text = _("例如：应本人要求更正（REG-5）。")
+            self.fields["reason"].help_text = _("例如：应本人要求更正。")
             self.fields["health_consent"].label = _("本人单独同意记录健康信息（如尚未记录同意）")
         else:
             del self.fields["reason"]
@@ -101,6 +103,32 @@ class WomanForm(Form):
 
         self.fields["notice_version"].initial = notice_version()
         self.style_fields()
+
+    PERSONAL = ("name", "id_number", "phone", "address", "household_notes", "health_notes", "registered_on")
+
+    def clean(self):
+        """Every error in one pass: the registry's field rules and the health-consent rule (services)
+        run here too, on the fields Django accepted, so a bad phone and missing consent show together."""
+        cleaned = super().clean()
+        data = {
+            name: cleaned.get(name)
+            for name in self.PERSONAL
+            if name in self.fields and name not in self.errors
+        }
+        if self.editing:
+            data = {
+                k: v for k, v in data.items() if v or k not in ("name", "id_number", "phone", "health_notes")
+            }
+            consent = services.correction_consent(self.woman, data, bool(cleaned.get("health_consent")))
+        else:
+            consent = bool(cleaned.get("health_consent"))
+        if "id_number" in data:
+            data["confirm_male"] = bool(cleaned.get("confirm_male"))
+        try:
+            services.clean_fields(data, partial=True, health_consent=consent)
+        except ValidationError as exc:
+            self.apply_service_error(exc)
+        return cleaned
 
     def sections(self):
         for title, names in self.SECTIONS:

@@ -38,7 +38,7 @@ def retention_days() -> int:
 
 
 def health_consent_message() -> str:
-    return _("记录健康状况须先取得本人对“健康信息”用途的单独同意（SEC-9）。")
+    return _("记录健康状况须先取得本人对“健康信息”用途的单独同意。")
 
 
 def _reason(reason: str, field: str = "reason") -> str:

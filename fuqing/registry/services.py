@@ -99,11 +99,19 @@ class Cleaned:
     id_number: IdNumber | None = None
 
 
-def clean_fields(data: dict, *, partial: bool = False, today: datetime.date | None = None) -> Cleaned:
+def clean_fields(
+    data: dict,
+    *,
+    partial: bool = False,
+    today: datetime.date | None = None,
+    health_consent: bool | None = None,
+) -> Cleaned:
     """Validate the personal fields present in ``data``; raise one ValidationError naming them all.
 
     ``partial``: only the keys given are checked (corrections). A man's ID number needs
-    ``confirm_male`` (a warning the user confirms, not a refusal).
+    ``confirm_male`` (a warning the user confirms, not a refusal). ``health_consent``: when given,
+    health notes without her separate consent (SEC-9) are refused in the same pass, so the user sees
+    every error at once.
     """
     today = today or timezone.localdate()
     errors: dict[str, list] = {}
@@ -125,7 +133,7 @@ def clean_fields(data: dict, *, partial: bool = False, today: datetime.date | No
     if not partial or "id_number" in data:
         raw = data.get("id_number")
         if raw in (None, ""):
-            fail("id_number", _("身份证号不能为空（用于查重，REG-4）。"), "REG-4")
+            fail("id_number", _("身份证号不能为空（用于查重）。"), "REG-4")
         else:
             try:
                 parsed_id = parse_id_number(raw, today=today)
@@ -174,6 +182,10 @@ def clean_fields(data: dict, *, partial: bool = False, today: datetime.date | No
         values["registered_on"] = day
     if "groups" in data:
         values["groups"] = list(data.get("groups") or [])
+    if health_consent is not None and values.get("health_notes") and not health_consent:
+        from fuqing.registry import privacy
+
+        fail("health_notes", privacy.health_consent_message(), "SEC-9")
     if errors:
         raise ValidationError(errors)
     return Cleaned(values, parsed_id)
@@ -271,12 +283,11 @@ def register_woman(
             "health_notes": health_notes,
             "registered_on": registered_on,
             "confirm_male": confirm_male,
-        }
+        },
+        health_consent=health_consent,
     )
     values = cleaned.values
     group_list = _groups(groups)
-    if values["health_notes"] and not health_consent:
-        raise ValidationError({"health_notes": privacy.health_consent_message()}, code="SEC-9")
     check_unique_id(actor, values["id_number"])
     woman = Woman(
         org=org,
@@ -307,6 +318,17 @@ def register_woman(
     return woman
 
 
+def correction_consent(woman: Woman, changes: dict, given: bool = False) -> bool | None:
+    """For ``clean_fields``: whether a correction's new health notes have her consent (SEC-9), recorded
+    before or ``given`` on the form; None when the health notes do not change."""
+    from fuqing.registry import privacy
+
+    notes = str(changes.get("health_notes") or "").strip()
+    if not notes or notes == woman.health_notes:
+        return None
+    return given or privacy.has_consent(woman, ConsentPurpose.HEALTH)
+
+
 CORRECTABLE = ("name", "id_number", "phone", "address", "household_notes", "health_notes", "registered_on")
 
 
@@ -316,14 +338,13 @@ def update_woman(
 ) -> Woman:
     """Correct a record (REG-5). Only the fields given change; personal values never reach the logs,
     only the names of the fields that changed."""
-    from fuqing.registry import privacy
 
     ensure_can_change(actor, woman)
     _ensure_open(woman)
     unknown = set(changes) - {*CORRECTABLE, "confirm_male"}
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)}")
-    cleaned = clean_fields(changes, partial=True)
+    cleaned = clean_fields(changes, partial=True, health_consent=correction_consent(woman, changes))
     values = cleaned.values
     changed: list[str] = []
     if org is not None and org.pk != woman.org_id:
@@ -334,13 +355,6 @@ def update_woman(
         check_unique_id(actor, values["id_number"], exclude=woman)
         woman.set_id_number(values["id_number"], cleaned.id_number.birth_date)
         changed.append("id_number")
-    if (
-        values.get("health_notes")
-        and "health_notes" in values
-        and values["health_notes"] != woman.health_notes
-    ):
-        if not privacy.has_consent(woman, ConsentPurpose.HEALTH):
-            raise ValidationError({"health_notes": privacy.health_consent_message()}, code="SEC-9")
     for field in ("name", "phone", "address", "household_notes", "health_notes", "registered_on"):
         if field in values and values[field] != getattr(woman, field):
             setattr(woman, field, values[field])

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fuqing.core.permissions import require
@@ -28,7 +29,12 @@ from fuqing.registry.models import UNMASKABLE_FIELDS, Consent, ConsentPurpose, W
 from fuqing.registry.privacy import can_unmask, notice_version
 
 PAGE_SIZE = 50
-SORTABLE = {"name": _("姓名"), "age": _("年龄"), "org": _("所属社区(村)"), "registered_on": _("登记日期")}
+SORTABLE = {  # module level: lazy, so the headers follow the reader's language
+    "name": gettext_lazy("姓名"),
+    "age": gettext_lazy("年龄"),
+    "org": gettext_lazy("所属社区(村)"),
+    "registered_on": gettext_lazy("登记日期"),
+}
 
 
 def load_woman(request, pk, select=("org",)) -> Woman:

@@ -92,3 +92,16 @@ def test_fld5_figures_export_to_excel(tree, daoli, colleague, nangang, community
     total = next(r for r in rows if r[0] == "合计")
     assert header[:2] == ("单位", "走访次数") and "领导带队次数" in header
     assert total[1] == 5 and total[header.index("走访妇女人数")] == 33
+
+
+def test_fld5_the_chart_includes_the_areas_own_visits_like_the_table(
+    tree, daoli, colleague, nangang, community_b, login_as
+):
+    import json
+
+    _scene(tree, daoli, colleague, nangang, community_b)
+    response = login_as(daoli).get(reverse("fieldwork:survey-month") + f"?area={tree.a.pk}&year=2014")
+    chart = json.loads(response.context["chart"])
+    assert chart["units"] == ["道里区妇联（本级）", "新阳路街道"]
+    assert sum(sum(s["data"]) for s in chart["series"]) == response.context["figures"].total.visits == 4
+    assert "道里区妇联（本级）</td>" in response.content.decode()

@@ -277,3 +277,28 @@ def test_fld2_a_visit_moved_to_another_unit_or_day_takes_its_untouched_needs(tre
     housing.refresh_from_db()
     assert (housing.org, housing.reported_on) == (tree.a, DAY)  # in hand: it stays where it was
     assert Need.objects.filter(visit=visit).count() == 2
+
+
+def test_fld2_english_category_names_and_half_width_colons_file_under_the_category(tree, daoli, login_as):
+    assert services.parse_needs("Employment: wants housekeeping training\nHousing：house needs repair") == [
+        {"category": "就业", "text": "wants housekeeping training"},
+        {"category": "住房", "text": "house needs repair"},
+    ]
+    assert services.parse_needs("see http://example.org")[0]["category"] == ""
+    from django.utils.functional import Promise
+
+    from fuqing.fieldwork.forms import VisitForm
+
+    placeholder = VisitForm.base_fields["needs_text"].widget.attrs["placeholder"]
+    assert isinstance(placeholder, Promise)  # a translated string (the lead adds its English)
+    client = login_as(daoli)
+    response = client.post(
+        reverse("fieldwork:visit-add"),
+        _form(tree, daoli, "Employment: wants housekeeping training\nLegal rights: help with a divorce"),
+    )
+    assert response.status_code == 302
+    needs = Need.objects.filter(visit=Visit.objects.get()).select_related("category")
+    assert sorted((n.category.code, n.description) for n in needs) == [
+        ("employment", "wants housekeeping training"),
+        ("legal-rights", "help with a divorce"),
+    ]

@@ -4,8 +4,11 @@ import datetime
 from decimal import Decimal
 
 from django import template
+from django.forms import BaseForm
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
@@ -71,3 +74,100 @@ def yearname(value):
     if (get_language() or "zh").startswith("en"):
         return str(value)
     return f"{value}年"
+
+
+# --- form errors: one summary at the top of every form (UI.md) -------------------------------------
+
+_SUMMARY_FLAG = "_fq_error_summary_shown"
+
+
+def _error_items(forms_):
+    """(label, message, anchor id) of every error of the forms given, fields in form order."""
+    items = []
+    for form in forms_:
+        if not isinstance(form, BaseForm) or not form.is_bound or not form.errors:
+            continue
+        for error in form.non_field_errors():
+            items.append({"text": error, "anchor": ""})
+        for name, field in form.fields.items():
+            if name not in form.errors:
+                continue
+            bound = form[name]
+            widget = field.widget
+            if not bound.is_hidden:
+                css = widget.attrs.get("class", "")
+                if "is-invalid" not in css.split():
+                    widget.attrs["class"] = f"{css} is-invalid".strip()
+            # A group of checkboxes or radios has no one labelled input: link to its first choice.
+            anchor = bound.id_for_label or (f"{bound.auto_id}_0" if bound.auto_id else "")
+            for error in form.errors[name]:
+                text = format_html(gettext("{label}：{message}"), label=bound.label, message=error)
+                items.append(
+                    {"text": error if bound.is_hidden else text, "anchor": "" if bound.is_hidden else anchor}
+                )
+    return items
+
+
+def error_summary_html(context, *forms_) -> str:
+    items = _error_items(forms_)
+    for form in forms_:
+        if isinstance(form, BaseForm):
+            setattr(form, _SUMMARY_FLAG, True)
+    if not items:
+        return ""
+    return render_to_string(
+        "includes/form_errors.html", {"items": items, "count": len(items)}, request=context.get("request")
+    )
+
+
+@register.simple_tag(takes_context=True)
+def form_errors(context, *forms_):
+    """{% form_errors form [other_form …] %}: "请更正以下 N 处错误", each linking to its field; marks the
+    fields' widgets is-invalid (rendered after the summary). app.js moves the focus to the summary."""
+    forms_ = [f for f in forms_ if isinstance(f, BaseForm) and not getattr(f, _SUMMARY_FLAG, False)]
+    return error_summary_html(context, *forms_)
+
+
+class _FallbackSummaryNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        inner = self.nodelist.render(context)
+        form = context.get("form")
+        if isinstance(form, BaseForm) and not getattr(form, _SUMMARY_FLAG, False):
+            return error_summary_html(context, form) + inner
+        return inner
+
+
+@register.tag
+def form_error_fallback(parser, token):
+    """Around the page content in base.html: a page whose ``form`` has errors but whose template did not
+    place {% form_errors %} in the form gets the summary at the top of its content."""
+    nodelist = parser.parse(("endform_error_fallback",))
+    parser.delete_first_token()
+    return _FallbackSummaryNode(nodelist)
+
+
+class _TitleNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        page = " ".join(self.nodelist.render(context).split())
+        site = gettext("妇情")
+        return f"{page} · {site}" if page else site
+
+
+@register.tag
+def page_title(parser, token):
+    """{% page_title %}{% block title %}{% endblock %}{% endpage_title %}: "<page> · 妇情", or "妇情"."""
+    nodelist = parser.parse(("endpage_title",))
+    parser.delete_first_token()
+    return _TitleNode(nodelist)
+
+
+@register.filter
+def labelled(message, label):
+    """{{ e|labelled:field.label }}: "住址：不能为空" / "Address: …" (the colon is the language's own)."""
+    return format_html(gettext("{label}：{message}"), label=label, message=message)

@@ -99,10 +99,14 @@ def survey_month_view(request):
     figures = stats.survey_month_figures(request.user, area, year, month)
     if request.GET.get("format") == "xlsx":
         return _xlsx(figures, year, month)
+    own_label = _("%(name)s（本级）") % {"name": area.name}
+    # The chart shows what the table shows: the area's own visits (本级) first, then each unit below.
+    chart_rows = [(own_label, figures.own)] if figures.own.visits else []
+    chart_rows += [(r.label, r) for r in figures.rows]
     chart = {
-        "units": [r.label for r in figures.rows],
+        "units": [label for label, _row in chart_rows],
         "series": [
-            {"name": str(label), "data": [r.by_method.get(code, 0) for r in figures.rows]}
+            {"name": str(label), "data": [r.by_method.get(code, 0) for _label, r in chart_rows]}
             for code, label in VisitMethod.choices
         ],
     }
@@ -117,6 +121,7 @@ def survey_month_view(request):
             "month": month,
             "methods": VisitMethod.choices,
             "chart": json.dumps(chart, ensure_ascii=False),
+            "own_label": own_label,
             "table": [
                 {
                     "org": r.org,
