@@ -197,3 +197,131 @@ def test_need4_resolve_form_requires_the_note_and_shows_the_close_date(daoli, tr
     client.post(reverse("assistance:need-resolve", args=[need.pk]), {"resolve-note": ""})
     need.refresh_from_db()
     assert need.status == NeedStatus.OPEN
+
+
+# --- 2. the home panel counts unread reminders as the bell does -----------------------------------
+
+
+def test_need4_home_panel_unread_count_is_the_bells(daoli, login_as):
+    from fuqing.core import reminders
+
+    reminders.remind(daoli, daoli.org, "campaigns.obligation", 1, "due_soon", "填报总结", DAY)
+    home = login_as(daoli).get(reverse("home")).content.decode()
+    assert 'data-bell="1"' in home
+    assert 'data-reminders="1"' in home
+
+
+# --- 5. themes are topics; the long-standing card tells the true count -----------------------------
+
+GENERIC = {"定期", "老人", "免费", "法律"}
+
+
+def test_need5_generic_words_are_not_themes(daoli, tree, make_need):
+    from fuqing.assistance.hot import theme_rows
+    from fuqing.assistance.models import NeedKeyword
+    from fuqing.assistance.text import extract_keywords
+
+    texts = ["希望定期组织老人免费体检", "想了解法律知识，定期开展法律讲座", "老人免费乘车政策"]
+    for text in texts:
+        assert not GENERIC & set(extract_keywords(text)), text
+    need = make_need(daoli, tree.a1a, "希望定期组织老人免费体检，开展法律援助")
+    assert "法律援助" in need.keywords.values_list("keyword", flat=True)
+    # keywords stored before the list grew stay out of the themes too
+    NeedKeyword.objects.create(need=need, org=need.org, year=2014, keyword="定期")
+    themes = {r.label for r in theme_rows(daoli, tree.a, 2014)}
+    assert "法律援助" in themes and not GENERIC & themes
+
+
+def test_need5_long_standing_card_counts_every_stale_need(daoli, tree, make_need, login_as):
+    from fuqing.assistance.hot import hot_issues
+
+    for day in range(25):
+        make_need(daoli, tree.a1a, f"希望提供灵活就业岗位{day}", reported_on=datetime.date(2014, 1, 1 + day))
+    hot = hot_issues(daoli, tree.a, 2014, datetime.date(2014, 9, 1))
+    assert hot.long_standing_count == 25 == sum(r.this for r in hot.long_standing)
+    assert len(hot.oldest) == 20
+    body = login_as(daoli).get(reverse("assistance:hot-issues"), {"year": 2014}).content.decode()
+    assert 'data-long-standing="25">25<' in body
+
+
+# --- 6. the area chart stays readable with many units ----------------------------------------------
+
+
+def test_need5_area_chart_keeps_15_units_and_adds_up_the_rest():
+    from fuqing.assistance.hot import HotIssues, Row, chart_data
+
+    areas = [Row(i, f"街道{i}", this=30 - i, last=1) for i in range(26)]
+    total = Row("total", "道里区妇联")
+    hot = HotIssues(None, 2014, 90, total, [], areas, [], [], [], [], [])
+    block = chart_data(hot)["areas"]
+    assert len(block["labels"]) == 16 and block["labels"][-1] == "其他（11 个单位）"
+    assert sum(block["this"]) == sum(r.this for r in areas) and block["last"][-1] == 11
+    assert block["height"] >= 24 * 16  # each bar gets its own line on the y axis
+    small = chart_data(HotIssues(None, 2014, 90, total, [], areas[:3], [], [], [], [], []))["areas"]
+    assert small["labels"] == ["街道0", "街道1", "街道2"] and small["height"] == 320
+
+
+# --- 7. phones: no page wider than the screen ------------------------------------------------------
+
+
+def test_need7_lists_render_phone_cards_and_tables_scroll_inside(daoli, tree, make_need, login_as):
+    import re
+
+    make_need(daoli, tree.a1a, "危房待修", group_description="东风社区走访中反映")
+    client = login_as(daoli)
+    listing = client.get(reverse("assistance:need-list"), {"year": 2014}).content.decode()
+    assert "data-need-cards" in listing and "d-none d-md-block" in listing
+    for name in ("assistance:hot-issues", "assistance:action-list"):
+        body = client.get(reverse(name), {"year": 2014}).content.decode()
+        tables = re.findall(r"(.{0,40})<table", body, re.S)
+        assert tables and all("table-responsive" in before for before in tables), name
+
+
+# --- 8. English: units, legends, months and brackets follow the active language -------------------
+
+
+def test_need8_english_hot_issues_and_funds(daoli, tree, make_need, login_as):
+    import json
+    import re
+
+    from django.utils import translation
+
+    from fuqing.assistance import pairings as pairing_services
+
+    need = make_need(daoli, tree.a1a)
+    pairing_services.record_action(
+        daoli, service="funds", given_on=DAY, need=need, given_by=daoli, amount=53500, project_name="救助"
+    )
+    client = login_as(daoli)
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        body = client.get(
+            reverse("assistance:action-list"), {"year": 2014}, HTTP_ACCEPT_LANGUAGE="en"
+        ).content
+        body = body.decode()
+        assert "53,500 yuan" in body and "53,500 元" not in body
+        hot = client.get(reverse("assistance:hot-issues"), {"year": 2014}, HTTP_ACCEPT_LANGUAGE="en").content
+    chart = json.loads(
+        re.search(r'id="hot-data" type="application/json">(.*?)</script>', hot.decode(), re.S)[1]
+    )
+    assert chart["months"]["labels"][0] == "Month 1"
+    assert set(chart["legend"]) == {"this", "last"}
+
+
+def test_need8_no_full_width_bracket_glued_outside_a_translated_string():
+    """A bracket next to a translated word must be part of the translated string (English gets " (")."""
+    import re
+    from pathlib import Path
+
+    import fuqing.assistance
+
+    root = Path(fuqing.assistance.__file__).parent / "templates"
+    glued = re.compile(r"%\}（|）\{%|\}\}）|（\{\{")
+    offenders = []
+    for path in root.rglob("*.html"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            # inside {% blocktranslate %} a bracket next to a variable is part of the message
+            outside = re.sub(r"\{% blocktranslate.*?endblocktranslate %\}", "", line)
+            if glued.search(outside):
+                offenders.append(f"{path.name}: {outside.strip()[:80]}")
+    assert offenders == []
