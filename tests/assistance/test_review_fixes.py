@@ -270,7 +270,8 @@ def test_need7_lists_render_phone_cards_and_tables_scroll_inside(daoli, tree, ma
     make_need(daoli, tree.a1a, "危房待修", group_description="东风社区走访中反映")
     client = login_as(daoli)
     listing = client.get(reverse("assistance:need-list"), {"year": 2014}).content.decode()
-    assert "data-need-cards" in listing and "d-none d-md-block" in listing
+    # on a phone: date, description (with who, category, unit and review date beneath it) and status
+    assert "data-phone-line" in listing and listing.count('<th class="d-none d-md-table-cell">') == 4
     for name in ("assistance:hot-issues", "assistance:action-list"):
         body = client.get(reverse(name), {"year": 2014}).content.decode()
         tables = re.findall(r"(.{0,40})<table", body, re.S)
