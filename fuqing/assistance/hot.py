@@ -230,6 +230,7 @@ def month_label(month: int) -> str:
 def _area_block(rows: list[Row]) -> dict:
     """The 按地区 chart: the 15 units with most needs and, past them, one 其他 bar adding up the rest,
     so 26 streets do not pile their names on one axis (the table below keeps every unit)."""
+    rows = [r for r in rows if r.this or r.last]  # units without needs stay in the table only
     shown, rest = rows[:AREA_CHART_TOP], rows[AREA_CHART_TOP:]
     labels = [r.label for r in shown]
     this, last = [r.this for r in shown], [r.last for r in shown]
