@@ -71,14 +71,23 @@ def load_assistance_demo(summary: dict) -> None:
             for i, name in enumerate(DEMO_WOMEN[len(women) :])
         ]
 
+    def cadre_for(org):
+        """The street's cadre where she sees the unit, else the district's (NEED-1: every handler and
+        helper sees what she is given)."""
+        for cadre in (street_cadre, users.get("daoli")):
+            if cadre is not None and services.can_see(cadre, org):
+                return cadre
+        return None
+
     needs = []
     for index, (code, text, source, woman_index) in enumerate(NEEDS_2014):
         woman = women[woman_index % len(women)] if woman_index is not None else None
         day = datetime.date(2014, 4, 3 + index * 2)
+        org = woman.org if woman else communities[index % len(communities)]
         needs.append(
             services.create_need(
                 None,
-                org=woman.org if woman else communities[index % len(communities)],
+                org=org,
                 description=text,
                 reported_on=day,
                 category=categories[code],
@@ -88,7 +97,7 @@ def load_assistance_demo(summary: dict) -> None:
                 group_description="" if woman else "座谈会参会妇女",
                 group_size=None if woman else rng.randint(8, 25),
                 review_on=day + datetime.timedelta(days=30),
-                handler=street_cadre,
+                handler=cadre_for(org),
             )
         )
     for index, (code, text) in enumerate(NEEDS_2013):
@@ -112,7 +121,7 @@ def load_assistance_demo(summary: dict) -> None:
         woman=women[0],
         starts_on=datetime.date(2014, 4, 10),
         review_on=datetime.date(2014, 10, 10),
-        helper_users=[street_cadre],
+        helper_users=[cadre_for(women[0].org)],
         notes="一帮一：帮助联系就业岗位",
     )
     pair_many = pairings.create_pairing(
@@ -133,7 +142,7 @@ def load_assistance_demo(summary: dict) -> None:
         given_on=datetime.date(2014, 4, 20),
         need=needs[0],
         pairing=pair_one,
-        given_by=street_cadre,
+        given_by=cadre_for(needs[0].org),
         notes="推荐到社区家政公司面试",
     )
     pairings.record_action(
@@ -178,7 +187,7 @@ def load_assistance_demo(summary: dict) -> None:
         service=ActionService.HEALTH_AID,
         given_on=datetime.date(2014, 6, 3),
         need=needs[10],
-        given_by=street_cadre,
+        given_by=cadre_for(needs[10].org),
         amount=Decimal("1500"),
         project_name="妇女健康援助",
     )

@@ -99,15 +99,39 @@ class NeedForm(Form):
     review_on = forms.DateField(label=_("复查日期"), widget=DateInput, required=False)
     handler = UserChoiceField(queryset=None, label=_("承办人"), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, org=None, **kwargs):
+        """``org``: the need's unit when it is settled (a need being edited, or one prefilled from a
+        woman or a visit): the handlers offered are then only cadres who can see it (NEED-1)."""
+        from fuqing.assistance.services import users_seeing
+
         super().__init__(*args, **kwargs)
         self.fields["woman"] = WomanField(user)
         self.fields["org"].queryset = nearby_orgs(user)
-        self.fields["handler"].queryset = nearby_users(user)
+        handlers = nearby_users(user)
+        if org is not None:
+            handlers = handlers.filter(pk__in=users_seeing(org).values("pk"))
+        self.fields["handler"].queryset = handlers
+        self.fields["handler"].error_messages["invalid_choice"] = _(
+            "承办人：所选干部不能查看该单位的诉求，请选择该单位或其上级单位的干部。"
+        )
+        self.fields["handler"].help_text = _("承办人须能查看该单位的诉求：所属单位或其上级单位的干部")
         self.fields["reported_on"].initial = timezone.localdate()
         order = ["org", "woman", "group_description", "group_size", "category", "source", "urgency"]
         self.order_fields([*order, "description", "reported_on", "review_on", "handler"])
         self.style_fields()
+
+    def clean(self):
+        """The handler must see the chosen unit (the service checks it again)."""
+        from django.core.exceptions import ValidationError
+
+        from fuqing.assistance.services import check_handler
+
+        data = super().clean()
+        try:
+            check_handler(data.get("handler"), data.get("org"))
+        except ValidationError as exc:
+            self.add_error("handler", exc.message_dict["handler"])
+        return data
 
 
 class NeedFilterForm(Form):
@@ -129,8 +153,12 @@ class NeedFilterForm(Form):
 
 
 class ResolveForm(Form):
-    note = forms.CharField(label=_("解决情况"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label=_("解决情况"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     on = forms.DateField(label=_("办结日期"), widget=DateInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
 
 
 class CounselForm(Form):
@@ -138,6 +166,10 @@ class CounselForm(Form):
         label=_("向当事人所作的解释"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
     on = forms.DateField(label=_("办结日期"), widget=DateInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
 
 
 class EscalateForm(Form):
@@ -178,11 +210,21 @@ class PairingForm(Form):
     ends_on = forms.DateField(label=_("结束日期"), widget=DateInput, required=False)
     notes = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, org=None, **kwargs):
+        """``org``: the pair's unit when it is settled (a pair being edited): the cadres offered as
+        helpers are then only those who can see it (NEED-2)."""
+        from fuqing.assistance.services import users_seeing
+
         super().__init__(*args, **kwargs)
         self.fields["woman"] = WomanField(user)
         self.fields["org"].queryset = nearby_orgs(user)
-        self.fields["helper_users"].queryset = nearby_users(user)
+        helpers = nearby_users(user)
+        if org is not None:
+            helpers = helpers.filter(pk__in=users_seeing(org).values("pk"))
+        self.fields["helper_users"].queryset = helpers
+        self.fields["helper_users"].help_text = _(
+            "帮扶干部须能查看该单位和帮扶对象所在单位：所在单位或其上级单位的干部"
+        )
         self.fields["helper_orgs"].queryset = nearby_orgs(user)
         self.fields["starts_on"].initial = timezone.localdate()
         self.order_fields(["org", "kind", "woman", "household", "helper_users", "helper_orgs"])

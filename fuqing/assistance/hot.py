@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from fuqing.assistance.models import Need, NeedCategory, NeedKeyword, NeedStatus
+from fuqing.assistance.text import stop_words
 from fuqing.core.scoping import subtree_q, user_scope
 
 
@@ -59,6 +62,12 @@ class HotIssues:
     themes: list[Row]
     long_standing: list[Row]
     oldest: list
+
+    @property
+    def long_standing_count(self) -> int:
+        """All needs open past the threshold: the sum of the table's rows (no query of its own), so
+        the card and the 长期未办结 table agree; ``oldest`` lists only the first 20 of them."""
+        return sum(r.this for r in self.long_standing)
 
 
 def _fold(rows, key_field: str, labels: dict, year: int, keep_all: bool = True) -> list[Row]:
@@ -125,7 +134,7 @@ def hot_issues(user, org, year: int, today: datetime.date, threshold_days: int |
     length = len(org.path) + org.steplen
     area_rows = _counts(needs.annotate(branch=Substr("org__path", 1, length)), "branch")
     labels = {c.path: c.name for c in children}
-    labels[org.path] = f"{org.name}（本级）"
+    labels[org.path] = _("%(name)s（本级）") % {"name": org.name}
     areas = [r for r in _fold(area_rows, "branch", labels, year) if r.this or r.last or r.key != org.path]
     for row in areas:
         row.extra["org"] = next((c for c in children if c.path == row.key), org)
@@ -137,7 +146,7 @@ def hot_issues(user, org, year: int, today: datetime.date, threshold_days: int |
     ]
     by_group = _fold(group_rows, "woman__groups", groups, year)
 
-    months = {m: f"{m}月" for m in range(1, 13)}
+    months = {m: month_label(m) for m in range(1, 13)}
     by_month = _fold(_counts(needs, "month"), "month", months, year, keep_all=True)
     by_month.sort(key=lambda r: r.key)
 
@@ -178,7 +187,9 @@ def cached_hot_issues(
     from django.core.cache import cache
 
     threshold_days = threshold_days or long_standing_days()
-    key = f"fuqing:hot:{org.pk}:{org.path}:{year}:{threshold_days}:{today.isoformat()}"
+    # Labels (本级, months) are in the active language: one entry per language.
+    language = get_language() or ""
+    key = f"fuqing:hot:{org.pk}:{org.path}:{year}:{threshold_days}:{today.isoformat()}:{language}"
     hot = None if refresh else cache.get(key)
     if hot is None:
         hot = hot_issues(user, org, year, today, threshold_days=threshold_days)
@@ -188,7 +199,8 @@ def cached_hot_issues(
 
 def theme_rows(user, org, year: int, limit: int = 30) -> list[Row]:
     """The most frequent keywords this year (needs and units they appear in), with last year's count."""
-    keywords = subtree_rows(NeedKeyword, user, org)
+    # Words stored before the stop-word list grew (``assistance_keywords`` refreshes them) stay out.
+    keywords = subtree_rows(NeedKeyword, user, org).exclude(keyword__in=sorted(stop_words()))
     top = list(
         keywords.filter(year=year)
         .values("keyword")
@@ -207,30 +219,59 @@ def theme_rows(user, org, year: int, limit: int = 30) -> list[Row]:
     ]
 
 
+AREA_CHART_TOP = 15
+
+
+def month_label(month: int) -> str:
+    """A month in the active language (the cached figures keep only the number)."""
+    return _("%(m)s月") % {"m": month}
+
+
+def _area_block(rows: list[Row]) -> dict:
+    """The 按地区 chart: the 15 units with most needs and, past them, one 其他 bar adding up the rest,
+    so 26 streets do not pile their names on one axis (the table below keeps every unit)."""
+    rows = [r for r in rows if r.this or r.last]  # units without needs stay in the table only
+    shown, rest = rows[:AREA_CHART_TOP], rows[AREA_CHART_TOP:]
+    labels = [r.label for r in shown]
+    this, last = [r.this for r in shown], [r.last for r in shown]
+    if rest:
+        labels.append(_("其他（%(n)d 个单位）") % {"n": len(rest)})
+        this.append(sum(r.this for r in rest))
+        last.append(sum(r.last for r in rest))
+    return {"labels": labels, "this": this, "last": last, "height": chart_height(len(labels))}
+
+
+def chart_height(bars: int) -> int:
+    """Pixels for a chart of ``bars`` categories: horizontal bars (more than 6) get 24 px each."""
+    return max(320, 24 * bars + 80) if bars > 6 else 320
+
+
 def chart_data(hot: HotIssues) -> dict:
-    """What the ECharts script draws (rendered with json_script; no inline script, CSP)."""
+    """What the ECharts script draws (rendered with json_script; no inline script, CSP). Labels and
+    legends are in the active language, built per request (the figures themselves are cached)."""
     year = hot.year
+    themes = hot.themes[:15]
     return {
         "year": year,
         "last": year - 1,
+        "legend": {"this": _("%(year)s年") % {"year": year}, "last": _("%(year)s年") % {"year": year - 1}},
         "categories": {
             "labels": [r.label for r in hot.categories],
             "this": [r.this for r in hot.categories],
             "last": [r.last for r in hot.categories],
+            "height": chart_height(len(hot.categories)),
         },
-        "areas": {
-            "labels": [r.label for r in hot.areas],
-            "this": [r.this for r in hot.areas],
-            "last": [r.last for r in hot.areas],
-        },
+        "areas": _area_block(hot.areas),
         "months": {
-            "labels": [r.label for r in hot.months],
+            "labels": [month_label(r.key) for r in hot.months],
             "this": [r.this for r in hot.months],
             "last": [r.last for r in hot.months],
+            "height": 320,
         },
         "themes": {
-            "labels": [r.label for r in hot.themes[:15]],
-            "this": [r.this for r in hot.themes[:15]],
-            "last": [r.last for r in hot.themes[:15]],
+            "labels": [r.label for r in themes],
+            "this": [r.this for r in themes],
+            "last": [r.last for r in themes],
+            "height": max(420, chart_height(len(themes))),
         },
     }

@@ -336,7 +336,7 @@ class NeedLedger(Ledger):
                 "handler": handler,
             }
             try:
-                services._clean_need(ctx.actor, dict(data))
+                services._clean_need(ctx.actor, dict(data), org=org)
             except ValidationError as exc:
                 _apply_errors(row, exc, NEED_HEADERS)
                 continue
@@ -513,7 +513,7 @@ class PairingLedger(Ledger):
                 "review_on": v.get("review_on"),
             }
             try:
-                pairings._clean_pairing(ctx.actor, dict(data), users, helper_orgs)
+                pairings._clean_pairing(ctx.actor, dict(data), users, helper_orgs, org=org)
             except ValidationError as exc:
                 _apply_errors(row, exc, PAIRING_HEADERS)
                 continue

@@ -20,7 +20,15 @@ from fuqing.assistance.models import (
     PairingKind,
     PairingStatus,
 )
-from fuqing.assistance.services import _event, check_dates, check_org, check_user, check_woman, require_edit
+from fuqing.assistance.services import (
+    _event,
+    can_see,
+    check_dates,
+    check_org,
+    check_user,
+    check_woman,
+    require_edit,
+)
 from fuqing.core import audit
 from fuqing.core.models import AuditAction
 from fuqing.core.scoping import user_scope
@@ -28,7 +36,7 @@ from fuqing.core.scoping import user_scope
 # --- pairings -------------------------------------------------------------------------------------
 
 
-def _clean_pairing(actor, values: dict, users: list, orgs: list) -> None:
+def _clean_pairing(actor, values: dict, users: list, orgs: list, org=None) -> None:
     errors = {}
     if values["kind"] not in PairingKind.values:
         errors["kind"] = _("请选择结对形式（一帮一或多帮一）。")
@@ -42,16 +50,46 @@ def _clean_pairing(actor, values: dict, users: list, orgs: list) -> None:
     if errors:
         raise ValidationError(errors, code="NEED-2")
     check_dates(
-        values["starts_on"], values.get("review_on"), "starts_on", "review_on", "NEED-2", _("复查日期")
+        values["starts_on"],
+        values.get("review_on"),
+        "starts_on",
+        "review_on",
+        "NEED-2",
+        _("结对日期"),
+        _("复查日期"),
     )
     check_woman(actor, values.get("woman"), code="NEED-2")
     for user in users:
         check_user(actor, user, "helpers", "NEED-2")
+    check_helpers(users, org, values.get("woman"))
     if actor is not None:
         scope = user_scope(actor)
         for org in orgs:
             if not scope.covers(org.path):
                 raise ValidationError({"helpers": _("帮扶单位须在您的数据范围内。")}, code="NEED-2")
+
+
+def check_helpers(users: list, org, woman) -> None:
+    """NEED-2: a cadre helper must see the pair's unit and the woman's unit, or the pair never reaches
+    her 待办 and its page opens as 404 for her. Checked for every actor, the platform's demo included."""
+    units = [u for u in (org, woman.org if woman is not None else None) if u is not None]
+    for user in users:
+        for unit in units:
+            if not can_see(user, unit):
+                raise ValidationError(
+                    {
+                        "helpers": _(
+                            "帮扶干部：%(name)s（%(unit)s）不能查看%(org)s的数据，"
+                            "请选择%(org)s或其上级单位的干部。"
+                        )
+                        % {
+                            "name": user.display_name,
+                            "unit": user.org.name if user.org_id else "—",
+                            "org": unit.name,
+                        }
+                    },
+                    code="NEED-2",
+                )
 
 
 def _set_helpers(pairing: Pairing, users: list, orgs: list) -> None:
@@ -83,7 +121,7 @@ def create_pairing(
     users, orgs = list(dict.fromkeys(helper_users)), list(dict.fromkeys(helper_orgs))
     values = {"kind": kind, "woman": woman, "household": household.strip(), "starts_on": starts_on}
     values["review_on"] = review_on
-    _clean_pairing(actor, values, users, orgs)
+    _clean_pairing(actor, values, users, orgs, org=org)
     pairing = Pairing.objects.create(
         org=org, notes=notes.strip(), year=starts_on.year, created_by=actor, **values
     )
@@ -109,7 +147,7 @@ def update_pairing(actor, pairing: Pairing, *, helper_users=None, helper_orgs=No
     fields = ("kind", "woman", "household", "starts_on", "review_on", "ends_on", "notes")
     values = {f: changes.get(f, getattr(pairing, f)) for f in fields}
     values["household"] = (values["household"] or "").strip()
-    _clean_pairing(actor, values, users, orgs)
+    _clean_pairing(actor, values, users, orgs, org=pairing.org)
     if values["ends_on"] is not None and values["ends_on"] < values["starts_on"]:
         raise ValidationError({"ends_on": _("结束日期不能早于结对日期。")}, code="NEED-2")
     for field, value in values.items():
@@ -209,7 +247,7 @@ def _clean_action(actor, values: dict) -> dict:
         errors["given_by"] = _("请填写提供服务的干部或单位。")
     if errors:
         raise ValidationError(errors, code="NEED-3")
-    check_dates(values["given_on"], None, "given_on", "given_on", "NEED-3", "")
+    check_dates(values["given_on"], None, "given_on", "given_on", "NEED-3", _("日期"), "")
     check_woman(actor, values["woman"], code="NEED-3")
     check_user(actor, values["given_by"], "given_by", "NEED-3")
     if actor is not None and values["given_by_org"] is not None:

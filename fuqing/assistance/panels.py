@@ -1,4 +1,5 @@
-"""The home page's assistance panel (NEED-4): overdue needs of mine and of my unit, my reminders."""
+"""The home page's assistance panel (NEED-4): overdue needs of mine and of my unit, and my unread
+reminders — all of them, the same number as the top bar's bell."""
 
 from django.utils import timezone
 
@@ -6,13 +7,15 @@ from fuqing.core.home import Panel, register_panel
 
 
 def _todo(request):
-    from fuqing.assistance.reminders import todo_for, unread_count
+    from fuqing.assistance.reminders import todo_for
+    from fuqing.core.reminders import request_unread_count
 
     user = request.user
     if user.org_id is None:
         return None
     todo = todo_for(user, timezone.localdate(), limit=5)
-    return {**todo, "unread": unread_count(user)}
+    # All her unread reminders, as the bell counts them (one count per request, shared with the bell).
+    return {**todo, "unread": request_unread_count(request)}
 
 
 register_panel(

@@ -80,15 +80,60 @@ def check_user(actor, user, field: str, code: str) -> None:
         raise ValidationError({field: _("只能选择您数据范围内的在职干部。")}, code=code)
 
 
-def check_dates(start, later, start_field: str, later_field: str, code: str, later_label: str) -> None:
+def users_seeing(org):
+    """Active users whose scope covers ``org`` (ORG-3): those of the unit or of a unit above it, and
+    those granted it or a unit above it — one bounded query, no per-user scope computation. A user
+    without a role or whose own unit is closed sees nothing (``User.compute_scope``)."""
+    from fuqing.orgs.models import User
+
+    paths = [*org.ancestor_paths(), org.path]
+    granted = Q(scope_grants__org__path__in=paths, scope_grants__org__is_active=True)
+    return (
+        User.objects.filter(is_active=True, org__is_active=True, roles__isnull=False)
+        .filter(Q(org__path__in=paths) | granted)
+        .distinct()
+    )
+
+
+def can_see(user, org) -> bool:
+    """Whether ``user`` (not the actor: a handler or a helper) may read ``org``'s data."""
+    return user_scope(user).covers(org.path)
+
+
+def check_handler(handler, org, code: str = "NEED-1") -> None:
+    """NEED-1: the handler (承办人) must see the need's unit, or the need never reaches her 待办 and
+    opens as 404 for her. Checked for every actor, the platform's demo included."""
+    if handler is None or org is None or can_see(handler, org):
+        return
+    raise ValidationError(
+        {
+            "handler": _(
+                "承办人：%(name)s（%(unit)s）不能查看%(org)s的诉求，请选择%(org)s或其上级单位的干部。"
+            )
+            % {
+                "name": handler.display_name,
+                "unit": handler.org.name if handler.org_id else "—",
+                "org": org.name,
+            }
+        },
+        code=code,
+    )
+
+
+def check_dates(
+    start, later, start_field: str, later_field: str, code: str, start_label: str, later_label: str
+) -> None:
+    """``start`` (named ``start_label`` on the form) is required and not in the future; ``later``
+    (``later_label``) is not before it. Messages name the form's own fields (NEED-3 review)."""
     today = timezone.localdate()
     if start is None:
-        raise ValidationError({start_field: _("日期必填。")}, code=code)
+        raise ValidationError({start_field: _("%(label)s必填。") % {"label": start_label}}, code=code)
     if start > today:
-        raise ValidationError({start_field: _("日期不能晚于今天。")}, code=code)
+        raise ValidationError({start_field: _("%(label)s不能晚于今天。") % {"label": start_label}}, code=code)
     if later is not None and later < start:
         raise ValidationError(
-            {later_field: _("%(label)s不能早于开始日期。") % {"label": later_label}}, code=code
+            {later_field: _("%(later)s不能早于%(start)s。") % {"later": later_label, "start": start_label}},
+            code=code,
         )
 
 
@@ -109,7 +154,7 @@ def store_keywords(need: Need) -> list[str]:
 # --- needs (NEED-1) -------------------------------------------------------------------------------
 
 
-def _clean_need(actor, values: dict) -> dict:
+def _clean_need(actor, values: dict, org=None) -> dict:
     errors = {}
     description = (values.get("description") or "").strip()
     if not description:
@@ -142,10 +187,12 @@ def _clean_need(actor, values: dict) -> dict:
         "reported_on",
         "review_on",
         "NEED-1",
+        _("反映日期"),
         _("复查日期"),
     )
     check_woman(actor, woman)
     check_user(actor, values.get("handler"), "handler", "NEED-1")
+    check_handler(values.get("handler"), org)
     return values
 
 
@@ -189,7 +236,8 @@ def create_need(
     check_org(actor, org)
     values = _clean_need(
         actor,
-        {
+        org=org,
+        values={
             "woman": woman,
             "group_description": group_description,
             "group_size": group_size,
@@ -217,7 +265,7 @@ def update_need(actor, need: Need, **changes) -> Need:
     """Correct a need's facts; its outcome changes only through the transitions below."""
     require_edit(actor, need)
     values = {f: changes.get(f, getattr(need, f)) for f in NEED_FIELDS}
-    values = _clean_need(actor, values)
+    values = _clean_need(actor, values, org=need.org)
     changed = [f for f in NEED_FIELDS if getattr(need, f) != values[f]]
     for field, value in values.items():
         setattr(need, field, value)
@@ -243,7 +291,10 @@ def _closing(actor, need: Need, on: datetime.date | None) -> datetime.date:
         )
     on = on or timezone.localdate()
     if on < need.reported_on:
-        raise ValidationError({"closed_on": _("办结日期不能早于反映日期。")}, code="NEED-4")
+        raise ValidationError(
+            {"closed_on": _("办结日期不能早于反映日期（%(d)s）。") % {"d": need.reported_on.isoformat()}},
+            code="NEED-4",
+        )
     if on > timezone.localdate():
         raise ValidationError({"closed_on": _("办结日期不能晚于今天。")}, code="NEED-4")
     return on
@@ -262,9 +313,12 @@ def _close(actor, need: Need, status: str, on, note: str, event_type: str, **par
 
 @transaction.atomic
 def resolve_need(actor, need: Need, *, note: str = "", on: datetime.date | None = None) -> Need:
-    """The need was solved (已解决)."""
+    """The need was solved (已解决): how it was solved is required, as the explanation of 解释疏导 is."""
     on = _closing(actor, need, on)
-    return _close(actor, need, NeedStatus.RESOLVED, on, note.strip(), NeedEventType.RESOLVED)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("解决情况必填：请写明诉求是如何解决的。")}, code="NEED-4")
+    return _close(actor, need, NeedStatus.RESOLVED, on, note, NeedEventType.RESOLVED)
 
 
 @transaction.atomic

@@ -3,7 +3,8 @@
   var source = document.getElementById("hot-data");
   if (!source || !window.echarts) { return; }
   var data = JSON.parse(source.textContent);
-  var thisYear = String(data.year) + "年", lastYear = String(data.last) + "年";
+  var legend = data.legend || { "this": String(data.year) + "年", last: String(data.last) + "年" };
+  var thisYear = legend["this"], lastYear = legend.last;
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     var block = data[el.getAttribute("data-chart")];
     if (!block) { return; }

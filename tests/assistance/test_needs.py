@@ -60,7 +60,7 @@ def test_need1_neither_woman_nor_group_is_refused_in_chinese(daoli, tree, catego
         ("category", {"category": None}, "请选择诉求类别"),
         ("source", {"source": "wechat"}, "请选择诉求来源"),
         ("reported_on", {"reported_on": datetime.date(2999, 1, 1)}, "不能晚于今天"),
-        ("review_on", {"review_on": datetime.date(2014, 1, 1)}, "复查日期不能早于开始日期"),
+        ("review_on", {"review_on": datetime.date(2014, 1, 1)}, "复查日期不能早于反映日期"),
         ("group_size", {"group_size": 0}, "人数应为"),
     ],
 )

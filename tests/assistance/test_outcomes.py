@@ -54,7 +54,7 @@ def test_need4_escalation_without_suggestion_or_title_is_refused(daoli, need):
 
 
 def test_need4_a_closed_need_cannot_be_closed_again_but_can_be_reopened(daoli, need):
-    services.resolve_need(daoli, need)
+    services.resolve_need(daoli, need, note="已协调解决")
     with pytest.raises(ValidationError):
         services.counsel_need(daoli, need, explanation="再次解释说明情况")
     with pytest.raises(ValidationError) as exc:

@@ -42,7 +42,7 @@ def test_need4_closed_needs_leave_the_todo(daoli, colleague, tree, woman, make_n
     from fuqing.assistance import services
 
     handled, _helped, _later = _needs(daoli, colleague, tree, woman, make_need)
-    services.resolve_need(daoli, handled)
+    services.resolve_need(daoli, handled, note="已协调解决")
     assert todo_for(colleague, TODAY)["mine_overdue"] == []
 
 
@@ -63,7 +63,7 @@ def test_need4_closing_a_need_resolves_its_reminders(daoli, colleague, tree, wom
 
     handled, _helped, _later = _needs(daoli, colleague, tree, woman, make_need)
     generate_reminders(TODAY)
-    services.resolve_need(daoli, handled)
+    services.resolve_need(daoli, handled, note="已协调解决")
     assert Reminder.objects.get(key=str(handled.pk)).resolved_at is not None
     assert unread_count(colleague) == 1
     assert generate_reminders(TODAY) == 0  # a closed need is not reminded again

@@ -96,6 +96,11 @@ def _need_values(form) -> dict:
     return data
 
 
+def form_posted(request) -> bool:
+    """A posted form is checked against the unit posted (``NeedForm.clean``), not the prefilled one."""
+    return request.method == "POST"
+
+
 def need_add(request):
     """Record a need (NEED-1); ``?woman=`` and ``?visit=`` prefill it (the phone's 记诉求)."""
     services.require_edit(request.user)
@@ -104,11 +109,19 @@ def need_add(request):
     if request.GET.get("visit"):
         visit = get_visible_or_404(Visit, request.user, pk=request.GET["visit"])
     initial = {"org": request.user.org_id}
+    settled = None  # the unit a prefilled need belongs to: handlers offered are those who see it
     if woman is not None:
         initial.update(woman=woman.pk, org=woman.org_id)
+        settled = woman.org
     if visit is not None:
         initial.update(org=visit.org_id, reported_on=visit.started_on, source="visit")
-    form = NeedForm(request.POST or None, user=request.user, initial=initial)
+        settled = visit.org
+    form = NeedForm(
+        request.POST or None,
+        user=request.user,
+        initial=initial,
+        org=None if form_posted(request) else settled,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             need = services.create_need(
@@ -173,12 +186,12 @@ def need_detail(request, pk):
 
 @scoped(Need, "change")
 def need_edit(request, pk):
-    need = get_visible_or_404(Need.objects.select_related("woman"), request.user, pk=pk)
+    need = get_visible_or_404(Need.objects.select_related("woman", "org"), request.user, pk=pk)
     services.require_edit(request.user, need)
     initial = {f: getattr(need, f) for f in services.NEED_FIELDS if f != "visit"}
     initial["org"] = need.org_id
     initial["woman"] = need.woman_id
-    form = NeedForm(request.POST or None, user=request.user, initial=initial)
+    form = NeedForm(request.POST or None, user=request.user, initial=initial, org=need.org)
     form.fields["org"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:

@@ -140,7 +140,7 @@ def pairing_edit(request, pk):
         "helper_users": [h.user_id for h in helpers if h.user_id],
         "helper_orgs": [h.helper_org_id for h in helpers if h.helper_org_id],
     }
-    form = PairingForm(request.POST or None, user=request.user, initial=initial)
+    form = PairingForm(request.POST or None, user=request.user, initial=initial, org=pairing.org)
     form.fields["org"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
