@@ -6,7 +6,7 @@ import pytest
 from fuqing.fieldwork.models import Questionnaire, Visit
 from fuqing.orgs.models import User
 from fuqing.registry.models import Woman
-from tests.e2e.conftest import browser, demo, login, outside_requests, phone, shot  # noqa: F401
+from tests.e2e.conftest import login, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -15,7 +15,7 @@ def _width(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
 
-def test_a_failed_registration_shows_every_error_at_the_top_and_focuses_it(phone, live_server, demo):  # noqa: F811
+def test_a_failed_registration_shows_every_error_at_the_top_and_focuses_it(phone, live_server, demo):
     login(phone, live_server, "daoli")
     phone.goto(f"{live_server.url}/registry/add/")
     phone.fill("#id_name", "测试妇女")
@@ -40,7 +40,7 @@ def test_a_failed_registration_shows_every_error_at_the_top_and_focuses_it(phone
 
 
 @pytest.mark.parametrize(("username", "language"), [("daoli", "zh-hans"), ("city", "en")])
-def test_field_work_and_registry_pages_fit_a_phone(phone, live_server, demo, username, language):  # noqa: F811
+def test_field_work_and_registry_pages_fit_a_phone(phone, live_server, demo, username, language):
     login(phone, live_server, username)
     phone.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     daoli = User.objects.get(username=username)
