@@ -134,10 +134,6 @@ def resolve_need(need: Need) -> int:
     return core_reminders.resolve(SOURCE, [need.pk])
 
 
-def unread_count(user) -> int:
-    return core_reminders.unread_count(user, source=SOURCE)
-
-
 @jobs.handler("assistance_reminders")
 def run_reminders_job(job, progress) -> dict:
     return {"created": generate_reminders()}

@@ -13,6 +13,7 @@ def _owed(request):
     from fuqing.campaigns.submission_views import row
     from fuqing.core.context_processors import current_campaign
     from fuqing.core.models import Reminder
+    from fuqing.core.reminders import request_unread_count
 
     user = request.user
     if user.org_id is None:
@@ -30,13 +31,14 @@ def _owed(request):
         rows = [row(o, today) for o in obligations]
         # What is still open first (nearest deadline first), then what is done.
         owed = sorted(rows, key=lambda r: (r["status"] not in ("pending", "missing"), r["o"].deadline.due_on))
-    reminders = Reminder.objects.for_user(user).unread().filter(source=SOURCE)
+    deadline_reminders = Reminder.objects.for_user(user).unread().filter(source=SOURCE)
     return {
         "campaign": campaign,
         "owed": owed[:SHOWN],
         "more": max(0, len(owed) - SHOWN),
-        "reminder_count": reminders.count(),
-        "reminders": list(reminders.only("id", "title")[:3]),
+        # The badge beside 我的提醒 counts what that page and the bell count (one COUNT per request).
+        "reminder_count": request_unread_count(request),
+        "reminders": list(deadline_reminders.only("id", "title")[:3]),
     }
 
 

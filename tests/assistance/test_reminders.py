@@ -7,9 +7,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from fuqing.assistance import pairings
-from fuqing.assistance.reminders import SOURCE, generate_reminders, todo_for, unread_count
+from fuqing.assistance.reminders import SOURCE, generate_reminders, todo_for
 from fuqing.core import jobs
 from fuqing.core.models import Reminder
+from fuqing.core.reminders import unread_count
 from tests.assistance.conftest import DAY
 
 TODAY = datetime.date(2014, 6, 1)
@@ -55,7 +56,7 @@ def test_need4_reminders_before_and_after_the_review_date_once(daoli, colleague,
     assert set(Reminder.objects.values_list("user_id", "source")) == {(colleague.pk, SOURCE)}
     detail = reverse("assistance:need-detail", args=[handled.pk])
     assert Reminder.objects.get(key=str(handled.pk)).url == detail
-    assert unread_count(colleague) == 2 and unread_count(daoli) == 0
+    assert unread_count(colleague, SOURCE) == 2 and unread_count(daoli, SOURCE) == 0
 
 
 def test_need4_closing_a_need_resolves_its_reminders(daoli, colleague, tree, woman, make_need):
@@ -65,7 +66,7 @@ def test_need4_closing_a_need_resolves_its_reminders(daoli, colleague, tree, wom
     generate_reminders(TODAY)
     services.resolve_need(daoli, handled, note="已协调解决")
     assert Reminder.objects.get(key=str(handled.pk)).resolved_at is not None
-    assert unread_count(colleague) == 1
+    assert unread_count(colleague, SOURCE) == 1
     assert generate_reminders(TODAY) == 0  # a closed need is not reminded again
 
 
@@ -103,7 +104,7 @@ def test_need4_home_page_panel_and_reminders_page(login_as, daoli, colleague, tr
     response = client.post(reverse("reminder-read", args=[reminder.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("assistance:need-detail", args=[handled.pk])
-    assert unread_count(colleague) == 1
+    assert unread_count(colleague, SOURCE) == 1
     assert login_as(daoli).post(reverse("reminder-read", args=[reminder.pk])).status_code == 404
 
 

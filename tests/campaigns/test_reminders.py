@@ -136,6 +136,19 @@ def test_cam2_home_panel_shows_what_my_unit_owes_and_my_reminders(tree, survey, 
 
 
 @freeze_time("2014-05-05")
+def test_cam2_home_panel_badge_counts_what_the_bell_counts(tree, survey, daoli, login_as):
+    """The badge beside 我的提醒 opens the one page of every reminder, so it counts all of them."""
+    from fuqing.core import reminders
+
+    generate_reminders(DAY(2014, 5, 5))
+    reminders.remind(
+        daoli, tree.a, "assistance.need", "n-1", ReminderKind.OVERDUE, "诉求已过复查日期", DAY(2014, 5, 1)
+    )
+    text = login_as(daoli).get("/").content.decode()
+    assert 'data-bell="2"' in text and 'data-reminder-count="2"' in text
+
+
+@freeze_time("2014-05-05")
 def test_cam2_reminder_page_lists_mine_only_and_marks_read(tree, survey, daoli, colleague, login_as):
     generate_reminders(DAY(2014, 5, 5))
     client = login_as(daoli)
