@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from fuqing.assistance.models import Need, NeedCategory, NeedKeyword, NeedStatus
 from fuqing.assistance.text import stop_words
 from fuqing.core.scoping import subtree_q, user_scope
+from fuqing.core.templatetags.fuqing import monthname, yearname
 
 
 def long_standing_days() -> int:
@@ -224,7 +225,7 @@ AREA_CHART_TOP = 15
 
 def month_label(month: int) -> str:
     """A month in the active language (the cached figures keep only the number)."""
-    return _("%(m)s月") % {"m": month}
+    return monthname(month)
 
 
 def _area_block(rows: list[Row]) -> dict:
@@ -254,7 +255,7 @@ def chart_data(hot: HotIssues) -> dict:
     return {
         "year": year,
         "last": year - 1,
-        "legend": {"this": _("%(year)s年") % {"year": year}, "last": _("%(year)s年") % {"year": year - 1}},
+        "legend": {"this": yearname(year), "last": yearname(year - 1)},
         "categories": {
             "labels": [r.label for r in hot.categories],
             "this": [r.this for r in hot.categories],

@@ -306,7 +306,7 @@ def test_need8_english_hot_issues_and_funds(daoli, tree, make_need, login_as):
     chart = json.loads(
         re.search(r'id="hot-data" type="application/json">(.*?)</script>', hot.decode(), re.S)[1]
     )
-    assert chart["months"]["labels"][0] == "Month 1"
+    assert chart["months"]["labels"][0] == "January"
     assert set(chart["legend"]) == {"this", "last"}
 
 

@@ -7,6 +7,7 @@ from django import template
 from django.forms import BaseForm
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 
@@ -66,14 +67,37 @@ def get_item(mapping, key):
     return mapping.get(key) if mapping else None
 
 
+def _english() -> bool:
+    return (get_language() or "zh").startswith("en")
+
+
 @register.filter
 def yearname(value):
     """A campaign year as readers write it: 2014年 in Chinese, 2014 in English."""
     if value is None or value == "":
         return ""
-    if (get_language() or "zh").startswith("en"):
-        return str(value)
-    return f"{value}年"
+    return str(value) if _english() else f"{value}年"
+
+
+@register.filter
+def monthname(value):
+    """A month number: 4 → 4月 in Chinese, April in English."""
+    if value in (None, ""):
+        return ""
+    month = int(value)
+    return str(MONTHS[month]) if _english() else f"{month}月"
+
+
+@register.filter
+def yearmonth(value):
+    """A month as a date: 2014年8月 in Chinese, Aug 2014 in English."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value[:7] + "-01")
+    if _english():
+        return f"{MONTHS_3[value.month].capitalize()} {value.year}"
+    return f"{value.year}年{value.month}月"
 
 
 # --- form errors: one summary at the top of every form (UI.md) -------------------------------------
