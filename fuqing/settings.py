@@ -5,8 +5,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from fuqing.env import env, env_bool, env_int, env_list
+from fuqing.env import env, env_bool, env_float, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("FUQING_VAR_DIR", str(BASE_DIR / "var")))
@@ -198,11 +199,26 @@ OTP_TOTP_ISSUER = env("FUQING_TOTP_ISSUER", "fuqing")
 
 # Audit (SEC-7): records are kept at least this long; nothing in the platform deletes them.
 AUDIT_RETENTION_DAYS = env_int("FUQING_AUDIT_RETENTION_DAYS", 180, 180)
+# The chain's HMAC key (a file under var/ when unset) and the anchor log kept outside the database
+# (var/audit-anchors.log when unset); see core.audit and docs/operations.md.
+AUDIT_KEY = env("FUQING_AUDIT_KEY")
+AUDIT_ANCHOR_FILE = env("FUQING_AUDIT_ANCHOR_FILE")
 
 # The women's registry (SEC-9): closed records (注销, merged, removed) are anonymised this many days after
 # closing by `manage.py anonymise_expired`; consents record the version of the notice she was shown.
 REGISTRY_RETENTION_DAYS = env_int("FUQING_REGISTRY_RETENTION_DAYS", 1095, 1)
 REGISTRY_NOTICE_VERSION = env("FUQING_REGISTRY_NOTICE_VERSION", "2014-1")
+
+# Livelihood projects (PRJ-3): progress ÷ expected at or above the first is on track, below the second
+# at risk.
+PROJECT_STATUS_THRESHOLDS = (
+    env_float("FUQING_PROJECT_ON_TRACK", 0.9),
+    env_float("FUQING_PROJECT_AT_RISK", 0.7),
+)
+if not 0 < PROJECT_STATUS_THRESHOLDS[1] <= PROJECT_STATUS_THRESHOLDS[0] <= 1:
+    raise ImproperlyConfigured(
+        "FUQING_PROJECT_AT_RISK and FUQING_PROJECT_ON_TRACK need 0 < at risk <= on track <= 1"
+    )
 
 # API tokens (PLT-3).
 API_TOKEN_HOURS = env_int("FUQING_API_TOKEN_HOURS", 12, 1)

@@ -25,7 +25,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from fuqing.core.models import AuditAction, AuditEvent, AuditHead, AuditResult
-from fuqing.env import env
 
 GENESIS = "0" * 64
 
@@ -75,7 +74,7 @@ def _canonical(event: AuditEvent) -> bytes:
 @lru_cache(maxsize=1)
 def _audit_key() -> bytes:
     """FUQING_AUDIT_KEY (or _FILE); a single-machine install keeps one under var/ (mode 600)."""
-    key = env("FUQING_AUDIT_KEY")
+    key = settings.AUDIT_KEY
     if not key:
         path = settings.VAR_DIR / "audit_key"
         if not path.exists():
@@ -185,7 +184,7 @@ def verify_chain(batch: int = 5000) -> tuple[int, list[ChainProblem]]:
 
 
 def anchor_path() -> Path:
-    return Path(env("FUQING_AUDIT_ANCHOR_FILE", str(settings.VAR_DIR / "audit-anchors.log")))
+    return Path(settings.AUDIT_ANCHOR_FILE or settings.VAR_DIR / "audit-anchors.log")
 
 
 def check_anchors(path: Path) -> list[ChainProblem]:
