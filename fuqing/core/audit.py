@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fuqing.core.models import AuditAction, AuditEvent, AuditHead, AuditResult
+from fuqing.env import local_secret
 
 GENESIS = "0" * 64
 log = logging.getLogger(__name__)
@@ -82,13 +83,7 @@ def _canonical(event: AuditEvent) -> bytes:
 @lru_cache(maxsize=1)
 def _audit_key() -> bytes:
     """FUQING_AUDIT_KEY (or _FILE); a single-machine install keeps one under var/ (mode 600)."""
-    key = settings.AUDIT_KEY
-    if not key:
-        path = settings.VAR_DIR / "audit_key"
-        if not path.exists():
-            path.write_text(secrets.token_hex(32), encoding="utf-8")
-            path.chmod(0o600)
-        key = path.read_text(encoding="utf-8").strip()
+    key = settings.AUDIT_KEY or local_secret(settings.VAR_DIR / "audit_key", lambda: secrets.token_hex(32))
     return key.encode()
 
 
