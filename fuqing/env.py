@@ -5,6 +5,7 @@ A secret may also be given as a file: ``FUQING_SECRET_KEY_FILE=/run/secrets/key`
 """
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -49,3 +50,30 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if not raw:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_float(name: str, default: float) -> float:
+    raw = env(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from None
+
+
+def local_secret(path: Path, factory: Callable[[], str]) -> str:
+    """A secret kept in a file for a single-machine install (var/ is never committed): created once, with
+    O_EXCL so that two processes starting together end up with the same one, readable by the owner only
+    from its first byte (mode 600, not chmod-ed afterwards)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(factory())
+    value = path.read_text(encoding="utf-8").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{path} is empty: remove it to have a new secret generated")
+    return value

@@ -1,30 +1,32 @@
 """fuqing settings: one file, every knob from the environment with a safe default (README lists them)."""
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from fuqing.env import env, env_bool, env_int, env_list
+from fuqing.env import env, env_bool, env_float, env_int, env_list, local_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Files at rest: everything this process creates — the SQLite database and its journal, keys, the audit
+# anchor log, uploads, generated and spooled files — is readable and writable by its owner only (files
+# 600, folders 700), whatever the umask of the shell or service manager that started it.
+os.umask(0o077)
 VAR_DIR = Path(env("FUQING_VAR_DIR", str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if VAR_DIR.stat().st_uid == os.geteuid():
+    VAR_DIR.chmod(0o700)  # a var/ made before (or by hand) is closed too: nothing inside is reachable
 
 DEBUG = env_bool("FUQING_DEBUG", False)
 
 
-def _local_secret(name: str, factory) -> str:
-    """A secret kept under var/ for a single-machine install; never committed (var/ is ignored)."""
-    path = VAR_DIR / name
-    if not path.exists():
-        path.write_text(factory(), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
-
-
-SECRET_KEY = env("FUQING_SECRET_KEY") or _local_secret("secret_key", lambda: secrets.token_urlsafe(50))
+SECRET_KEY = env("FUQING_SECRET_KEY") or local_secret(
+    VAR_DIR / "secret_key", lambda: secrets.token_urlsafe(50)
+)
 ALLOWED_HOSTS = env_list("FUQING_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("FUQING_CSRF_TRUSTED_ORIGINS", [])
 
@@ -198,11 +200,26 @@ OTP_TOTP_ISSUER = env("FUQING_TOTP_ISSUER", "fuqing")
 
 # Audit (SEC-7): records are kept at least this long; nothing in the platform deletes them.
 AUDIT_RETENTION_DAYS = env_int("FUQING_AUDIT_RETENTION_DAYS", 180, 180)
+# The chain's HMAC key (a file under var/ when unset) and the anchor log kept outside the database
+# (var/audit-anchors.log when unset); see core.audit and docs/operations.md.
+AUDIT_KEY = env("FUQING_AUDIT_KEY")
+AUDIT_ANCHOR_FILE = env("FUQING_AUDIT_ANCHOR_FILE")
 
 # The women's registry (SEC-9): closed records (注销, merged, removed) are anonymised this many days after
 # closing by `manage.py anonymise_expired`; consents record the version of the notice she was shown.
 REGISTRY_RETENTION_DAYS = env_int("FUQING_REGISTRY_RETENTION_DAYS", 1095, 1)
 REGISTRY_NOTICE_VERSION = env("FUQING_REGISTRY_NOTICE_VERSION", "2014-1")
+
+# Livelihood projects (PRJ-3): progress ÷ expected at or above the first is on track, below the second
+# at risk.
+PROJECT_STATUS_THRESHOLDS = (
+    env_float("FUQING_PROJECT_ON_TRACK", 0.9),
+    env_float("FUQING_PROJECT_AT_RISK", 0.7),
+)
+if not 0 < PROJECT_STATUS_THRESHOLDS[1] <= PROJECT_STATUS_THRESHOLDS[0] <= 1:
+    raise ImproperlyConfigured(
+        "FUQING_PROJECT_AT_RISK and FUQING_PROJECT_ON_TRACK need 0 < at risk <= on track <= 1"
+    )
 
 # API tokens (PLT-3).
 API_TOKEN_HOURS = env_int("FUQING_API_TOKEN_HOURS", 12, 1)
@@ -234,6 +251,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600  # stored uploads (visit photos, documents): owner only
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 UPLOAD_MAX_MB = env_int("FUQING_UPLOAD_MAX_MB", 50, 1)
 EXPORT_RATE_PER_HOUR = env_int("FUQING_EXPORT_RATE_PER_HOUR", 30, 1)
 

@@ -35,10 +35,12 @@ def nearby_orgs(user):
 
 
 def nearby_users(user):
-    """Cadres a user names as handler or helper: those of her unit and the units just below it."""
+    """Cadres a user names as handler or helper: those of her unit and the units just below it — never an
+    administrator account (SEC-5)."""
     from fuqing.orgs.models import User
+    from fuqing.orgs.services import administrators
 
-    qs = User.objects.visible_to(user).filter(is_active=True)
+    qs = User.objects.visible_to(user).filter(is_active=True).exclude(pk__in=administrators().values("pk"))
     if user.org_id:
         qs = qs.filter(subtree_q(user.org.path, "org__path"), org__depth__lte=user.org.depth + 1)
     return qs.select_related("org").order_by("org__path", "name")

@@ -72,8 +72,18 @@ def _clean_pairing(actor, values: dict, users: list, orgs: list, org=None) -> No
 def check_helpers(users: list, org, woman) -> None:
     """NEED-2: a cadre helper must see the pair's unit and the woman's unit, or the pair never reaches
     her 待办 and its page opens as 404 for her. Checked for every actor, the platform's demo included."""
+    from fuqing.orgs.services import is_administrator_account
+
     units = [u for u in (org, woman.org if woman is not None else None) if u is not None]
     for user in users:
+        if is_administrator_account(user):  # SEC-5: administrators take no part in the work
+            raise ValidationError(
+                {
+                    "helpers": _("帮扶干部不能是管理员账号：%(name)s是安全、审计或系统管理员，请选择干部。")
+                    % {"name": user.display_name}
+                },
+                code="SEC-5",
+            )
         for unit in units:
             if not can_see(user, unit):
                 raise ValidationError(

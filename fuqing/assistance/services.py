@@ -83,14 +83,17 @@ def check_user(actor, user, field: str, code: str) -> None:
 def users_seeing(org):
     """Active users whose scope covers ``org`` (ORG-3): those of the unit or of a unit above it, and
     those granted it or a unit above it — one bounded query, no per-user scope computation. A user
-    without a role or whose own unit is closed sees nothing (``User.compute_scope``)."""
+    without a role or whose own unit is closed sees nothing (``User.compute_scope``). Administrator
+    accounts are never handlers or helpers (SEC-5) and are left out."""
     from fuqing.orgs.models import User
+    from fuqing.orgs.services import administrators
 
     paths = [*org.ancestor_paths(), org.path]
     granted = Q(scope_grants__org__path__in=paths, scope_grants__org__is_active=True)
     return (
         User.objects.filter(is_active=True, org__is_active=True, roles__isnull=False)
         .filter(Q(org__path__in=paths) | granted)
+        .exclude(pk__in=administrators().values("pk"))
         .distinct()
     )
 
@@ -102,7 +105,14 @@ def can_see(user, org) -> bool:
 
 def check_handler(handler, org, code: str = "NEED-1") -> None:
     """NEED-1: the handler (承办人) must see the need's unit, or the need never reaches her 待办 and
-    opens as 404 for her. Checked for every actor, the platform's demo included."""
+    opens as 404 for her; and she is a cadre, never an administrator account (SEC-5). Checked for every
+    actor, the platform's demo included."""
+    from fuqing.orgs.services import is_administrator_account
+
+    if is_administrator_account(handler):
+        raise ValidationError(
+            {"handler": _("承办人不能是管理员账号（安全、审计、系统管理员），请选择干部。")}, code="SEC-5"
+        )
     if handler is None or org is None or can_see(handler, org):
         return
     raise ValidationError(

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from fuqing.core import ledger_jobs, ledgers, panels, signals  # noqa: F401
+        from fuqing.core import at_rest, ledger_jobs, ledgers, panels, signals  # noqa: F401
         from fuqing.core.navigation import register
 
         register("home", _("首页"), "home", order=0)

@@ -2,9 +2,14 @@
 
 Every event is appended under a lock on the chain head; its hash is an HMAC (with a key kept outside the
 database) over its content and the previous hash, so someone who can write to the database cannot
-rewrite the chain consistently. ``manage.py verify_audit`` finds any record changed, inserted or removed,
-and compares the head with anchors it wrote earlier to a file outside the database (cutting records off
-the end is found too).
+rewrite the chain consistently. ``manage.py verify_audit`` finds any record changed, inserted or removed.
+
+Cutting the newest records off the end and rewinding the head leaves a consistent, shorter chain; only a
+witness outside the database can tell. The anchor log (``FUQING_AUDIT_ANCHOR_FILE``, one ``seq hash time``
+line each) is that witness: a line is appended when each event's transaction commits, at every
+verification, and on a schedule (``manage.py anchor_audit``). Verification checks every line against the
+chain and compares the head with the anchor log's tail (its highest seq): a head behind it, or a record
+there that differs, is a cut or a rewrite.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import contextvars
 import hashlib
 import hmac
 import json
+import logging
+import os
 import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,9 +32,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from fuqing.core.models import AuditAction, AuditEvent, AuditHead, AuditResult
-from fuqing.env import env
+from fuqing.env import local_secret
 
 GENESIS = "0" * 64
+log = logging.getLogger(__name__)
 
 _ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_ip", default=None)
 
@@ -75,13 +83,7 @@ def _canonical(event: AuditEvent) -> bytes:
 @lru_cache(maxsize=1)
 def _audit_key() -> bytes:
     """FUQING_AUDIT_KEY (or _FILE); a single-machine install keeps one under var/ (mode 600)."""
-    key = env("FUQING_AUDIT_KEY")
-    if not key:
-        path = settings.VAR_DIR / "audit_key"
-        if not path.exists():
-            path.write_text(secrets.token_hex(32), encoding="utf-8")
-            path.chmod(0o600)
-        key = path.read_text(encoding="utf-8").strip()
+    key = settings.AUDIT_KEY or local_secret(settings.VAR_DIR / "audit_key", lambda: secrets.token_hex(32))
     return key.encode()
 
 
@@ -139,7 +141,19 @@ def record(
         event.hash = compute_hash(event)
         event.save()
         AuditHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
+        # the witness outside the database: only once the event is committed (a rolled-back savepoint
+        # drops this callback with its event, so no line ever names a record that was never written)
+        transaction.on_commit(lambda seq=event.seq, digest=event.hash: _witness(seq, digest))
     return event
+
+
+def _witness(seq: int, digest: str) -> None:
+    """Append a committed event's (seq, hash) to the anchor log; a failure is logged, never raised (the
+    event is already committed, and the next anchor covers it)."""
+    try:
+        _append_anchor(anchor_path(), seq, digest)
+    except OSError as exc:
+        log.error("audit anchor log %s not written: %s", anchor_path(), exc)
 
 
 def _plain(details: dict) -> dict:
@@ -185,31 +199,75 @@ def verify_chain(batch: int = 5000) -> tuple[int, list[ChainProblem]]:
 
 
 def anchor_path() -> Path:
-    return Path(env("FUQING_AUDIT_ANCHOR_FILE", str(settings.VAR_DIR / "audit-anchors.log")))
+    return Path(settings.AUDIT_ANCHOR_FILE or settings.VAR_DIR / "audit-anchors.log")
 
 
-def check_anchors(path: Path) -> list[ChainProblem]:
-    """Every (seq, hash) anchored earlier must still be in the chain unchanged."""
+def _append_anchor(path: Path, seq: int, digest: str) -> None:
+    """One line, one ``write`` on a file opened for appending (whole lines from concurrent writers),
+    created readable by the owner only."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    line = f"{seq} {digest} {timezone.now().isoformat()}\n".encode()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
+
+
+def _anchors(path: Path):
+    """(seq, hash) of every readable line; a torn line (a crash mid-write) is skipped."""
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) >= 2 and parts[0].isdigit() and len(parts[1]) == 64:
+                yield int(parts[0]), parts[1]
+
+
+def check_anchors(path: Path, batch: int = 5000) -> list[ChainProblem]:
+    """Every (seq, hash) anchored earlier must still be in the chain unchanged, and the head must not be
+    behind the anchor log's tail (records cut off the end and the head rewound)."""
     if not path.exists():
         return []
-    problems = []
-    anchors = [line.split() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    stored = dict(AuditEvent.objects.filter(seq__in=[int(a[0]) for a in anchors]).values_list("seq", "hash"))
-    for seq, digest, *_when in anchors:
-        if stored.get(int(seq)) != digest:
-            problems.append(
-                ChainProblem(int(seq), "differs from the anchor written earlier (rewritten or cut)")
+    problems: list[ChainProblem] = []
+    tail = 0
+
+    def compare(chunk: list[tuple[int, str]]) -> None:
+        stored = dict(AuditEvent.objects.filter(seq__in={seq for seq, _ in chunk}).values_list("seq", "hash"))
+        for seq, digest in chunk:
+            if stored.get(seq) != digest:
+                problems.append(
+                    ChainProblem(seq, "differs from the anchor written earlier (rewritten or cut)")
+                )
+
+    chunk: list[tuple[int, str]] = []
+    for seq, digest in _anchors(path):
+        tail = max(tail, seq)
+        chunk.append((seq, digest))
+        if len(chunk) >= batch:
+            compare(chunk)
+            chunk = []
+    if chunk:
+        compare(chunk)
+    head = AuditHead.objects.filter(pk=1).first()
+    head_seq = head.seq if head is not None else 0
+    if head_seq < tail:
+        problems.append(
+            ChainProblem(
+                head_seq + 1,
+                f"the chain head ({head_seq}) is behind the anchor log's tail ({tail}): "
+                f"records {head_seq + 1}..{tail} were cut off the end and the head rewound",
             )
+        )
     return problems
 
 
-def write_anchor(path: Path) -> None:
+def write_anchor(path: Path) -> int:
+    """Append the current head to the anchor log (at verification and on a schedule); its seq (0: none)."""
     head = AuditHead.objects.filter(pk=1).first()
     if head is None or not head.seq:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(f"{head.seq} {head.hash} {timezone.now().isoformat()}\n")
+        return 0
+    _append_anchor(path, head.seq, head.hash)
+    return head.seq
 
 
 __all__ = ["AuditAction", "AuditResult", "client_ip", "record", "verify_chain"]

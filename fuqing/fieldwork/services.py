@@ -32,6 +32,7 @@ from fuqing.fieldwork.models import (
     VisitMethod,
 )
 from fuqing.orgs.models import LEADERSHIP_POSITIONS, Org, OrgKind, Position, User
+from fuqing.orgs.services import administrators
 
 CONTACT_POINT_KINDS = (OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY)
 PLACE_KINDS = (OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY, OrgKind.WOMENS_GROUP)
@@ -230,13 +231,6 @@ class VisitData:
     needs_text: str = ""
     year: int | None = None
     id: uuid.UUID | None = None
-
-
-def administrators():
-    """Accounts holding an administrator role (SEC-5: security, audit, system administrators). They
-    run the platform and never take part in field work: never a visit's lead or member, nor a
-    contact point's leader."""
-    return User.objects.filter(roles__admin_kind__gt="")
 
 
 def allowed_members(actor):

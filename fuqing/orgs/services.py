@@ -54,6 +54,20 @@ def _refuse_administrator_account(subject: User, what: str) -> None:
 ORG_VIEWERS = ("manage_tree", "manage_users", "grant_roles", "unlock_users")
 
 
+def administrators():
+    """Accounts holding an administrator role (SEC-5: security, audit, system administrators). They run
+    the platform and take no part in the federation's work: never a visit's lead or member, a contact
+    point's leader (fieldwork), a research topic's leader or a 求实杯 judge (research). The one definition
+    every app uses (D62)."""
+    return User.objects.filter(roles__admin_kind__gt="")
+
+
+def is_administrator_account(user) -> bool:
+    """Whether ``user`` is one of ``administrators()`` (any role with an ``admin_kind``), read from her roles
+    (prefetch ``roles`` when asking of many)."""
+    return user is not None and any(role.admin_kind for role in user.role_list)
+
+
 def require_org_view(user) -> None:
     """The tree is seen with the orgs module's view permission or as one of its administrators."""
     if not (user.has_module_perm("orgs", "view") or any(user.has_admin_ability(a) for a in ORG_VIEWERS)):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -58,14 +57,9 @@ LAGGING = (Status.BEHIND, Status.AT_RISK)
 
 def thresholds() -> tuple[float, float]:
     """(on track, at risk): value ÷ expected at or above the first is on track, below the second is at
-    risk, between them behind. ``settings.PROJECT_STATUS_THRESHOLDS`` or the environment
-    (``FUQING_PROJECT_ON_TRACK``, ``FUQING_PROJECT_AT_RISK``) override the defaults 0.9 and 0.7."""
-    configured = getattr(settings, "PROJECT_STATUS_THRESHOLDS", None)
-    if configured:
-        on_track, at_risk = configured
-    else:
-        on_track = float(os.environ.get("FUQING_PROJECT_ON_TRACK") or 0.9)
-        at_risk = float(os.environ.get("FUQING_PROJECT_AT_RISK") or 0.7)
+    risk, between them behind. ``settings.PROJECT_STATUS_THRESHOLDS`` (from ``FUQING_PROJECT_ON_TRACK``
+    and ``FUQING_PROJECT_AT_RISK``, defaults 0.9 and 0.7)."""
+    on_track, at_risk = getattr(settings, "PROJECT_STATUS_THRESHOLDS", None) or (0.9, 0.7)
     if not 0 < at_risk <= on_track <= 1:
         raise ValueError("project status thresholds need 0 < at_risk <= on_track <= 1")
     return on_track, at_risk

@@ -126,9 +126,9 @@ class TopicLedger(Ledger):
             parents[parent_path(u)].pk for u in units if parent_path(u) in parents
         }
         candidates = list(
-            User.objects.filter(
-                org_id__in=leader_orgs, is_active=True, position__in=TOPIC_CITY_LEADERS
-            ).select_related("org")
+            User.objects.filter(org_id__in=leader_orgs, is_active=True, position__in=TOPIC_CITY_LEADERS)
+            .select_related("org")
+            .prefetch_related("roles")  # leader_problem refuses administrator accounts (SEC-5)
         )
         for row in rows:
             if row.errors:

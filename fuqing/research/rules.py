@@ -8,10 +8,27 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from fuqing.core.scoping import user_scope
 from fuqing.orgs.models import Org, OrgKind, Position
+from fuqing.orgs.services import is_administrator_account
 
 TOPIC_CITY_LEADERS = (Position.CHAIR, Position.VICE_CHAIR_FULL, Position.VICE_CHAIR_PART)
+
+
+def administrator_problem(field: str, user) -> str:
+    """Why ``user`` may not be named as ``field`` (a topic's leader, a 求实杯 judge): administrator accounts
+    (安全、审计、系统管理员, ``orgs.services.administrators``) run the platform and take no part in
+    research (SEC-5). "" when she may."""
+    if not is_administrator_account(user):
+        return ""
+    return _(
+        "%(f)s不能是管理员账号：%(n)s是安全、审计或系统管理员，管理员不参与调研课题和“求实杯”评选，请选择干部。"
+    ) % {
+        "f": field,
+        "n": user.display_name,
+    }
 
 
 def parent_path(org: Org) -> str:

@@ -24,6 +24,7 @@ from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require
 from fuqing.core.scoping import can_edit, subtree_q, user_scope
 from fuqing.orgs.models import Org, User
+from fuqing.orgs.services import administrators, is_administrator_account
 from fuqing.research.models import (
     Award,
     Competition,
@@ -34,7 +35,7 @@ from fuqing.research.models import (
     Score,
     ScoreSheet,
 )
-from fuqing.research.rules import federation_of, judge_conflict
+from fuqing.research.rules import administrator_problem, federation_of, judge_conflict
 
 DEFAULT_CRITERIA = [
     ("选题价值", 20),
@@ -148,6 +149,8 @@ def add_judge(actor, competition: Competition, user) -> Judge:
     require_manage(actor, competition)
     _require_open(competition)
     federation = federation_of(competition.org)
+    if problem := administrator_problem(_("评委"), user):
+        raise ValidationError({"user": problem}, code="SEC-5")
     if not user.is_active or not user_scope(user).covers(federation.path):
         raise ValidationError(
             {
@@ -254,6 +257,8 @@ def score(actor, entry: Entry, values: dict, comment: str = "") -> ScoreSheet:
     judge = judge_of(actor, competition)
     if judge is None:
         raise PermissionDenied(_("您不是本次评选的评委。"))
+    if is_administrator_account(actor):  # named a judge before the rule, or given a role since (SEC-5)
+        raise PermissionDenied(_("管理员账号（安全、审计、系统管理员）不参与“求实杯”评分。"))
     if judge_conflict(actor.org, entry.report.org):
         raise PermissionDenied(_("评委不能为本单位的报告评分（回避）。"))
     _require_open(competition)
@@ -403,13 +408,15 @@ def unpublish(actor, competition: Competition) -> None:
 
 
 def eligible_judges(competition: Competition):
-    """Users who can read the whole federation (its own cadres and anyone with a grant over it)."""
+    """Users who can read the whole federation (its own cadres and anyone with a grant over it) — never
+    an administrator account (SEC-5)."""
 
     federation = federation_of(competition.org)
     ancestors = [federation.path[:i] for i in range(Org.steplen, len(federation.path) + 1, Org.steplen)]
     return (
         User.objects.filter(is_active=True, roles__isnull=False)
         .filter(Q(org__path__in=ancestors) | Q(scope_grants__org__path__in=ancestors))
+        .exclude(pk__in=administrators().values("pk"))
         .distinct()
         .select_related("org")
         .order_by("org__path", "name")

@@ -19,8 +19,9 @@ from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require
 from fuqing.core.scoping import ensure_editable, subtree_q
 from fuqing.orgs.models import Org, OrgKind, Position, User
+from fuqing.orgs.services import administrators
 from fuqing.research.models import Topic
-from fuqing.research.rules import TOPIC_CITY_LEADERS, parent_path
+from fuqing.research.rules import TOPIC_CITY_LEADERS, administrator_problem, parent_path
 
 CITY_KINDS = (OrgKind.CITY, OrgKind.PROVINCE)
 
@@ -44,7 +45,12 @@ def eligible_leaders(org: Org):
     name her federation's chair."""
     parent = _parent(org)
     kind = unit_kind(org, parent)
-    users = User.objects.filter(is_active=True).select_related("org").order_by("position", "name")
+    users = (
+        User.objects.filter(is_active=True)
+        .exclude(pk__in=administrators().values("pk"))
+        .select_related("org")
+        .order_by("position", "name")
+    )
     if kind == "department":
         return users.filter(org=parent, position__in=TOPIC_CITY_LEADERS)
     if kind == "district":
@@ -57,6 +63,8 @@ def leader_problem(org: Org, parent: Org | None, leader: User) -> str:
     kind = unit_kind(org, parent)
     if not leader.is_active:
         return _("组长%(n)s的账户已停用。") % {"n": leader.display_name}
+    if problem := administrator_problem(_("课题组组长"), leader):
+        return problem
     if kind == "department":
         if leader.org_id != parent.pk or leader.position not in TOPIC_CITY_LEADERS:
             return _("市妇联机关部室的课题组须由%(c)s主席或副主席任组长，%(n)s不是。") % {
@@ -200,7 +208,10 @@ def compliance(user, year: int) -> list[UnitRow]:
     missing = {parent_path(o) for o in orgs if o.depth > 1} - by_path.keys()
     by_path.update({o.path: o for o in Org.objects.filter(path__in=missing)})
     topics = list(
-        Topic.objects.visible_to(user).filter(year=year).select_related("org", "leader", "leader__org")
+        Topic.objects.visible_to(user)
+        .filter(year=year)
+        .select_related("org", "leader", "leader__org")
+        .prefetch_related("leader__roles")
     )
     rows: dict[int, UnitRow] = {}
     for org in orgs:

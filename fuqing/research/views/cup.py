@@ -150,7 +150,7 @@ def cup_judges(request, pk):
         elif add := request.POST.get("user", ""):
             user = services.eligible_judges(competition).filter(pk=add if add.isdigit() else 0).first()
             if user is None:
-                raise ValidationError(_("该人员不能担任评委：须能查看全部参评报告。"))
+                raise ValidationError(_("该人员不能担任评委：评委须能查看全部参评报告，且不能是管理员账号。"))
             services.add_judge(request.user, competition, user)
             messages.success(request, _("已增加评委%(n)s。") % {"n": user.display_name})
         else:

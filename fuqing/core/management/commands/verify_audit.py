@@ -1,15 +1,16 @@
-"""Verify the audit log (SEC-7): the HMAC chain, and the anchors written earlier outside the database.
+"""Verify the audit log (SEC-7): the HMAC chain, and the anchor log kept outside the database.
 
-Run it daily (cron): it exits 1 and names the records altered, inserted or removed, then appends the
-current head to the anchor file (FUQING_AUDIT_ANCHOR_FILE, default var/audit-anchors.log) so that cutting
-records off the end, or rewriting the chain, is found next time. Keep that file on append-only storage.
+Run it daily (cron): it exits 1 and names the records altered, inserted or removed — and records cut off
+the end with the head rewound, which only the anchor log (FUQING_AUDIT_ANCHOR_FILE, default
+var/audit-anchors.log) can tell: every line there must still be in the chain, and the head must not be
+behind the log's tail. Then it appends the current head to the log. Keep that file on append-only storage.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Check that no audit record was altered or removed directly in the database."
+    help = "Check that no audit record was altered, removed or cut off the end directly in the database."
 
     def add_arguments(self, parser):
         parser.add_argument("--no-anchor", action="store_true", help="do not append the current head")
