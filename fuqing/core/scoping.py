@@ -3,6 +3,18 @@
 Every model holding federation data reaches an ``Org`` through ``scope_field`` and uses a manager built
 on ``ScopedQuerySet``. A user's scope is the subtree of her own organisation plus explicit grants; the
 filter is a set of path ranges on the materialised path, so it uses the index on every engine.
+
+A volunteer's scope is narrower still (PRJ-5): it carries ``volunteer`` (her user id), and every
+scoped queryset then keeps only what the model declares a volunteer may see, through its
+``scope_volunteer`` attribute:
+
+* ``VOLUNTEER_ALL``: the ordinary scope (the organisation tree, the campaign of the year);
+* a lookup path to a user (``"volunteer__user"``): only rows tied to her by that path;
+* a callable ``(queryset, user_id) -> queryset``;
+* nothing declared: nothing at all (a new model is closed to volunteers until it says otherwise).
+
+The narrowing is applied by ``visible_to`` and ``editable_by`` themselves — also where a model's
+queryset overrides them — so no view has to remember it.
 """
 
 from __future__ import annotations
@@ -42,12 +54,16 @@ def subtree_q(path: str, field: str = "path") -> Q:
     return q
 
 
+VOLUNTEER_ALL = "*"  # scope_volunteer: a volunteer sees these rows as her ordinary scope allows
+
+
 @dataclass(frozen=True)
 class Scope:
-    """The subtrees a user may read, and those she may change."""
+    """The subtrees a user may read, and those she may change; for a volunteer, her user id."""
 
     read_paths: tuple[str, ...]
     edit_paths: tuple[str, ...]
+    volunteer: int | None = None
 
     @staticmethod
     def normalise(paths) -> tuple[str, ...]:
@@ -90,12 +106,48 @@ def scope_q(user, field: str, edit: bool = False) -> Q:
     return q
 
 
+def volunteer_narrowed(queryset, user):
+    """``queryset`` as a volunteer may see it (unchanged for anyone else); see the module docstring."""
+    volunteer = user_scope(user).volunteer
+    if volunteer is None:
+        return queryset
+    rule = getattr(queryset.model, "scope_volunteer", None)
+    if rule is None:
+        return queryset.none()
+    if rule == VOLUNTEER_ALL:
+        return queryset
+    if callable(rule):
+        return rule(queryset, volunteer)
+    own = queryset.model._base_manager.filter(**{rule: volunteer}).values("pk")
+    return queryset.filter(pk__in=own)
+
+
+def _narrowing(door):
+    """Wrap a door so what it returns is narrowed for a volunteer (also when a subclass overrides it)."""
+
+    def wrapped(self, user):
+        return volunteer_narrowed(door(self, user), user)
+
+    wrapped.__name__ = door.__name__
+    wrapped.__doc__ = door.__doc__
+    wrapped.__wrapped__ = door
+    return wrapped
+
+
 class ScopedQuerySet(models.QuerySet):
     """Querysets of federation data. ``visible_to`` and ``editable_by`` are the only doors."""
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in ("visible_to", "editable_by"):
+            if name in cls.__dict__ and not hasattr(cls.__dict__[name], "__wrapped__"):
+                setattr(cls, name, _narrowing(cls.__dict__[name]))
+
+    @_narrowing
     def visible_to(self, user):
         return self.filter(scope_q(user, self.model.scope_field, edit=False))
 
+    @_narrowing
     def editable_by(self, user):
         return self.filter(scope_q(user, self.model.scope_field, edit=True))
 
