@@ -216,3 +216,34 @@ def ensure_editable(user, obj) -> None:
 
     if not can_edit(user, obj):
         raise PermissionDenied("只读范围：您可以查看该单位的数据，但不能修改。")
+
+
+def resolve_input(queryset_or_model, user, value, *, edit: bool = False, field: str = "pk"):
+    """An id that came from input (a form, a query string, a JSON body) through the door.
+
+    The object if it exists and lies in the user's scope (and in ``queryset``, when one is given: the
+    choices a form offers); ``None`` otherwise — malformed, missing and out of scope alike, so the
+    caller answers "not found" and never shows, lists or names what lies outside.
+    """
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, models.Model):
+        value = value.pk
+    qs = queryset_or_model
+    if isinstance(qs, type):
+        qs = qs._default_manager.all()
+    scoped = qs.editable_by(user) if edit else qs.visible_to(user)
+    try:
+        return scoped.filter(**{field: value}).first()
+    except (ValueError, TypeError, ValidationError, OverflowError):
+        return None
+
+
+def resolve_inputs(queryset_or_model, user, values, *, edit: bool = False, field: str = "pk") -> list:
+    """Several ids from input through the door; those malformed or out of scope are dropped."""
+    found = []
+    for value in values or ():
+        obj = resolve_input(queryset_or_model, user, value, edit=edit, field=field)
+        if obj is not None and obj not in found:
+            found.append(obj)
+    return found
