@@ -191,6 +191,15 @@ def test_prj5_the_lists_are_narrowed_even_where_a_page_forgets_its_volunteer_gat
         assert response.status_code == 200, url
         text = response.content.decode()
         assert "友谊路99号" not in text and "刘春梅" not in text, url
+    from fuqing.projects.models import Beneficiary
+
+    marker = f"MARK-{uuid.uuid4().hex[:8]}"
+    FACTORIES[Beneficiary](world["mine"].org, marker, make_user(world["mine"].org, "cadre"))
+    for url in ("/api/v1/beneficiaries/", "/projects/beneficiaries/"):
+        response = client.get(url, **headers)
+        assert response.status_code == 200, url
+        assert marker not in response.content.decode(), url
+    assert client.get("/api/v1/beneficiaries/", **headers).json()["count"] == 0
     households = client.get("/api/v1/households/", **headers).json()["items"]
     assert [h["address"] for h in households] == ["友谊路12号"]
     assert client.get(f"/api/v1/households/{world['other'].pk}/", **headers).status_code == 404
