@@ -144,6 +144,7 @@ def test_prj5_every_ledger_gives_a_volunteer_only_her_own_rows(name, tree, world
         FACTORIES[model](tree.a1a, f"MARK-{uuid.uuid4().hex[:8]}", colleague)
         assert ledger.queryset(colleague).exists(), "the cadre beside her sees the row"
     rows = ledger.queryset(world["user"])
+    assert not ledger.can_export(world["user"]) and not ledger.can_import(world["user"])
     if model is VolunteerPair:
         assert _ids(rows) == _ids(VolunteerPair.objects.filter(volunteer=world["me"]))
     elif model is Household:
