@@ -11,11 +11,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from fuqing.core.forms import not_in_scope
 from fuqing.core.routes import scoped
-from fuqing.core.scoping import get_visible_or_404
+from fuqing.core.scoping import get_visible_or_404, resolve_input
 from fuqing.orgs.models import Org, User
 from fuqing.research import figures
 from fuqing.research.models import SECTIONS, Entry, Report, ScoreSheet, Topic
@@ -100,12 +102,16 @@ def topic_out(t: Topic) -> dict:
     }
 
 
-def _leader(org: Org, pk: int | None) -> User | None:
-    """The leader by id among those eligible for the unit (a wrong one gets the rule's message)."""
+def _leader(actor, org: Org, pk: int | None) -> User | None:
+    """The leader by id among those eligible for the unit; another user in the caller's scope gets the
+    rule's message; anyone else is "not found" (SEC-2: the answer names nobody outside the scope)."""
     if pk is None:
         return None
     user = topic_services.eligible_leaders(org).filter(pk=pk).first()
-    return user or User.objects.filter(pk=pk, is_active=True).first()
+    user = user or resolve_input(User.objects.filter(is_active=True), actor, pk)
+    if user is None:
+        raise ValidationError({"leader": not_in_scope(_("课题组组长"))}, code="SEC-2")
+    return user
 
 
 @router.get("/topics/", response=TopicPage, url_name="api-research-topics")
@@ -144,7 +150,7 @@ def create_topic(request, payload: TopicIn):
             org=org,
             year=payload.year,
             title=payload.title,
-            leader=_leader(org, payload.leader),
+            leader=_leader(request.auth, org, payload.leader),
             description=payload.description,
             members=payload.members,
         )
@@ -166,7 +172,7 @@ def update_topic(request, topic_id: int, payload: TopicPatch):
             topic,
             year=data.get("year", topic.year),
             title=data.get("title", topic.title),
-            leader=_leader(topic.org, data["leader"]) if "leader" in data else topic.leader,
+            leader=_leader(request.auth, topic.org, data["leader"]) if "leader" in data else topic.leader,
             description=data.get("description", topic.description),
             members=data.get("members", topic.members),
         )

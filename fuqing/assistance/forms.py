@@ -20,7 +20,7 @@ from fuqing.assistance.models import (
     Urgency,
 )
 from fuqing.core import uploads
-from fuqing.core.forms import DateInput, Form
+from fuqing.core.forms import DateInput, Form, ScopedModelChoiceField, ScopedModelMultipleChoiceField
 from fuqing.core.scoping import subtree_q
 
 
@@ -46,27 +46,27 @@ def nearby_users(user):
     return qs.select_related("org").order_by("org__path", "name")
 
 
-class OrgChoiceField(forms.ModelChoiceField):
+class OrgChoiceField(ScopedModelChoiceField):
     def label_from_instance(self, obj):
         return "　" * max(obj.depth - 1, 0) + obj.name
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(ScopedModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.display_name}（{obj.org.name}）"
 
 
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+class UserMultipleChoiceField(ScopedModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.display_name}（{obj.org.name}）"
 
 
-class ProjectChoiceField(forms.ModelChoiceField):
+class ProjectChoiceField(ScopedModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name}（{obj.org.name}）"
 
 
-class WomanField(forms.ModelChoiceField):
+class WomanField(ScopedModelChoiceField):
     """A woman picked from the registry within scope; the page shows her masked (REG-3)."""
 
     def __init__(self, user, **kwargs):
@@ -175,7 +175,7 @@ class CounselForm(Form):
 
 
 class EscalateForm(Form):
-    suggestion = forms.ModelChoiceField(label=_("并入已有建议"), queryset=None, required=False)
+    suggestion = ScopedModelChoiceField(label=_("并入已有建议"), queryset=None, required=False)
     title = forms.CharField(label=_("或新建建议：标题"), required=False, max_length=200)
     channel = forms.ChoiceField(
         label=_("报送渠道"), choices=[("", "—"), *SuggestionChannel.choices], required=False
@@ -206,7 +206,7 @@ class PairingForm(Form):
         label=_("帮扶家庭"), required=False, max_length=100, help_text=_("如“张家（三口之家）”")
     )
     helper_users = UserMultipleChoiceField(queryset=None, label=_("帮扶干部"), required=False)
-    helper_orgs = forms.ModelMultipleChoiceField(queryset=None, label=_("帮扶单位"), required=False)
+    helper_orgs = ScopedModelMultipleChoiceField(queryset=None, label=_("帮扶单位"), required=False)
     starts_on = forms.DateField(label=_("结对日期"), widget=DateInput)
     review_on = forms.DateField(label=_("复查日期"), widget=DateInput, required=False)
     ends_on = forms.DateField(label=_("结束日期"), widget=DateInput, required=False)
@@ -284,10 +284,10 @@ class SuggestionForm(Form):
     channel = forms.ChoiceField(label=_("报送渠道"), choices=SuggestionChannel.choices)
     recipient = forms.ChoiceField(label=_("报送对象"), choices=SuggestionRecipient.choices)
     recipient_name = forms.CharField(label=_("部门名称"), required=False, max_length=100)
-    needs = forms.ModelMultipleChoiceField(
+    needs = ScopedModelMultipleChoiceField(
         label=_("依据的诉求"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    reports = forms.ModelMultipleChoiceField(
+    reports = ScopedModelMultipleChoiceField(
         label=_("依据的调研报告"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 

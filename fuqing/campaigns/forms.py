@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from fuqing.campaigns.models import Campaign, Deadline
-from fuqing.core.forms import DateInput, Form, ModelForm
+from fuqing.core.forms import DateInput, Form, ModelForm, ScopedModelMultipleChoiceField
 from fuqing.orgs.models import OrgKind
 
 
@@ -75,7 +75,7 @@ class SubmissionForm(Form):
             self.fields["file"].widget.attrs["accept"] = accept
 
 
-class LeaderChoiceField(forms.ModelMultipleChoiceField):
+class LeaderChoiceField(ScopedModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.display_name}（{obj.get_position_display()}）"
 

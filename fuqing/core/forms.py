@@ -4,6 +4,51 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from fuqing.core.scoping import resolve_input
+
+# One answer for a choice that is missing, malformed or outside the user's scope: it names the field,
+# never the object (SEC-2: out of scope is "not found").
+NOT_IN_SCOPE = _("%(field)s：所选项不存在或不在您的范围内。")
+
+
+class _NotInScope:
+    """The message with the field's label, translated when shown."""
+
+    def __init__(self, label):
+        self.label = label
+
+    def __str__(self):
+        return str(NOT_IN_SCOPE) % {"field": str(self.label)}
+
+    def __mod__(self, params):
+        return str(self)
+
+
+def not_in_scope(label) -> str:
+    """The answer for an id that is missing or outside the scope, naming the field ``label``."""
+    return str(_NotInScope(label))
+
+
+class ScopedModelChoiceField(forms.ModelChoiceField):
+    """A choice among scoped rows. The form gives it the choices through the door
+    (``visible_to``/``editable_by``); anything else posted is "not found or outside your scope",
+    a message that names the field and nothing of what was asked for."""
+
+    def __init__(self, queryset=None, **kwargs):
+        super().__init__(queryset, **kwargs)
+        self.error_messages["invalid_choice"] = _NotInScope(self.label or "")
+
+
+class ScopedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several scoped rows; see ``ScopedModelChoiceField``."""
+
+    def __init__(self, queryset=None, **kwargs):
+        super().__init__(queryset, **kwargs)
+        message = _NotInScope(self.label or "")
+        self.error_messages["invalid_choice"] = message
+        self.error_messages["invalid_pk_value"] = message
 
 
 class StyledFormMixin:
@@ -35,7 +80,14 @@ class StyledFormMixin:
 
 
 class Form(StyledFormMixin, forms.Form):
-    pass
+    def resolve(self, queryset_or_model, name: str, user, *, edit: bool = False, default=None):
+        """The object a bound form's raw ``name`` points at, through the door (for choices that depend
+        on another field, computed before validation): ``default`` when missing or out of scope."""
+        value = self.data.get(self.add_prefix(name)) if self.is_bound else None
+        if value in (None, ""):
+            value = self.initial.get(name)
+        found = resolve_input(queryset_or_model, user, value, edit=edit)
+        return default if found is None else found
 
 
 class ModelForm(StyledFormMixin, forms.ModelForm):

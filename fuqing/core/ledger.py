@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from fuqing.core import audit, cells, uploads
 from fuqing.core.cells import CellError
 from fuqing.core.models import AuditAction
+from fuqing.core.scoping import user_scope
 
 
 class LedgerFileError(ValueError):
@@ -89,11 +90,20 @@ class Ledger:
     import_permission: tuple[str, str] | None = None
 
     # --- permissions ----------------------------------------------------------------------------
+    # A volunteer's scope (PRJ-5) holds only her own pairs: she exports and imports no ledger.
     def can_export(self, user) -> bool:
-        return self.export_permission is not None and user.has_module_perm(*self.export_permission)
+        return (
+            self.export_permission is not None
+            and user.has_module_perm(*self.export_permission)
+            and user_scope(user).volunteer is None
+        )
 
     def can_import(self, user) -> bool:
-        return self.import_permission is not None and user.has_module_perm(*self.import_permission)
+        return (
+            self.import_permission is not None
+            and user.has_module_perm(*self.import_permission)
+            and user_scope(user).volunteer is None
+        )
 
     def supports_import(self) -> bool:
         return type(self).write is not Ledger.write

@@ -121,6 +121,7 @@ class Job(models.Model):
     """A long task a user started (import, export, document), with progress she can come back to."""
 
     scope_field = "org"
+    scope_volunteer = "user"  # a volunteer sees only the jobs she started
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
@@ -187,6 +188,7 @@ class Reminder(models.Model):
     unit still owes (CAM-2). ``source`` + ``key`` name the object ("campaigns.obligation", "42")."""
 
     scope_field = "org"
+    scope_volunteer = "user"  # a volunteer sees only her own reminders
 
     org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")

@@ -3,6 +3,18 @@
 Every model holding federation data reaches an ``Org`` through ``scope_field`` and uses a manager built
 on ``ScopedQuerySet``. A user's scope is the subtree of her own organisation plus explicit grants; the
 filter is a set of path ranges on the materialised path, so it uses the index on every engine.
+
+A volunteer's scope is narrower still (PRJ-5): it carries ``volunteer`` (her user id), and every
+scoped queryset then keeps only what the model declares a volunteer may see, through its
+``scope_volunteer`` attribute:
+
+* ``VOLUNTEER_ALL``: the ordinary scope (the organisation tree, the campaign of the year);
+* a lookup path to a user (``"volunteer__user"``): only rows tied to her by that path;
+* a callable ``(queryset, user_id) -> queryset``;
+* nothing declared: nothing at all (a new model is closed to volunteers until it says otherwise).
+
+The narrowing is applied by ``visible_to`` and ``editable_by`` themselves — also where a model's
+queryset overrides them — so no view has to remember it.
 """
 
 from __future__ import annotations
@@ -42,12 +54,16 @@ def subtree_q(path: str, field: str = "path") -> Q:
     return q
 
 
+VOLUNTEER_ALL = "*"  # scope_volunteer: a volunteer sees these rows as her ordinary scope allows
+
+
 @dataclass(frozen=True)
 class Scope:
-    """The subtrees a user may read, and those she may change."""
+    """The subtrees a user may read, and those she may change; for a volunteer, her user id."""
 
     read_paths: tuple[str, ...]
     edit_paths: tuple[str, ...]
+    volunteer: int | None = None
 
     @staticmethod
     def normalise(paths) -> tuple[str, ...]:
@@ -90,12 +106,48 @@ def scope_q(user, field: str, edit: bool = False) -> Q:
     return q
 
 
+def volunteer_narrowed(queryset, user):
+    """``queryset`` as a volunteer may see it (unchanged for anyone else); see the module docstring."""
+    volunteer = user_scope(user).volunteer
+    if volunteer is None:
+        return queryset
+    rule = getattr(queryset.model, "scope_volunteer", None)
+    if rule is None:
+        return queryset.none()
+    if rule == VOLUNTEER_ALL:
+        return queryset
+    if callable(rule):
+        return rule(queryset, volunteer)
+    own = queryset.model._base_manager.filter(**{rule: volunteer}).values("pk")
+    return queryset.filter(pk__in=own)
+
+
+def _narrowing(door):
+    """Wrap a door so what it returns is narrowed for a volunteer (also when a subclass overrides it)."""
+
+    def wrapped(self, user):
+        return volunteer_narrowed(door(self, user), user)
+
+    wrapped.__name__ = door.__name__
+    wrapped.__doc__ = door.__doc__
+    wrapped.__wrapped__ = door
+    return wrapped
+
+
 class ScopedQuerySet(models.QuerySet):
     """Querysets of federation data. ``visible_to`` and ``editable_by`` are the only doors."""
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in ("visible_to", "editable_by"):
+            if name in cls.__dict__ and not hasattr(cls.__dict__[name], "__wrapped__"):
+                setattr(cls, name, _narrowing(cls.__dict__[name]))
+
+    @_narrowing
     def visible_to(self, user):
         return self.filter(scope_q(user, self.model.scope_field, edit=False))
 
+    @_narrowing
     def editable_by(self, user):
         return self.filter(scope_q(user, self.model.scope_field, edit=True))
 
@@ -164,3 +216,34 @@ def ensure_editable(user, obj) -> None:
 
     if not can_edit(user, obj):
         raise PermissionDenied("只读范围：您可以查看该单位的数据，但不能修改。")
+
+
+def resolve_input(queryset_or_model, user, value, *, edit: bool = False, field: str = "pk"):
+    """An id that came from input (a form, a query string, a JSON body) through the door.
+
+    The object if it exists and lies in the user's scope (and in ``queryset``, when one is given: the
+    choices a form offers); ``None`` otherwise — malformed, missing and out of scope alike, so the
+    caller answers "not found" and never shows, lists or names what lies outside.
+    """
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, models.Model):
+        value = value.pk
+    qs = queryset_or_model
+    if isinstance(qs, type):
+        qs = qs._default_manager.all()
+    scoped = qs.editable_by(user) if edit else qs.visible_to(user)
+    try:
+        return scoped.filter(**{field: value}).first()
+    except (ValueError, TypeError, ValidationError, OverflowError):
+        return None
+
+
+def resolve_inputs(queryset_or_model, user, values, *, edit: bool = False, field: str = "pk") -> list:
+    """Several ids from input through the door; those malformed or out of scope are dropped."""
+    found = []
+    for value in values or ():
+        obj = resolve_input(queryset_or_model, user, value, edit=edit, field=field)
+        if obj is not None and obj not in found:
+            found.append(obj)
+    return found

@@ -12,7 +12,8 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from fuqing.core import uploads
-from fuqing.core.forms import DateInput, Form
+from fuqing.core.forms import DateInput, Form, ScopedModelChoiceField, ScopedModelMultipleChoiceField
+from fuqing.core.scoping import resolve_input
 from fuqing.fieldwork.models import ContactPoint, QuestionKind, VisitMethod
 from fuqing.fieldwork.services import CONTACT_POINT_KINDS, PLACE_KINDS, federation_of
 from fuqing.orgs.models import LEADERSHIP_POSITIONS, Org, Position, User
@@ -20,7 +21,7 @@ from fuqing.orgs.models import LEADERSHIP_POSITIONS, Org, Position, User
 PLACE_OPTIONS_MAX = 300
 
 
-class OrgChoiceField(forms.ModelChoiceField):
+class OrgChoiceField(ScopedModelChoiceField):
     def label_from_instance(self, obj):
         return "　" * max(obj.depth - self.base_depth, 0) + obj.name
 
@@ -35,12 +36,12 @@ def person_label(user) -> str:
     }
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(ScopedModelChoiceField):
     def label_from_instance(self, obj):
         return person_label(obj)
 
 
-class UserMultipleField(forms.ModelMultipleChoiceField):
+class UserMultipleField(ScopedModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return person_label(obj)
 
@@ -83,8 +84,10 @@ def place_options(user, base: Org | None, kinds=PLACE_KINDS, q: str = "", select
     elif base is not None:
         qs = qs.filter(path__startswith=federation_of(base).path)
     options = [("", "---------")]
-    chosen = list(Org.objects.filter(pk=selected)) if selected else []
-    for org in [*chosen, *[o for o in qs[:PLACE_OPTIONS_MAX] if not selected or o.pk != int(selected)]]:
+    # The posted or stored choice, through the door: an id outside the scope is shown as nothing.
+    found = resolve_input(place_queryset(user, kinds), user, selected) if selected else None
+    chosen = [found] if found is not None else []
+    for org in [*chosen, *[o for o in qs[:PLACE_OPTIONS_MAX] if o not in chosen]]:
         options.append((org.pk, f"{org.name}（{org.get_kind_display()}）"))
     return options
 
@@ -126,10 +129,10 @@ class VisitForm(Form):
     method = forms.ChoiceField(
         label=_("走访方式"), choices=VisitMethod.choices, initial=VisitMethod.HOME_VISIT
     )
-    contact_point = forms.ModelChoiceField(
+    contact_point = ScopedModelChoiceField(
         label=_("联系点"), queryset=ContactPoint.objects.none(), required=False
     )
-    place = forms.ModelChoiceField(
+    place = ScopedModelChoiceField(
         label=_("或其他走访地点"),
         queryset=Org.objects.none(),
         required=False,
@@ -184,8 +187,8 @@ class VisitForm(Form):
             units = Org.objects.filter(Q(pk__in=units.values("pk")) | Q(pk=visit.org_id))
         self.fields["org"].queryset = units.order_by("path")
         self.fields["org"].base_depth = user.org.depth if user.org_id else 1
-        org_id = self.data.get("org") or self.initial.get("org") or (visit.org_id if visit else None)
-        org = Org.objects.filter(pk=org_id).first() if str(org_id or "").isdigit() else None
+        # The unit posted decides whose names are offered: only a unit among the choices counts.
+        org = self.resolve(units, "org", user, default=visit.org if visit else None)
         extra = list(visit.members.values_list("pk", flat=True)) if visit else []
         people = member_queryset(user, org, extra)
         self.fields["lead"].queryset = people
@@ -206,9 +209,7 @@ class VisitForm(Form):
         selected = self.data.get("place") or (
             visit.place_id if visit and not visit.contact_point_id else None
         )
-        self.fields["place"].widget.choices = place_options(
-            user, org or user.org, selected=selected if str(selected or "").isdigit() else None
-        )
+        self.fields["place"].widget.choices = place_options(user, org or user.org, selected=selected)
         self.fields["place"].widget.attrs["id"] = "id_place"
         self.group_fields = []
         from fuqing.registry.models import VulnerableGroup
@@ -250,7 +251,7 @@ class ContactPointForm(Form):
         required=False,
         help_text=_("班子成员个人的联系点选择本人；部(室)的联系点可不选。"),
     )
-    place = forms.ModelChoiceField(label=_("联系点"), queryset=Org.objects.none())
+    place = ScopedModelChoiceField(label=_("联系点"), queryset=Org.objects.none())
     contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     since_year = forms.IntegerField(label=_("建立年度"), min_value=2000, max_value=2100)
@@ -264,8 +265,8 @@ class ContactPointForm(Form):
             units = Org.objects.filter(Q(pk__in=units.values("pk")) | Q(pk=instance.org_id))
         self.fields["org"].queryset = units.order_by("path")
         self.fields["org"].base_depth = user.org.depth if user.org_id else 1
-        org_id = self.data.get("org") or self.initial.get("org") or user.org_id
-        org = Org.objects.filter(pk=org_id).first() if str(org_id or "").isdigit() else user.org
+        # The unit posted decides whose names are offered: only a unit among the choices counts.
+        org = self.resolve(units, "org", user, default=instance.org if instance else user.org)
         self.fields["keeper"].queryset = (
             User.objects.filter(
                 org=org, is_active=True, position__in=[*LEADERSHIP_POSITIONS, Position.DEPARTMENT_HEAD]
@@ -275,9 +276,7 @@ class ContactPointForm(Form):
         )
         self.fields["place"].queryset = place_queryset(user, CONTACT_POINT_KINDS)
         selected = self.data.get("place") or (instance.place_id if instance else None)
-        self.fields["place"].widget.choices = place_options(
-            user, org, CONTACT_POINT_KINDS, selected=selected if str(selected or "").isdigit() else None
-        )
+        self.fields["place"].widget.choices = place_options(user, org, CONTACT_POINT_KINDS, selected=selected)
         self.fields["place"].widget.attrs["id"] = "id_place"
         self.style_fields()
 

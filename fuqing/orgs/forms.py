@@ -1,12 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fuqing.core.forms import Form
+from fuqing.core.forms import Form, ScopedModelChoiceField
 from fuqing.core.permissions import ACTIONS, MODULES
 from fuqing.orgs.models import Org, OrgKind, Position, Rank, Role
 
 
-class OrgChoiceField(forms.ModelChoiceField):
+class OrgChoiceField(ScopedModelChoiceField):
     def label_from_instance(self, obj):
         return "　" * (obj.depth - 1) + obj.name
 

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from fuqing.core.permissions import ADMIN_ABILITIES, ADMIN_KINDS, all_codes
-from fuqing.core.scoping import Scope, ScopedQuerySet
+from fuqing.core.scoping import VOLUNTEER_ALL, Scope, ScopedQuerySet
+
+VOLUNTEER_ROLE = "volunteer"  # the built-in role of 巾帼志愿者 accounts (projects.view only)
 
 
 class OrgKind(models.TextChoices):
@@ -52,6 +54,7 @@ class Org(MP_Node):
     """A node of the federation tree: a federation, a department or a women's group."""
 
     scope_field = ""  # the org itself
+    scope_volunteer = VOLUNTEER_ALL  # the tree's names are no one's personal data
 
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=20, choices=OrgKind.choices)
@@ -153,6 +156,7 @@ class User(AbstractUser):
     """A cadre, volunteer or administrator (ORG-2). Her scope starts at ``org`` (ORG-3)."""
 
     scope_field = "org"
+    scope_volunteer = "pk"  # a volunteer sees herself, no other account
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("姓名"), max_length=50, blank=True)
@@ -182,6 +186,19 @@ class User(AbstractUser):
     @property
     def is_volunteer(self) -> bool:
         return self.position == Position.VOLUNTEER
+
+    @cached_property
+    def is_volunteer_only(self) -> bool:
+        """A volunteer by position, or a user whose projects permissions come only from the volunteer
+        role (PRJ-5): her scope is narrowed to her own pairs and households."""
+        if self.position == Position.VOLUNTEER:
+            return True
+        roles = self.role_list
+        if not any(r.code == VOLUNTEER_ROLE for r in roles):
+            return False
+        return not any(
+            r.code != VOLUNTEER_ROLE and any(p.startswith("projects.") for p in r.permissions) for r in roles
+        )
 
     @property
     def is_leader(self) -> bool:
@@ -213,10 +230,15 @@ class User(AbstractUser):
         return self.is_active and ability in ADMIN_ABILITIES.get(self.admin_kind, set())
 
     def compute_scope(self) -> Scope:
-        """Own subtree plus explicit grants; nothing without an organisation or a role (SEC-1)."""
+        """Own subtree plus explicit grants; nothing without an organisation or a role (SEC-1).
+
+        A volunteer (PRJ-5) reads her own unit's tree narrowed to her own pairs and households (each
+        model declares how, ``scope_volunteer``), and changes nothing."""
         if self.org_id is None or not self.role_list or not self.org.is_active:
             return Scope((), ())
         own = self.org.path
+        if self.is_volunteer_only:
+            return Scope((own,), (), volunteer=self.pk)
         grants = list(self.scope_grants.select_related("org").filter(org__is_active=True))
         read = Scope.normalise([own, *(g.org.path for g in grants)])
         edit = Scope.normalise([own, *(g.org.path for g in grants if g.can_edit)])
@@ -235,6 +257,7 @@ class ScopeGrant(models.Model):
     """Scope beyond the user's own subtree, e.g. city-wide read for city departments and leaders."""
 
     scope_field = "user__org"
+    scope_volunteer = "user"  # a volunteer sees only her own
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="scope_grants")
     org = models.ForeignKey(Org, verbose_name=_("授权组织"), on_delete=models.CASCADE, related_name="+")
@@ -257,6 +280,7 @@ class LoginSession(models.Model):
     """A live web session, so disabling an account can end it at once (SEC-6)."""
 
     scope_field = "user__org"
+    scope_volunteer = "user"  # a volunteer sees only her own
 
     session_key = models.CharField(max_length=64, unique=True)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
@@ -273,6 +297,7 @@ class ApiToken(models.Model):
     """A bearer token for the API (PLT-3); only its SHA-256 digest is stored."""
 
     scope_field = "user__org"
+    scope_volunteer = "user"  # a volunteer sees only her own
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)

@@ -1,8 +1,10 @@
 """Who may do what in projects: module permissions, and the volunteer's narrow view (PRJ-5).
 
-A volunteer's account holds the built-in ``volunteer`` role (``projects.view`` only). Scoping alone would
-show her every project row of her community, so every projects page, ledger and API call asks
-``is_volunteer_only`` and gives her only her own pairs and households.
+A volunteer's account holds the built-in ``volunteer`` role (``projects.view`` only). What she may see
+is part of her scope (``User.compute_scope``, ``scope_volunteer`` on each model): every ``visible_to``
+gives her only her own pairs and households, so no page, ledger or API call narrows by hand. What is
+left here is which pages are hers: the cadres' pages (progress, reports, beneficiaries, registers) are
+closed to her by ``require_view``/``require_edit``/``require_export``; the menu follows the same test.
 """
 
 from __future__ import annotations
@@ -11,23 +13,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from fuqing.core.permissions import require
-from fuqing.orgs.models import Position
-
-VOLUNTEER_ROLE = "volunteer"
+from fuqing.orgs.models import VOLUNTEER_ROLE  # noqa: F401  (kept for the services' imports)
 
 
 def is_volunteer_only(user) -> bool:
-    """A volunteer by position, or a user whose projects permissions come only from the volunteer role."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.position == Position.VOLUNTEER:
-        return True
-    roles = user.role_list
-    if not any(r.code == VOLUNTEER_ROLE for r in roles):
-        return False
-    return not any(
-        r.code != VOLUNTEER_ROLE and any(p.startswith("projects.") for p in r.permissions) for r in roles
-    )
+    """A volunteer by position, or a user whose projects permissions come only from the volunteer role
+    (``User.is_volunteer_only``; her scope carries the narrowing)."""
+    return bool(getattr(user, "is_authenticated", False)) and user.is_volunteer_only
 
 
 def require_view(user) -> None:

@@ -59,10 +59,16 @@ MEASURES_BY_SOURCE = {
 }
 
 
+def _pair_values(user_id, field):
+    """For a volunteer's scope (PRJ-5): ``field`` of the pairs she is in."""
+    return VolunteerPair._base_manager.filter(volunteer__user=user_id).values(field)
+
+
 class Project(models.Model):
     """A livelihood project of one campaign year, run by a federation for its subtree (PRJ-1)."""
 
     scope_field = "org"
+    scope_volunteer = staticmethod(lambda qs, uid: qs.filter(pk__in=_pair_values(uid, "project")))
     scope_inherits_down = True
 
     org = models.ForeignKey(
@@ -291,6 +297,7 @@ class Volunteer(models.Model):
     her; a system administrator issues the account and a security administrator grants its role."""
 
     scope_field = "org"
+    scope_volunteer = "user"  # a volunteer sees her own profile
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     org = models.ForeignKey(
@@ -334,6 +341,7 @@ class Household(models.Model):
     """An empty-nest elderly household (空巢老人家庭) a volunteer can be paired with (PRJ-5)."""
 
     scope_field = "org"
+    scope_volunteer = "pairs__volunteer__user"  # the households she is paired with
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     org = models.ForeignKey(
@@ -371,6 +379,7 @@ class ElderlyPerson(models.Model):
     """An elderly member of a household; a woman may be linked to her registry record (高龄空巢妇女)."""
 
     scope_field = "household__org"
+    scope_volunteer = "household__pairs__volunteer__user"
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="elders")
     name = models.CharField(_("姓名"), max_length=50)
@@ -413,6 +422,7 @@ class VolunteerPair(models.Model):
     and the households indicators. It belongs to the household's unit."""
 
     scope_field = "org"
+    scope_volunteer = "volunteer__user"  # her own pairs
 
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="+")
     volunteer = models.ForeignKey(

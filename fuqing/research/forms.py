@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fuqing.core.forms import DateInput, Form
+from fuqing.core.forms import DateInput, Form, ScopedModelChoiceField
 from fuqing.orgs.forms import OrgChoiceField
 from fuqing.research.models import SECTIONS, ReportStatus
 
@@ -25,7 +25,7 @@ class TopicForm(Form):
     org = OrgChoiceField(queryset=None, label=_("课题单位"))
     year = YearField()
     title = forms.CharField(label=_("课题名称"), max_length=200)
-    leader = forms.ModelChoiceField(queryset=None, label=_("课题组组长"), required=False)
+    leader = ScopedModelChoiceField(queryset=None, label=_("课题组组长"), required=False)
     members = forms.CharField(label=_("课题组成员"), max_length=300, required=False)
     description = forms.CharField(
         label=_("研究内容"), widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -62,7 +62,7 @@ class ReportForm(Form):
     year = YearField()
     title = forms.CharField(label=_("标题"), max_length=200)
     authors = forms.CharField(label=_("作者"), max_length=200, required=False)
-    topic = forms.ModelChoiceField(queryset=None, label=_("重点调研课题"), required=False)
+    topic = ScopedModelChoiceField(queryset=None, label=_("重点调研课题"), required=False)
 
     def __init__(self, *args, orgs=None, topics=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)

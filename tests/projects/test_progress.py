@@ -129,7 +129,7 @@ def test_prj3_the_monthly_form_page_reports_and_corrects(tree, jobs, daoli, logi
 
 def test_prj3_a_cadre_cannot_report_for_a_unit_outside_her_scope_on_the_page(tree, jobs, nangang, login_as):
     response = login_as(nangang).get(f"/projects/report/?org={tree.a.pk}")
-    assert response.status_code == 403
+    assert response.status_code == 404  # outside the scope: not found (SEC-2), not "forbidden"
 
 
 # --- roll-up ---------------------------------------------------------------------------------------

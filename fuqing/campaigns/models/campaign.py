@@ -26,6 +26,7 @@ class Campaign(models.Model):
     """One year's 下基层、访妇情、办实事 campaign, run by a federation for its whole subtree."""
 
     scope_field = "org"
+    scope_volunteer = "*"  # the year's campaign frames every page, a volunteer's too
     scope_inherits_down = True
 
     org = models.ForeignKey(

@@ -16,10 +16,10 @@ from fuqing.core import uploads
 from fuqing.core.context_processors import list_year
 from fuqing.core.models import AuditEvent
 from fuqing.core.routes import scoped
-from fuqing.core.scoping import can_edit, get_visible_or_404
+from fuqing.core.scoping import can_edit, get_visible_or_404, resolve_input
 from fuqing.fieldwork import attachments, services
 from fuqing.fieldwork.forms import PlaceSearchForm, VisitFilterForm, VisitForm, place_options
-from fuqing.fieldwork.models import STATIONED_MIN_DAYS, Visit, VisitAttachment, VisitMethod
+from fuqing.fieldwork.models import STATIONED_MIN_DAYS, ContactPoint, Visit, VisitAttachment, VisitMethod
 from fuqing.fieldwork.views.common import require_edit, require_view
 from fuqing.orgs.models import Org
 
@@ -201,8 +201,9 @@ def visit_add(request):
 def _initial_from_query(request) -> dict:
     """A contact point's page links here with ?contact_point=<id>; stays with ?method=stationed."""
     initial = {}
-    if request.GET.get("contact_point", "").isdigit():
-        initial["contact_point"] = int(request.GET["contact_point"])
+    contact_point = resolve_input(ContactPoint, request.user, request.GET.get("contact_point"))
+    if contact_point is not None:  # through the door: a foreign id prefills nothing
+        initial["contact_point"] = contact_point.pk
     if request.GET.get("method") in VisitMethod.values:
         initial["method"] = request.GET["method"]
     return initial

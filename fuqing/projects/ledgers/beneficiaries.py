@@ -12,7 +12,6 @@ from fuqing.core import cells
 from fuqing.core.cells import CellError
 from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
 from fuqing.projects import services
-from fuqing.projects.access import is_volunteer_only
 from fuqing.projects.ledgers.common import (
     OrgResolver,
     ProjectResolver,
@@ -157,12 +156,6 @@ class BeneficiaryLedger(Ledger):
         Column("notes", "备注", parse=lambda v: cells.text(v, 200), export=lambda b, c: b.notes, width=30),
         Column("created_at", "记录时间", importable=False, export=lambda b, c: b.created_at, width=18),
     )
-
-    def can_export(self, user) -> bool:
-        return super().can_export(user) and not is_volunteer_only(user)
-
-    def can_import(self, user) -> bool:
-        return super().can_import(user) and not is_volunteer_only(user)
 
     def queryset(self, user):
         return (

@@ -12,7 +12,6 @@ from fuqing.core import cells
 from fuqing.core.cells import CellError
 from fuqing.core.scoping import subtree_q, user_scope
 from fuqing.orgs.models import Org
-from fuqing.projects.access import is_volunteer_only
 from fuqing.projects.models import Project
 
 _MONTH = re.compile(r"^(?:(\d{4})\s*[-./年]\s*)?(\d{1,2})\s*月?(?:份)?$")
@@ -125,6 +124,5 @@ def editable(user, org: Org) -> bool:
 
 
 def export_queryset(model, user):
-    """A ledger's rows for the user: her scope; nothing for a volunteer (PRJ-5)."""
-    qs = model.objects.visible_to(user)
-    return qs.none() if is_volunteer_only(user) else qs
+    """A ledger's rows for the user: her scope (a volunteer's scope narrows itself, PRJ-5)."""
+    return model.objects.visible_to(user)

@@ -10,7 +10,6 @@ from fuqing.core import cells
 from fuqing.core.cells import CellError
 from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
 from fuqing.projects import services
-from fuqing.projects.access import is_volunteer_only
 from fuqing.projects.ledgers.common import OrgResolver, ProjectResolver, editable, export_queryset, year
 from fuqing.projects.models import Household, Sex, Source, Volunteer, VolunteerPair
 from fuqing.projects.services.volunteers import MOBILE, phone_index
@@ -130,12 +129,6 @@ class VolunteerPairLedger(Ledger):
         Column("ended_on", "结束日期", importable=False, export=lambda p, c: p.ended_on, width=12),
         Column("notes", "备注", parse=lambda v: cells.text(v, 200), export=lambda p, c: p.notes, width=24),
     )
-
-    def can_export(self, user) -> bool:
-        return super().can_export(user) and not is_volunteer_only(user)
-
-    def can_import(self, user) -> bool:
-        return super().can_import(user) and not is_volunteer_only(user)
 
     def queryset(self, user):
         return (

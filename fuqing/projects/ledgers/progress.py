@@ -124,12 +124,6 @@ class ProgressLedger(Ledger):
         Column("entered_at", "填报时间", importable=False, export=lambda e, c: e.entered_at, width=18),
     )
 
-    def can_export(self, user) -> bool:
-        return super().can_export(user) and not _volunteer(user)
-
-    def can_import(self, user) -> bool:
-        return super().can_import(user) and not _volunteer(user)
-
     def queryset(self, user):
         return (
             export_queryset(ProgressEntry, user)
@@ -262,9 +256,3 @@ class ProgressLedger(Ledger):
             if ctx.progress:
                 ctx.progress(index, len(rows))
         return written
-
-
-def _volunteer(user) -> bool:
-    from fuqing.projects.access import is_volunteer_only
-
-    return is_volunteer_only(user)

@@ -48,6 +48,7 @@ def report(request):
     raw_org = request.POST.get("org") or request.GET.get("org", "")
     org = editable.filter(pk=int(raw_org)).first() if raw_org.isdigit() else None
     if raw_org.isdigit() and org is None:
+        get_visible_or_404(Org, request.user, pk=int(raw_org))  # outside the scope: not found
         raise PermissionDenied(_("您不能为该单位填报。"))
     org = org or (editable.filter(pk=request.user.org_id).first() or editable.first())
     if org is None:

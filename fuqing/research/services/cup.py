@@ -201,7 +201,10 @@ def add_entries(actor, competition: Competition, report_ids) -> list[Entry]:
     """Enter reports: only submitted ones of the year, of the organiser's federation (RES-4)."""
     require_manage(actor, competition)
     _require_open(competition)
-    wanted = {int(pk) for pk in report_ids}
+    raw = [str(pk) for pk in report_ids]
+    wanted = {int(pk) for pk in raw if pk.isdigit() and len(pk) < 19}
+    if len(wanted) != len(set(raw)):
+        wanted.add(0)  # a malformed id is "not among the choices", never a crash
     reports = list(candidate_reports(actor, competition).filter(pk__in=wanted))
     if not wanted or len(reports) != len(wanted):
         raise ValidationError({"reports": _("只能选择本年度已报送、尚未参评的调研报告。")}, code="RES-4")
