@@ -45,6 +45,7 @@ def _own_job(request, pk) -> Job:
 
 @scoped(Job, "list")
 def job_list(request):
+    jobs.reap_stale()
     jobs_qs = Job.objects.visible_to(request.user).filter(user=request.user)[:50]
     return render(request, "core/job_list.html", {"jobs": jobs_qs})
 
@@ -53,6 +54,7 @@ def job_list(request):
 def job_detail(request, pk):
     if request.htmx:  # the progress bar's poll must not keep an idle session alive
         request.fuqing_passive = True
+    jobs.reap_stale()  # a job whose worker died shows as failed, not as running forever
     job = _own_job(request, pk)
     template = "core/_job_status.html" if request.htmx else "core/job_detail.html"
     return render(request, template, {"job": job})
