@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "fuqing.core.middleware.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fuqing.core.middleware.SessionMiddleware",
+    "fuqing.core.replica.ReplicaMiddleware",  # no-op without DATABASE_REPLICA_URL
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from fuqing.core import replica
 from fuqing.core.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,11 @@ def handler(kind: str):
 def start(user, org, kind: str, title: str, params: dict | None = None, input_file: str = "") -> Job:
     if kind not in _HANDLERS:
         raise LookupError(kind)
+    params = dict(params or {})
+    if replica.configured():  # what the job reads from a replica must include what was written until now
+        params[replica.JOB_PARAM] = replica.primary_lsn()
     job = Job.objects.create(
-        user=user, org=org, kind=kind, title=title[:200], params=params or {}, input_file=input_file
+        user=user, org=org, kind=kind, title=title[:200], params=params, input_file=input_file
     )
     job_id = str(job.pk)
     transaction.on_commit(lambda: execute_job.enqueue(job_id))
@@ -133,7 +137,7 @@ def run(job: Job) -> Job:
 def execute_job(job_id: str) -> str:
     if not connection.in_atomic_block:  # a worker between jobs; not a job run inline inside a transaction
         close_old_connections()
-        reap_stale()  # every worker sweeps up after a dead colleague before it takes a job
+    reap_stale()  # every worker sweeps up after a dead colleague before it takes a job
     # Claim the job: of two workers handed the same job (a retried delivery), one runs it.
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
         status=JobStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()

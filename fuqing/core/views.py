@@ -25,10 +25,12 @@ from fuqing.core.home import panels_for
 from fuqing.core.ledger import export_to_file, template_to_file
 from fuqing.core.models import AuditAction, AuditEvent, AuditResult, Job
 from fuqing.core.permissions import require_admin
+from fuqing.core.replica import replica_view
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404
 
 
+@replica_view  # the dashboard panels may be read from the replica
 def home(request):
     return render(request, "core/home.html", {"panels": panels_for(request)})
 
@@ -108,6 +110,7 @@ def _export_allowed(request, ledger) -> None:
 
 
 def ledger_export_view(ledger):
+    @replica_view
     @scoped(ledger.model, "export")
     def view(request):
         _export_allowed(request, ledger)
