@@ -150,7 +150,7 @@ JOB_HEARTBEAT_SECONDS = env_int("FUQING_JOB_HEARTBEAT_SECONDS", 10, 1)
 JOB_STALE_SECONDS = env_int("FUQING_JOB_STALE_SECONDS", 120, 2)
 TASKS_BACKEND = env("FUQING_TASKS_BACKEND", "db")
 if TASKS_BACKEND == "rq":
-    INSTALLED_APPS += ["django_rq"]
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif TASKS_BACKEND == "immediate":

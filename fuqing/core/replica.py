@@ -113,7 +113,7 @@ def primary_lsn() -> str | None:
     if not configured():
         return None
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        cursor.execute("SELECT pg_current_wal_insert_lsn()::text")  # everything written so far
         return cursor.fetchone()[0]
 
 
