@@ -120,6 +120,24 @@ class Processes:
         self.procs[name] = proc
         return proc
 
+    def kill_tree(self, name: str) -> None:
+        """SIGKILL a process and every descendant, even those that left its group (RQ's work horse calls
+        setsid): as when the machine running a worker dies."""
+        pids = [self.procs[name].pid]
+        family = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                family.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        index = 0
+        while index < len(pids):
+            pids.extend(family.get(pids[index], []))
+            index += 1
+        for pid in reversed(pids):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.kill(name)
+
     def kill(self, name: str, sig=signal.SIGKILL) -> None:
         proc = self.procs[name]
         with contextlib.suppress(ProcessLookupError):
