@@ -158,7 +158,7 @@ class Processes:
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                self.kill(name)
+                self.kill_tree(name)
             proc.log_file.close()
 
 
