@@ -4,9 +4,9 @@ When ``DATABASE_REPLICA_URL`` is set, settings add a ``replica`` database and th
 the replica only when all of these hold:
 
 * the view (or job) opted in with ``@replica_reads`` — dashboards and ledger exports do;
-* nothing was written in this request before the read (a write pins the rest of the request to the
-  primary; writes to the bookkeeping tables in ``PINNED`` — audit log, sessions, jobs, lockout — are
-  themselves always read on the primary and do not pin);
+* no transaction is open on the primary, and nothing was written in this request before the read (a
+  write pins the rest of the request to the primary; writes to the bookkeeping tables in ``PINNED`` —
+  audit log, sessions, jobs, lockout — are themselves always read on the primary and do not pin);
 * the replica has replayed this session's last write (the primary's WAL position after a request that
   wrote is kept in the session; a job carries the position of the request that started it);
 * the replica answers, is in recovery, and is no further behind than ``FUQING_REPLICA_MAX_LAG_SECONDS``.
@@ -121,6 +121,8 @@ class ReplicaRouter:
     def db_for_read(self, model, **hints):
         state = _state.get()
         if state is None or not state.allowed or state.wrote or model._meta.label in PINNED:
+            return DEFAULT_DB_ALIAS
+        if connections[DEFAULT_DB_ALIAS].in_atomic_block:  # inside a transaction: read what it sees
             return DEFAULT_DB_ALIAS
         if state.verdict is None:
             state.verdict = replica_usable(state.after_lsn)
