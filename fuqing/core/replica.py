@@ -3,7 +3,7 @@
 When ``DATABASE_REPLICA_URL`` is set, settings add a ``replica`` database and this router. A read goes to
 the replica only when all of these hold:
 
-* the view (or job) opted in with ``@replica_reads`` — dashboards and ledger exports do;
+* the view opted in with ``@replica_view`` (a job with ``replica_reads``) — dashboards and ledger exports do;
 * no transaction is open on the primary, and nothing was written in this request before the read (a
   write pins the rest of the request to the primary; writes to the bookkeeping tables in ``PINNED`` —
   audit log, sessions, jobs, lockout — are themselves always read on the primary and do not pin);
