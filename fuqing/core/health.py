@@ -18,7 +18,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def checks() -> dict:
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe  # GET or HEAD, whichever the balancer sends
 def healthz(request):
     results = {}
     for name, check in checks().items():
