@@ -20,6 +20,11 @@ VAR_DIR = Path(env("FUQING_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 if VAR_DIR.stat().st_uid == os.geteuid():
     VAR_DIR.chmod(0o700)  # a var/ made before (or by hand) is closed too: nothing inside is reachable
+# Files every app server and worker must see (private attachments, spooled uploads, generated exports and
+# documents). Unset: var/ itself (one server); several servers: a shared volume, each keeping its own var/.
+SHARED_DIR = Path(env("FUQING_SHARED_DIR")) if env("FUQING_SHARED_DIR") else None
+if SHARED_DIR:
+    SHARED_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 DEBUG = env_bool("FUQING_DEBUG", False)
 
@@ -61,6 +66,7 @@ MIDDLEWARE = [
     "fuqing.core.middleware.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fuqing.core.middleware.SessionMiddleware",
+    "fuqing.core.replica.ReplicaMiddleware",  # no-op without DATABASE_REPLICA_URL
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -117,6 +123,20 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A PostgreSQL streaming replica serves dashboards and ledger exports (views opt in with
+# fuqing.core.replica.replica_reads); writes, and reads after a write in the same request or session, stay
+# on the primary; a replica that is down or further behind than the limit is not used.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+REPLICA_MAX_LAG_SECONDS = env_int("FUQING_REPLICA_MAX_LAG_SECONDS", 30, 0)
+DATABASE_ROUTERS = []
+if DATABASE_URL and DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("FUQING_DB_CONN_MAX_AGE", 60, 0), conn_health_checks=True
+    )
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["fuqing.core.replica.ReplicaRouter"]
+
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -126,9 +146,13 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Background jobs (PLT-5): the database queue by default (worker: manage.py db_worker), RQ on Redis at scale.
+# A running job beats every JOB_HEARTBEAT_SECONDS; one silent for JOB_STALE_SECONDS (its worker was killed)
+# is marked failed, never left "running".
+JOB_HEARTBEAT_SECONDS = env_int("FUQING_JOB_HEARTBEAT_SECONDS", 10, 1)
+JOB_STALE_SECONDS = env_int("FUQING_JOB_STALE_SECONDS", 120, 2)
 TASKS_BACKEND = env("FUQING_TASKS_BACKEND", "db")
 if TASKS_BACKEND == "rq":
-    INSTALLED_APPS += ["django_rq"]
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif TASKS_BACKEND == "immediate":
@@ -187,6 +211,7 @@ HTTPS = env_bool("FUQING_HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("FUQING_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 if env_int("FUQING_PROXY_COUNT", 0, 0):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -255,6 +280,11 @@ FILE_UPLOAD_PERMISSIONS = 0o600  # stored uploads (visit photos, documents): own
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 UPLOAD_MAX_MB = env_int("FUQING_UPLOAD_MAX_MB", 50, 1)
 EXPORT_RATE_PER_HOUR = env_int("FUQING_EXPORT_RATE_PER_HOUR", 30, 1)
+
+# GET /healthz for load balancers: fails when free space under var/ falls below this, or when a queued job
+# has waited longer than HEALTH_QUEUE_WAIT_SECONDS (no worker is taking jobs).
+HEALTH_MIN_FREE_MB = env_int("FUQING_HEALTH_MIN_FREE_MB", 500, 0)
+HEALTH_QUEUE_WAIT_SECONDS = env_int("FUQING_HEALTH_QUEUE_WAIT_SECONDS", 300, 10)
 
 LOG_LEVEL = env("FUQING_LOG_LEVEL", "INFO")
 LOGGING = {

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from fuqing.api.api import api
+from fuqing.core import health
 from fuqing.orgs import auth_views
 
 
@@ -16,6 +17,7 @@ def _api_urls():
 
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),  # load balancers: no login, ok/fail per check only
     path("login/", auth_views.login_view, name="login"),
     path("logout/", auth_views.logout_view, name="logout"),
     path("account/password/", auth_views.password_change, name="password-change"),

@@ -19,6 +19,7 @@ from fuqing.campaigns.models import Obligation, ObligationStatus, Submission
 from fuqing.core import uploads
 from fuqing.core.context_processors import current_campaign
 from fuqing.core.models import Job
+from fuqing.core.replica import replica_view
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404, user_scope
 from fuqing.orgs.models import Org, OrgKind
@@ -64,6 +65,7 @@ def _rollup_root(user, campaign) -> Org:
     return user.org
 
 
+@replica_view  # a dashboard: may be read from the replica
 @scoped(Obligation, "list")
 def status_view(request):
     """报送情况: what my unit owes, and completeness / timeliness down the tree (CAM-2)."""

@@ -249,7 +249,7 @@ def template_to_file(ledger: Ledger) -> str:
 
 
 def _tmp_dir() -> str:
-    path = settings.VAR_DIR / "tmp"
+    path = (settings.SHARED_DIR or settings.VAR_DIR) / "tmp"
     path.mkdir(parents=True, exist_ok=True)
     return str(path)
 

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from fuqing.core import jobs
 from fuqing.core.ledger import ImportContext, LedgerFileError, export_to_file, get_ledger, import_file
+from fuqing.core.replica import JOB_PARAM as REPLICA_JOB_PARAM
+from fuqing.core.replica import replica_reads
 
 
 class JobError(Exception):
@@ -82,8 +84,9 @@ def run_export(job, progress) -> dict:
     user = job.user
     if not user.is_active or not ledger.can_export(user):
         raise JobError(_("您已没有导出该台账的权限。"))
-    qs = ledger.filter(ledger.queryset(user), job.params.get("filters", {}))
-    path, count = export_to_file(ledger, user, queryset=qs)
+    with replica_reads(after_lsn=job.params.get(REPLICA_JOB_PARAM)):  # the replica, when caught up
+        qs = ledger.filter(ledger.queryset(user), job.params.get("filters", {}))
+        path, count = export_to_file(ledger, user, queryset=qs)
     job.output_file = path
     job.output_name = job.params.get("filename", f"{ledger.title}.xlsx")
     job.save(update_fields=["output_file", "output_name"])

@@ -139,6 +139,9 @@ class Job(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written by the worker every JOB_HEARTBEAT_SECONDS while the job runs; a running job whose heartbeat
+    # stopped (its worker was killed) is marked failed by jobs.reap_stale().
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -250,7 +250,7 @@ def stored_name(kind: FileType) -> str:
 
 def private_root() -> Path:
     """Files kept outside the web root, served only through scoped views."""
-    return Path(settings.VAR_DIR) / "private"
+    return Path(settings.SHARED_DIR or settings.VAR_DIR) / "private"
 
 
 def private_path(relative: str) -> Path:
@@ -299,8 +299,8 @@ def store_private(upload, kind: FileType, folder: str):
 
 
 def spool(upload, suffix: str = ".xlsx") -> str:
-    """Copy an upload to a private temporary file under VAR_DIR/uploads (for jobs); returns its path."""
-    folder = Path(settings.VAR_DIR) / "uploads"
+    """Copy an upload to a private temporary file under SHARED_DIR/uploads (for jobs); returns its path."""
+    folder = Path(settings.SHARED_DIR or settings.VAR_DIR) / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
     fd, path = tempfile.mkstemp(suffix=suffix, dir=folder)
     with os.fdopen(fd, "wb") as handle:

@@ -25,10 +25,12 @@ from fuqing.core.home import panels_for
 from fuqing.core.ledger import export_to_file, template_to_file
 from fuqing.core.models import AuditAction, AuditEvent, AuditResult, Job
 from fuqing.core.permissions import require_admin
+from fuqing.core.replica import replica_view
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404
 
 
+@replica_view  # the dashboard panels may be read from the replica
 def home(request):
     return render(request, "core/home.html", {"panels": panels_for(request)})
 
@@ -45,6 +47,7 @@ def _own_job(request, pk) -> Job:
 
 @scoped(Job, "list")
 def job_list(request):
+    jobs.reap_stale()
     jobs_qs = Job.objects.visible_to(request.user).filter(user=request.user)[:50]
     return render(request, "core/job_list.html", {"jobs": jobs_qs})
 
@@ -53,6 +56,7 @@ def job_list(request):
 def job_detail(request, pk):
     if request.htmx:  # the progress bar's poll must not keep an idle session alive
         request.fuqing_passive = True
+    jobs.reap_stale()  # a job whose worker died shows as failed, not as running forever
     job = _own_job(request, pk)
     template = "core/_job_status.html" if request.htmx else "core/job_detail.html"
     return render(request, template, {"job": job})
@@ -106,6 +110,7 @@ def _export_allowed(request, ledger) -> None:
 
 
 def ledger_export_view(ledger):
+    @replica_view
     @scoped(ledger.model, "export")
     def view(request):
         _export_allowed(request, ledger)

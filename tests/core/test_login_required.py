@@ -5,8 +5,9 @@ import pytest
 from tests.routes import all_routes
 
 # Reachable without a session: the login page, the language switch on it, and the API's token endpoint
-# (which is itself the login of the API). API operations answer 401 without a token.
-PUBLIC = {"login", "set_language", "api:api-token"}
+# (which is itself the login of the API), and the load balancers' health check (ok/fail per check only).
+# API operations answer 401 without a token.
+PUBLIC = {"login", "set_language", "api:api-token", "healthz"}
 
 
 def _routes():

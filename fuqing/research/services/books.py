@@ -170,7 +170,7 @@ def run_book(job: Job, progress) -> dict:
         user=user,
         progress=progress,
     )
-    folder = settings.VAR_DIR / "documents"
+    folder = (settings.SHARED_DIR or settings.VAR_DIR) / "documents"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}.docx"
     doc.save(str(path))
