@@ -88,6 +88,15 @@ def rotate(token: str) -> str:
     return _fernet().rotate(token.encode()).decode()
 
 
+def seal_params(params: dict) -> str:
+    """A job's parameters that may hold personal data (a name searched for), encrypted for its row."""
+    return encrypt(json.dumps(params, ensure_ascii=False, default=str))
+
+
+def open_params(token: str) -> dict:
+    return json.loads(decrypt(token))
+
+
 def blind_index(value: str, purpose: str) -> str:
     """A keyed digest of a normalised value: equal values match, the value cannot be read back."""
     _, key = _keys()

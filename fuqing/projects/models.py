@@ -357,7 +357,8 @@ class Household(models.Model):
         ordering = ["org__path", "address"]
 
     def __str__(self):
-        return self.address
+        # no address: str() ends up in audit records and logs (REG-3); pages show the address themselves
+        return f"{self._meta.verbose_name} {str(self.pk)[:8]}"
 
     @property
     def masked_phone(self) -> str:

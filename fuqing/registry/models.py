@@ -291,6 +291,7 @@ class WomanEventKind(models.TextChoices):
     CORRECTED = "corrected", _("更正")
     CONSENT_GIVEN = "consent_given", _("记录同意")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("撤回同意")
+    CONSENT_EXCEPTION = "consent_exception", _("未经同意的例外帮扶")
     MERGED_FROM = "merged_from", _("合并重复档案")
     MERGED_INTO = "merged_into", _("并入其他档案")
     CLOSED = "closed", _("注销")
