@@ -62,6 +62,15 @@ def populated(tree, daoli):
             except IntegrityError:
                 continue
     assert len(rows) == len(FACTORIES)
+    # every row that can name a woman names one (group needs, household pairings …): lists and ledgers
+    # that load her with the row are then tried too
+    from fuqing.registry.models import Woman
+
+    woman = rows[Woman]
+    for model in rows:
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is Woman and field.null:
+                model._base_manager.filter(**{f"{field.name}__isnull": True}).update(**{field.name: woman})
     for model, name in encrypted_fields():
         manager = model._base_manager
         for pk in manager.values_list("pk", flat=True):

@@ -107,14 +107,17 @@ def test_reg3_no_personal_data_in_str_audit_or_jobs(
     jobs = list(Job.objects.all())
     assert {j.kind for j in jobs} == {"ledger_export", "ledger_import"}
     assert all(j.status == "succeeded" for j in jobs), [(j.kind, j.status, j.error) for j in jobs]
-    assert "妇女姓名" in json.dumps([j.result for j in jobs], ensure_ascii=False)  # the import's error is there
+    assert "妇女姓名" in json.dumps(
+        [j.result for j in jobs], ensure_ascii=False
+    )  # the import's error is there
 
     personal = _personal(her)
     for obj in objects:
         text = str(obj)
         assert not [p for p in personal if p in text], (type(obj).__name__, text)
     audit = [
-        json.dumps([e.object_repr, e.details], ensure_ascii=False, default=str) for e in AuditEvent.objects.all()
+        json.dumps([e.object_repr, e.details], ensure_ascii=False, default=str)
+        for e in AuditEvent.objects.all()
     ]
     assert len(audit) >= 10
     leaks = [(p, row) for row in audit for p in personal if p in row]
