@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import JsonResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from fuqing.assistance import pairings as pairing_services
@@ -580,6 +580,11 @@ class ActionIn(Schema):
     project: int | None = None
     project_name: str | None = None
     notes: str | None = None
+    consent_exception: str | None = Field(
+        None,
+        description="资金、健康帮扶而她尚未同意相应用途时（SEC-9）：例外原因，须 registry.approve 权限；"
+        "她撤回同意后不接受",
+    )
 
 
 @router.get("/actions/", response=ActionPage, url_name="api-actions")

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
@@ -684,6 +684,11 @@ class BeneficiaryIn(Schema):
     help_kind: str = ""
     amount: Decimal | None = None
     notes: str = ""
+    consent_exception: str = Field(
+        "",
+        description="健康帮扶而她尚未同意“健康信息”用途时（SEC-9）：例外原因，须 registry.approve 权限；"
+        "她撤回同意后不接受",
+    )
 
 
 @router.post(
@@ -705,6 +710,7 @@ def create_beneficiary(request, payload: BeneficiaryIn):
             help_kind=payload.help_kind,
             amount_yuan=payload.amount,
             notes=payload.notes,
+            consent_exception=payload.consent_exception,
         )
     except ValidationError as exc:
         return invalid(exc)

@@ -139,7 +139,7 @@ def woman_out(woman: Woman, groups=None, consents=None) -> dict:
         "address": woman.address,
         "groups": groups,
         "household_notes": woman.household_notes,
-        "has_health_notes": bool(woman.health_notes),
+        "has_health_notes": woman.has_health_notes,
         "consents": consents,
         "status": woman.status,
         "merged_into": str(woman.merged_into_id) if woman.merged_into_id else None,

@@ -45,6 +45,7 @@ def load_assistance_demo(summary: dict) -> None:
     from fuqing.core.scoping import subtree_q
     from fuqing.fieldwork.models import Visit
     from fuqing.orgs.models import Org, OrgKind, User
+    from fuqing.registry import privacy
     from fuqing.registry.models import Woman, WomanStatus
 
     city = Org.objects.filter(depth=1, name="哈尔滨市妇联").first()
@@ -136,6 +137,10 @@ def load_assistance_demo(summary: dict) -> None:
         helper_orgs=[daoli, communities[0]],
     )
     cadre = users.get("daoli") or street_cadre
+    # funds and health help need her consent to that purpose (SEC-9): the cadre records it first
+    for need, purpose in ((needs[7], "finance"), (needs[1], "finance"), (needs[10], "health")):
+        if need.woman_id and not privacy.has_consent(need.woman, purpose):
+            privacy.give_consent(None, need.woman, purpose, given_on=need.reported_on)
     pairings.record_action(
         None,
         service=ActionService.JOB_REFERRAL,

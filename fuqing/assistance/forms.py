@@ -249,6 +249,15 @@ class ActionForm(Form):
         help_text=_("不在实事项目中的帮扶项目，直接填写名称"),
     )
     notes = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    consent_exception = forms.CharField(
+        label=_("同意例外原因"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "资金、健康帮扶须有她对相应用途的同意（SEC-9）；尚未取得而确需先行帮扶的，"
+            "由具有妇女档案审核权限的人员填写原因，记入她的档案和审计日志"
+        ),
+    )
 
     def __init__(self, *args, user, org=None, year=None, **kwargs):
         """``org`` and ``year``: the unit of the need, pair or woman, and the need's year (else the

@@ -111,8 +111,9 @@ class Lookups:
             return None, ""
         matches = list(self.women.filter(subtree_q((org or self.ctx.org).path, "org__path"), name=name)[:2])
         if not matches:
+            # masked: the message is kept in the job's result, which holds no personal data (REG-3)
             return None, _("在所属单位范围内找不到名为“%(n)s”的在册妇女，请先在妇女档案中登记。") % {
-                "n": name
+                "n": mask_name(name)
             }
         if len(matches) > 1:
             return None, _("有多名同名妇女，请填写妇女编号。")
@@ -538,6 +539,7 @@ ACTION_HEADERS = {
     "given_by": "提供人",
     "given_by_org": "提供单位",
     "amount": "金额（元）",
+    "consent_exception": "同意例外原因",
 }
 
 
@@ -630,6 +632,13 @@ class ActionLedger(Ledger):
             width=12,
         ),
         Column("notes", "备注", parse=_text(2000), export=lambda a, c: a.notes, width=40),
+        Column(
+            "consent_exception",
+            "同意例外原因",
+            parse=_text(200),
+            help="资金、健康帮扶而她尚未同意相应用途时填写（SEC-9），须妇女档案审核权限",
+            width=20,
+        ),
     )
 
     def queryset(self, user):
@@ -693,10 +702,13 @@ class ActionLedger(Ledger):
                 "notes": v.get("notes", ""),
             }
             try:
-                pairings._clean_action(ctx.actor, dict(data))
+                cleaned = pairings._clean_action(ctx.actor, dict(data))
+                # SEC-9: her consent, or a permitted user's documented exception (recorded on write)
+                pairings.check_action_consent(ctx.actor, cleaned, v.get("consent_exception", ""))
             except ValidationError as exc:
                 _apply_errors(row, exc, ACTION_HEADERS)
                 continue
+            data["consent_exception"] = v.get("consent_exception", "")
             v["_data"], v["_org"] = data, org
 
     def write(self, rows, ctx):

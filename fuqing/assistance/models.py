@@ -155,7 +155,8 @@ class Need(models.Model):
         ]
 
     def __str__(self):
-        return self.description[:30]
+        # not the description, which may name her or her address: str() ends up in audit records (REG-3)
+        return f"{self._meta.verbose_name} {self.reported_on:%Y-%m-%d}"
 
     @property
     def is_open(self) -> bool:
@@ -289,7 +290,8 @@ class Pairing(models.Model):
         ordering = ["-starts_on"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.beneficiary}"
+        # masked name only, no household text (it may name the family): str() ends up in audit records
+        return f"{self.get_kind_display()} {self.woman.masked_name if self.woman_id else ''}".strip()
 
     @property
     def beneficiary(self) -> str:

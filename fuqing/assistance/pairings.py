@@ -32,6 +32,8 @@ from fuqing.assistance.services import (
 from fuqing.core import audit
 from fuqing.core.models import AuditAction
 from fuqing.core.scoping import user_scope
+from fuqing.registry.models import ConsentPurpose
+from fuqing.registry.privacy import check_help_consent, record_consent_exception
 
 # --- pairings -------------------------------------------------------------------------------------
 
@@ -194,10 +196,12 @@ def record_action(
     project=None,
     project_name: str = "",
     notes: str = "",
+    consent_exception: str = "",
 ) -> Action:
     """Record a service given (NEED-3) for a need, a pair or a woman; funds are in yuan. ``project``
     is a livelihood project (``project_name`` alone is linked to the project of that name when there
-    is one, see ``project_for_name``)."""
+    is one, see ``project_for_name``). Funds or health help for a woman needs her consent (SEC-9), or
+    ``consent_exception``: the reason a permitted user gives for helping without it."""
     if actor is not None:
         require_edit(actor)
         for target in (need, pairing):
@@ -222,7 +226,9 @@ def record_action(
     org = org or (need.org if need else pairing.org if pairing else None)
     check_org(actor, org, code="NEED-3")
     _check_project(actor, values, org)
+    exception = check_action_consent(actor, values, consent_exception)
     action = Action.objects.create(org=org, year=given_on.year, created_by=actor, **values)
+    record_consent_exception(actor, values["woman"], action_purpose(values["service"]), exception, action)
     if need is not None:
         _event(
             need,
@@ -235,6 +241,25 @@ def record_action(
         )
     audit.record(AuditAction.CREATE, actor=actor, obj=action, details={"service": service})
     return action
+
+
+def action_purpose(service: str) -> str:
+    """The consent a service needs (SEC-9): funds → finance, health aid → health; others none."""
+    return {ActionService.FUNDS: ConsentPurpose.FINANCE, ActionService.HEALTH_AID: ConsentPurpose.HEALTH}.get(
+        service, ""
+    )
+
+
+def check_action_consent(actor, values: dict, consent_exception: str = "") -> str:
+    """SEC-9 for an action (cleaned ``values``): "" when no consent is needed or hers is in force, the
+    exception's reason when a permitted user gave one; otherwise a ValidationError on ``service``."""
+    return check_help_consent(
+        actor,
+        values["woman"],
+        action_purpose(values["service"]),
+        field="service",
+        exception_reason=consent_exception,
+    )
 
 
 def _clean_action(actor, values: dict) -> dict:
@@ -328,7 +353,7 @@ def _check_project(actor, values: dict, org) -> None:
 
 
 @transaction.atomic
-def update_action(actor, action: Action, **changes) -> Action:
+def update_action(actor, action: Action, *, consent_exception: str = "", **changes) -> Action:
     require_edit(actor, action)
     fields = (
         "service",
@@ -348,10 +373,14 @@ def update_action(actor, action: Action, **changes) -> Action:
         values["project"] = None  # a name written anew is linked anew
     values = _clean_action(actor, values)
     _check_project(actor, values, action.org)
+    exception = ""
+    if values["service"] != action.service or values["woman"] != action.woman:  # new sensitive help
+        exception = check_action_consent(actor, values, consent_exception)
     for field, value in values.items():
         setattr(action, field, value)
     action.year = action.given_on.year
     action.save()
+    record_consent_exception(actor, action.woman, action_purpose(action.service), exception, action)
     audit.record(AuditAction.UPDATE, actor=actor, obj=action, details={"service": action.service})
     return action
 

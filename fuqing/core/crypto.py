@@ -19,6 +19,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 
 from fuqing.env import env, env_list
 
@@ -87,25 +88,132 @@ def rotate(token: str) -> str:
     return _fernet().rotate(token.encode()).decode()
 
 
+def seal_params(params: dict) -> str:
+    """A job's parameters that may hold personal data (a name searched for), encrypted for its row."""
+    return encrypt(json.dumps(params, ensure_ascii=False, default=str))
+
+
+def open_params(token: str) -> dict:
+    return json.loads(decrypt(token))
+
+
 def blind_index(value: str, purpose: str) -> str:
     """A keyed digest of a normalised value: equal values match, the value cannot be read back."""
     _, key = _keys()
     return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
+class Sealed:
+    """A stored token not decrypted yet (REG-3: decrypt only where the plain value is shown).
+
+    Loading a row keeps each encrypted column sealed; the model attribute decrypts it on first read and
+    keeps the plain value. Saving a row whose value was never read writes the token back unchanged.
+    Whether a value is present is known without decrypting (empty values are stored as "")."""
+
+    __slots__ = ("token",)
+
+    def __init__(self, token: str):
+        self.token = token
+
+    def reveal(self) -> str:
+        return decrypt(self.token)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __str__(self) -> str:  # an accidental str() (values(), a template) still shows the plain value
+        return self.reveal()
+
+    def __eq__(self, other):
+        if isinstance(other, Sealed):
+            return self.token == other.token
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return "<Sealed>"
+
+
+class DecryptOnRead(DeferredAttribute):
+    """The model attribute of an encrypted field: decrypts the sealed token on the first read only."""
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        value = super().__get__(instance, cls)
+        if isinstance(value, Sealed):
+            value = value.reveal()
+            instance.__dict__[self.field.attname] = value
+        return value
+
+    def __set__(self, instance, value):  # a data descriptor, so reads always come through __get__
+        instance.__dict__[self.field.attname] = value
+
+
+def is_sealed(instance, name: str) -> bool:
+    """True while ``instance.<name>`` holds the stored token: loaded, not read, not changed."""
+    return isinstance(instance.__dict__.get(name), Sealed)
+
+
+def has_value(instance, name: str) -> bool:
+    """Whether an encrypted field holds something, without decrypting it."""
+    return bool(instance.__dict__[name]) if name in instance.__dict__ else bool(getattr(instance, name))
+
+
 class EncryptedTextField(models.TextField):
-    """Stores ``encrypt(value)``; Python code sees the plain value. Not searchable: use a blind index."""
+    """Stores ``encrypt(value)``; Python code sees the plain value, decrypted when first read (``Sealed``
+    until then). Not searchable: use a blind index. Masked forms are stored beside the field by the model
+    (``*_masked``), so lists, ledgers and the API decrypt nothing."""
+
+    descriptor_class = DecryptOnRead
 
     def from_db_value(self, value, expression, connection):
         if value is None or value == "":
             return value
-        return decrypt(value)
+        return Sealed(value)
+
+    def pre_save(self, model_instance, add):
+        # the raw attribute: reading it through the descriptor would decrypt a value only to re-encrypt it
+        if self.attname in model_instance.__dict__:
+            return model_instance.__dict__[self.attname]
+        return super().pre_save(model_instance, add)
+
+    def to_python(self, value):
+        if isinstance(value, Sealed):
+            return value.reveal()
+        return super().to_python(value)
 
     def get_prep_value(self, value):
+        if isinstance(value, Sealed):
+            return value.token
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
         return encrypt(value)
+
+
+class MaskField(models.CharField):
+    """The masked form of an encrypted field (``phone_masked = MaskField(source="phone",
+    masker=mask_phone)``), kept at every ``save()`` and ``bulk_create`` from the plain value, so showing
+    it never decrypts. A source still sealed has not changed: the stored mask stands. A ``save()`` with
+    ``update_fields`` must name the mask beside its source."""
+
+    def __init__(self, *args, source: str | None = None, masker=None, **kwargs):
+        self.source, self.masker = source, masker
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        return name, path, args, kwargs  # source and masker are code, not schema
+
+    def pre_save(self, model_instance, add):
+        if self.source and self.masker and not is_sealed(model_instance, self.source):
+            setattr(model_instance, self.attname, self.masker(getattr(model_instance, self.source) or ""))
+        return super().pre_save(model_instance, add)
 
 
 def encrypted_fields() -> list[tuple[type[models.Model], str]]:

@@ -9,6 +9,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils.translation import gettext as _
 
 from fuqing.core import jobs
+from fuqing.core.crypto import open_params
 from fuqing.core.ledger import ImportContext, LedgerFileError, export_to_file, get_ledger, import_file
 from fuqing.core.replica import JOB_PARAM as REPLICA_JOB_PARAM
 from fuqing.core.replica import replica_reads
@@ -84,8 +85,11 @@ def run_export(job, progress) -> dict:
     user = job.user
     if not user.is_active or not ledger.can_export(user):
         raise JobError(_("您已没有导出该台账的权限。"))
+    filters = job.params.get("filters", {})  # jobs queued before the filters were sealed
+    if job.params.get("filters_sealed"):
+        filters = open_params(job.params["filters_sealed"])
     with replica_reads(after_lsn=job.params.get(REPLICA_JOB_PARAM)):  # the replica, when caught up
-        qs = ledger.filter(ledger.queryset(user), job.params.get("filters", {}))
+        qs = ledger.filter(ledger.queryset(user), filters)
         path, count = export_to_file(ledger, user, queryset=qs)
     job.output_file = path
     job.output_name = job.params.get("filename", f"{ledger.title}.xlsx")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fuqing.core import jobs, uploads
+from fuqing.core.crypto import seal_params
 from fuqing.core.forms import DateInput, Form
 from fuqing.core.history import describe_details, object_type_label
 from fuqing.core.home import panels_for
@@ -123,7 +124,8 @@ def ledger_export_view(ledger):
                 request.user.org,
                 "ledger_export",
                 _("导出%(t)s") % {"t": ledger.title},
-                params={"ledger": ledger.name, "filters": filters, "filename": filename},
+                # the filters may hold a woman's name searched for: sealed, so the job row shows none (REG-3)
+                params={"ledger": ledger.name, "filters_sealed": seal_params(filters), "filename": filename},
             )
             return redirect("job-detail", pk=job.pk)
         path, _count = export_to_file(ledger, request.user, queryset=qs)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from fuqing.core import cells
 from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
-from fuqing.core.masking import mask_name, mask_phone
+from fuqing.core.masking import mask_name
 from fuqing.fieldwork import services, stats
 from fuqing.fieldwork.ledger_cells import (
     OrgResolver,
@@ -364,7 +364,7 @@ class ContactPointLedger(Ledger):
             parse=cells.compact,
             aliases=("电话", "手机号", "手机", "联系方式"),
             example="13800001234",
-            export=lambda cp, c: _masked(cp.contact_phone, mask_phone, c),
+            export=lambda cp, c: cp.contact_phone if c.unmasked else cp.masked_contact_phone,
             width=14,
         ),
         Column(

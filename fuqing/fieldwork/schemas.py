@@ -11,7 +11,7 @@ import uuid
 from django.urls import reverse
 from ninja import Field, Schema
 
-from fuqing.core.masking import mask_name, mask_phone
+from fuqing.core.masking import mask_name
 from fuqing.fieldwork import responses, services
 from fuqing.fieldwork.models import ContactPoint, Questionnaire, Response, Visit
 
@@ -70,7 +70,7 @@ def cp_out(cp: ContactPoint) -> dict:
         "keeper": cp.keeper_id,
         "keeper_name": cp.keeper.display_name if cp.keeper_id else "",
         "contact_name": mask_name(cp.contact_name),
-        "contact_phone": mask_phone(cp.contact_phone),
+        "contact_phone": cp.masked_contact_phone,
         "since_year": cp.since_year,
         "notes": cp.notes,
         "is_active": cp.is_active,

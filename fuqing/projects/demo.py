@@ -375,6 +375,29 @@ def _beneficiaries(projects, districts, women, rng) -> None:
                 )
             )
     Beneficiary.objects.bulk_create(rows, batch_size=1000)
+    _health_consents(rows)
+
+
+def _health_consents(rows) -> None:
+    """Health help needs her consent to the health purpose (SEC-9): the demo's screened women gave it."""
+    from fuqing.registry.models import Consent, ConsentPurpose
+    from fuqing.registry.privacy import health_related
+
+    helped = {r.woman_id for r in rows if health_related(r.project.name, r.help_kind)}
+    have = set(
+        Consent.objects.filter(woman_id__in=helped, purpose=ConsentPurpose.HEALTH)
+        .in_force()
+        .values_list("woman_id", flat=True)
+    )
+    Consent.objects.bulk_create(
+        Consent(
+            woman_id=pk,
+            purpose=ConsentPurpose.HEALTH,
+            notice_version="2014-1",
+            given_on=datetime.date(2014, 4, 1),
+        )
+        for pk in helped - have
+    )
 
 
 def _pairs(project, districts, district_targets, rng) -> None:

@@ -126,6 +126,15 @@ class BeneficiaryForm(OrgChoiceForm):
         label=_("金额（元）"), required=False, min_value=0, max_digits=16, decimal_places=2
     )
     notes = forms.CharField(label=_("备注"), required=False, max_length=200)
+    consent_exception = forms.CharField(
+        label=_("同意例外原因"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "健康帮扶（健康项目、两癌筛查等）须有她对“健康信息”用途的同意（SEC-9）；尚未取得而确需先行帮扶的，"
+            "由具有妇女档案审核权限的人员填写原因，记入她的档案和审计日志"
+        ),
+    )
 
     def __init__(self, *args, projects=(), **kwargs):
         super().__init__(*args, **kwargs)

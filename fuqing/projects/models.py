@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fuqing.campaigns.models import InheritedDownQuerySet
-from fuqing.core.crypto import EncryptedTextField
+from fuqing.core.crypto import EncryptedTextField, MaskField
 from fuqing.core.masking import mask_name, mask_phone
 from fuqing.core.scoping import ScopedQuerySet
 
@@ -305,6 +305,7 @@ class Volunteer(models.Model):
     )
     name = models.CharField(_("姓名"), max_length=50)
     phone = EncryptedTextField(_("联系电话"), blank=True)
+    phone_masked = MaskField(source="phone", masker=mask_phone)
     phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -334,7 +335,7 @@ class Volunteer(models.Model):
 
     @property
     def masked_phone(self) -> str:
-        return mask_phone(self.phone)
+        return self.phone_masked  # stored: showing it decrypts nothing (REG-3)
 
 
 class Household(models.Model):
@@ -349,6 +350,7 @@ class Household(models.Model):
     )
     address = models.CharField(_("住址"), max_length=200)
     phone = EncryptedTextField(_("联系电话"), blank=True)
+    phone_masked = MaskField(source="phone", masker=mask_phone)
     notes = models.CharField(_("家庭情况"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -363,11 +365,12 @@ class Household(models.Model):
         ordering = ["org__path", "address"]
 
     def __str__(self):
-        return self.address
+        # no address: str() ends up in audit records and logs (REG-3); pages show the address themselves
+        return f"{self._meta.verbose_name} {str(self.pk)[:8]}"
 
     @property
     def masked_phone(self) -> str:
-        return mask_phone(self.phone)
+        return self.phone_masked  # stored: showing it decrypts nothing (REG-3)
 
 
 class Sex(models.TextChoices):

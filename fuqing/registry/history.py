@@ -54,6 +54,8 @@ def describe(event: WomanEvent) -> str:
         if d.get("erased"):
             text += _("；已删除%(f)s") % {"f": _fields(d["erased"])}
         return text
+    if kind == WomanEventKind.CONSENT_EXCEPTION:
+        return _("%(p)s：%(r)s") % {"p": _purpose(d.get("purpose")), "r": d.get("reason", "")}
     if kind == WomanEventKind.MERGED_FROM:
         text = _("并入档案 %(o)s") % {"o": d.get("other", "")}
         if d.get("filled"):

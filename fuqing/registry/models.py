@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fuqing.core.crypto import EncryptedTextField
+from fuqing.core.crypto import EncryptedTextField, has_value, is_sealed
 from fuqing.core.masking import mask_id_number, mask_name, mask_phone, mask_text
 from fuqing.core.scoping import ScopedQuerySet
 from fuqing.registry.validators import age_on
@@ -193,8 +193,13 @@ class Woman(models.Model):
         return self.phone_masked
 
     @property
+    def has_health_notes(self) -> bool:
+        """Known without decrypting: an empty value is stored empty."""
+        return has_value(self, "health_notes")
+
+    @property
     def masked_health_notes(self) -> str:
-        return mask_text(self.health_notes)
+        return mask_text("*" if self.has_health_notes else "")
 
     @property
     def age(self) -> int | None:
@@ -211,13 +216,18 @@ class Woman(models.Model):
         self.birth_year = birth_date.year if birth_date else None
 
     def refresh_derived(self) -> None:
-        """Blind indexes and masked forms follow the plain values (bulk_create callers call this)."""
+        """Blind indexes and masked forms follow the plain values (bulk_create callers call this).
+
+        A value still sealed (loaded, never read nor set) has not changed: its derived forms stand, and
+        saving the record decrypts nothing."""
         from fuqing.core.crypto import blind_index
 
-        self.id_number_index = blind_index(self.id_number, "id_number") if self.id_number else ""
-        self.id_number_masked = mask_id_number(self.id_number)
-        self.phone_index = blind_index(self.phone, "phone") if self.phone else ""
-        self.phone_masked = mask_phone(self.phone)
+        if not is_sealed(self, "id_number"):
+            self.id_number_index = blind_index(self.id_number, "id_number") if self.id_number else ""
+            self.id_number_masked = mask_id_number(self.id_number)
+        if not is_sealed(self, "phone"):
+            self.phone_index = blind_index(self.phone, "phone") if self.phone else ""
+            self.phone_masked = mask_phone(self.phone)
 
 
 # Fields that can be revealed one at a time with a stated reason (REG-3).
@@ -281,6 +291,7 @@ class WomanEventKind(models.TextChoices):
     CORRECTED = "corrected", _("更正")
     CONSENT_GIVEN = "consent_given", _("记录同意")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("撤回同意")
+    CONSENT_EXCEPTION = "consent_exception", _("未经同意的例外帮扶")
     MERGED_FROM = "merged_from", _("合并重复档案")
     MERGED_INTO = "merged_into", _("并入其他档案")
     CLOSED = "closed", _("注销")

@@ -109,7 +109,7 @@ def withdraw_consent(actor, consent: Consent, withdrawn_on: datetime.date | None
     consent.save(update_fields=["withdrawn_on"])
     erased = []
     if consent.purpose == ConsentPurpose.HEALTH and not has_consent(woman, ConsentPurpose.HEALTH):
-        if woman.health_notes:
+        if woman.has_health_notes:
             woman.health_notes = ""
             woman.save(update_fields=["health_notes", "updated_at"])
             erased.append("health_notes")
@@ -118,6 +118,117 @@ def withdraw_consent(actor, consent: Consent, withdrawn_on: datetime.date | None
         AuditAction.REVOKE, actor=actor, obj=woman, details={"consent": consent.purpose, "erased": erased}
     )
     return consent
+
+
+# --- consent to sensitive help (SEC-9) -------------------------------------------------------------
+
+# Words that make a project's help or a help kind health-related (a 两癌 screening, a health project):
+# the help then needs her consent to the health purpose. Broad on purpose: a false match asks for a
+# consent, a missed one would process health data without it.
+HEALTH_WORDS = ("健康", "两癌", "筛查", "体检", "医", "病", "癌", "康复", "孕", "心理")
+
+
+def health_related(*texts: str) -> bool:
+    return any(word in (text or "") for text in texts for word in HEALTH_WORDS)
+
+
+def can_record_consent_exception(user) -> bool:
+    """Who may record help without her consent as a documented exception: ``registry.approve``."""
+    return user is not None and user.has_module_perm("registry", "approve")
+
+
+def consent_states(woman_ids, purpose: str) -> dict:
+    """For imports, in one query: woman id → the withdrawal dates of her consents to ``purpose``
+    (None for one in force); women without any are absent. Pass as ``check_help_consent(states=…)``."""
+    states: dict = {}
+    rows = Consent.objects.filter(woman_id__in=list(woman_ids), purpose=purpose).values_list(
+        "woman_id", "withdrawn_on"
+    )
+    for woman_id, withdrawn_on in rows:
+        states.setdefault(woman_id, []).append(withdrawn_on)
+    return states
+
+
+def check_help_consent(
+    actor,
+    woman: Woman | None,
+    purpose: str,
+    *,
+    field: str = "woman",
+    exception_reason: str = "",
+    states: dict | None = None,
+) -> str:
+    """SEC-9: funds or health help for a woman needs her consent to that purpose, in force.
+
+    Without it the help is refused, unless a user who may (``registry.approve``) states why it is given
+    anyway: a documented exception, whose reason is returned for ``record_consent_exception``. After she
+    withdrew her consent nothing of that purpose is accepted, exception or not. Only checks; writes
+    nothing (services call it before they write). Returns "" when her consent is in force."""
+    if woman is None or not purpose:
+        return ""
+    if states is not None:
+        withdrawn = states.get(woman.pk, [])
+    else:
+        withdrawn = list(
+            Consent.objects.filter(woman=woman, purpose=purpose).values_list("withdrawn_on", flat=True)
+        )
+    if any(day is None for day in withdrawn):
+        return ""
+    label = ConsentPurpose(purpose).label
+    if withdrawn:
+        raise ValidationError(
+            {
+                field: _("她已于 %(d)s 撤回对“%(p)s”用途的同意，不能再记录此类帮扶（SEC-9）。")
+                % {"d": max(withdrawn), "p": label}
+            },
+            code="SEC-9",
+        )
+    reason = (exception_reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {
+                field: _(
+                    "她尚未同意“%(p)s”用途，不能记录此类帮扶（SEC-9）：请先在妇女档案中记录她的同意；"
+                    "确需先行帮扶的，由具有妇女档案审核权限的人员填写“同意例外原因”。"
+                )
+                % {"p": label}
+            },
+            code="SEC-9",
+        )
+    if actor is not None and not can_record_consent_exception(actor):
+        raise ValidationError(
+            {"consent_exception": _("同意例外原因：只有具有妇女档案审核权限的人员才能登记同意例外。")},
+            code="SEC-9",
+        )
+    if len(reason) < MIN_REASON:
+        raise ValidationError(
+            {"consent_exception": _("同意例外原因：请说明理由（至少 %(n)d 个字）。") % {"n": MIN_REASON}},
+            code="SEC-9",
+        )
+    return reason[:200]
+
+
+def record_consent_exception(actor, woman: Woman, purpose: str, reason: str, obj) -> None:
+    """Write down help given without her consent (after ``check_help_consent`` accepted the reason):
+    on her record's history and in the audit log, naming the record, never a personal value."""
+    if not reason:
+        return
+    record = f"{obj._meta.app_label}.{obj._meta.model_name}"
+    record_event(
+        woman,
+        WomanEventKind.CONSENT_EXCEPTION,
+        actor,
+        purpose=purpose,
+        reason=reason,
+        record=record,
+        id=str(obj.pk),
+    )
+    audit.record(
+        AuditAction.GRANT,
+        actor=actor,
+        obj=woman,
+        details={"consent_exception": purpose, "reason": reason, "record": record, "id": str(obj.pk)},
+    )
 
 
 # --- unmasking (REG-3) ----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 
 from fuqing.assistance import services
 from fuqing.assistance.models import NeedCategory
-from fuqing.registry.models import VulnerableGroup, Woman
+from fuqing.registry.models import Consent, VulnerableGroup, Woman
 
 DAY = datetime.date(2014, 4, 15)
 
@@ -27,7 +27,14 @@ def categories(db) -> dict[str, NeedCategory]:
 def woman(tree) -> Woman:
     w = Woman.objects.create(org=tree.a1a, name="张秀英", registered_on=DAY)
     w.groups.set(VulnerableGroup.objects.filter(code="unemployed"))
+    consent_to_help(w)
     return w
+
+
+def consent_to_help(woman: Woman) -> None:
+    """Her consent to the finance and health purposes: funds and health help need it (SEC-9)."""
+    for purpose in ("finance", "health"):
+        Consent.objects.create(woman=woman, purpose=purpose, notice_version="2014-1", given_on=DAY)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fuqing.core.crypto import EncryptedTextField
+from fuqing.core.crypto import EncryptedTextField, MaskField
 from fuqing.core.masking import mask_name, mask_phone
 from fuqing.core.scoping import ScopedQuerySet
 
@@ -55,6 +55,7 @@ class ContactPoint(models.Model):
     )
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = EncryptedTextField(_("联系电话"), blank=True)
+    contact_phone_masked = MaskField(source="contact_phone", masker=mask_phone)
     since_year = models.PositiveSmallIntegerField(_("建立年度"))
     notes = models.TextField(_("备注"), blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
@@ -90,7 +91,7 @@ class ContactPoint(models.Model):
 
     @property
     def masked_contact_phone(self) -> str:
-        return mask_phone(self.contact_phone)
+        return self.contact_phone_masked  # stored: showing it decrypts nothing (REG-3)
 
 
 class VisitQuerySet(ScopedQuerySet):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from fuqing.core import cells
@@ -22,6 +23,7 @@ from fuqing.projects.ledgers.common import (
 )
 from fuqing.projects.models import Beneficiary
 from fuqing.registry.models import Woman, WomanStatus
+from fuqing.registry.privacy import check_help_consent, consent_states
 
 
 def id_number_index(value: str) -> str:
@@ -154,6 +156,13 @@ class BeneficiaryLedger(Ledger):
             width=18,
         ),
         Column("notes", "备注", parse=lambda v: cells.text(v, 200), export=lambda b, c: b.notes, width=30),
+        Column(
+            "consent_exception",
+            "同意例外原因",
+            parse=lambda v: cells.text(v, 200),
+            help="健康帮扶而她尚未同意“健康信息”用途时填写（SEC-9），须妇女档案审核权限",
+            width=20,
+        ),
         Column("created_at", "记录时间", importable=False, export=lambda b, c: b.created_at, width=18),
     )
 
@@ -185,6 +194,7 @@ class BeneficiaryLedger(Ledger):
         orgs = OrgResolver(ctx.org)
         projects = ProjectResolver(ctx.actor, ctx.org)
         women = self._women(rows, ctx)
+        consents: dict[str, dict] = {}
         seen: dict[tuple, int] = {}
         for row in rows:
             if row.errors:
@@ -230,6 +240,24 @@ class BeneficiaryLedger(Ledger):
                     )
                 )
                 continue
+            purpose = services.help_purpose(project, kind)
+            if purpose:  # SEC-9: her consent, or a permitted user's documented exception
+                if purpose not in consents:
+                    ids = {w.pk for found in women.values() for w in found.values()}
+                    consents[purpose] = consent_states(ids, purpose)
+                try:
+                    check_help_consent(
+                        ctx.actor,
+                        woman,
+                        purpose,
+                        exception_reason=v.get("consent_exception") or "",
+                        states=consents[purpose],
+                    )
+                except ValidationError as exc:
+                    for field, messages in exc.message_dict.items():
+                        column = "同意例外原因" if field == "consent_exception" else "姓名"
+                        row.errors.extend(RowError(row.number, column, m) for m in messages)
+                    continue
             seen[key] = row.number
             v.update({"_project": project, "_woman": woman, "_org": org, "_kind": kind})
         existing = set(
@@ -289,6 +317,7 @@ class BeneficiaryLedger(Ledger):
                 help_kind=v["_kind"],
                 amount_yuan=v.get("amount"),
                 notes=v.get("notes") or "",
+                consent_exception=v.get("consent_exception") or "",
             )
             if ctx.progress:
                 ctx.progress(index, len(rows))

@@ -1,6 +1,11 @@
 """Business rules of livelihood projects (PRJ-1 … PRJ-5), one module per topic."""
 
-from fuqing.projects.services.beneficiaries import record_beneficiary, remove_beneficiary, repoint_woman
+from fuqing.projects.services.beneficiaries import (
+    help_purpose,
+    record_beneficiary,
+    remove_beneficiary,
+    repoint_woman,
+)
 from fuqing.projects.services.progress import history, report_month, report_progress
 from fuqing.projects.services.projects import (
     add_indicator,
@@ -32,6 +37,7 @@ __all__ = [
     "end_pair",
     "get_split",
     "grant_volunteer_role",
+    "help_purpose",
     "history",
     "issue_account",
     "pair",

@@ -25,7 +25,8 @@ from fuqing.projects.services.common import (
     require_in_project_area,
     require_org,
 )
-from fuqing.registry.models import Woman, WomanStatus
+from fuqing.registry.models import ConsentPurpose, Woman, WomanStatus
+from fuqing.registry.privacy import check_help_consent, health_related, record_consent_exception
 
 
 def duplicate_message(woman: Woman, project: Project, help_kind: str, day: datetime.date) -> str:
@@ -57,6 +58,12 @@ def check_woman(woman: Woman | None) -> Woman:
 
 
 @transaction.atomic
+def help_purpose(project: Project, help_kind: str) -> str:
+    """The consent a project's help needs (SEC-9): health for a health project or a health help kind
+    (两癌筛查, 健康体检 …); none otherwise."""
+    return ConsentPurpose.HEALTH if health_related(project.name, help_kind) else ""
+
+
 def record_beneficiary(
     actor,
     *,
@@ -67,9 +74,12 @@ def record_beneficiary(
     help_kind: str = "",
     amount_yuan=None,
     notes: str = "",
+    consent_exception: str = "",
 ) -> Beneficiary:
     """Record that a woman received a project's help (PRJ-4). The woman must be visible to the actor
-    (callers load her through ``Woman.objects.visible_to``)."""
+    (callers load her through ``Woman.objects.visible_to``). Health help (a health project, a 两癌
+    screening) needs her consent to the health purpose (SEC-9), or ``consent_exception``: the reason a
+    permitted user gives for helping without it."""
     check_editor(actor)
     require_org(actor, org)
     require_in_project_area(project, org)
@@ -77,6 +87,8 @@ def record_beneficiary(
     help_kind = check_help_kind(project, help_kind)
     day = in_year(received_on, project.year, "received_on", _("受助日期"))
     money = amount(amount_yuan, "amount", _("金额"))
+    purpose = help_purpose(project, help_kind)
+    exception = check_help_consent(actor, woman, purpose, field="woman", exception_reason=consent_exception)
     if Beneficiary.objects.filter(
         woman=woman, project=project, help_kind=help_kind, received_on=day
     ).exists():
@@ -106,6 +118,7 @@ def record_beneficiary(
         obj=beneficiary,
         details={"project": project.pk, "help_kind": help_kind, "received_on": day},
     )
+    record_consent_exception(actor, woman, purpose, exception, beneficiary)
     return beneficiary
 
 

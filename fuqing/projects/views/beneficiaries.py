@@ -93,6 +93,7 @@ def beneficiary_add(request):
                 help_kind=data["help_kind"],
                 amount_yuan=data["amount"],
                 notes=data["notes"],
+                consent_exception=data["consent_exception"],
             )
         except ValidationError as exc:
             form.apply_service_error(exc)
