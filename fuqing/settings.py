@@ -204,6 +204,9 @@ AUDIT_RETENTION_DAYS = env_int("FUQING_AUDIT_RETENTION_DAYS", 180, 180)
 REGISTRY_RETENTION_DAYS = env_int("FUQING_REGISTRY_RETENTION_DAYS", 1095, 1)
 REGISTRY_NOTICE_VERSION = env("FUQING_REGISTRY_NOTICE_VERSION", "2014-1")
 
+# Backups (PLT-7): the passphrase that encrypts the key bundle of `manage.py backup` (docs/operations.md §8).
+BACKUP_PASSPHRASE = env("FUQING_BACKUP_PASSPHRASE")
+
 # API tokens (PLT-3).
 API_TOKEN_HOURS = env_int("FUQING_API_TOKEN_HOURS", 12, 1)
 
