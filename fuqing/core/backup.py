@@ -242,13 +242,18 @@ def extra_database(alias: str, url: str | None = None, conf: dict | None = None)
     import dj_database_url
 
     conf = conf or dj_database_url.parse(url)
-    connections.settings[alias] = connections.configure_settings({alias: conf})[alias]
+    from django.db.utils import load_backend
+
+    settings_dict = connections.configure_settings(
+        {DEFAULT_DB_ALIAS: dict(connections.settings[DEFAULT_DB_ALIAS]), alias: conf}
+    )[alias]
+    wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias)
+    connections[alias] = wrapper  # a connection of this thread only, never in settings.DATABASES
     try:
-        yield connections[alias]
+        yield wrapper
     finally:
-        connections[alias].close()
+        wrapper.close()
         del connections[alias]
-        del connections.settings[alias]
 
 
 def table_counts(alias: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
@@ -512,11 +517,12 @@ def restore(source: Path | str, *, force: bool = False, progress=print) -> dict:
             if target == "sqlite":
                 _sqlite_restore(copy)
             else:
+                migrate_url(f"sqlite:///{copy}")  # a backup of an older release
                 with extra_database(
                     "fuqing_backup_source", conf={"ENGINE": "django.db.backends.sqlite3", "NAME": str(copy)}
                 ):
-                    call_command("migrate", database="fuqing_backup_source", verbosity=0, interactive=False)
                     _drop_all_tables(DEFAULT_DB_ALIAS)
+                    call_command("migrate", verbosity=0, interactive=False)
                     copy_database("fuqing_backup_source", DEFAULT_DB_ALIAS, progress=progress)
         else:
             _drop_all_tables(DEFAULT_DB_ALIAS)
@@ -781,26 +787,42 @@ def _models():
     ]
 
 
+def migrate_url(url: str) -> None:
+    """``manage.py migrate`` against another database, in a child process where it is the default one
+    (data migrations read and write the default database)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_REPLICA_URL",)}
+    env["DATABASE_URL"] = url
+    manage = str(Path(settings.BASE_DIR) / "manage.py")
+    done = subprocess.run(  # noqa: S603 (this interpreter, our manage.py)
+        [sys.executable, manage, "migrate", "--noinput", "--verbosity", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise BackupError(f"migrating {url.split('@')[-1]} failed: {done.stderr.strip()[-2000:]}")
+
+
 def copy_database(source: str, target: str, batch: int = 2000, progress=print) -> dict[str, int]:
-    """Copy every row of every model from ``source`` into ``target`` (migrated to the same schema).
+    """Copy every row of every model from ``source`` into ``target`` (both migrated to this release).
 
     Values go through each field's own conversion to the target engine; encrypted fields are copied as
     their stored ciphertext (never decrypted), so the audit chain and every token stay as they were.
     Target tables are emptied first; the copy is one transaction on the target; PostgreSQL's sequences
     are reset after it so new rows insert.
     """
-    from django.core.management import call_command
     from django.core.management.color import no_style
     from django.db.models import TextField
     from django.db.models.functions import Cast
 
     from fuqing.core.crypto import EncryptedTextField
 
-    call_command("migrate", database=target, verbosity=0, interactive=False)
     dst = connections[target]
     models = _models()
     copied = {}
-    with transaction.atomic(using=target):
+    # One transaction on each side: the source is read as one state (SQLite: writers wait), the target
+    # shows all rows or none.
+    with transaction.atomic(using=source), transaction.atomic(using=target):
         tables = [m._meta.db_table for m in models]
         dst.ops.execute_sql_flush(dst.ops.sql_flush(no_style(), tables, allow_cascade=True))
         if dst.vendor == "sqlite":
@@ -858,6 +880,7 @@ def move_to(url: str, *, force: bool = False, progress=print) -> dict:
                 "the target database is not empty (it has accounts, organisations or audit records); "
                 "use --force to replace everything in it"
             )
+        migrate_url(url)
         copied = copy_database(DEFAULT_DB_ALIAS, alias, progress=progress)
         problems = []
         source_counts = {m._meta.db_table: m._base_manager.using(DEFAULT_DB_ALIAS).count() for m in _models()}

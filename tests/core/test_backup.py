@@ -89,7 +89,9 @@ def test_plt7_backup_change_restore_compare_verify(install, sysadmin, tmp_path):
     before, files = _snapshot(), _var_files()
     assert files, "the install has private files and media"
     manifest = json.loads((target / "manifest.json").read_text())
-    assert manifest["engine"] == connection.vendor and manifest["row_counts"]["orgs_org"] == Org.objects.count()
+    assert (
+        manifest["engine"] == connection.vendor and manifest["row_counts"]["orgs_org"] == Org.objects.count()
+    )
     assert set(manifest["files"]) == {f"var/{name}" for name in files}
     bundle = (target / "keys.bundle").read_text()
     assert backup.current_keys()["audit_key"] not in bundle and "field_keys" not in bundle  # encrypted
@@ -112,7 +114,9 @@ def test_plt7_backup_change_restore_compare_verify(install, sysadmin, tmp_path):
     assert after == before
     assert _var_files() == files
     call_command("verify_audit")  # the chain, its key and the anchor file came back together
-    call_command("backup", "--verify", str(target), *(["--scratch-url", _scratch_url()] * bool(_scratch_url())))
+    call_command(
+        "backup", "--verify", str(target), *(["--scratch-url", _scratch_url()] * bool(_scratch_url()))
+    )
 
 
 def test_plt7_verify_finds_a_damaged_backup_and_a_wrong_passphrase(install, settings, tmp_path):
