@@ -707,10 +707,8 @@ def verify(source: Path | str, scratch_url: str | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="fuqing-verify-") as var:
         env["FUQING_VAR_DIR"] = var
         try:
-            if manifest["engine"] == "postgresql":
+            if manifest["engine"] == "postgresql" or (scratch_url or "").startswith("postgres"):
                 scratch_url, created = _scratch_pg(scratch_url)
-                env["DATABASE_URL"] = scratch_url
-            elif scratch_url:
                 env["DATABASE_URL"] = scratch_url
             done = subprocess.run(  # noqa: S603 (this interpreter, our manage.py)
                 [

@@ -210,3 +210,16 @@ def test_plt1_move_to_postgresql_keeps_rows_keys_and_the_chain(install, sysadmin
     finally:
         with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_plt1_a_laptop_backup_restores_onto_postgresql(install, tmp_path):
+    """Laptop → server on another machine: back up the SQLite install, restore it on PostgreSQL (here
+    the --verify scratch restore, which runs `manage.py restore` with DATABASE_URL set to the server)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("moves an embedded SQLite install")
+    if not _pg_reachable():
+        pytest.skip("no PostgreSQL at " + PG_SERVER)
+    target = tmp_path / "backup"
+    call_command("backup", str(target))
+    scratch = f"{PG_SERVER}/fq_ops_backup_{uuid.uuid4().hex[:8]}"
+    call_command("backup", "--verify", str(target), "--scratch-url", scratch)
