@@ -49,3 +49,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if not raw:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def child_environ(drop=(), **values: str) -> dict[str, str]:
+    """This process's environment for a child process (manage.py run against another database or
+    var/): ``drop`` names removed (with their ``_FILE`` forms), ``values`` set."""
+    names = set(drop) | {f"{name}_FILE" for name in drop}
+    environ = {k: v for k, v in os.environ.items() if k not in names}
+    environ.update(values)
+    return environ

@@ -41,6 +41,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django_tasks import task
 
+from fuqing.env import child_environ
+
 FORMAT = "fuqing-backup-1"
 BUNDLE_FORMAT = "fuqing-keys-1"
 MANIFEST = "manifest.json"
@@ -215,7 +217,7 @@ def _pg_args(alias: str) -> tuple[list[str], dict]:
         args += ["--port", str(conf["PORT"])]
     if conf.get("USER"):
         args += ["--username", conf["USER"]]
-    env = dict(os.environ)
+    env = child_environ()
     if conf.get("PASSWORD"):
         env["PGPASSWORD"] = conf["PASSWORD"]
     return args, env
@@ -700,9 +702,9 @@ def verify(source: Path | str, scratch_url: str | None = None) -> dict:
     source = Path(source)
     manifest = read_manifest(source)
     unseal((source / BUNDLE).read_bytes(), passphrase())  # a wrong passphrase fails here, early
-    env = {k: v for k, v in os.environ.items() if k not in _SCRATCH_DROP and not k.endswith("_FILE")}
-    env["FUQING_BACKUP_PASSPHRASE"] = passphrase()
-    env["FUQING_TASKS_BACKEND"] = "immediate"
+    env = child_environ(
+        _SCRATCH_DROP, FUQING_BACKUP_PASSPHRASE=passphrase(), FUQING_TASKS_BACKEND="immediate"
+    )
     created = None
     with tempfile.TemporaryDirectory(prefix="fuqing-verify-") as var:
         env["FUQING_VAR_DIR"] = var
@@ -788,8 +790,7 @@ def _models():
 def migrate_url(url: str) -> None:
     """``manage.py migrate`` against another database, in a child process where it is the default one
     (data migrations read and write the default database)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_REPLICA_URL",)}
-    env["DATABASE_URL"] = url
+    env = child_environ(["DATABASE_URL", "DATABASE_REPLICA_URL"], DATABASE_URL=url)
     manage = str(Path(settings.BASE_DIR) / "manage.py")
     done = subprocess.run(  # noqa: S603 (this interpreter, our manage.py)
         [sys.executable, manage, "migrate", "--noinput", "--verbosity", "0"],
