@@ -132,6 +132,17 @@ def current_keys() -> dict:
     }
 
 
+def audit_anchor_path() -> Path:
+    from fuqing.core import audit
+
+    return audit.anchor_path()
+
+
+def audit_anchor_text() -> str:
+    path = audit_anchor_path()
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
 def install_keys(keys: dict, force: bool = False) -> list[str]:
     """Write the bundle's keys where an install without key settings reads them (var/), and the anchor
     file where FUQING_AUDIT_ANCHOR_FILE (or var/) says; returns warnings about settings that override
@@ -148,12 +159,15 @@ def install_keys(keys: dict, force: bool = False) -> list[str]:
     _write_private(var / "audit_key", keys["audit_key"])
     anchors = audit.anchor_path()
     existing = anchors.read_text(encoding="utf-8") if anchors.exists() else ""
-    if existing.strip() and existing != keys["audit_anchors"] and not force:
-        raise BackupError(
-            f"the anchor file {anchors} already holds other anchors (use --force to replace it)"
-        )
-    _write_private(anchors, keys["audit_anchors"])
     warnings = []
+    if existing.strip() and existing != keys["audit_anchors"]:
+        if not force:
+            raise BackupError(f"the anchor file {anchors} holds other anchors (use --force to replace it)")
+        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = anchors.with_name(f"{anchors.name}.replaced-{stamp}")
+        _write_private(kept, existing)
+        warnings.append(f"the anchors written since the backup are kept in {kept}")
+    _write_private(anchors, keys["audit_anchors"])
     overrides = {
         "FUQING_SECRET_KEY": (env("FUQING_SECRET_KEY"), keys["secret_key"]),
         "FUQING_FIELD_KEYS": (",".join(env_list("FUQING_FIELD_KEYS", [])), ",".join(keys["field_keys"])),
@@ -504,6 +518,11 @@ def restore(source: Path | str, *, force: bool = False, progress=print) -> dict:
     db_file = source / manifest["database"]["file"]
     _check_file(db_file, manifest["database"], "the database file")
     target = _engine()
+    anchors = audit_anchor_text()
+    if anchors.strip() and anchors != keys["audit_anchors"] and not force:
+        raise BackupError(
+            f"the anchor file {audit_anchor_path()} holds other anchors (use --force to replace it)"
+        )
     if not is_empty() and not force:
         raise BackupError(
             "the database is not empty (it has accounts, organisations or audit records); "
