@@ -489,6 +489,14 @@ def scheduled(root: Path | str, keep: int) -> dict:
 # --- restore ------------------------------------------------------------------------------------------
 
 
+def newest(folder: Path) -> Path:
+    """A backup folder as given, or the newest complete backup in a folder of scheduled backups."""
+    if (folder / MANIFEST).exists():
+        return folder
+    complete = sorted(p for p in folder.glob("fuqing-*") if (p / MANIFEST).exists())
+    return complete[-1] if complete else folder
+
+
 def read_manifest(source: Path | str) -> dict:
     path = Path(source) / MANIFEST
     try:
@@ -718,7 +726,7 @@ _SCRATCH_DROP = (
 
 def verify(source: Path | str, scratch_url: str | None = None) -> dict:
     """Restore the backup into a scratch install in a child process and report its checks."""
-    source = Path(source)
+    source = newest(Path(source))
     manifest = read_manifest(source)
     unseal((source / BUNDLE).read_bytes(), passphrase())  # a wrong passphrase fails here, early
     env = child_environ(
@@ -750,6 +758,7 @@ def verify(source: Path | str, scratch_url: str | None = None) -> dict:
         report = json.loads(done.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
         raise BackupError(f"the scratch restore failed: {done.stderr.strip()[-2000:]}") from None
+    report["backup"] = str(source)
     report["files"] = len(manifest["files"])
     report["tables"] = len(manifest["row_counts"])
     report["rows"] = sum(manifest["row_counts"].values())

@@ -3,6 +3,7 @@
     manage.py backup /srv/backups/fuqing-2026-12-07          # one backup into a new folder
     manage.py backup /srv/backups --keep 14 [--enqueue]      # a dated folder, the newest 14 kept (cron)
     manage.py backup --verify /srv/backups/fuqing-…          # restore into a scratch install and check
+    manage.py backup --verify /srv/backups                   # the newest backup in the folder
 
 The key bundle is encrypted with FUQING_BACKUP_PASSPHRASE (or _FILE); see docs/operations.md §8.
 """
@@ -20,7 +21,9 @@ class Command(BaseCommand):
             "dir", help="the backup folder (new or empty); with --keep, the folder of backups"
         )
         parser.add_argument(
-            "--verify", action="store_true", help="restore DIR into a scratch install and check it"
+            "--verify",
+            action="store_true",
+            help="restore DIR (or the newest backup in it) into a scratch install and check it",
         )
         parser.add_argument(
             "--scratch-url",
@@ -45,8 +48,8 @@ class Command(BaseCommand):
                     raise CommandError(f"backup verification failed: {len(report['problems'])} problem(s)")
                 self.stdout.write(
                     self.style.SUCCESS(
-                        f"backup verified: {report['rows']} rows in {report['tables']} tables, "
-                        f"{report['files']} files, keys and audit chain intact"
+                        f"backup {report['backup']} verified: {report['rows']} rows in "
+                        f"{report['tables']} tables, {report['files']} files, keys and audit chain intact"
                     )
                 )
             elif options["keep"] is not None:
