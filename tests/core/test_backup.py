@@ -6,6 +6,7 @@ PostgreSQL scratch databases are named fq_ops_backup_… and dropped again.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -56,10 +57,11 @@ def _pg_reachable() -> bool:
     return True
 
 
-def _scratch_url() -> str | None:
+def _scratch_args() -> list[str]:
+    """--verify's scratch database on PostgreSQL: one of ours (fq_ops_backup_…), dropped again."""
     if connection.vendor != "postgresql":
-        return None
-    return f"{PG_SERVER}/fq_ops_backup_{uuid.uuid4().hex[:8]}"
+        return []
+    return ["--scratch-url", f"{PG_SERVER}/fq_ops_backup_{uuid.uuid4().hex[:8]}"]
 
 
 def _snapshot() -> dict:
@@ -114,15 +116,13 @@ def test_plt7_backup_change_restore_compare_verify(install, sysadmin, tmp_path):
     assert after == before
     assert _var_files() == files
     call_command("verify_audit")  # the chain, its key and the anchor file came back together
-    call_command(
-        "backup", "--verify", str(target), *(["--scratch-url", _scratch_url()] * bool(_scratch_url()))
-    )
+    call_command("backup", "--verify", str(target), *_scratch_args())
 
 
 def test_plt7_verify_finds_a_damaged_backup_and_a_wrong_passphrase(install, settings, tmp_path):
     target = tmp_path / "backup"
     call_command("backup", str(target))
-    scratch = ["--scratch-url", _scratch_url()] if _scratch_url() else []
+    scratch = _scratch_args()
     damaged = next((target / "files").rglob("*.docx"))
     damaged.write_bytes(damaged.read_bytes() + b"x")
     with pytest.raises(CommandError, match="1 problem"):
@@ -162,6 +162,9 @@ def test_plt7_scheduled_backup_on_the_worker_keeps_the_newest(install, tmp_path)
         call_command("backup", str(root), "--keep", "2", "--enqueue")  # the immediate backend in tests
     kept = sorted(p.name for p in root.iterdir())
     assert len(kept) == 2 and all((root / name / "manifest.json").exists() for name in kept)
+    out = io.StringIO()
+    call_command("backup", "--verify", str(root), *_scratch_args(), stdout=out)  # the newest of them
+    assert f"backup {root / kept[-1]} verified" in out.getvalue()
 
 
 def test_plt1_move_to_postgresql_keeps_rows_keys_and_the_chain(install, sysadmin, tmp_path):
