@@ -387,8 +387,9 @@ def _versions() -> dict:
 # --- backup -------------------------------------------------------------------------------------------
 
 
-def create(target: Path | str) -> dict:
-    """Write one backup into ``target`` (a new or empty folder); returns the manifest."""
+def create(target: Path | str, exclude: tuple[Path, ...] = ()) -> dict:
+    """Write one backup into ``target`` (a new or empty folder); returns the manifest. Files under
+    ``exclude`` (and ``target`` itself, when backups are kept under var/) are not copied."""
     target = Path(target)
     if target.exists() and any(target.iterdir()):
         raise BackupError(f"{target} is not empty: a backup goes into a new or empty folder")
@@ -410,7 +411,7 @@ def create(target: Path | str) -> dict:
     db_file.chmod(0o600)
     manifest["database"] = {"file": db_file.name, "size": db_file.stat().st_size, "sha256": _sha256(db_file)}
     manifest["var_dir"] = str(Path(settings.VAR_DIR).resolve())
-    manifest["files"] = _copy_files(target, exclude=[target])
+    manifest["files"] = _copy_files(target, exclude=[target, *exclude])
     bundle = target / BUNDLE
     bundle.write_bytes(seal(current_keys(), secret))
     bundle.chmod(0o600)
@@ -473,7 +474,7 @@ def scheduled(root: Path | str, keep: int) -> dict:
     name = datetime.datetime.now(datetime.UTC).strftime("fuqing-%Y%m%dT%H%M%S%fZ")
     partial = root / f".{name}.partial"
     try:
-        create(partial)
+        create(partial, exclude=(root,))
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise

@@ -157,11 +157,13 @@ def test_plt7_restore_into_an_empty_install_keeps_verify_audit_passing(install, 
 
 
 def test_plt7_scheduled_backup_on_the_worker_keeps_the_newest(install, tmp_path):
-    root = tmp_path / "backups"
+    root = Path(settings.VAR_DIR) / "backups"  # kept under var/: never copied into the next backup
     for _ in range(3):
         call_command("backup", str(root), "--keep", "2", "--enqueue")  # the immediate backend in tests
     kept = sorted(p.name for p in root.iterdir())
     assert len(kept) == 2 and all((root / name / "manifest.json").exists() for name in kept)
+    manifest = json.loads((root / kept[-1] / "manifest.json").read_text())
+    assert manifest["files"] and not [name for name in manifest["files"] if name.startswith("var/backups/")]
     out = io.StringIO()
     call_command("backup", "--verify", str(root), *_scratch_args(), stdout=out)  # the newest of them
     assert f"backup {root / kept[-1]} verified" in out.getvalue()
