@@ -353,16 +353,27 @@ def _copy_files(target: Path, exclude: list[Path]) -> dict[str, dict]:
                     continue
                 name = f"{root_name}/{source.relative_to(root).as_posix()}"
                 dest = target / FILES / name
-                dest.parent.mkdir(parents=True, exist_ok=True)
+                _private_dirs(dest.parent, target)
                 digest = hashlib.sha256()
                 size = 0
-                with open(source, "rb") as src, open(dest, "wb") as out:
+                fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with open(source, "rb") as src, os.fdopen(fd, "wb") as out:
                     for chunk in iter(lambda: src.read(1 << 20), b""):
                         digest.update(chunk)
                         size += len(chunk)
                         out.write(chunk)
                 listed[name] = {"size": size, "sha256": digest.hexdigest()}
     return listed
+
+
+def _private_dirs(path: Path, top: Path) -> None:
+    """Create ``path`` and its parents below ``top`` readable by the owner only (personal data)."""
+    missing = []
+    while path != top and not path.exists():
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700)
 
 
 def _versions() -> dict:
@@ -470,7 +481,7 @@ def _pg_backup(dest: Path) -> tuple[str, dict[str, int]]:
 def scheduled(root: Path | str, keep: int) -> dict:
     """The scheduled backup: a new dated folder under ``root``, then only the newest ``keep`` kept."""
     root = Path(root)
-    root.mkdir(parents=True, exist_ok=True)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
     name = datetime.datetime.now(datetime.UTC).strftime("fuqing-%Y%m%dT%H%M%S%fZ")
     partial = root / f".{name}.partial"
     try:
@@ -527,15 +538,15 @@ def restore(source: Path | str, *, force: bool = False, progress=print) -> dict:
     db_file = source / manifest["database"]["file"]
     _check_file(db_file, manifest["database"], "the database file")
     target = _engine()
-    anchors = audit_anchor_text()
-    if anchors.strip() and anchors != keys["audit_anchors"] and not force:
-        raise BackupError(
-            f"the anchor file {audit_anchor_path()} holds other anchors (use --force to replace it)"
-        )
     if not is_empty() and not force:
         raise BackupError(
             "the database is not empty (it has accounts, organisations or audit records); "
             "restore into an empty database, or use --force to replace everything in it"
+        )
+    anchors = audit_anchor_text()
+    if anchors.strip() and anchors != keys["audit_anchors"] and not force:
+        raise BackupError(
+            f"the anchor file {audit_anchor_path()} holds other anchors (use --force to replace it)"
         )
     if manifest["engine"] == "postgresql" and target == "sqlite":
         raise BackupError("a PostgreSQL backup restores into PostgreSQL only (set DATABASE_URL)")

@@ -81,7 +81,7 @@ def _var_files() -> dict[str, bytes]:
         for p in root.rglob("*")
         if p.is_file()
         and p.parts[len(root.parts)] not in (*backup.KEY_FILES, *backup.SKIPPED_DIRS)
-        and not p.name.startswith("fuqing.sqlite3")
+        and not p.name.startswith(("fuqing.sqlite3", "audit-anchors.log"))
     }
 
 
@@ -98,6 +98,7 @@ def test_plt7_backup_change_restore_compare_verify(install, sysadmin, tmp_path):
     bundle = (target / "keys.bundle").read_text()
     assert backup.current_keys()["audit_key"] not in bundle and "field_keys" not in bundle  # encrypted
     assert not list(target.rglob("keys.json")) and not list(target.rglob("audit_key"))
+    assert {oct(p.stat().st_mode)[-3:] for p in target.rglob("*")} <= {"600", "700"}  # owner only
 
     # Change everything the backup holds: rows, an encrypted field, files, and the anchor.
     org_services.add_org(sysadmin, parent=install.a1, name="建国社区", kind=OrgKind.COMMUNITY)
@@ -116,6 +117,7 @@ def test_plt7_backup_change_restore_compare_verify(install, sysadmin, tmp_path):
     assert after == before
     assert _var_files() == files
     call_command("verify_audit")  # the chain, its key and the anchor file came back together
+    assert list(Path(settings.VAR_DIR).glob("audit-anchors.log.replaced-*"))  # the newer anchors are kept
     call_command("backup", "--verify", str(target), *_scratch_args())
 
 
