@@ -153,6 +153,13 @@ def test_plt7_restore_into_an_empty_install_keeps_verify_audit_passing(install, 
     done = subprocess.run([*manage, "verify_audit"], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "audit chain intact" in done.stdout
+    show = (
+        "import json; from fuqing.core.models import Job;"
+        "print(json.dumps(list(Job.objects.values_list('output_file', flat=True))))"
+    )
+    done = subprocess.run([*manage, "shell", "-c", show], env=env, capture_output=True, text=True)
+    paths = json.loads(done.stdout.strip().splitlines()[-1])
+    assert paths and all(Path(p).parent == fresh.resolve() and Path(p).exists() for p in paths)  # jobs' files
     assert (fresh / "fuqing.sqlite3").exists() and oct((fresh / "keys.json").stat().st_mode)[-3:] == "600"
     again = subprocess.run([*manage, "restore", str(target)], env=env, capture_output=True, text=True)
     assert again.returncode == 1 and "not empty" in again.stderr
