@@ -223,18 +223,14 @@ def pg_tool(name: str) -> str:
 
 
 def _pg_args(alias: str) -> tuple[list[str], dict]:
-    conf = connections[alias].settings_dict
-    args = ["--dbname", conf["NAME"]]
-    if conf.get("HOST"):
-        args += ["--host", str(conf["HOST"])]
-    if conf.get("PORT"):
-        args += ["--port", str(conf["PORT"])]
-    if conf.get("USER"):
-        args += ["--username", conf["USER"]]
-    env = child_environ()
-    if conf.get("PASSWORD"):
-        env["PGPASSWORD"] = conf["PASSWORD"]
-    return args, env
+    """pg_dump / pg_restore's connection: a libpq conninfo without the password (argv is visible to
+    every user of the machine), the password in the child's PGPASSWORD."""
+    from psycopg.conninfo import make_conninfo
+
+    info = _pg_conninfo(alias)
+    password = info.pop("password", "")
+    env = child_environ(["PGPASSWORD"], **({"PGPASSWORD": password} if password else {}))
+    return ["--dbname", make_conninfo(**info)], env
 
 
 def _run(cmd: list[str], env: dict | None = None) -> None:
@@ -249,6 +245,9 @@ def _pg_conninfo(alias: str, dbname: str | None = None) -> dict:
     for key, name in (("HOST", "host"), ("PORT", "port"), ("USER", "user"), ("PASSWORD", "password")):
         if conf.get(key):
             info[name] = str(conf[key])
+    for key, value in (conf.get("OPTIONS") or {}).items():  # sslmode, sslrootcert, … (libpq's own)
+        if key.startswith("ssl") or key in ("connect_timeout", "options", "target_session_attrs"):
+            info[key] = str(value)
     return info
 
 
