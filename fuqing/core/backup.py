@@ -56,6 +56,8 @@ SCRYPT = {"n": 2**15, "r": 8, "p": 1}
 # (static) or only spooled while a job runs (uploads, tmp).
 KEY_FILES = ("keys.json", "secret_key", "audit_key", "audit-anchors.log")
 SKIPPED_DIRS = ("static", "tmp", "uploads")
+# What FUQING_SHARED_DIR holds when set (core.uploads.private_root, generated documents).
+SHARED_FOLDERS = ("private", "documents")
 # Tables whose rows make a database "not empty" for restore and move_to (an install that was only
 # migrated has content types and permissions, nothing else).
 DATA_TABLES = ("orgs_user", "orgs_org", "core_auditevent")
@@ -117,19 +119,29 @@ def unseal(raw: bytes, secret: str) -> dict:
     return json.loads(data)
 
 
-def current_keys() -> dict:
-    """The keys this install runs with (from the environment or var/), and the anchor file's lines."""
+def current_keys(head: int | None = None) -> dict:
+    """The keys this install runs with (from the environment or var/), and the anchor file's lines —
+    those up to ``head``, the chain head in the database snapshot (anchors are appended as events commit,
+    so the file may already name records the snapshot does not hold)."""
     from fuqing.core import audit, crypto
 
     field_keys, index_key = crypto._keys()
     anchors = audit.anchor_path()
+    text = anchors.read_text(encoding="utf-8") if anchors.exists() else ""
+    if head is not None:
+        text = "".join(line for line in text.splitlines(keepends=True) if _anchor_seq(line) <= head)
     return {
         "secret_key": settings.SECRET_KEY,
         "field_keys": [k.decode() for k in field_keys],
         "blind_index_key": index_key.decode(),
         "audit_key": audit._audit_key().decode(),
-        "audit_anchors": anchors.read_text(encoding="utf-8") if anchors.exists() else "",
+        "audit_anchors": text,
     }
+
+
+def _anchor_seq(line: str) -> float:
+    first = line.split()[:1]
+    return int(first[0]) if first and first[0].isdigit() else float("inf")  # a torn line is dropped
 
 
 def audit_anchor_path() -> Path:
@@ -148,9 +160,11 @@ def install_keys(keys: dict, force: bool = False) -> list[str]:
     file where FUQING_AUDIT_ANCHOR_FILE (or var/) says; returns warnings about settings that override
     them. Caches are cleared so this process uses them at once."""
     from fuqing.core import audit, crypto
-    from fuqing.env import env, env_list
 
     var = Path(settings.VAR_DIR)
+    old_secret = (
+        (var / "secret_key").read_text(encoding="utf-8").strip() if (var / "secret_key").exists() else ""
+    )
     _write_private(var / "secret_key", keys["secret_key"])
     _write_private(
         var / "keys.json",
@@ -168,17 +182,19 @@ def install_keys(keys: dict, force: bool = False) -> list[str]:
         _write_private(kept, existing)
         warnings.append(f"the anchors written since the backup are kept in {kept}")
     _write_private(anchors, keys["audit_anchors"])
-    overrides = {
-        "FUQING_SECRET_KEY": (env("FUQING_SECRET_KEY"), keys["secret_key"]),
-        "FUQING_FIELD_KEYS": (",".join(env_list("FUQING_FIELD_KEYS", [])), ",".join(keys["field_keys"])),
-        "FUQING_BLIND_INDEX_KEY": (env("FUQING_BLIND_INDEX_KEY"), keys["blind_index_key"]),
-        "FUQING_AUDIT_KEY": (env("FUQING_AUDIT_KEY"), keys["audit_key"]),
-    }
-    for name, (configured, restored) in overrides.items():
-        if configured and configured != restored:
-            warnings.append(f"{name} is set and differs from the backed-up key: the restored key is not used")
     crypto.reset_key_cache()
     audit._audit_key.cache_clear()
+    # Keys given as settings (environment) win over the files just written: name those that differ.
+    effective = current_keys()
+    if settings.SECRET_KEY not in (keys["secret_key"], old_secret):
+        warnings.append("FUQING_SECRET_KEY is set and differs from the backed-up secret key")
+    for name, key in (
+        ("FUQING_FIELD_KEYS", "field_keys"),
+        ("FUQING_BLIND_INDEX_KEY", "blind_index_key"),
+        ("FUQING_AUDIT_KEY", "audit_key"),
+    ):
+        if effective[key] != keys[key]:
+            warnings.append(f"{name} is set and differs from the backed-up key: the restored key is not used")
     return warnings
 
 
@@ -297,6 +313,17 @@ def _sqlite_counts(path: Path) -> dict[str, int]:
         db.close()
 
 
+def _sqlite_head(path: Path) -> int:
+    db = sqlite3.connect(path)
+    try:
+        row = db.execute("SELECT seq FROM core_audithead WHERE id = 1").fetchone()
+    except sqlite3.OperationalError:  # no audit table yet
+        row = None
+    finally:
+        db.close()
+    return row[0] if row else 0
+
+
 def is_empty(alias: str = DEFAULT_DB_ALIAS) -> bool:
     connection = connections[alias]
     with connection.cursor() as cursor:
@@ -309,22 +336,51 @@ def is_empty(alias: str = DEFAULT_DB_ALIAS) -> bool:
     return True
 
 
+def _shared_dir() -> Path | None:
+    """FUQING_SHARED_DIR (several servers): private files, documents and spooled files live there."""
+    shared = getattr(settings, "SHARED_DIR", None)
+    return Path(shared) if shared else None
+
+
 def _file_roots() -> dict[str, Path]:
     var = Path(settings.VAR_DIR).resolve()
     roots = {"var": var}
+    shared = _shared_dir()
+    if shared and shared.resolve() != var and var not in shared.resolve().parents:
+        roots["shared"] = shared.resolve()
     media = Path(settings.MEDIA_ROOT).resolve()
-    if media != var and var not in media.parents:
+    if all(media != root and root not in media.parents for root in roots.values()):
         roots["media"] = media
     return roots
+
+
+def _destination(name: str) -> Path:
+    """Where a backed-up file goes in this install: var/…, the shared folder (private files and
+    generated documents, whichever folder the backup had them in), or MEDIA_ROOT."""
+    root_name, _, rel = name.partition("/")
+    if root_name == "media":
+        root = Path(settings.MEDIA_ROOT)
+    elif root_name == "shared" or (_shared_dir() and rel.split("/")[0] in SHARED_FOLDERS):
+        root = _shared_dir() or Path(settings.VAR_DIR)
+    elif root_name == "var":
+        root = Path(settings.VAR_DIR)
+    else:
+        raise BackupError(f"{name}: an unknown folder in the manifest")
+    dest = root / rel
+    if root.resolve() not in dest.resolve().parents:
+        raise BackupError(f"{name}: a path outside its folder in the manifest")
+    return dest
 
 
 def _skip(root_name: str, root: Path, path: Path, exclude: list[Path]) -> bool:
     if any(path == e or e in path.parents for e in exclude):
         return True
-    if root_name != "var":
+    if root_name == "media":
         return False
     rel = path.relative_to(root)
     top = rel.parts[0]
+    if root_name == "shared":
+        return top in SKIPPED_DIRS
     if len(rel.parts) == 1 and (top in KEY_FILES or top.startswith(".keys-")):
         return True
     return top in SKIPPED_DIRS or (len(rel.parts) == 1 and top.startswith("fuqing.sqlite3"))
@@ -415,15 +471,17 @@ def create(target: Path | str, exclude: tuple[Path, ...] = ()) -> dict:
         _sqlite_backup(db_file)
         manifest["sqlite_version"] = sqlite3.sqlite_version
         manifest["row_counts"] = _sqlite_counts(db_file)
+        manifest["audit_head"] = _sqlite_head(db_file)
     else:
         db_file = target / PG_FILE
-        manifest["postgresql_version"], manifest["row_counts"] = _pg_backup(db_file)
+        manifest["postgresql_version"], manifest["row_counts"], manifest["audit_head"] = _pg_backup(db_file)
     db_file.chmod(0o600)
     manifest["database"] = {"file": db_file.name, "size": db_file.stat().st_size, "sha256": _sha256(db_file)}
     manifest["var_dir"] = str(Path(settings.VAR_DIR).resolve())
+    manifest["shared_dir"] = str(_shared_dir().resolve()) if _shared_dir() else ""
     manifest["files"] = _copy_files(target, exclude=[target, *exclude])
     bundle = target / BUNDLE
-    bundle.write_bytes(seal(current_keys(), secret))
+    bundle.write_bytes(seal(current_keys(head=manifest["audit_head"]), secret))
     bundle.chmod(0o600)
     manifest["keys"] = {"file": BUNDLE, "sha256": _sha256(bundle)}
     manifest["finished_at"] = datetime.datetime.now(datetime.UTC).isoformat()
@@ -443,7 +501,7 @@ def _sqlite_backup(dest: Path) -> None:
         out.close()
 
 
-def _pg_backup(dest: Path) -> tuple[str, dict[str, int]]:
+def _pg_backup(dest: Path) -> tuple[str, dict[str, int], int]:
     """pg_dump in the snapshot the row counts are read in."""
     import psycopg
 
@@ -459,6 +517,10 @@ def _pg_backup(dest: Path) -> tuple[str, dict[str, int]]:
         ]
         count = 'SELECT COUNT(*) FROM "{}"'.format  # table names from pg_tables
         counts = {t: conn.execute(count(t)).fetchone()[0] for t in tables}
+        head = 0
+        if "core_audithead" in counts:
+            row = conn.execute("SELECT seq FROM core_audithead WHERE id = 1").fetchone()
+            head = row[0] if row else 0
         args, env = _pg_args(DEFAULT_DB_ALIAS)
         _run(
             [
@@ -474,7 +536,7 @@ def _pg_backup(dest: Path) -> tuple[str, dict[str, int]]:
             env,
         )
         conn.rollback()
-    return version, counts
+    return version, counts, head
 
 
 def scheduled(root: Path | str, keep: int) -> dict:
@@ -584,7 +646,7 @@ def restore(source: Path | str, *, force: bool = False, progress=print) -> dict:
     progress(f"restoring {len(manifest['files'])} files")
     _restore_files(source, manifest)
     warnings = install_keys(keys, force=force)
-    _move_job_paths(manifest.get("var_dir", ""))
+    _move_job_paths(manifest)
     problems = check(manifest, keys)
     return {"problems": problems, "warnings": warnings, "counts": manifest["row_counts"]}
 
@@ -611,32 +673,31 @@ def _drop_all_tables(alias: str) -> None:
 
 
 def _restore_files(source: Path, manifest: dict) -> None:
-    roots = {"var": Path(settings.VAR_DIR), "media": Path(settings.MEDIA_ROOT)}
     for name in manifest["files"]:
-        root_name, _, rel = name.partition("/")
         src = source / FILES / name
-        dest = roots[root_name] / rel
-        if roots[root_name].resolve() not in dest.resolve().parents:
-            raise BackupError(f"{name}: a path outside var/ in the manifest")
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest = _destination(name)
+        dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         shutil.copyfile(src, dest)
         dest.chmod(0o600)
 
 
-def _move_job_paths(old_var: str) -> None:
-    """Jobs name their files by absolute path; point them into this install's var/."""
+def _move_job_paths(manifest: dict) -> None:
+    """Jobs name their files by absolute path; point them into this install's folders."""
     from django.db.models import Value
     from django.db.models.functions import Replace
 
     from fuqing.core.models import Job
 
-    new_var = str(Path(settings.VAR_DIR).resolve())
-    if not old_var or old_var == new_var:
-        return
-    for field in ("input_file", "output_file"):
-        Job._base_manager.filter(**{f"{field}__startswith": old_var + os.sep}).update(
-            **{field: Replace(field, Value(old_var + os.sep), Value(new_var + os.sep))}
-        )
+    var = Path(settings.VAR_DIR).resolve()
+    moves = [(manifest.get("shared_dir") or "", _shared_dir() or var), (manifest.get("var_dir") or "", var)]
+    for old, new in moves:
+        old, new = old.rstrip(os.sep), str(Path(new).resolve())
+        if not old or old == new:
+            continue
+        for field in ("input_file", "output_file"):
+            Job._base_manager.filter(**{f"{field}__startswith": old + os.sep}).update(
+                **{field: Replace(field, Value(old + os.sep), Value(new + os.sep))}
+            )
 
 
 # --- checks -------------------------------------------------------------------------------------------
@@ -651,10 +712,8 @@ def check(manifest: dict, keys: dict, alias: str = DEFAULT_DB_ALIAS, sample: int
             continue  # a newer release applies more migrations on restore
         if counts.get(table) != expected:
             problems.append(f"table {table}: {counts.get(table)} rows, the backup has {expected}")
-    roots = {"var": Path(settings.VAR_DIR), "media": Path(settings.MEDIA_ROOT)}
     for name, info in manifest["files"].items():
-        root_name, _, rel = name.partition("/")
-        path = roots[root_name] / rel
+        path = _destination(name)
         if not path.exists():
             problems.append(f"file {name} is missing")
         elif _sha256(path) != info["sha256"]:
@@ -725,6 +784,7 @@ _SCRATCH_DROP = (
     "DATABASE_REPLICA_URL",
     "REDIS_URL",
     "FUQING_MEDIA_ROOT",
+    "FUQING_SHARED_DIR",
     "FUQING_STATIC_ROOT",
     "FUQING_AUDIT_ANCHOR_FILE",
     "FUQING_SECRET_KEY",

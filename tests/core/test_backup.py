@@ -75,26 +75,46 @@ def _snapshot() -> dict:
 
 
 def _var_files() -> dict[str, bytes]:
-    root = Path(settings.VAR_DIR)
-    return {
-        str(p.relative_to(root)): p.read_bytes()
-        for p in root.rglob("*")
-        if p.is_file()
-        and p.parts[len(root.parts)] not in (*backup.KEY_FILES, *backup.SKIPPED_DIRS)
-        and not p.name.startswith(("fuqing.sqlite3", "audit-anchors.log"))
-    }
+    """The files a backup must hold, named as in its manifest (var/…, shared/…)."""
+    files = {}
+    for prefix, root in (("var", Path(settings.VAR_DIR)), ("shared", getattr(settings, "SHARED_DIR", None))):
+        for p in Path(root).rglob("*") if root else ():
+            top = p.parts[len(Path(root).parts)]
+            if (
+                p.is_file()
+                and top not in (*backup.KEY_FILES, *backup.SKIPPED_DIRS)
+                and not p.name.startswith(("fuqing.sqlite3", "audit-anchors.log"))
+            ):
+                files[f"{prefix}/{p.relative_to(root).as_posix()}"] = p.read_bytes()
+    return files
 
 
-def test_plt7_backup_change_restore_compare_verify(install, sysadmin, tmp_path):
+def _restored(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Each file read back where a restore puts it (private files go to the shared folder when set)."""
+    return {name: backup._destination(name).read_bytes() for name in files}
+
+
+def test_plt7_backup_change_restore_compare_verify(install, settings, sysadmin, tmp_path):
+    settings.SHARED_DIR = tmp_path / "shared"  # several servers: private files on a shared volume
+    shared = settings.SHARED_DIR / "private" / "2014" / "shared.docx"
+    shared.parent.mkdir(parents=True)
+    shared.write_bytes(b"a submission on the shared volume")
+    # An anchor appended after the database was read (events commit while the backup runs) must not
+    # travel with it: the restored chain would end before it.
+    anchors = audit.anchor_path()
+    lines = anchors.read_text()
+    anchors.write_text(lines + f"{10**6} {'0' * 64} 2026-12-07T00:00:00+00:00\n")
     target = tmp_path / "backup"
     call_command("backup", str(target))
+    anchors.write_text(lines)
     before, files = _snapshot(), _var_files()
     assert files, "the install has private files and media"
     manifest = json.loads((target / "manifest.json").read_text())
     assert (
         manifest["engine"] == connection.vendor and manifest["row_counts"]["orgs_org"] == Org.objects.count()
     )
-    assert set(manifest["files"]) == {f"var/{name}" for name in files}
+    assert set(manifest["files"]) == set(files) and "shared/private/2014/shared.docx" in files
+    assert backup.unseal((target / "keys.bundle").read_bytes(), PASSPHRASE)["audit_anchors"] == lines
     bundle = (target / "keys.bundle").read_text()
     assert backup.current_keys()["audit_key"] not in bundle and "field_keys" not in bundle  # encrypted
     assert not list(target.rglob("keys.json")) and not list(target.rglob("audit_key"))
@@ -106,7 +126,9 @@ def test_plt7_backup_change_restore_compare_verify(install, sysadmin, tmp_path):
     woman.phone = "13900000000"
     woman.save()
     for name in files:
-        (Path(settings.VAR_DIR) / name).unlink()
+        backup._destination(name).unlink(missing_ok=True)
+        root, _, rel = name.partition("/")
+        (Path(settings.VAR_DIR if root == "var" else settings.SHARED_DIR) / rel).unlink(missing_ok=True)
     call_command("verify_audit")
 
     with pytest.raises(CommandError, match="not empty"):
@@ -115,7 +137,7 @@ def test_plt7_backup_change_restore_compare_verify(install, sysadmin, tmp_path):
 
     after = _snapshot()
     assert after == before
-    assert _var_files() == files
+    assert _restored(files) == files and shared.read_bytes() == b"a submission on the shared volume"
     call_command("verify_audit")  # the chain, its key and the anchor file came back together
     assert list(Path(settings.VAR_DIR).glob("audit-anchors.log.replaced-*"))  # the newer anchors are kept
     call_command("backup", "--verify", str(target), *_scratch_args())
