@@ -198,6 +198,30 @@ def install_keys(keys: dict, force: bool = False) -> list[str]:
     return warnings
 
 
+def export_keys(source: Path | str, folder: Path | str) -> list[Path]:
+    """The bundle's keys as one file each, for installs that read them through ``*_FILE`` settings
+    (several servers): FUQING_SECRET_KEY_FILE, FUQING_FIELD_KEYS_FILE, FUQING_BLIND_INDEX_KEY_FILE,
+    FUQING_AUDIT_KEY_FILE, and the anchor log for FUQING_AUDIT_ANCHOR_FILE."""
+    source, folder = Path(source), Path(folder)
+    keys = unseal((source / BUNDLE).read_bytes(), passphrase())
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    files = {
+        "secret_key": keys["secret_key"],
+        "field_keys": ",".join(keys["field_keys"]),
+        "blind_index_key": keys["blind_index_key"],
+        "audit_key": keys["audit_key"],
+        "audit-anchors.log": keys["audit_anchors"],
+    }
+    written = []
+    for name in files:
+        if (folder / name).exists():
+            raise BackupError(f"{folder / name} exists: export the keys into a new or empty folder")
+    for name, text in files.items():
+        _write_private(folder / name, text)
+        written.append(folder / name)
+    return written
+
+
 def _write_private(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")

@@ -147,6 +147,11 @@ def test_plt7_verify_finds_a_damaged_backup_and_a_wrong_passphrase(install, sett
     target = tmp_path / "backup"
     call_command("backup", str(target))
     scratch = _scratch_args()
+    call_command("restore", str(target), "--export-keys", str(tmp_path / "keys"))  # for *_FILE settings
+    keys = backup.current_keys()
+    assert (tmp_path / "keys" / "field_keys").read_text() == ",".join(keys["field_keys"])
+    assert (tmp_path / "keys" / "audit_key").read_text() == keys["audit_key"]
+    assert oct((tmp_path / "keys" / "secret_key").stat().st_mode)[-3:] == "600"
     damaged = next((target / "files").rglob("*.docx"))
     damaged.write_bytes(damaged.read_bytes() + b"x")
     with pytest.raises(CommandError, match="1 problem"):

@@ -18,10 +18,22 @@ class Command(BaseCommand):
         parser.add_argument("dir", help="the backup folder")
         parser.add_argument("--force", action="store_true", help="replace a database that is not empty")
         parser.add_argument("--json", action="store_true", help="print the report as one JSON line")
+        parser.add_argument(
+            "--export-keys",
+            metavar="FOLDER",
+            help="only write the bundle's keys into FOLDER, one file each (for the *_FILE settings)",
+        )
 
     def handle(self, *args, **options):
         from fuqing.core import backup
 
+        if options["export_keys"]:
+            try:
+                written = backup.export_keys(options["dir"], options["export_keys"])
+            except backup.BackupError as exc:
+                raise CommandError(str(exc)) from None
+            self.stdout.write("\n".join(str(path) for path in written))
+            return
         quiet = options["json"]
         try:
             report = backup.restore(
