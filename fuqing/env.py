@@ -77,3 +77,10 @@ def local_secret(path: Path, factory: Callable[[], str]) -> str:
     if not value:
         raise ImproperlyConfigured(f"{path} is empty: remove it to have a new secret generated")
     return value
+def child_environ(drop=(), **values: str) -> dict[str, str]:
+    """This process's environment for a child process (manage.py run against another database or
+    var/): ``drop`` names removed (with their ``_FILE`` forms), ``values`` set."""
+    names = set(drop) | {f"{name}_FILE" for name in drop}
+    environ = {k: v for k, v in os.environ.items() if k not in names}
+    environ.update(values)
+    return environ

@@ -245,6 +245,8 @@ if not 0 < PROJECT_STATUS_THRESHOLDS[1] <= PROJECT_STATUS_THRESHOLDS[0] <= 1:
     raise ImproperlyConfigured(
         "FUQING_PROJECT_AT_RISK and FUQING_PROJECT_ON_TRACK need 0 < at risk <= on track <= 1"
     )
+# Backups (PLT-7): the passphrase that encrypts the key bundle of `manage.py backup` (docs/operations.md §8).
+BACKUP_PASSPHRASE = env("FUQING_BACKUP_PASSPHRASE")
 
 # API tokens (PLT-3).
 API_TOKEN_HOURS = env_int("FUQING_API_TOKEN_HOURS", 12, 1)
