@@ -236,6 +236,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_MB = env_int("FUQING_UPLOAD_MAX_MB", 50, 1)
 EXPORT_RATE_PER_HOUR = env_int("FUQING_EXPORT_RATE_PER_HOUR", 30, 1)
+# Data rows one ledger import may hold (issue 10: a worker's memory stays bounded, < 400 MB).
+IMPORT_MAX_ROWS = env_int("FUQING_IMPORT_MAX_ROWS", 100000, 1)
 
 LOG_LEVEL = env("FUQING_LOG_LEVEL", "INFO")
 LOGGING = {
