@@ -146,9 +146,10 @@ def run(job: Job) -> Job:
             _finish_failed(job, getattr(exc, "user_message", None) or GENERIC_FAILURE)
         else:
             try:
-                Job.objects.filter(pk=job.pk).update(
-                    status=JobStatus.SUCCEEDED, result=result, finished_at=timezone.now()
-                )
+                with transaction.atomic():  # a savepoint when run inside a transaction
+                    Job.objects.filter(pk=job.pk).update(
+                        status=JobStatus.SUCCEEDED, result=result, finished_at=timezone.now()
+                    )
             except Exception:
                 log.exception("job %s (%s): its result could not be saved", job.pk, job.kind)
                 message = _("任务已执行，但结果无法保存（结果过大或数据库错误）。请联系系统管理员。")
