@@ -9,7 +9,7 @@ import time
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connection, connections
 from django.utils.translation import gettext as _
 
-from fuqing.core import jobs
+from fuqing.core import jobs, searches
 from fuqing.core.ledger import ImportContext, LedgerFileError, export_to_file, get_ledger, import_file
 
 
@@ -124,7 +124,7 @@ def run_export(job, progress) -> dict:
     user = job.user
     if not user.is_active or not ledger.can_export(user):
         raise JobError(_("您已没有导出该台账的权限。"))
-    qs = ledger.filter(ledger.queryset(user), job.params.get("filters", {}))
+    qs = ledger.filter(ledger.queryset(user), searches.unseal(job.params.get("filters", {})))
     path, count = export_to_file(ledger, user, queryset=qs)
     job.output_file = path
     job.output_name = job.params.get("filename", f"{ledger.title}.xlsx")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from fuqing.core import jobs, limits, uploads
+from fuqing.core import jobs, limits, searches, uploads
 from fuqing.core.forms import DateInput, Form
 from fuqing.core.history import describe_details, object_type_label
 from fuqing.core.home import panels_for
@@ -115,7 +115,7 @@ def ledger_export_view(ledger):
     @scoped(ledger.model, "export")
     def view(request):
         _export_allowed(request, ledger)
-        filters = {k: v for k, v in request.GET.items()}
+        filters = {k: v for k, v in searches.expand(request, request.GET).items()}
         qs = ledger.filter(ledger.queryset(request.user), filters)
         filename = f"{ledger.title}-{timezone.localdate():%Y%m%d}.xlsx"
         if qs.count() > EXPORT_INLINE_MAX:
@@ -124,7 +124,12 @@ def ledger_export_view(ledger):
                 request.user.org,
                 "ledger_export",
                 _("导出%(t)s") % {"t": ledger.title},
-                params={"ledger": ledger.name, "filters": filters, "filename": filename},
+                # a saved search's terms (a name) are sealed: no personal data in job records
+                params={
+                    "ledger": ledger.name,
+                    "filters": searches.seal(request, filters),
+                    "filename": filename,
+                },
             )
             return redirect("job-detail", pk=job.pk)
         path, _count = export_to_file(ledger, request.user, queryset=qs)
