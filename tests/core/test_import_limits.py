@@ -271,3 +271,25 @@ def test_sec10_a_file_kept_for_the_valid_rows_choice_is_removed_when_that_import
     second = Job.objects.exclude(pk=first.pk).get()
     assert second.status == "succeeded" and second.result["imported"] == 1
     assert list(spool_dir.iterdir()) == []
+
+
+def test_sec10_a_file_kept_for_the_valid_rows_choice_is_removed_after_a_day(daoli, settings):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    path = Path(settings.VAR_DIR) / "kept.xlsx"
+    path.write_bytes(b"x")
+    job = Job.objects.create(
+        org=daoli.org,
+        user=daoli,
+        kind="ledger_import",
+        title="有错误",
+        status="succeeded",
+        input_file=str(path),
+    )
+    Job.objects.filter(pk=job.pk).update(finished_at=timezone.now() - datetime.timedelta(hours=25))
+    call_command("prune_jobs", "--days", "30")
+    job.refresh_from_db()
+    assert not path.exists() and job.input_file == ""
