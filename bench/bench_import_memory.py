@@ -13,7 +13,8 @@ Each scenario runs in a fresh process (peak RSS of that process: VmHWM). Aim: pe
 FUQING_BENCH_INVALID_SIZES changes the row counts (default "400000,100000").
 
 Measured here (2 shared cores, 16:25 UTC, SQLite): 400,000 rows (19.5 MB) refused at the limit after
-151 s, peak 234.5 MB (before: past 3 GB and a job stuck "running").
+151 s, peak 234.5 MB (before: past 3 GB and a job stuck "running"); 100,000 invalid rows (4.9 MB) read and
+checked in 51.7 s, 500,000 errors counted, 1,000 listed (a 78 KB result), peak 313.1 MB.
 """
 
 from __future__ import annotations
