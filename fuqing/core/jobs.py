@@ -56,7 +56,7 @@ def start(
     if kind not in _HANDLERS:
         raise LookupError(kind)
     if input_digest:
-        _fail_stale(kind, input_digest)
+        fail_stale(Job.objects.filter(kind=kind, input_digest=input_digest))
     try:
         with transaction.atomic():
             job = Job.objects.create(
@@ -77,15 +77,17 @@ def start(
     return job
 
 
-def _fail_stale(kind: str, digest: str) -> None:
-    stale = Job.objects.filter(
-        kind=kind,
-        input_digest=digest,
-        status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
-        created_at__lt=timezone.now() - STALE_AFTER,
+def fail_stale(jobs_qs=None) -> int:
+    """End jobs left queued or running longer than STALE_AFTER (their worker was killed, e.g. by the
+    out-of-memory killer, which no handler can catch): failed, with a message, their input removed."""
+    stale = (jobs_qs if jobs_qs is not None else Job.objects.all()).filter(
+        status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__lt=timezone.now() - STALE_AFTER
     )
+    count = 0
     for job in stale:
         _finish_failed(job, _("任务中断：长时间没有完成，已停止。请重新提交。"))
+        count += 1
+    return count
 
 
 def _progress_updater(job: Job) -> Callable[[int, int], None]:

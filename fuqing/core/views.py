@@ -55,6 +55,8 @@ def job_detail(request, pk):
     if request.htmx:  # the progress bar's poll must not keep an idle session alive
         request.fuqing_passive = True
     job = _own_job(request, pk)
+    if not job.finished and jobs.fail_stale(Job.objects.filter(pk=job.pk)):  # its worker died
+        job.refresh_from_db()
     template = "core/_job_status.html" if request.htmx else "core/job_detail.html"
     return render(request, template, {"job": job})
 

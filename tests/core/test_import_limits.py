@@ -293,3 +293,25 @@ def test_sec10_a_file_kept_for_the_valid_rows_choice_is_removed_after_a_day(daol
     call_command("prune_jobs", "--days", "30")
     job.refresh_from_db()
     assert not path.exists() and job.input_file == ""
+
+
+def test_sec10_a_job_whose_worker_died_ends_failed_when_looked_at(daoli, login_as, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    path = Path(settings.VAR_DIR) / "spooled.xlsx"
+    path.write_bytes(b"x")
+    job = Job.objects.create(
+        org=daoli.org,
+        user=daoli,
+        kind="ledger_import",
+        title="被终止",
+        status="running",
+        input_file=str(path),
+    )
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(hours=7))
+    page = login_as(daoli).get(f"/jobs/{job.pk}/").content.decode()
+    job.refresh_from_db()
+    assert job.status == "failed" and "任务中断" in page and "hx-trigger" not in page
+    assert not path.exists()

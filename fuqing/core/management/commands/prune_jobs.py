@@ -17,6 +17,7 @@ class Command(BaseCommand):
         from fuqing.core import jobs
         from fuqing.core.models import Job, JobStatus
 
+        jobs.fail_stale()  # jobs whose worker died end failed, with a message
         # an import file kept for the "valid rows only" choice is not kept past a day (issue 10, point 14)
         kept = Job.objects.filter(
             finished_at__lt=timezone.now() - datetime.timedelta(days=1),
