@@ -10,8 +10,9 @@ timeout. Aim: no 5xx, no probe refused ("database is locked"), the import comple
 FUQING_BENCH_LOAD_ROWS changes the row count (default 60000).
 
 Measured here (2 cores shared with seven other test runs, 16:37 UTC): the 60,000-row import completed in
-241 s; 1,573 requests, 0 answers 5xx (statuses 200 and some 400, not yet explained — probably 50 clients sharing 5 sessions: a
-session ended by one request answers the next with Django's 400 SessionInterrupted), median request 3.6 s,
+241 s; 1,573 requests, 0 answers 5xx (statuses 200 and some 400, not yet explained: probably 50 clients
+sharing 5 sessions, a session ended by one request answering the next with Django's 400
+SessionInterrupted), median request 3.6 s,
 max 43.7 s (CPU-bound); the probe wrote 214 times, its longest wait 5.6 s, and was refused 15 times at its
 strict 5-second timeout (the server's own busy timeout is 20 s). Before (one transaction), the write phase
 alone held the writer for 74 s, beyond any busy timeout.
