@@ -282,6 +282,8 @@ FILE_UPLOAD_PERMISSIONS = 0o600  # stored uploads (visit photos, documents): own
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 UPLOAD_MAX_MB = env_int("FUQING_UPLOAD_MAX_MB", 50, 1)
 EXPORT_RATE_PER_HOUR = env_int("FUQING_EXPORT_RATE_PER_HOUR", 30, 1)
+# Data rows one ledger import may hold (issue 10: a worker's memory stays bounded, < 400 MB).
+IMPORT_MAX_ROWS = env_int("FUQING_IMPORT_MAX_ROWS", 100000, 1)
 
 # GET /healthz for load balancers: fails when free space under var/ falls below this, or when a queued job
 # has waited longer than HEALTH_QUEUE_WAIT_SECONDS (no worker is taking jobs).

@@ -8,7 +8,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from fuqing.core import jobs, uploads
+from fuqing.core import jobs, ledger_jobs, uploads
 from fuqing.core.ledger import get_ledger
 from fuqing.core.models import Job
 from fuqing.core.routes import scoped, unscoped
@@ -78,15 +78,17 @@ def start_import(
         uploads.SPREADSHEETS.check(file)
     except uploads.UploadError as exc:
         raise HttpError(422, str(exc)) from None
-    path = uploads.spool(file)
-    job = jobs.start(
-        request.auth,
-        target,
-        "ledger_import",
-        _("导入%(t)s：%(f)s") % {"t": ledger.title, "f": (file.name or "")[:100]},
-        params={"ledger": ledger.name, "valid_only": valid_only},
-        input_file=path,
-    )
+    try:
+        job = ledger_jobs.start_import(
+            request.auth,
+            target,
+            ledger,
+            _("导入%(t)s：%(f)s") % {"t": ledger.title, "f": (file.name or "")[:100]},
+            uploads.spool(file),
+            valid_only=valid_only,
+        )
+    except jobs.JobBusy as exc:  # the same file is already being imported into this unit
+        raise HttpError(409, exc.user_message) from None
     return Status(202, job_out(job))
 
 

@@ -6,15 +6,18 @@ the transaction commits, so the worker never sees a job that was rolled back.
 
 from __future__ import annotations
 
+import datetime
 import logging
+import os
 import threading
 from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection, connections, models, transaction
+from django.db import IntegrityError, close_old_connections, connection, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from fuqing.core import replica
@@ -35,18 +38,71 @@ def handler(kind: str):
     return decorate
 
 
-def start(user, org, kind: str, title: str, params: dict | None = None, input_file: str = "") -> Job:
+class JobBusy(Exception):
+    """The same input is already being processed by another job (one import of a file at a time)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.user_message = message
+
+
+# A job left "queued" or "running" this long is taken as interrupted (its worker died) when the same
+# input is submitted again.
+STALE_AFTER = datetime.timedelta(hours=6)
+
+
+def start(
+    user, org, kind: str, title: str, params: dict | None = None, input_file: str = "", input_digest: str = ""
+) -> Job:
+    """Create the job and enqueue it after commit. With ``input_digest``, a second job of the same kind on
+    the same input while the first is queued or running raises ``JobBusy`` (a database constraint decides,
+    so two concurrent requests cannot both win)."""
     if kind not in _HANDLERS:
         raise LookupError(kind)
+    if input_digest:
+        reap_stale(Job.objects.filter(kind=kind, input_digest=input_digest))
     params = dict(params or {})
     if replica.configured():  # what the job reads from a replica must include what was written until now
         params[replica.JOB_PARAM] = replica.primary_lsn()
-    job = Job.objects.create(
-        user=user, org=org, kind=kind, title=title[:200], params=params, input_file=input_file
-    )
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(
+                user=user,
+                org=org,
+                kind=kind,
+                title=title[:200],
+                params=params,
+                input_file=input_file,
+                input_digest=input_digest,
+            )
+    except IntegrityError:
+        raise JobBusy(
+            _("同一个文件正在导入中（已有任务在排队或进行中）。请等该任务结束后查看结果，不要重复提交。")
+        ) from None
     job_id = str(job.pk)
     transaction.on_commit(lambda: execute_job.enqueue(job_id))
     return job
+
+
+def reap_stale(jobs_qs=None, now=None) -> int:
+    """End the jobs whose worker died (killed mid-job, e.g. by the out-of-memory killer, which no handler
+    can catch): a running job whose heartbeat stopped for JOB_STALE_SECONDS, and any job left queued or
+    running longer than STALE_AFTER. Each ends failed with a message and its spooled input removed;
+    returns how many. Imports write all-or-nothing, so nothing of such a job was kept: the user presses
+    重试."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.JOB_STALE_SECONDS)
+    silent = models.Q(status=JobStatus.RUNNING) & (
+        models.Q(heartbeat_at__lt=cutoff) | models.Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+    forgotten = models.Q(status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__lt=now - STALE_AFTER)
+    count = 0
+    for job in (jobs_qs if jobs_qs is not None else Job.objects.all()).filter(silent | forgotten):
+        _finish_failed(job, _("任务中断：处理进程已停止，没有写入任何数据。请重新提交。"))
+        count += 1
+    if count:
+        log.warning("marked %d stale job(s) failed", count)
+    return count
 
 
 def _progress_updater(job: Job) -> Callable[[int, int], None]:
@@ -60,6 +116,33 @@ def _progress_updater(job: Job) -> Callable[[int, int], None]:
         Job.objects.filter(pk=job.pk).update(progress=done, total=total)
 
     return progress
+
+
+GENERIC_FAILURE = gettext_lazy("任务执行失败，请联系系统管理员。")
+
+
+def _finish_failed(job: Job, message) -> None:
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.FAILED, error=str(message)[:500], finished_at=timezone.now()
+    )
+    release_input(job)
+
+
+def release_input(job: Job) -> None:
+    """Remove a job's spooled input file once the job has ended (issue 10, point 14)."""
+    path = Job.objects.filter(pk=job.pk).values_list("input_file", flat=True).first() or ""
+    if not path:
+        return
+    if Job.objects.filter(input_file=path, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).exists():
+        return  # another job still reads it
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        log.exception("job %s: could not remove its input file", job.pk)
+        return
+    Job.objects.filter(input_file=path).update(input_file="")
 
 
 class _Heartbeat:
@@ -92,43 +175,43 @@ class _Heartbeat:
         self.thread.join(timeout=5)
 
 
-def reap_stale(now=None) -> int:
-    """Mark failed every running job whose heartbeat stopped (its worker died mid-job); returns how many.
-
-    Imports write in one transaction, so a job killed mid-way left nothing half-written: it is safe to
-    report it failed and let the user start it again (the 重试 button)."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.JOB_STALE_SECONDS)
-    stale = Job.objects.filter(status=JobStatus.RUNNING).filter(
-        models.Q(heartbeat_at__lt=cutoff) | models.Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
-    )
-    count = stale.update(
-        status=JobStatus.FAILED,
-        error=_("任务执行中断（处理进程已停止），没有写入任何数据，请重新提交。"),
-        finished_at=now,
-    )
-    if count:
-        log.warning("marked %d stale running job(s) failed", count)
-    return count
-
-
 def run(job: Job) -> Job:
-    """Run a job now, in this process (the worker calls this; so can a management command)."""
+    """Run a job now, in this process (the worker calls this; so can a management command).
+
+    The job always ends: succeeded with its result, or failed with a message the user can read —
+    whatever the handler raises, and even when its result cannot be saved. An interruption (the worker
+    stopped: KeyboardInterrupt, SystemExit) marks it failed before the interruption goes on. The spooled
+    input is removed when the job ends, unless the result says it is kept (``keeps_input``) for a
+    follow-up the user may choose (importing only the valid rows).
+    """
     now = timezone.now()
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now)
     try:
-        with _Heartbeat(job.pk):
-            result = _HANDLERS[job.kind](job, _progress_updater(job))
-    except Exception as exc:
-        log.exception("job %s (%s) failed", job.pk, job.kind)
-        message = getattr(exc, "user_message", None) or "任务执行失败，请联系系统管理员。"
-        Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, error=str(message)[:500], finished_at=timezone.now()
-        )
-    else:
-        Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.SUCCEEDED, result=result or {}, finished_at=timezone.now()
-        )
+        try:
+            with _Heartbeat(job.pk):
+                result = _HANDLERS[job.kind](job, _progress_updater(job)) or {}
+        except Exception as exc:
+            log.exception("job %s (%s) failed", job.pk, job.kind)
+            _finish_failed(job, getattr(exc, "user_message", None) or GENERIC_FAILURE)
+        else:
+            try:
+                with transaction.atomic():  # a savepoint when run inside a transaction
+                    Job.objects.filter(pk=job.pk).update(
+                        status=JobStatus.SUCCEEDED, result=result, finished_at=timezone.now()
+                    )
+            except Exception:
+                log.exception("job %s (%s): its result could not be saved", job.pk, job.kind)
+                message = _("任务已执行，但结果无法保存（结果过大或数据库错误）。请联系系统管理员。")
+                _finish_failed(job, message)
+            else:
+                if not result.get("keeps_input"):
+                    release_input(job)
+    except BaseException:
+        try:
+            _finish_failed(job, _("任务被中断（后台进程已停止），没有完成。请重新提交。"))
+        except Exception:
+            log.exception("job %s: could not be marked failed", job.pk)
+        raise
     job.refresh_from_db()
     return job
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -134,8 +134,17 @@ class Ledger:
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
         """Checks across rows and against the database (in bulk); add errors to the rows."""
 
+    # On SQLite (one writer at a time) a register that can undo its import writes in short transactions
+    # of this many rows, so a big import never holds the writer for the whole file (issue 10, point 11);
+    # a failure part-way undoes what was written, so the user still gets all or nothing.
+    write_chunk: int | None = None
+
     def write(self, rows: list[ParsedRow], ctx: ImportContext) -> int:
         """Write valid rows through the register's services; runs inside one transaction."""
+        raise NotImplementedError
+
+    def undo(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
+        """Remove what ``write`` wrote for these rows (only registers with ``write_chunk`` need this)."""
         raise NotImplementedError
 
 
@@ -281,9 +290,71 @@ def _first_sheet(path: str):
         raise LedgerFileError(_("文件无法读取：%(e)s") % {"e": str(exc)[:100]}) from None
 
 
+# Memory stays bounded whatever the upload (issue 10): python-calamine is fast but loads a whole sheet,
+# about 1.7 bytes of memory per byte of unpacked sheet XML, so it reads sheets up to this unpacked size;
+# bigger sheets are streamed row by row with openpyxl's read-only reader (constant memory, slower).
+CALAMINE_MAX_UNPACKED = 64 * 1024 * 1024
+# The shared-strings table is held in memory by every reader: refused above this unpacked size.
+SHARED_STRINGS_MAX_UNPACKED = 64 * 1024 * 1024
+# Errors and warnings listed in a summary; the rest are counted (a job's result stays small).
+MAX_LISTED_ERRORS = 1000
+
+
+def _unpacked_sizes(path: str) -> tuple[int, int]:
+    """(worksheets, shared strings): their unpacked sizes in bytes, from the archive's directory."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (OSError, zipfile.BadZipFile):
+        raise LedgerFileError(_("文件已损坏，无法读取。")) from None
+    sheets = sum(i.file_size for i in infos if i.filename.startswith("xl/worksheets/"))
+    strings = sum(i.file_size for i in infos if i.filename == "xl/sharedStrings.xml")
+    return sheets, strings
+
+
+def _streamed_rows(path: str) -> tuple[Iterator[list], int]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        height = sheet.max_row or 0
+    except Exception as exc:  # a file openpyxl cannot open is as unreadable as one calamine cannot
+        raise LedgerFileError(_("文件无法读取：%(e)s") % {"e": str(exc)[:100]}) from None
+
+    def rows():
+        try:
+            for row in sheet.iter_rows(values_only=True):
+                yield list(row)
+        finally:
+            book.close()
+
+    return rows(), height
+
+
+def sheet_rows(path: str) -> tuple[Iterator[list], int]:
+    """The first sheet's rows and its height, read in bounded memory (see CALAMINE_MAX_UNPACKED)."""
+    sheets, strings = _unpacked_sizes(path)
+    if strings > SHARED_STRINGS_MAX_UNPACKED:
+        raise LedgerFileError(
+            _("文件中的文字内容过多（解压后超过 %(n)d MB），请拆分后分批导入。")
+            % {"n": SHARED_STRINGS_MAX_UNPACKED // (1024 * 1024)}
+        )
+    if sheets > CALAMINE_MAX_UNPACKED:
+        return _streamed_rows(path)
+    sheet = _first_sheet(path)
+    return iter(sheet.iter_rows()), sheet.height or 0
+
+
 def read_rows(path: str) -> Iterator[list]:
-    """Rows of the first sheet as Python values (python-calamine: fast, bounded)."""
-    yield from _first_sheet(path).iter_rows()
+    """Rows of the first sheet as Python values, in bounded memory."""
+    yield from sheet_rows(path)[0]
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _map_headers(ledger: Ledger, header_row: list) -> dict[int, Column]:
@@ -305,12 +376,19 @@ def _map_headers(ledger: Ledger, header_row: list) -> dict[int, Column]:
 
 
 def parse_file(
-    ledger: Ledger, path: str, progress: Callable[[int, int], None] | None = None
+    ledger: Ledger,
+    path: str,
+    progress: Callable[[int, int], None] | None = None,
+    max_rows: int | None = None,
 ) -> list[ParsedRow]:
-    """Every non-empty row below the header, each with its cleaned values and cell errors."""
-    sheet = _first_sheet(path)
-    height = sheet.height or 0
-    rows_iter = iter(sheet.iter_rows())
+    """Every non-empty row below the header, each with its cleaned values and cell errors.
+
+    At most ``max_rows`` data rows (default ``settings.IMPORT_MAX_ROWS``): reading stops at the first row
+    beyond, so a huge file costs no more memory than the limit; a sheet with no data row is refused.
+    """
+    if max_rows is None:
+        max_rows = settings.IMPORT_MAX_ROWS
+    rows_iter, height = sheet_rows(path)
     mapping = None
     first_error = None
     number = 0
@@ -330,9 +408,14 @@ def parse_file(
     for row in rows_iter:
         number += 1
         if progress is not None and number % 2000 == 0:
-            progress(min(number, height), 2 * height)  # reading is the first half of the work
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+            progress(min(number, height), 2 * max(height, number))  # reading is the first half of the work
+        if all(_blank(v) for v in row):
             continue
+        if len(parsed) >= max_rows:
+            raise LedgerFileError(
+                _("文件的数据超过 %(n)d 行（第 %(row)d 行起超出），一次最多导入 %(n)d 行，请拆分后分批导入。")
+                % {"n": max_rows, "row": number}
+            )
         item = ParsedRow(number=number, values={})
         for index, column in mapping.items():
             value = row[index] if index < len(row) else None
@@ -345,16 +428,24 @@ def parse_file(
                 item.errors.append(RowError(number, column.header, _("必填，不能为空。")))
             item.values[column.key] = cleaned
         parsed.append(item)
+    if not parsed:
+        raise LedgerFileError(_("文件中没有数据行：表头以下都是空行。请在表头下方填写数据后再导入。"))
     return parsed
 
 
 @dataclass
 class ImportSummary:
+    """What an import did. ``errors``/``warnings`` list the first MAX_LISTED_ERRORS; the counts are
+    complete."""
+
     rows: int = 0
     imported: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
     written: bool = False
+    error_count: int = 0
+    warning_count: int = 0
+    valid_rows: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -363,40 +454,91 @@ class ImportSummary:
             "errors": [e.as_dict() for e in self.errors],
             "warnings": [w.as_dict() for w in self.warnings],
             "written": self.written,
+            "error_count": self.error_count,
+            "warning_count": self.warning_count,
+            "valid_rows": self.valid_rows,
         }
+
+    def _collect(self, row: ParsedRow) -> None:
+        self.error_count += len(row.errors)
+        self.warning_count += len(row.warnings)
+        room = MAX_LISTED_ERRORS - len(self.errors)
+        if room > 0:
+            self.errors.extend(row.errors[:room])
+        room = MAX_LISTED_ERRORS - len(self.warnings)
+        if room > 0:
+            self.warnings.extend(row.warnings[:room])
 
 
 def import_file(ledger: Ledger, path: str, ctx: ImportContext) -> ImportSummary:
     """Parse, check and write one file. All-or-nothing unless ``ctx.valid_only`` (RPT-3).
 
     Progress (PLT-5) runs twice over the rows: once while reading and checking, once while writing.
-    Everything is written in one transaction, so a crash mid-write leaves nothing behind.
+    Everything is written in one transaction, so a crash mid-write leaves nothing behind. Errors are
+    listed up to MAX_LISTED_ERRORS and counted beyond; rows with errors are let go once counted.
     """
     check_upload(path)
     rows = parse_file(ledger, path, progress=ctx.progress)
     summary = ImportSummary(rows=len(rows))
     ledger.check_rows(rows, ctx)
+    valid = []
     for row in rows:
-        summary.errors.extend(row.errors)
-        summary.warnings.extend(row.warnings)
-    summary.errors.sort(key=lambda e: e.row)
-    valid = [row for row in rows if not row.errors]
-    if (summary.errors and not ctx.valid_only) or not valid:
+        summary._collect(row)
+        if not row.errors:
+            valid.append(row)
+    del rows
+    summary.valid_rows = len(valid)
+    if (summary.error_count and not ctx.valid_only) or not valid:
         return summary
     outer = ctx.progress
     if outer is not None:
         half = len(valid)
         outer(half, 2 * half)
         ctx = replace(ctx, progress=lambda done, total: outer(half + done * half // max(total, 1), 2 * half))
+    if ledger.write_chunk and connection.vendor == "sqlite" and len(valid) > ledger.write_chunk:
+        _write_in_chunks(ledger, valid, ctx, summary)
+        return summary
     with transaction.atomic():
         summary.imported = ledger.write(valid, ctx)
         summary.written = True
-        audit.record(
-            AuditAction.IMPORT,
-            actor=ctx.actor,
-            org=ctx.org,
-            object_type=f"ledger.{ledger.name}",
-            object_repr=ledger.title,
-            details={"rows": summary.rows, "imported": summary.imported, "errors": len(summary.errors)},
-        )
+        _record_import(ledger, ctx, summary)
     return summary
+
+
+def _record_import(ledger: Ledger, ctx: ImportContext, summary: ImportSummary) -> None:
+    audit.record(
+        AuditAction.IMPORT,
+        actor=ctx.actor,
+        org=ctx.org,
+        object_type=f"ledger.{ledger.name}",
+        object_repr=ledger.title,
+        details={"rows": summary.rows, "imported": summary.imported, "errors": summary.error_count},
+    )
+
+
+def _write_in_chunks(ledger: Ledger, valid: list[ParsedRow], ctx: ImportContext, summary: ImportSummary):
+    """SQLite: one short transaction per chunk, so other writers (a login, a saved form) wait a moment,
+    not for the whole file; when any chunk fails, what the earlier chunks wrote is undone."""
+    size = ledger.write_chunk
+    progress = ctx.progress
+    quiet = replace(ctx, progress=None)
+    written: list[ParsedRow] = []
+    imported = 0
+    try:
+        for start in range(0, len(valid), size):
+            part = valid[start : start + size]
+            with transaction.atomic():
+                imported += ledger.write(part, quiet)
+            written.extend(part)
+            if progress is not None:
+                progress(len(written), len(valid))
+        summary.imported = imported
+        with transaction.atomic():
+            _record_import(ledger, ctx, summary)
+    except BaseException:
+        summary.imported = 0
+        for start in range(0, len(written), size):
+            with transaction.atomic():
+                ledger.undo(written[start : start + size], quiet)
+        raise
+    summary.written = True

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connection, connections
 from django.utils.translation import gettext as _
 
 from fuqing.core import jobs
@@ -21,23 +22,64 @@ class JobError(Exception):
         self.user_message = message
 
 
+def input_digest(ledger_name: str, org_id, path: str) -> str:
+    """What an import is: the register, the unit and the file's bytes. Two jobs with the same digest
+    cannot be queued or running at once (``Job`` constraint), so an import is never run twice side by
+    side — the second submission is told the first is under way."""
+    digest = hashlib.sha256(f"{ledger_name}:{org_id}:".encode())
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def start_import(user, org, ledger, title: str, path: str, valid_only: bool):
+    """Start an import job on a spooled file; ``jobs.JobBusy`` (the spooled file removed) when the same
+    file is already being imported into the same unit."""
+    try:
+        return jobs.start(
+            user,
+            org,
+            "ledger_import",
+            title,
+            params={"ledger": ledger.name, "valid_only": valid_only},
+            input_file=path,
+            input_digest=input_digest(ledger.name, org.pk, path),
+        )
+    except jobs.JobBusy:
+        remove_file(path)
+        raise
+
+
 @jobs.handler("ledger_import")
 def run_import(job, progress) -> dict:
     ledger = get_ledger(job.params["ledger"])
     user = job.user
     if not user.is_active or not ledger.can_import(user):
         raise JobError(_("您已没有导入该台账的权限。"))
+    if not job.input_file or not os.path.exists(job.input_file):
+        raise JobError(_("要导入的文件已不存在（已被另一次导入使用或已过期），请重新上传。"))
     reporter = CommittedProgress(job, progress)
-    ctx = ImportContext(
-        actor=user, org=job.org, valid_only=bool(job.params.get("valid_only")), progress=reporter
-    )
+    valid_only = bool(job.params.get("valid_only"))
+    ctx = ImportContext(actor=user, org=job.org, valid_only=valid_only, progress=reporter)
     try:
         summary = import_file(ledger, job.input_file, ctx)
     except LedgerFileError as exc:
         raise JobError(str(exc)) from exc
+    except IntegrityError as exc:  # a row written meanwhile by someone else: the import rolled back
+        raise JobError(
+            _("导入时与同时进行的另一次导入或录入冲突（有记录已被登记），没有导入任何数据。请稍后重新导入。")
+        ) from exc
+    except OperationalError as exc:  # e.g. SQLite's "database is locked" after the busy timeout
+        raise JobError(_("数据库繁忙，导入没有完成，没有导入任何数据。请稍后重新导入。")) from exc
     finally:
         reporter.close()
-    return summary.as_dict()
+    result = summary.as_dict()
+    # the file is kept only while the user may still choose "import the valid rows only" (RPT-3)
+    result["keeps_input"] = bool(
+        not summary.written and summary.error_count and summary.valid_rows and not valid_only
+    )
+    return result
 
 
 class CommittedProgress:

@@ -134,6 +134,8 @@ class Job(models.Model):
     params = models.JSONField(default=dict, blank=True)
     result = models.JSONField(default=dict, blank=True)
     input_file = models.CharField(max_length=300, blank=True)
+    # what the input is (a digest of register, unit and file content): one import of a file at a time
+    input_digest = models.CharField(max_length=64, blank=True, default="")
     output_file = models.CharField(max_length=300, blank=True)
     output_name = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
@@ -150,6 +152,13 @@ class Job(models.Model):
         verbose_name = _("后台任务")
         verbose_name_plural = _("后台任务")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "input_digest"],
+                condition=models.Q(status__in=["queued", "running"]) & ~models.Q(input_digest=""),
+                name="core_job_one_active_per_input",
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -165,6 +174,23 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class RateCounter(models.Model):
+    """A per-window counter shared by every process (SEC-8: export rate limit): one row per key and
+    window, incremented by a single conditional UPDATE so two workers never both take the last slot."""
+
+    scope_exempt = "a counter keyed by user id; holds no federation data"
+
+    key = models.CharField(max_length=100)
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="core_ratecounter_key_window")]
+
+    def __str__(self):
+        return f"{self.key}@{self.window}: {self.count}"
 
 
 class ReminderKind(models.TextChoices):

@@ -7,7 +7,7 @@ import os
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from fuqing.core import jobs, uploads
+from fuqing.core import jobs, limits, searches, uploads
 from fuqing.core.crypto import seal_params
 from fuqing.core.forms import DateInput, Form
 from fuqing.core.history import describe_details, object_type_label
 from fuqing.core.home import panels_for
-from fuqing.core.ledger import export_to_file, template_to_file
+from fuqing.core.ledger import export_to_file, get_ledger, template_to_file
+from fuqing.core.ledger_jobs import start_import
 from fuqing.core.models import AuditAction, AuditEvent, AuditResult, Job
 from fuqing.core.permissions import require_admin
 from fuqing.core.replica import replica_view
@@ -57,8 +58,9 @@ def job_list(request):
 def job_detail(request, pk):
     if request.htmx:  # the progress bar's poll must not keep an idle session alive
         request.fuqing_passive = True
-    jobs.reap_stale()  # a job whose worker died shows as failed, not as running forever
     job = _own_job(request, pk)
+    if not job.finished and jobs.reap_stale(Job.objects.filter(pk=job.pk)):  # its worker died
+        job.refresh_from_db()
     template = "core/_job_status.html" if request.htmx else "core/job_detail.html"
     return render(request, template, {"job": job})
 
@@ -74,18 +76,28 @@ def job_download(request, pk):
 @require_POST
 @scoped(Job, "change")
 def job_import_valid_only(request, pk):
-    """Run the same import again, keeping only the valid rows (RPT-3)."""
+    """Run the same import again, keeping only the valid rows (RPT-3). The new job takes the kept file
+    over (one conditional UPDATE): a second click, or a second tab, is told the import already started."""
     job = _own_job(request, pk)
-    if job.kind != "ledger_import" or not job.finished or not os.path.exists(job.input_file):
+    path = job.input_file
+    if job.kind != "ledger_import" or not job.finished:
         raise Http404
-    new = jobs.start(
-        request.user,
-        job.org,
-        "ledger_import",
-        job.title + _("（仅有效行）"),
-        params={**job.params, "valid_only": True},
-        input_file=job.input_file,
-    )
+    claimed = path and Job.objects.filter(pk=job.pk, input_file=path).update(input_file="")
+    if not claimed or not os.path.exists(path):
+        messages.error(request, _("这个文件已经在导入或已过期，不能再次导入。如需导入，请重新上传文件。"))
+        return redirect("job-detail", pk=job.pk)
+    try:
+        new = start_import(
+            request.user,
+            job.org,
+            get_ledger(job.params["ledger"]),
+            job.title + _("（仅有效行）"),
+            path,
+            valid_only=True,
+        )
+    except jobs.JobBusy as exc:
+        messages.error(request, exc.user_message)
+        return redirect("job-detail", pk=job.pk)
     return redirect("job-detail", pk=new.pk)
 
 
@@ -98,16 +110,11 @@ def _export_allowed(request, ledger) -> None:
     """SEC-8: exports are rate-limited per user."""
     if not ledger.can_export(request.user):
         raise PermissionDenied(_("您没有导出该台账的权限。"))
-    key = f"fuqing-export-{request.user.pk}-{timezone.now():%Y%m%d%H}"
-    count = cache.get_or_set(key, 0, 3600)
-    if count >= settings.EXPORT_RATE_PER_HOUR:
+    # counted in the database, so every worker process and server shares one count (core.limits)
+    if not limits.take(f"export:{request.user.pk}", settings.EXPORT_RATE_PER_HOUR):
         raise PermissionDenied(
             _("导出过于频繁：每小时最多 %(n)d 次，请稍后再试。") % {"n": settings.EXPORT_RATE_PER_HOUR}
         )
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 3600)
 
 
 def ledger_export_view(ledger):
@@ -115,7 +122,7 @@ def ledger_export_view(ledger):
     @scoped(ledger.model, "export")
     def view(request):
         _export_allowed(request, ledger)
-        filters = {k: v for k, v in request.GET.items()}
+        filters = {k: v for k, v in searches.expand(request, request.GET).items()}
         qs = ledger.filter(ledger.queryset(request.user), filters)
         filename = f"{ledger.title}-{timezone.localdate():%Y%m%d}.xlsx"
         if qs.count() > EXPORT_INLINE_MAX:
@@ -169,15 +176,19 @@ def ledger_import_view(ledger):
         form = ImportForm(request.POST or None, request.FILES or None, orgs=orgs)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]  # checked by the form (SEC-10)
-            job = jobs.start(
-                request.user,
-                form.orgs[form.cleaned_data["org"]],
-                "ledger_import",
-                _("导入%(t)s：%(f)s") % {"t": ledger.title, "f": upload.name[:100]},
-                params={"ledger": ledger.name, "valid_only": form.cleaned_data["valid_only"]},
-                input_file=uploads.spool(upload),
-            )
-            return redirect("job-detail", pk=job.pk)
+            try:
+                job = start_import(
+                    request.user,
+                    form.orgs[form.cleaned_data["org"]],
+                    ledger,
+                    _("导入%(t)s：%(f)s") % {"t": ledger.title, "f": upload.name[:100]},
+                    uploads.spool(upload),
+                    valid_only=form.cleaned_data["valid_only"],
+                )
+            except jobs.JobBusy as exc:
+                form.add_error(None, exc.user_message)
+            else:
+                return redirect("job-detail", pk=job.pk)
         return render(
             request,
             "core/ledger_import.html",

@@ -52,6 +52,8 @@ def import_women(actor, records: list[dict], progress: Callable[[int, int], None
             woman.refresh_derived()
             women.append(woman)
         Woman.objects.bulk_create(women, batch_size=500)
+        for woman, values in zip(women, part, strict=True):
+            values["_pk"] = woman.pk  # what an import written in chunks undoes when a later chunk fails
         through = Woman.groups.through
         through.objects.bulk_create(
             [
@@ -79,3 +81,10 @@ def import_women(actor, records: list[dict], progress: Callable[[int, int], None
         if progress is not None:
             progress(written, total)
     return written
+
+
+def undo_import(records: list[dict]) -> None:
+    """Remove the women an import wrote (with their groups and consents): an import written in chunks
+    on SQLite that failed part-way stays all-or-nothing for the user."""
+    pks = [values["_pk"] for values in records if values.get("_pk")]
+    Woman.objects.filter(pk__in=pks, source=RegistrationSource.IMPORT).delete()

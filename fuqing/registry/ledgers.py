@@ -321,8 +321,15 @@ class WomanLedger(Ledger):
                     message = _("该身份证号已在您管理范围以外的单位登记，不能重复登记。")
                 row.errors.append(RowError(row.number, "身份证号", message))
 
+    write_chunk = 250  # SQLite: short write transactions, undone on failure (core.ledger)
+
     def write(self, rows: list[ParsedRow], ctx: ImportContext) -> int:
         return services_import(ctx.actor, [row.values for row in rows], ctx.progress)
+
+    def undo(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
+        from fuqing.registry.importing import undo_import
+
+        undo_import([row.values for row in rows])
 
 
 def services_health_message() -> str:

@@ -12,10 +12,12 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from fuqing.core import searches
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
@@ -59,12 +61,24 @@ def _communities(user) -> list[tuple[int, str]]:
     return [(pk, "　" * (depth - top) + name) for pk, name, depth in orgs]
 
 
+# A name searched on the list never travels in the URL (issue 10): it is posted and kept behind a token.
+PERSONAL_FILTERS = ("q",)
+
+
 @scoped(Woman, "list")
 def woman_list(request):
-    """The register: count in the title, filters in the URL, allowlisted sorting (SEC-4), pagination."""
+    """The register: count in the title, filters in the URL — except the name searched, which is posted
+    and saved behind a token (``core.searches``) —, allowlisted sorting (SEC-4), pagination."""
     user = request.user
     require(user, "registry", "view")
-    flt = WomanFilter(request.GET, communities=_communities(user))
+    source = request.POST if request.method == "POST" else request.GET
+    moved = searches.move_out_of_url(request, source, PERSONAL_FILTERS)
+    if request.method == "POST" or moved is not None:
+        moved = moved if moved is not None else source.copy()
+        moved.pop("csrfmiddlewaretoken", None)
+        query = moved.urlencode()
+        return redirect(reverse("registry:list") + (f"?{query}" if query else ""))
+    flt = WomanFilter(searches.expand(request, request.GET), communities=_communities(user))
     women = flt.apply(Woman.objects.visible_to(user)).select_related("org").prefetch_related("groups")
     page = Paginator(women, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()

@@ -191,6 +191,9 @@ def test_rpt3_the_command_prints_a_json_summary(tree, daoli, tmp_path):
         "errors": [],
         "warnings": [],
         "written": True,
+        "error_count": 0,
+        "warning_count": 0,
+        "valid_rows": 1,
     }
     bad = write_ledger(
         tmp_path / "b.xlsx",

@@ -2,7 +2,12 @@
 links, empty state, masking, bounded queries, no-store (UI.md, REG-3, SEC-4, SEC-8)."""
 
 import datetime
+import re
+from html import unescape
+from io import BytesIO
+from urllib.parse import unquote
 
+import openpyxl
 from django.urls import reverse
 
 from fuqing.registry.models import VulnerableGroup
@@ -28,8 +33,10 @@ def test_list_counts_in_the_title_and_filters_by_name_community_group_and_status
     page = client.get(reverse("registry:list"))
     assert "共 2 人" in page.content.decode()
     assert list(page.context["page"]) == sorted([a, b], key=lambda w: (w.org.path, w.name))
-    assert list(client.get(reverse("registry:list"), {"q": "秀丽"}).context["page"]) == [a]
-    assert list(client.get(reverse("registry:list"), {"q": a.file_number}).context["page"]) == [a]
+    assert list(client.post(reverse("registry:list"), {"q": "秀丽"}, follow=True).context["page"]) == [a]
+    assert list(client.post(reverse("registry:list"), {"q": a.file_number}, follow=True).context["page"]) == [
+        a
+    ]
     assert list(client.get(reverse("registry:list"), {"community": tree.a1a.pk}).context["page"]) == [a]
     assert set(client.get(reverse("registry:list"), {"community": tree.a1.pk}).context["page"]) == {a, b}
     assert list(client.get(reverse("registry:list"), {"group": "left-behind"}).context["page"]) == [a]
@@ -70,7 +77,9 @@ def test_list_offers_the_ledger_download_and_import_with_the_filters(tree, daoli
 def test_list_empty_state_says_what_to_do_next(tree, daoli, login_as):
     body = login_as(daoli).get(reverse("registry:list")).content.decode()
     assert "还没有妇女档案" in body and reverse("registry:add") in body
-    filtered = login_as(daoli).get(reverse("registry:list"), {"q": "没有这个人"}).content.decode()
+    filtered = (
+        login_as(daoli).post(reverse("registry:list"), {"q": "没有这个人"}, follow=True).content.decode()
+    )
     assert "没有符合条件的档案" in filtered
 
 
@@ -86,3 +95,40 @@ def test_list_needs_the_registry_view_permission(tree, login_as):
 
     volunteer = make_user(tree.a, "volunteer")
     assert login_as(volunteer).get(reverse("registry:list")).status_code == 403
+
+
+def test_sec8_a_name_searched_on_the_list_never_travels_in_the_url(tree, daoli, login_as, settings):
+    """Issue 10, point 7: the name is posted and kept behind a token; filters, sorting, pagination and
+    the ledger download keep working."""
+    settings.EXPORT_RATE_PER_HOUR = 1000
+    for n in range(55):
+        add_woman(daoli, tree.a1a, name=f"张秀{'一二三四五六七八九十'[n % 10]}")
+    other = add_woman(daoli, tree.a1a, name="李桂兰")
+    client = login_as(daoli)
+    response = client.post(reverse("registry:list"), {"q": "张秀", "community": tree.a1a.pk, "sort": "-name"})
+    assert response.status_code == 302
+    url = response.url
+    assert "张秀" not in unquote(url) and "q=" not in url and "search=" in url
+    assert f"community={tree.a1a.pk}" in url and "sort=-name" in url  # non-personal filters stay
+    page = client.get(url)
+    body = page.content.decode()
+    assert page.context["page"].paginator.count == 55 and other not in page.context["page"]
+    assert 'value="张秀"' in body  # shown back in the form, in the page, not the address
+    links = re.findall(r'href="([^"]*)"', body)
+    assert not [link for link in links if "张秀" in unquote(link) or "q=" in link]
+    next_page = next(link for link in links if "page=2" in link)
+    second = client.get(reverse("registry:list") + unescape(next_page))
+    assert len(second.context["page"]) == 5 and second.context["sort"] == "-name"
+    export = next(link for link in links if link.startswith(reverse("ledger-export-women")))
+    sheet = openpyxl.load_workbook(BytesIO(b"".join(client.get(unescape(export)).streaming_content)))
+    assert sheet.active.max_row == 56  # the header and the 55 women found, not 李桂兰
+
+
+def test_sec8_an_old_link_with_a_name_is_moved_out_of_the_url(tree, daoli, login_as):
+    woman = add_woman(daoli, tree.a1a, name="张秀丽")
+    client = login_as(daoli)
+    response = client.get(reverse("registry:list"), {"q": "张秀丽", "status": "all"})
+    assert (
+        response.status_code == 302 and "张秀丽" not in unquote(response.url) and "status=all" in response.url
+    )
+    assert list(client.get(response.url).context["page"]) == [woman]

@@ -56,5 +56,5 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         self.stderr.write("")
         self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
-        if summary.errors and not summary.written:
-            raise CommandError(f"{len(summary.errors)} error(s): nothing imported")
+        if summary.error_count and not summary.written:
+            raise CommandError(f"{summary.error_count} error(s): nothing imported")

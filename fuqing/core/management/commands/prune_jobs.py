@@ -14,8 +14,17 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=30)
 
     def handle(self, *args, **options):
+        from fuqing.core import jobs
         from fuqing.core.models import Job, JobStatus
 
+        jobs.reap_stale()  # jobs whose worker died end failed, with a message
+        # an import file kept for the "valid rows only" choice is not kept past a day (issue 10, point 14)
+        kept = Job.objects.filter(
+            finished_at__lt=timezone.now() - datetime.timedelta(days=1),
+            status__in=[JobStatus.SUCCEEDED, JobStatus.FAILED],
+        ).exclude(input_file="")
+        for job in kept.only("pk"):
+            jobs.release_input(job)
         cutoff = timezone.now() - datetime.timedelta(days=options["days"])
         old = Job.objects.filter(finished_at__lt=cutoff, status__in=[JobStatus.SUCCEEDED, JobStatus.FAILED])
         removed_files = 0
