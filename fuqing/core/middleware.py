@@ -167,5 +167,9 @@ class UploadLimitMiddleware:
             from django.http import HttpResponse
 
             message = _("上传的文件超过 %(n)d MB，已拒绝。请拆分后再上传。") % {"n": settings.UPLOAD_MAX_MB}
+            if request.path.startswith("/api/"):  # the API answers JSON, errors included
+                from django.http import JsonResponse
+
+                return JsonResponse({"detail": message}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
