@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DataError, transaction
 from django.http import HttpResponseBase
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -154,7 +155,7 @@ def all_or_nothing(view):
     return wrapper
 
 
-api.add_decorator(all_or_nothing, mode="view")
+api.add_decorator(all_or_nothing, mode="operation")  # wraps the view function, after validation
 api.add_router("/auth", auth.router)
 api.add_router("/orgs", orgs.router)
 api.add_router("/", jobs.router)
@@ -287,10 +288,62 @@ RULES = {
 }
 
 
+LABELS = {
+    "id": _l("编号"),
+    "org": _l("组织"),
+    "year": _l("年度"),
+    "since_year": _l("建立年度"),
+    "limit": _l("每页条数"),
+    "offset": _l("起始位置"),
+    "amount": _l("金额"),
+    "target": _l("目标值"),
+    "value": _l("数值"),
+    "group_size": _l("人数"),
+    "women_met": _l("走访妇女人数"),
+    "sort": _l("排序"),
+    "weight": _l("权重"),
+    "days": _l("天数"),
+    "remind_days_before": _l("提前提醒天数"),
+    "started_on": _l("开始日期"),
+    "ended_on": _l("结束日期"),
+    "started_from": _l("开始日期（起）"),
+    "started_to": _l("开始日期（止）"),
+    "reported_on": _l("反映日期"),
+    "review_on": _l("回访日期"),
+    "given_on": _l("帮扶日期"),
+    "received_on": _l("受益日期"),
+    "registered_on": _l("登记日期"),
+    "answered_on": _l("填答日期"),
+    "due_on": _l("截止日期"),
+    "starts_on": _l("开始日期"),
+    "ends_on": _l("结束日期"),
+    "happened_on": _l("发生日期"),
+    "as_of": _l("截至日期"),
+    "on": _l("日期"),
+    "leader": _l("带队领导"),
+    "topic": _l("调研课题"),
+    "project": _l("项目"),
+    "indicator": _l("指标"),
+    "entry": _l("参赛作品"),
+    "criterion": _l("评分项"),
+    "keeper": _l("联系领导"),
+    "place": _l("联系点所在地"),
+    "community": _l("社区（村）"),
+    "title": _l("标题"),
+}
+
+
+def label(field: str) -> str:
+    """The field as users know it, with the JSON name a client needs: "建立年度（since_year）"."""
+    last = field.rsplit(".", 1)[-1]
+    known = LABELS.get(last) or LABELS.get(last.removesuffix("_id"))
+    return f"{known}（{field}）" if known else field
+
+
 def describe(field: str, item: dict) -> str:
     rule = RULES.get(item.get("type", ""))
     text = rule(item.get("ctx") or {}) if rule else _("取值不正确。")
-    return _("%(field)s：%(rule)s") % {"field": field, "rule": text}
+    return _("%(field)s：%(rule)s") % {"field": label(field), "rule": text}
 
 
 # --- the OpenAPI description ------------------------------------------------------------------------
