@@ -31,8 +31,6 @@ from ninja.parser import Parser
 from fuqing.api import assistance, auth, fieldwork, jobs, orgs, projects, registry, reminders, research
 from fuqing.core.scoping import ScopeDenied
 
-WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
-
 
 class BadInput(ValueError):
     """Input refused before it reaches a view: ``status`` and a Chinese message."""
@@ -143,8 +141,7 @@ def all_or_nothing(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in WRITE_METHODS:
-            return view(request, *args, **kwargs)
+        # Reads too: a database error is rolled back to here before its handler answers.
         with transaction.atomic():
             result = view(request, *args, **kwargs)
             if _status_of(result) >= 400:
@@ -205,7 +202,7 @@ def http_error(request, exc):
         return error(request, 400, _("请求体不是合法的 JSON。"))
     if isinstance(exc, AuthenticationError):
         return api.create_response(request, {"detail": "Unauthorized"}, status=401)
-    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+    return error(request, exc.status_code, exc.message)  # a 422 gets its "errors" like every other
 
 
 @api.exception_handler(BadInput)

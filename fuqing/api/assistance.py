@@ -60,7 +60,8 @@ def answers_422(func):
             return JsonResponse({"detail": detail, "errors": errors}, status=422, json_dumps_params=UTF8)
         except Invalid as exc:
             detail = "；".join(exc.errors.values())
-            return JsonResponse({"detail": detail, "errors": exc.errors}, status=422, json_dumps_params=UTF8)
+            errors = {field: [message] for field, message in exc.errors.items()}  # as documented: lists
+            return JsonResponse({"detail": detail, "errors": errors}, status=422, json_dumps_params=UTF8)
 
     return wrapper
 
