@@ -34,3 +34,43 @@ def call(client):
         return client.generic(method.upper(), url, data, content_type="application/json", **headers)
 
     return do
+
+
+def _resolve(schema: dict, components: dict) -> dict:
+    while "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    if "anyOf" in schema:
+        options = [s for s in schema["anyOf"] if s.get("type") != "null"]
+        return _resolve(options[0], components)
+    if "allOf" in schema and len(schema["allOf"]) == 1:
+        return _resolve(schema["allOf"][0], components)
+    return schema
+
+
+def sample(schema: dict, components: dict):
+    """A value of the right shape: ids that exist nowhere, dates inside the campaign years."""
+    schema = _resolve(schema, components)
+    kind = schema.get("type")
+    if "enum" in schema:
+        return schema["enum"][0]
+    if kind == "object" or "properties" in schema:
+        return {
+            name: sample(prop, components)
+            for name, prop in schema.get("properties", {}).items()
+            if name in schema.get("required", [])
+        }
+    if kind == "array":
+        return []
+    if kind == "integer":
+        return max(schema.get("minimum", 0), min(987654, schema.get("maximum", 987654)))
+    if kind == "number":
+        return 1
+    if kind == "boolean":
+        return False
+    if schema.get("format") == "date":
+        return "2014-04-15"
+    if schema.get("format") == "uuid":
+        return str(uuid.uuid4())
+    if schema.get("format") == "binary":
+        return None
+    return "x"
