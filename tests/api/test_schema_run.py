@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
 from tests.api.conftest import token_for
 from tests.conftest import make_user
 
-EXAMPLES = {GenerationMode.POSITIVE: 8, GenerationMode.NEGATIVE: 4}
+EXAMPLES = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 3}
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
