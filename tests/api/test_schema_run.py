@@ -70,7 +70,23 @@ def _run(operation, mode, count, headers, figures, found):
     run()
 
 
-def test_plt3_schema_driven_run_finds_no_server_error_and_no_schema_violation(tree, caplog):
+@pytest.fixture
+def keep_the_connection():
+    """WSGI calls fire request_started/finished, which close the database connection — and with it the
+    test's transaction on PostgreSQL. The Django test client turns that off the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_plt3_schema_driven_run_finds_no_server_error_and_no_schema_violation(
+    tree, caplog, keep_the_connection
+):
     caplog.set_level("CRITICAL")
     user = make_user(tree.city, "leader", username="schema_runner")
     headers = {"Authorization": f"Bearer {token_for(user)}"}
