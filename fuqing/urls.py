@@ -8,10 +8,12 @@ from fuqing.orgs import auth_views
 
 
 def _api_urls():
-    """Operations authenticate by token (401 without one); the docs need a web login like any page."""
+    """Operations authenticate by token (401 without one); the docs page needs a web login like any
+    page; the description (openapi.json) takes either."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        if pattern.name not in ("openapi-json", "openapi-view", "api-root"):
+        # openapi.json checks a bearer token or the web login itself (fuqing.api.api._openapi_access)
+        if pattern.name not in ("openapi-view", "api-root"):
             pattern.callback.login_required = False
     return patterns, app_name, namespace
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from fuqing.api.types import Count, Day, Id, Limit, Money, Offset, Year
 from fuqing.assistance import pairings as pairing_services
 from fuqing.assistance import services
 from fuqing.assistance import suggestions as suggestion_services
@@ -59,7 +60,8 @@ def answers_422(func):
             return JsonResponse({"detail": detail, "errors": errors}, status=422, json_dumps_params=UTF8)
         except Invalid as exc:
             detail = "；".join(exc.errors.values())
-            return JsonResponse({"detail": detail, "errors": exc.errors}, status=422, json_dumps_params=UTF8)
+            errors = {field: [message] for field, message in exc.errors.items()}  # as documented: lists
+            return JsonResponse({"detail": detail, "errors": errors}, status=422, json_dumps_params=UTF8)
 
     return wrapper
 
@@ -205,26 +207,26 @@ class NeedFilter(Schema):
     q: str | None = None
     status: str | None = None
     category: str | None = None
-    year: int | None = None
+    year: Year | None = None
     keyword: str | None = None
-    org: int | None = None
+    org: Id | None = None
     woman: str | None = None
     overdue: bool = False
-    limit: int = 100
-    offset: int = 0
+    limit: Limit = 100
+    offset: Offset = 0
 
 
 class NeedIn(Schema):
-    org: int | None = None
+    org: Id | None = None
     woman: str | None = None
     group_description: str | None = None
-    group_size: int | None = None
+    group_size: Count | None = None
     category: str | None = None
     source: str | None = None
     urgency: str | None = None
     description: str | None = None
-    reported_on: datetime.date | None = None
-    review_on: datetime.date | None = None
+    reported_on: Day | None = None
+    review_on: Day | None = None
     handler: str | None = None
 
 
@@ -299,13 +301,13 @@ def update_need(request, need_id: str, payload: NeedIn):
 class OutcomeIn(Schema):
     note: str | None = None
     explanation: str | None = None
-    on: datetime.date | None = None
+    on: Day | None = None
     suggestion: str | None = None
     title: str | None = None
     channel: str | None = None
     recipient: str | None = None
     reason: str | None = None
-    review_on: datetime.date | None = None
+    review_on: Day | None = None
 
 
 def _transition(request, need_id: str, apply):
@@ -430,22 +432,22 @@ class PairingPage(Schema):
 
 class ListFilter(Schema):
     q: str | None = None
-    year: int | None = None
+    year: Year | None = None
     woman: str | None = None
-    limit: int = 100
-    offset: int = 0
+    limit: Limit = 100
+    offset: Offset = 0
 
 
 class PairingIn(Schema):
-    org: int | None = None
+    org: Id | None = None
     kind: str | None = None
     woman: str | None = None
     household: str | None = None
     helper_users: list[str] | None = None
-    helper_orgs: list[int] | None = None
-    starts_on: datetime.date | None = None
-    review_on: datetime.date | None = None
-    ends_on: datetime.date | None = None
+    helper_orgs: list[Id] | None = None
+    starts_on: Day | None = None
+    review_on: Day | None = None
+    ends_on: Day | None = None
     notes: str | None = None
 
 
@@ -563,21 +565,21 @@ class ActionPage(Schema):
 class ActionFilter(ListFilter):
     service: str | None = None
     project: str | None = None
-    project_id: int | None = None
+    project_id: Id | None = None
     need: str | None = None
 
 
 class ActionIn(Schema):
-    org: int | None = None
+    org: Id | None = None
     need: str | None = None
     pairing: str | None = None
     woman: str | None = None
     service: str | None = None
-    given_on: datetime.date | None = None
+    given_on: Day | None = None
     given_by: str | None = None
-    given_by_org: int | None = None
-    amount: Decimal | None = None
-    project: int | None = None
+    given_by_org: Id | None = None
+    amount: Money | None = None
+    project: Id | None = None
     project_name: str | None = None
     notes: str | None = None
     consent_exception: str | None = Field(
@@ -720,20 +722,20 @@ class SuggestionPage(Schema):
 
 
 class SuggestionIn(Schema):
-    org: int | None = None
-    year: int | None = None
+    org: Id | None = None
+    year: Year | None = None
     title: str | None = None
     content: str | None = None
     channel: str | None = None
     recipient: str | None = None
     recipient_name: str | None = None
     needs: list[str] | None = None
-    reports: list[int] | None = None
+    reports: list[Id] | None = None
 
 
 class StepIn(Schema):
-    stage: int | None = None
-    happened_on: datetime.date | None = None
+    stage: Id | None = None
+    happened_on: Day | None = None
     note: str | None = None
 
 
@@ -851,7 +853,7 @@ def _rows(rows) -> list[dict]:
 
 
 @router.get("/hot-issues/", response=HotOut, url_name="api-hot-issues")
-def get_hot_issues(request, org: int | None = None, year: int | None = None, days: int | None = None):
+def get_hot_issues(request, org: Id | None = None, year: Year | None = None, days: Count | None = None):
     """A unit's hot issues (NEED-5): aggregates only, inside the caller's scope."""
     from fuqing.orgs.models import Org
 

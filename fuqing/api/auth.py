@@ -36,10 +36,14 @@ class BearerToken(HttpBearer):
         )
         if record is None or not record.user.is_active:
             return None
+        changed = record.user.password_changed_at
+        if changed is not None and record.created_at < changed:
+            return None  # issued before the password last changed (revoked by the change as well)
         now = timezone.now()
         if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
         request.user = record.user
+        request.api_token = record
         return record.user
 
 
@@ -90,3 +94,18 @@ def issue_token(request, payload: TokenIn):
     ApiToken.objects.create(user=user, digest=digest(raw), prefix=raw[:8], expires_at=expires)
     audit.record(AuditAction.LOGIN, actor=user, obj=user, details={"via": "api"})
     return {"token": raw, "expires_at": expires.isoformat()}
+
+
+issue_token.commits_on_error = True  # failed attempts are audited and counted for lockout (axes)
+
+
+class RevokedOut(Schema):
+    detail: str
+
+
+@router.post("/revoke", response={200: RevokedOut}, url_name="api-token-revoke")
+def revoke_token(request):
+    """End the token this request carries: it answers 401 from now on."""
+    ApiToken.objects.filter(pk=request.api_token.pk).update(revoked=True)
+    audit.record(AuditAction.LOGOUT, actor=request.auth, obj=request.auth, details={"via": "api"})
+    return {"detail": _("令牌已注销。")}

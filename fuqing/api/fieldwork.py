@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from fuqing.api.types import Id
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, subtree_q
@@ -131,7 +132,7 @@ def create_contact_point(request, payload: ContactPointIn):
 
 @router.get("/contact-points/{cp_id}/", response=ContactPointOut, url_name="api-contact-point")
 @scoped(ContactPoint, "read", kwarg="cp_id")
-def get_contact_point(request, cp_id: int):
+def get_contact_point(request, cp_id: Id):
     cp = get_visible_or_404(stats.contact_points_with_last_visit(request.auth), request.auth, pk=cp_id)
     require(request.auth, "fieldwork", "view")
     return cp_out(cp)
@@ -141,7 +142,7 @@ def get_contact_point(request, cp_id: int):
     "/contact-points/{cp_id}/", response={200: ContactPointOut, 422: ErrorOut}, url_name="api-contact-point"
 )
 @scoped(ContactPoint, "change", kwarg="cp_id")
-def update_contact_point(request, cp_id: int, payload: ContactPointIn):
+def update_contact_point(request, cp_id: Id, payload: ContactPointIn):
     """Change a contact point; fields left out keep their value."""
     cp = get_visible_or_404(
         ContactPoint.objects.select_related("org", "place", "keeper"), request.auth, pk=cp_id
@@ -353,7 +354,7 @@ def create_questionnaire(request, payload: QuestionnaireIn):
 
 @router.get("/questionnaires/{questionnaire_id}/", response=QuestionnaireOut, url_name="api-questionnaire")
 @scoped(Questionnaire, "read", kwarg="questionnaire_id")
-def get_questionnaire(request, questionnaire_id: int):
+def get_questionnaire(request, questionnaire_id: Id):
     questionnaire = get_visible_or_404(_questionnaires(request.auth), request.auth, pk=questionnaire_id)
     require(request.auth, "fieldwork", "view")
     return questionnaire_out(questionnaire)
@@ -365,7 +366,7 @@ def get_questionnaire(request, questionnaire_id: int):
     url_name="api-questionnaire",
 )
 @scoped(Questionnaire, "change", kwarg="questionnaire_id")
-def update_questionnaire(request, questionnaire_id: int, payload: QuestionnaireIn):
+def update_questionnaire(request, questionnaire_id: Id, payload: QuestionnaireIn):
     """Change title, description, year or status; ``questions`` replaces them all while a draft."""
     questionnaire = get_visible_or_404(
         Questionnaire.objects.select_related("org"), request.auth, pk=questionnaire_id
@@ -394,7 +395,7 @@ def update_questionnaire(request, questionnaire_id: int, payload: QuestionnaireI
     "/questionnaires/{questionnaire_id}/tallies/", response=TalliesOut, url_name="api-questionnaire-tallies"
 )
 @scoped(Questionnaire, "read", kwarg="questionnaire_id")
-def get_tallies(request, questionnaire_id: int, area: int | None = None):
+def get_tallies(request, questionnaire_id: Id, area: Id | None = None):
     """Counts per question and per child area of ``area`` (default: the top of the caller's scope),
     over the responses in the caller's scope (FLD-6)."""
     questionnaire = get_visible_or_404(
@@ -442,7 +443,7 @@ def get_tallies(request, questionnaire_id: int, area: int | None = None):
     url_name="api-questionnaire-responses",
 )
 @scoped(Response, "list", lookup="questionnaire_id", kwarg="questionnaire_id")
-def list_responses(request, questionnaire_id: int, filters: Query[PageFilter]):
+def list_responses(request, questionnaire_id: Id, filters: Query[PageFilter]):
     """Responses to one questionnaire given by units in the caller's scope."""
     questionnaire = get_visible_or_404(Questionnaire, request.auth, pk=questionnaire_id)
     require(request.auth, "fieldwork", "view")
@@ -458,7 +459,7 @@ def list_responses(request, questionnaire_id: int, filters: Query[PageFilter]):
     url_name="api-questionnaire-responses",
 )
 @scoped(Questionnaire, "read", kwarg="questionnaire_id")
-def create_response(request, questionnaire_id: int, payload: ResponseIn):
+def create_response(request, questionnaire_id: Id, payload: ResponseIn):
     """Submit a response (FLD-6). 201 when created; 200 when ``id`` was already submitted by the caller."""
     questionnaire = get_visible_or_404(
         Questionnaire.objects.select_related("org"), request.auth, pk=questionnaire_id

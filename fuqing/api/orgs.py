@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from ninja import Query, Router, Schema
 
+from fuqing.api.types import Id, Limit, Offset
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404
 from fuqing.orgs.models import Org
@@ -32,9 +33,9 @@ class OrgPage(Schema):
 class OrgFilter(Schema):
     q: str | None = None
     kind: str | None = None
-    parent: int | None = None
-    limit: int = 100
-    offset: int = 0
+    parent: Id | None = None
+    limit: Limit = 100
+    offset: Offset = 0
 
 
 def _with_parents(orgs: list[Org], user) -> list[dict]:
@@ -77,7 +78,7 @@ def list_orgs(request, filters: Query[OrgFilter]):
 
 @router.get("/{org_id}/", response=OrgOut, url_name="api-org-detail")
 @scoped(Org, "read", kwarg="org_id")
-def get_org(request, org_id: int):
+def get_org(request, org_id: Id):
     """One organisation; 404 outside the caller's scope (existence does not leak)."""
     org = get_visible_or_404(Org, request.auth, pk=org_id)
     require_org_view(request.auth)

@@ -19,6 +19,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
+from fuqing.api.types import Amount, Count, Day, Id, Limit, Money, Offset, Ratio, Year
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404, user_scope
@@ -52,10 +53,10 @@ def invalid(exc: ValidationError):
 
 
 class Page(Schema):
-    limit: int = 100
-    offset: int = 0
+    limit: Limit = 100
+    offset: Offset = 0
     q: str | None = None
-    year: int | None = None
+    year: Year | None = None
 
 
 def _page(qs, page: Page) -> tuple[int, list]:
@@ -145,13 +146,13 @@ def list_projects(request, page: Query[Page]):
 
 
 class ProjectIn(Schema):
-    org: int
-    year: int
+    org: Id
+    year: Year
     name: str
-    lead_department: int | None = None
+    lead_department: Id | None = None
     description: str = ""
     help_kinds: list[str] = []
-    sort: int = 100
+    sort: Count = 100
 
 
 @router.post("/projects/", response={201: ProjectOut, 422: ErrorOut}, url_name="api-project-create")
@@ -183,7 +184,7 @@ def create_project(request, payload: ProjectIn):
 
 @router.get("/projects/{project_id}/", response=ProjectOut, url_name="api-project-detail")
 @scoped(Project, "read", kwarg="project_id")
-def get_project(request, project_id: int):
+def get_project(request, project_id: Id):
     project = get_visible_or_404(
         Project.objects.select_related("org", "lead_department"), request.auth, pk=project_id
     )
@@ -205,8 +206,8 @@ class FigureOut(Schema):
 
 
 class FiguresQuery(Schema):
-    org: int | None = None
-    as_of: datetime.date | None = None
+    org: Id | None = None
+    as_of: Day | None = None
 
 
 class FiguresOut(Schema):
@@ -233,7 +234,7 @@ def _unit(request, project_org: Org, org_id: int | None) -> Org:
 
 @router.get("/projects/{project_id}/figures/", response=FiguresOut, url_name="api-project-figures")
 @scoped(Project, "read", kwarg="project_id")
-def project_figures(request, project_id: int, params: Query[FiguresQuery]):
+def project_figures(request, project_id: Id, params: Query[FiguresQuery]):
     """Every indicator of the project at one unit, rolled up its subtree (PRJ-3): cumulative value,
     completion rate, expected value at the date, status."""
     project = get_visible_or_404(
@@ -250,12 +251,12 @@ def project_figures(request, project_id: int, params: Query[FiguresQuery]):
 class IndicatorIn(Schema):
     name: str | None = None
     unit: str | None = None
-    target: Decimal | None = None
+    target: Amount | None = None
     source: str | None = None
     measure: str | None = None
     help_kind: str | None = None
-    profile: list[float] | None = None
-    sort: int = 100
+    profile: list[Ratio] | None = None
+    sort: Count = 100
     notes: str = ""
 
 
@@ -265,7 +266,7 @@ class IndicatorIn(Schema):
     url_name="api-indicator-create",
 )
 @scoped(Project, "change", kwarg="project_id")
-def add_indicator(request, project_id: int, payload: IndicatorIn):
+def add_indicator(request, project_id: Id, payload: IndicatorIn):
     project = get_visible_or_404(Project, request.auth, pk=project_id)
     require_edit(request.auth)
     try:
@@ -282,7 +283,7 @@ class IndicatorPage(Schema):
 
 @router.get("/indicators/", response=IndicatorPage, url_name="api-indicator-list")
 @scoped(Indicator, "list")
-def list_indicators(request, page: Query[Page], project: int | None = None):
+def list_indicators(request, page: Query[Page], project: Id | None = None):
     require_view(request.auth)
     qs = Indicator.objects.visible_to(request.auth)
     if page.year:
@@ -297,7 +298,7 @@ def list_indicators(request, page: Query[Page], project: int | None = None):
 
 @router.get("/indicators/{indicator_id}/", response=IndicatorOut, url_name="api-indicator-detail")
 @scoped(Indicator, "read", kwarg="indicator_id")
-def get_indicator(request, indicator_id: int):
+def get_indicator(request, indicator_id: Id):
     indicator = get_visible_or_404(Indicator, request.auth, pk=indicator_id)
     require_view(request.auth)
     return indicator_out(indicator)
@@ -320,7 +321,7 @@ class IndicatorFiguresOut(Schema):
     "/indicators/{indicator_id}/figures/", response=IndicatorFiguresOut, url_name="api-indicator-figures"
 )
 @scoped(Indicator, "read", kwarg="indicator_id")
-def indicator_figures(request, indicator_id: int, params: Query[FiguresQuery]):
+def indicator_figures(request, indicator_id: Id, params: Query[FiguresQuery]):
     """One indicator at a unit and at each of its children, and the month-end series against the
     expected line (the chart's data)."""
     indicator = get_visible_or_404(
@@ -375,7 +376,7 @@ class SplitOut(Schema):
 
 
 class SplitQuery(Schema):
-    org: int | None = None
+    org: Id | None = None
 
 
 def _split_parent(request, indicator: Indicator, org_id: int | None, fallback: bool = True) -> Org:
@@ -390,7 +391,7 @@ def _split_parent(request, indicator: Indicator, org_id: int | None, fallback: b
 
 @router.get("/indicators/{indicator_id}/split/", response=SplitOut, url_name="api-split-detail")
 @scoped(Indicator, "read", kwarg="indicator_id")
-def get_split(request, indicator_id: int, params: Query[SplitQuery]):
+def get_split(request, indicator_id: Id, params: Query[SplitQuery]):
     """A unit's target and its children's parts, their sum and the difference (PRJ-2)."""
     indicator = get_visible_or_404(
         Indicator.objects.select_related("project", "project__org"), request.auth, pk=indicator_id
@@ -405,13 +406,13 @@ def get_split(request, indicator_id: int, params: Query[SplitQuery]):
 
 
 class PartIn(Schema):
-    org: int
-    value: Decimal | None = None
+    org: Id
+    value: Amount | None = None
     note: str = ""
 
 
 class SplitIn(Schema):
-    org: int | None = None
+    org: Id | None = None
     parts: list[PartIn] = []
     issue: bool = False
 
@@ -420,7 +421,7 @@ class SplitIn(Schema):
     "/indicators/{indicator_id}/split/", response={200: SplitOut, 422: ErrorOut}, url_name="api-split-save"
 )
 @scoped(Indicator, "change", kwarg="indicator_id")
-def save_split(request, indicator_id: int, payload: SplitIn):
+def save_split(request, indicator_id: Id, payload: SplitIn):
     """Set the parts of a unit's target; ``issue`` requires them to add up exactly (PRJ-2)."""
     indicator = get_visible_or_404(
         Indicator.objects.select_related("project", "project__org"), request.auth, pk=indicator_id
@@ -459,7 +460,7 @@ class TargetPage(Schema):
 
 @router.get("/targets/", response=TargetPage, url_name="api-target-list")
 @scoped(Target, "list")
-def list_targets(request, page: Query[Page], indicator: int | None = None):
+def list_targets(request, page: Query[Page], indicator: Id | None = None):
     """Split targets given to units of the caller's scope."""
     require_view(request.auth)
     qs = Target.objects.visible_to(request.auth).select_related("indicator", "org")
@@ -529,7 +530,7 @@ class ProgressPage(Schema):
 @router.get("/progress/", response=ProgressPage, url_name="api-progress-list")
 @scoped(ProgressEntry, "list")
 def list_progress(
-    request, page: Query[Page], indicator: int | None = None, org: int | None = None, history: bool = False
+    request, page: Query[Page], indicator: Id | None = None, org: Id | None = None, history: bool = False
 ):
     """Reported monthly values; ``history=true`` adds the corrected ones."""
     require_view(request.auth)
@@ -549,10 +550,10 @@ def list_progress(
 
 
 class ProgressIn(Schema):
-    indicator: int
-    org: int
+    indicator: Id
+    org: Id
     month: str
-    value: Decimal
+    value: Amount
     reason: str = ""
 
 
@@ -607,7 +608,7 @@ class ProgressHistoryOut(Schema):
 
 @router.get("/progress/{entry_id}/", response=ProgressHistoryOut, url_name="api-progress-detail")
 @scoped(ProgressEntry, "read", kwarg="entry_id")
-def get_progress(request, entry_id: int):
+def get_progress(request, entry_id: Id):
     """One reported value and the history of its month (who, when, why)."""
     entry = get_visible_or_404(
         ProgressEntry.objects.select_related("indicator", "org", "entered_by"), request.auth, pk=entry_id
@@ -657,9 +658,7 @@ class BeneficiaryPage(Schema):
 
 @router.get("/beneficiaries/", response=BeneficiaryPage, url_name="api-beneficiary-list")
 @scoped(Beneficiary, "list")
-def list_beneficiaries(
-    request, page: Query[Page], project: int | None = None, woman: uuid.UUID | None = None
-):
+def list_beneficiaries(request, page: Query[Page], project: Id | None = None, woman: uuid.UUID | None = None):
     """Beneficiaries in the caller's scope; names masked (REG-3)."""
     require_view(request.auth)
     qs = Beneficiary.objects.visible_to(request.auth).select_related("project", "woman", "org")
@@ -677,12 +676,12 @@ def list_beneficiaries(
 
 
 class BeneficiaryIn(Schema):
-    project: int
+    project: Id
     woman: uuid.UUID
-    org: int
-    received_on: datetime.date
+    org: Id
+    received_on: Day
     help_kind: str = ""
-    amount: Decimal | None = None
+    amount: Money | None = None
     notes: str = ""
     consent_exception: str = Field(
         "",
@@ -910,10 +909,10 @@ def list_pairs(request, page: Query[Page]):
 
 
 class PairIn(Schema):
-    project: int
+    project: Id
     volunteer: uuid.UUID
     household: uuid.UUID
-    started_on: datetime.date
+    started_on: Day
     notes: str = ""
 
 
@@ -944,7 +943,7 @@ def create_pair(request, payload: PairIn):
 
 @router.get("/volunteer-pairs/{pair_id}/", response=PairOut, url_name="api-pair-detail")
 @scoped(VolunteerPair, "read", kwarg="pair_id")
-def get_pair(request, pair_id: int):
+def get_pair(request, pair_id: Id):
     pair = get_visible_or_404(_pairs(VolunteerPair.objects), request.auth, pk=pair_id)
     require_view(request.auth)
     return pair_out(pair)

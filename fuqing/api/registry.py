@@ -14,6 +14,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
+from fuqing.api.types import Day, Id, Limit, Offset
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped, unscoped
 from fuqing.core.scoping import get_visible_or_404
@@ -56,16 +57,16 @@ class WomanFilterIn(Schema):
     q: str | None = Field(
         None, description="档案编号（姓名、身份证号、电话不进查询串：用 POST /women/search/、/women/lookup/）"
     )
-    community: int | None = Field(None, description="组织 id：该组织及其下级")
+    community: Id | None = Field(None, description="组织 id：该组织及其下级")
     group: str | None = Field(None, description="困难群体代码")
     status: str | None = Field(None, description="不填为在册；all 为全部")
     sort: str | None = Field(None, description="、".join(SORTS))
-    limit: int = 50
-    offset: int = 0
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 class WomanIn(Schema):
-    org: int = Field(description="所属社区(村)的组织 id（须在您的编辑范围内）")
+    org: Id = Field(description="所属社区(村)的组织 id（须在您的编辑范围内）")
     name: str
     id_number: str = Field(description="18 位身份证号（GB 11643）")
     phone: str = ""
@@ -75,14 +76,14 @@ class WomanIn(Schema):
     health_notes: str = Field("", description="须同时 health_consent=true（SEC-9）")
     health_consent: bool = False
     notice_version: str = ""
-    registered_on: datetime.date | None = None
+    registered_on: Day | None = None
     confirm_male: bool = Field(False, description="身份证号为男性号码时，核对无误后设为 true")
 
 
 class WomanPatch(Schema):
     """Only the fields given change (correction, REG-5); phone or health_notes "" clears them."""
 
-    org: int | None = None
+    org: Id | None = None
     name: str | None = None
     id_number: str | None = None
     phone: str | None = None
@@ -90,7 +91,7 @@ class WomanPatch(Schema):
     groups: list[str] | None = None
     household_notes: str | None = None
     health_notes: str | None = None
-    registered_on: datetime.date | None = None
+    registered_on: Day | None = None
     confirm_male: bool = False
     reason: str = ""
 
@@ -103,8 +104,8 @@ class SearchIn(Schema):
     name: str = Field(description="姓名（包含）")
     phone: str = Field("", description="联系电话（精确，按盲索引比对）")
     status: str | None = Field(None, description="不填为在册；all 为全部")
-    limit: int = 50
-    offset: int = 0
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 class UnmaskIn(Schema):

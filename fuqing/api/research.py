@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from fuqing.api.types import Count, Id, Limit, Offset, Score, Year
 from fuqing.core.forms import not_in_scope
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404, resolve_input
@@ -40,9 +41,9 @@ def _invalid(exc: ValidationError):
 
 class Page(Schema):
     q: str | None = None
-    year: int | None = None
-    limit: int = 100
-    offset: int = 0
+    year: Year | None = None
+    limit: Limit = 100
+    offset: Offset = 0
 
 
 def _page(qs, filters: Page):
@@ -72,18 +73,18 @@ class TopicPage(Schema):
 
 
 class TopicIn(Schema):
-    org: int
-    year: int
+    org: Id
+    year: Year
     title: str
-    leader: int
+    leader: Id
     description: str = ""
     members: str = ""
 
 
 class TopicPatch(Schema):
-    year: int | None = None
+    year: Year | None = None
     title: str | None = None
-    leader: int | None = None
+    leader: Id | None = None
     description: str | None = None
     members: str | None = None
 
@@ -133,7 +134,7 @@ def list_topics(request, filters: Query[Page]):
 
 @router.get("/topics/{topic_id}/", response=TopicOut, url_name="api-research-topic")
 @scoped(Topic, "read", kwarg="topic_id")
-def get_topic(request, topic_id: int):
+def get_topic(request, topic_id: Id):
     return topic_out(
         get_visible_or_404(Topic.objects.select_related("org", "leader"), request.auth, pk=topic_id)
     )
@@ -163,7 +164,7 @@ def create_topic(request, payload: TopicIn):
     "/topics/{topic_id}/", response={200: TopicOut, 422: ErrorOut}, url_name="api-research-topic-update"
 )
 @scoped(Topic, "change", kwarg="topic_id")
-def update_topic(request, topic_id: int, payload: TopicPatch):
+def update_topic(request, topic_id: Id, payload: TopicPatch):
     topic = get_visible_or_404(Topic.objects.select_related("org", "leader"), request.auth, pk=topic_id)
     data = payload.dict(exclude_unset=True)
     try:
@@ -236,11 +237,11 @@ class ReportPage(Schema):
 
 
 class ReportIn(Schema):
-    org: int
-    year: int
+    org: Id
+    year: Year
     title: str
     authors: str = ""
-    topic: int | None = None
+    topic: Id | None = None
     situation: str
     analysis: str
     recommendations: str
@@ -249,10 +250,10 @@ class ReportIn(Schema):
 
 
 class ReportPatch(Schema):
-    year: int | None = None
+    year: Year | None = None
     title: str | None = None
     authors: str | None = None
-    topic: int | None = None
+    topic: Id | None = None
     situation: str | None = None
     analysis: str | None = None
     recommendations: str | None = None
@@ -352,7 +353,7 @@ def list_reports(request, filters: Query[Page], status: str | None = None):
 
 @router.get("/reports/{report_id}/", response=ReportDetail, url_name="api-research-report")
 @scoped(Report, "read", kwarg="report_id")
-def get_report(request, report_id: int):
+def get_report(request, report_id: Id):
     report = get_visible_or_404(Report.objects.select_related("org"), request.auth, pk=report_id)
     return report_detail(report, request.auth)
 
@@ -383,7 +384,7 @@ def create_report(request, payload: ReportIn):
     url_name="api-research-report-update",
 )
 @scoped(Report, "change", kwarg="report_id")
-def update_report(request, report_id: int, payload: ReportPatch):
+def update_report(request, report_id: Id, payload: ReportPatch):
     """Change a draft; a submitted report answers 422 until it is sent back (RES-3)."""
     report = get_visible_or_404(Report.objects.select_related("org", "topic"), request.auth, pk=report_id)
     data = payload.dict(exclude_unset=True)
@@ -411,7 +412,7 @@ def update_report(request, report_id: int, payload: ReportPatch):
     url_name="api-research-report-transition",
 )
 @scoped(Report, "change", kwarg="report_id")
-def transition_report(request, report_id: int, payload: TransitionIn):
+def transition_report(request, report_id: Id, payload: TransitionIn):
     """A workflow step by role: submit, withdraw, return (comment required), review, recommend — or
     comment (RES-3)."""
     report = get_visible_or_404(Report.objects.select_related("org"), request.auth, pk=report_id)
@@ -429,10 +430,10 @@ def transition_report(request, report_id: int, payload: TransitionIn):
 
 
 class ScoreItem(Schema):
-    criterion: int
+    criterion: Id
     name: str = ""
-    weight: int = 0
-    value: float
+    weight: Count = 0
+    value: Score
 
 
 class SheetOut(Schema):
@@ -454,7 +455,7 @@ class SheetPage(Schema):
 
 
 class SheetIn(Schema):
-    entry: int
+    entry: Id
     scores: list[ScoreItem]
     comment: str = ""
 
@@ -493,7 +494,7 @@ SHEETS = ScoreSheet.objects.select_related("entry__report", "judge__user")
 
 @router.get("/scores/", response=SheetPage, url_name="api-research-scores")
 @scoped(ScoreSheet, "list")
-def list_scores(request, filters: Query[Page], competition: int | None = None):
+def list_scores(request, filters: Query[Page], competition: Id | None = None):
     """Score sheets: the organiser sees all of a competition's; a judge only her own (blind)."""
     qs = SHEETS.visible_to(request.auth).order_by("entry__competition", "entry__code", "judge")
     if competition:
@@ -506,7 +507,7 @@ def list_scores(request, filters: Query[Page], competition: int | None = None):
 
 @router.get("/scores/{sheet_id}/", response=SheetOut, url_name="api-research-score")
 @scoped(ScoreSheet, "read", kwarg="sheet_id")
-def get_score(request, sheet_id: int):
+def get_score(request, sheet_id: Id):
     return sheet_out(get_visible_or_404(SHEETS, request.auth, pk=sheet_id))
 
 
@@ -529,7 +530,7 @@ def create_score(request, payload: SheetIn):
     "/scores/{sheet_id}/", response={200: SheetOut, 422: ErrorOut}, url_name="api-research-score-update"
 )
 @scoped(ScoreSheet, "change", kwarg="sheet_id")
-def update_score(request, sheet_id: int, payload: SheetPatch):
+def update_score(request, sheet_id: Id, payload: SheetPatch):
     sheet = get_visible_or_404(
         SHEETS.select_related("entry__competition", "entry__report__org"), request.auth, pk=sheet_id
     )

@@ -50,11 +50,51 @@ class ScopedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         self.error_messages["invalid_choice"] = message
         self.error_messages["invalid_pk_value"] = message
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the campaign years the federation can have (as fuqing.api.types)
+MAX_COUNT = 2**31 - 1  # an integer column on every engine
+MAX_ID = 2**63 - 1
+
+
+def bound_inputs(form) -> None:
+    """Issue 10 point 9, once for every form: a number past what its column holds or a date outside any
+    campaign year is refused with the field named — never a database error (500).
+
+    Integer fields without a maximum get one (ids: 64 bits; counts: 32 bits); date fields must lie in
+    2000–2100 unless the form lists them in ``any_year_fields`` (e.g. a date of birth)."""
+    from django.core.validators import MaxValueValidator
+
+    exempt = set(getattr(form, "any_year_fields", ()))
+    for name, field in form.fields.items():
+        if isinstance(field, forms.IntegerField) and field.max_value is None:
+            is_id = name in ("org", "id", "pk") or name.endswith("_id")
+            field.validators.append(MaxValueValidator(MAX_ID if is_id else MAX_COUNT))
+        elif isinstance(field, forms.DateField) and name not in exempt:
+            field.validators.append(_CampaignYears(str(field.label or name)))
+
+
+class _CampaignYears:
+    def __init__(self, label: str):
+        self.label = label
+
+    def __call__(self, value):
+        from django.utils.translation import gettext as _
+
+        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValidationError(
+                _("%(field)s须在 %(a)d 年至 %(b)d 年之间（平台的工作年度）。")
+                % {"field": self.label, "a": FIRST_YEAR, "b": LAST_YEAR},
+                code="campaign_years",
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, _CampaignYears) and other.label == self.label
+
 
 class StyledFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style_fields()
+        bound_inputs(self)
 
     def style_fields(self) -> None:
         """Bootstrap classes on every widget (call again after replacing a field)."""

@@ -11,6 +11,7 @@ import uuid
 from django.urls import reverse
 from ninja import Field, Schema
 
+from fuqing.api.types import Count, Day, Id, Limit, Offset, Year
 from fuqing.core.masking import mask_name
 from fuqing.fieldwork import responses, services
 from fuqing.fieldwork.models import ContactPoint, Questionnaire, Response, Visit
@@ -38,12 +39,12 @@ class ContactPointOut(Schema):
 
 
 class ContactPointIn(Schema):
-    org: int | None = Field(None, description="keeping unit (default: the caller's own)")
-    place: int | None = Field(None, description="district, township or community org id")
-    keeper: int | None = Field(None, description="leadership member keeping it (user id)")
+    org: Id | None = Field(None, description="keeping unit (default: the caller's own)")
+    place: Id | None = Field(None, description="district, township or community org id")
+    keeper: Id | None = Field(None, description="leadership member keeping it (user id)")
     contact_name: str | None = None
     contact_phone: str | None = None
-    since_year: int | None = None
+    since_year: Year | None = None
     notes: str | None = None
     is_active: bool | None = None
 
@@ -55,9 +56,9 @@ class ContactPointPage(Schema):
 
 class ContactPointFilter(Schema):
     q: str | None = None
-    keeper: int | None = None
-    limit: int = 100
-    offset: int = 0
+    keeper: Id | None = None
+    limit: Limit = 100
+    offset: Offset = 0
 
 
 def cp_out(cp: ContactPoint) -> dict:
@@ -145,20 +146,20 @@ class VisitIn(Schema):
     id: uuid.UUID | None = Field(
         None, description="client-generated UUID: replaying the same id does not duplicate"
     )
-    org: int | None = Field(None, description="unit making the visit (default: the caller's own)")
-    started_on: datetime.date | None = None
-    ended_on: datetime.date | None = Field(None, description="default: started_on")
+    org: Id | None = Field(None, description="unit making the visit (default: the caller's own)")
+    started_on: Day | None = None
+    ended_on: Day | None = Field(None, description="default: started_on")
     method: str | None = Field(None, description="interview, forum, questionnaire, home_visit, stationed")
-    contact_point: int | None = None
-    place: int | None = Field(None, description="org visited, when not a contact point")
-    lead: int | None = Field(None, description="user id of the lead (default: the caller)")
-    members: list[int] | None = Field(None, description="user ids of the other cadres who went")
-    women_met: int | None = None
-    group_counts: dict[str, int] | None = Field(None, description="vulnerable group code -> women met")
+    contact_point: Id | None = None
+    place: Id | None = Field(None, description="org visited, when not a contact point")
+    lead: Id | None = Field(None, description="user id of the lead (default: the caller)")
+    members: list[Id] | None = Field(None, description="user ids of the other cadres who went")
+    women_met: Count | None = None
+    group_counts: dict[str, Count] | None = Field(None, description="vulnerable group code -> women met")
     notes: str | None = None
     needs: list[NeedLine] | None = Field(None, description="needs found (or needs_text, one per line)")
     needs_text: str | None = None
-    year: int | None = None
+    year: Year | None = None
 
 
 class VisitPage(Schema):
@@ -168,13 +169,13 @@ class VisitPage(Schema):
 
 class VisitFilter(Schema):
     q: str | None = None
-    year: int | None = None
+    year: Year | None = None
     method: str | None = None
-    org: int | None = Field(None, description="only this unit's subtree")
-    started_from: datetime.date | None = None
-    started_to: datetime.date | None = None
-    limit: int = 100
-    offset: int = 0
+    org: Id | None = Field(None, description="only this unit's subtree")
+    started_from: Day | None = None
+    started_to: Day | None = None
+    limit: Limit = 100
+    offset: Offset = 0
 
 
 def visit_out(visit: Visit) -> dict:
@@ -263,8 +264,8 @@ class QuestionnaireOut(Schema):
 
 
 class QuestionnaireIn(Schema):
-    org: int | None = Field(None, description="publishing unit (default: the caller's own)")
-    year: int | None = None
+    org: Id | None = Field(None, description="publishing unit (default: the caller's own)")
+    year: Year | None = None
     title: str | None = None
     description: str | None = None
     status: str | None = Field(None, description="draft, open, closed")
@@ -278,10 +279,10 @@ class QuestionnairePage(Schema):
 
 class QuestionnaireFilter(Schema):
     q: str | None = None
-    year: int | None = None
+    year: Year | None = None
     status: str | None = None
-    limit: int = 100
-    offset: int = 0
+    limit: Limit = 100
+    offset: Offset = 0
 
 
 def questionnaire_out(questionnaire: Questionnaire) -> dict:
@@ -357,8 +358,8 @@ class ResponseIn(Schema):
     id: uuid.UUID | None = Field(
         None, description="client-generated UUID: replaying the same id does not duplicate"
     )
-    org: int | None = Field(None, description="responding unit (default: the caller's own)")
-    answered_on: datetime.date | None = None
+    org: Id | None = Field(None, description="responding unit (default: the caller's own)")
+    answered_on: Day | None = None
     answers: dict | None = Field(None, description="answers by question code; skip logic applies")
 
 
@@ -368,8 +369,8 @@ class ResponsePage(Schema):
 
 
 class PageFilter(Schema):
-    limit: int = 100
-    offset: int = 0
+    limit: Limit = 100
+    offset: Offset = 0
 
 
 def json_value(value):

@@ -318,6 +318,11 @@ def set_active(actor, user: User, active: bool) -> User:
     return user
 
 
+def revoke_api_tokens(user: User) -> int:
+    """End every API token of the user (PLT-3): called whenever her password changes."""
+    return ApiToken.objects.filter(user=user, revoked=False).update(revoked=True)
+
+
 @transaction.atomic
 def set_password(actor, user: User, password: str, *, old_password: str | None = None) -> User:
     """A user changes her own password (old one required), or an administrator resets it."""
@@ -336,6 +341,7 @@ def set_password(actor, user: User, password: str, *, old_password: str | None =
     # A password an administrator set is known to her: the user must replace it at next login.
     user.must_change_password = actor.pk != user.pk
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    revoke_api_tokens(user)  # a token issued under the old password must not outlive it
     if actor.pk != user.pk:
         end_sessions(user)
     audit.record(AuditAction.PASSWORD, actor=actor, obj=user, details={"reset": actor.pk != user.pk})
@@ -453,6 +459,7 @@ def reset_administrator(subject: User, *, password: str | None = None, active: b
         subject.password_changed_at = timezone.now()
         subject.must_change_password = True
         changes["password_reset"] = True
+        changes["api_tokens_revoked"] = revoke_api_tokens(subject)
         changes["totp_devices_removed"] = TOTPDevice.objects.filter(user=subject).delete()[0]
     if active is not None:
         subject.is_active = active

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from fuqing.api.types import Limit, Offset, Year
+
 router = Router(tags=["campaigns"])
 
 
@@ -33,6 +35,6 @@ def paginate(qs, limit: int, offset: int):
 
 class PageFilter(Schema):
     q: str | None = None
-    year: int | None = None
-    limit: int = 100
-    offset: int = 0
+    year: Year | None = None
+    limit: Limit = 100
+    offset: Offset = 0

@@ -11,6 +11,7 @@ from ninja import Query, Schema, Status
 from ninja.errors import HttpError
 
 from fuqing.api.campaigns.common import Invalid, PageFilter, paginate, require_view, router
+from fuqing.api.types import Count, Day, Id
 from fuqing.campaigns import services, submissions
 from fuqing.campaigns.models import Campaign, Deadline, Obligation, ObligationStatus
 from fuqing.core.routes import scoped
@@ -49,26 +50,26 @@ class DeadlinePage(Schema):
 
 
 class DeadlineIn(Schema):
-    campaign: int
+    campaign: Id
     code: str
     name: str
-    due_on: datetime.date
+    due_on: Day
     kind: str = "document"
     description: str = ""
     owed_by_kinds: list[str] = []
-    owed_by_orgs: list[int] = []
-    remind_days_before: int = 7
+    owed_by_orgs: list[Id] = []
+    remind_days_before: Count = 7
 
 
 class DeadlinePatch(Schema):
     code: str | None = None
     name: str | None = None
-    due_on: datetime.date | None = None
+    due_on: Day | None = None
     kind: str | None = None
     description: str | None = None
     owed_by_kinds: list[str] | None = None
-    owed_by_orgs: list[int] | None = None
-    remind_days_before: int | None = None
+    owed_by_orgs: list[Id] | None = None
+    remind_days_before: Count | None = None
 
 
 def _deadlines_out(user, deadlines: list[Deadline]) -> list[dict]:
@@ -115,7 +116,7 @@ def list_deadlines(request, filters: Query[PageFilter]):
 
 @router.get("/deadlines/{deadline_id}/", response=DeadlineOut, url_name="api-deadline-detail")
 @scoped(Deadline, "read", kwarg="deadline_id")
-def get_deadline(request, deadline_id: int):
+def get_deadline(request, deadline_id: Id):
     deadline = get_visible_or_404(Deadline.objects.select_related("campaign"), request.auth, pk=deadline_id)
     require_view(request.auth)
     return _deadlines_out(request.auth, [deadline])[0]
@@ -148,7 +149,7 @@ def create_deadline(request, payload: DeadlineIn):
 
 @router.patch("/deadlines/{deadline_id}/", response=DeadlineOut, url_name="api-deadline-update")
 @scoped(Deadline, "change", kwarg="deadline_id")
-def update_deadline(request, deadline_id: int, payload: DeadlinePatch):
+def update_deadline(request, deadline_id: Id, payload: DeadlinePatch):
     """Change a deadline or who owes it; the obligations follow."""
     deadline = get_visible_or_404(
         Deadline.objects.select_related("campaign__org"), request.auth, pk=deadline_id
@@ -193,9 +194,9 @@ class ObligationPage(Schema):
 
 
 class ObligationFilter(PageFilter):
-    deadline: int | None = None
+    deadline: Id | None = None
     status: str | None = None
-    under: int | None = None
+    under: Id | None = None
     kind: str | None = None
 
 
@@ -235,7 +236,7 @@ def list_obligations(request, filters: Query[ObligationFilter]):
 
 @router.get("/obligations/{obligation_id}/", response=ObligationOut, url_name="api-obligation-detail")
 @scoped(Obligation, "read", kwarg="obligation_id")
-def get_obligation(request, obligation_id: int):
+def get_obligation(request, obligation_id: Id):
     obligation = get_visible_or_404(
         Obligation.objects.select_related("deadline", "org"), request.auth, pk=obligation_id
     )

@@ -11,6 +11,7 @@ from ninja import Query, Schema, Status
 from ninja.errors import HttpError
 
 from fuqing.api.campaigns.common import Invalid, PageFilter, paginate, require_view, router
+from fuqing.api.types import Id
 from fuqing.campaigns import plans as plan_services
 from fuqing.campaigns.models import Campaign, Plan
 from fuqing.core.routes import scoped
@@ -59,18 +60,18 @@ class PlanPage(Schema):
 
 
 class PlanFilter(PageFilter):
-    org: int | None = None
+    org: Id | None = None
     status: str | None = None
 
 
 class PlanIn(Schema):
-    campaign: int
-    org: int
+    campaign: Id
+    org: Id
     title: str
     goals: str
     responsibilities: str
     measures: str = ""
-    leaders: list[int]
+    leaders: list[Id]
 
 
 class PlanPatch(Schema):
@@ -78,7 +79,7 @@ class PlanPatch(Schema):
     goals: str | None = None
     responsibilities: str | None = None
     measures: str | None = None
-    leaders: list[int] | None = None
+    leaders: list[Id] | None = None
 
 
 def _plan_out(plan: Plan) -> dict:
@@ -154,7 +155,7 @@ def list_plans(request, filters: Query[PlanFilter]):
 
 @router.get("/plans/{plan_id}/", response=PlanOut, url_name="api-plan-detail")
 @scoped(Plan, "read", kwarg="plan_id")
-def get_plan(request, plan_id: int):
+def get_plan(request, plan_id: Id):
     plan = get_visible_or_404(_plans(request.auth), request.auth, pk=plan_id)
     require_view(request.auth)
     return _plan_out(plan)
@@ -177,7 +178,7 @@ def create_plan(request, payload: PlanIn):
 
 @router.patch("/plans/{plan_id}/", response=PlanOut, url_name="api-plan-update")
 @scoped(Plan, "change", kwarg="plan_id")
-def update_plan(request, plan_id: int, payload: PlanPatch):
+def update_plan(request, plan_id: Id, payload: PlanPatch):
     """Change a plan; every change is a new version (the old ones stay)."""
     plan = get_visible_or_404(_plans(request.auth), request.auth, pk=plan_id)
     ensure_editable(request.auth, plan)
@@ -197,7 +198,7 @@ def update_plan(request, plan_id: int, payload: PlanPatch):
 
 @router.post("/plans/{plan_id}/submit/", response=PlanOut, url_name="api-plan-submit")
 @scoped(Plan, "change", kwarg="plan_id")
-def submit_plan(request, plan_id: int):
+def submit_plan(request, plan_id: Id):
     """Submit the plan's current version (counts as the unit's submission for a plan deadline)."""
     plan = get_visible_or_404(_plans(request.auth), request.auth, pk=plan_id)
     ensure_editable(request.auth, plan)

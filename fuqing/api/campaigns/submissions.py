@@ -11,6 +11,7 @@ from ninja import File, Form, Query, Schema, Status
 from ninja.files import UploadedFile
 
 from fuqing.api.campaigns.common import Invalid, PageFilter, paginate, require_view, router
+from fuqing.api.types import Id
 from fuqing.campaigns import submissions
 from fuqing.campaigns.models import Obligation, Submission
 from fuqing.core.routes import scoped
@@ -43,8 +44,8 @@ class SubmissionPage(Schema):
 
 
 class SubmissionFilter(PageFilter):
-    deadline: int | None = None
-    org: int | None = None
+    deadline: Id | None = None
+    org: Id | None = None
     current_only: bool = False
 
 
@@ -101,14 +102,14 @@ def list_submissions(request, filters: Query[SubmissionFilter]):
 
 @router.get("/submissions/{submission_id}/", response=SubmissionOut, url_name="api-submission-detail")
 @scoped(Submission, "read", kwarg="submission_id")
-def get_submission(request, submission_id: int):
+def get_submission(request, submission_id: Id):
     submission = get_visible_or_404(_submissions(request.auth), request.auth, pk=submission_id)
     require_view(request.auth)
     return _submission_out(submission)
 
 
 @router.post("/submissions/", response={201: SubmissionOut}, url_name="api-submission-create")
-def create_submission(request, obligation: Form[int], note: Form[str] = "", file: File[UploadedFile] = None):
+def create_submission(request, obligation: Form[Id], note: Form[str] = "", file: File[UploadedFile] = None):
     """Upload the unit's document for an obligation (multipart: obligation, file, note). Posting again
     for the same obligation replaces the current version; earlier versions stay (CAM-2)."""
     target = get_visible_or_404(
