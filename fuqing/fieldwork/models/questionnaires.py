@@ -60,6 +60,10 @@ class QuestionKind(models.TextChoices):
     NUMBER = "number", _("数字")
     TEXT = "text", _("文字")
     DATE = "date", _("日期")
+    NOTE = "note", _("说明文字")
+    CALCULATE = "calculate", _("计算")
+    IMAGE = "image", _("照片")
+    GEOPOINT = "geopoint", _("位置")
 
 
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
@@ -82,6 +86,9 @@ class Question(models.Model):
     choices = models.JSONField(_("选项"), default=list, blank=True)  # [{"value": "a", "label": "…"}]
     relevant = models.CharField(_("显示条件"), max_length=500, blank=True)
     condition = models.JSONField(null=True, blank=True)
+    # What an XLSForm adds (FLD-6, see xlsform.py): labels/hints per language, constraint and its
+    # message, required_message, calculation, default, choice_filter, appearance, group, repeat.
+    extra = models.JSONField(default=dict, blank=True)
 
     objects = InheritedDownQuerySet.as_manager()
 
@@ -120,6 +127,8 @@ class Response(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
     answered_on = models.DateField(_("填写日期"))
+    # Rows of the XLSForm repeats: {"repeat name": [{"question code": value, …}, …]}
+    repeats = models.JSONField(_("重复题组"), default=dict, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
