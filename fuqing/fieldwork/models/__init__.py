@@ -1,10 +1,12 @@
 """Going to the grassroots (FLD-1 … FLD-6): contact points, visits, grassroots days, questionnaires."""
 
 from fuqing.fieldwork.models.questionnaires import (
+    ANSWERLESS_KINDS,
     CHOICE_KINDS,
     Answer,
     Question,
     QuestionKind,
+    localized,
     Questionnaire,
     QuestionnaireStatus,
     Response,
@@ -24,6 +26,7 @@ from fuqing.fieldwork.models.visits import (
 )
 
 __all__ = [
+    "ANSWERLESS_KINDS",
     "CHOICE_KINDS",
     "GRASSROOTS_DAYS_TARGET",
     "MAX_VISIT_DAYS",
@@ -33,6 +36,7 @@ __all__ = [
     "ContactPoint",
     "Question",
     "QuestionKind",
+    "localized",
     "Questionnaire",
     "QuestionnaireStatus",
     "Response",

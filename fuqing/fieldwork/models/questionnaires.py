@@ -4,6 +4,7 @@ A questionnaire and its questions are visible down the tree (a district answers 
 response belongs to the unit that gave it, so tallies follow the viewer's scope.
 """
 
+import re
 import uuid
 
 from django.conf import settings
@@ -67,6 +68,33 @@ class QuestionKind(models.TextChoices):
 
 
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+ANSWERLESS_KINDS = (QuestionKind.NOTE,)
+_LANGUAGE_CODE = re.compile(r"\(\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*\)\s*$")
+_LANGUAGE_NAMES = {"english": "en", "chinese": "zh", "中文": "zh", "简体中文": "zh", "汉语": "zh"}
+
+
+def _language_of(key: str) -> str:
+    match = _LANGUAGE_CODE.search(key)
+    if match:
+        return match.group(1).lower()
+    return _LANGUAGE_NAMES.get(key.strip().lower(), key.strip().lower())
+
+
+def localized(texts: dict | None, language: str | None = None) -> str:
+    """The text of an XLSForm ``label::English (en)``-style dict in ``language`` (the interface's
+    language by default), else Chinese, else the form's default, else any."""
+    if not texts:
+        return ""
+    if language is None:
+        from django.utils.translation import get_language
+
+        language = get_language() or "zh-hans"
+    wanted = language.split("-")[0].lower()
+    by_code = {_language_of(k): v for k, v in texts.items()}
+    for code in (wanted, "zh", "default"):
+        if by_code.get(code):
+            return by_code[code]
+    return next(iter(texts.values()))
 
 
 class Question(models.Model):
@@ -110,8 +138,25 @@ class Question(models.Model):
     def choice_label(self, value: str) -> str:
         for choice in self.choices:
             if choice["value"] == value:
-                return choice["label"]
+                return localized(choice.get("labels")) or choice["label"]
         return value
+
+    @property
+    def label(self) -> str:
+        """The question's text in the interface's language (XLSForm ``label::…`` columns)."""
+        return localized(self.extra.get("labels")) or self.text
+
+    @property
+    def hint(self) -> str:
+        return localized(self.extra.get("hints")) or self.help
+
+    def message(self, key: str) -> str:
+        """``constraint_message`` / ``required_message`` in the interface's language."""
+        return localized(self.extra.get(key))
+
+    @property
+    def repeat(self) -> str:
+        return self.extra.get("repeat", "")
 
 
 class Response(models.Model):
