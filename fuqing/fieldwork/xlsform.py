@@ -58,7 +58,9 @@ PLAIN_TYPES = {
     "end repeat",
 }
 METADATA = {"start", "end", "today", "deviceid", "username"}
-SELECT = re.compile(r"^(select one from|select one|select multiple|select all that apply)\s+\S+(\s+or other)?$")
+SELECT = re.compile(
+    r"^(select one from|select one|select multiple|select all that apply)\s+\S+(\s+or other)?$"
+)
 UNSUPPORTED_SELECT = re.compile(r"external|from file")
 ROW = re.compile(r"\[row\s*:\s*(\d+)\]\s*")
 
@@ -210,7 +212,8 @@ class _Mapper:
                 continue
             if kind not in KINDS:
                 self.problems.append(
-                    _("%(w)s：不支持题型“%(t)s”（题目 %(q)s）。") % {"w": self.where(name), "t": kind, "q": name}
+                    _("%(w)s：不支持题型“%(t)s”（题目 %(q)s）。")
+                    % {"w": self.where(name), "t": kind, "q": name}
                 )
                 continue
             question = self.question(child, KINDS[kind], groups, repeat, relevant)
@@ -260,7 +263,10 @@ class _Mapper:
                 )
                 return None
             extra[key] = source
-        for column, key in (("jr:constraintMsg", "constraint_message"), ("jr:requiredMsg", "required_message")):
+        for column, key in (
+            ("jr:constraintMsg", "constraint_message"),
+            ("jr:requiredMsg", "required_message"),
+        ):
             messages = _languages(bind.get(column))
             if messages:
                 extra[key] = messages
@@ -283,7 +289,9 @@ class _Mapper:
                 if len(choice_labels) > 1 or (choice_labels and "default" not in choice_labels):
                     option["labels"] = choice_labels
                 attrs = {
-                    k: str(v) for k, v in choice.items() if k not in ("name", "label", "media") and v is not None
+                    k: str(v)
+                    for k, v in choice.items()
+                    if k not in ("name", "label", "media") and v is not None
                 }
                 if attrs:
                     option["attrs"] = attrs

@@ -6,10 +6,10 @@ from fuqing.fieldwork.models.questionnaires import (
     Answer,
     Question,
     QuestionKind,
-    localized,
     Questionnaire,
     QuestionnaireStatus,
     Response,
+    localized,
 )
 from fuqing.fieldwork.models.visits import (
     GRASSROOTS_DAYS_TARGET,
@@ -36,7 +36,6 @@ __all__ = [
     "ContactPoint",
     "Question",
     "QuestionKind",
-    "localized",
     "Questionnaire",
     "QuestionnaireStatus",
     "Response",
@@ -46,4 +45,5 @@ __all__ = [
     "VisitGroupCount",
     "VisitMember",
     "VisitMethod",
+    "localized",
 ]
