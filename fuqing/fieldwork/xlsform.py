@@ -244,9 +244,9 @@ class _Mapper:
         if relevant and not (group_relevant and own_relevant):
             relevant = group_relevant or own_relevant
         extra: dict = {}
-        if len(labels) > 1 or (labels and "default" not in labels):
+        if len(labels) > 1:
             extra["labels"] = labels
-        if len(hints) > 1 or (hints and "default" not in hints):
+        if len(hints) > 1:
             extra["hints"] = hints
         for column, key, tree_key in (
             ("constraint", "constraint", "constraint_tree"),
@@ -286,7 +286,7 @@ class _Mapper:
                 if choice.get("name") == "other" and set(choice_labels.values()) == {"Other"}:
                     choice_labels = {"zh": "其他", "en": "Other"}  # pyxform's or_other choice
                 option = {"value": str(choice.get("name", ""))[:100], "label": _main(choice_labels)[:200]}
-                if len(choice_labels) > 1 or (choice_labels and "default" not in choice_labels):
+                if len(choice_labels) > 1:
                     option["labels"] = choice_labels
                 attrs = {
                     k: str(v)
