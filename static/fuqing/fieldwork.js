@@ -160,8 +160,9 @@
       if (filter) {
         section.querySelectorAll("[data-choice]").forEach(function (option) {
           var ok = asBool(expr(filter, answers, null, json(option, "data-choice")));
-          option.hidden = !ok;
-          option.querySelectorAll("input").forEach(function (el) { if (!ok) { el.checked = false; } el.disabled = !ok; });
+          (option.closest(".form-check") || option).hidden = !ok;
+          if (!ok) { option.checked = false; }
+          option.disabled = !ok;
         });
       }
       var calc = json(section, "data-calc");

@@ -32,6 +32,7 @@ def _fill(request, questionnaire, response=None):
             initial[f"q_{code}"] = value.isoformat() if hasattr(value, "isoformat") else value
     form = ResponseForm(
         request.POST or None,
+        request.FILES or None,
         user=request.user,
         questionnaire=questionnaire,
         questions=questions,
@@ -46,6 +47,7 @@ def _fill(request, questionnaire, response=None):
                 questionnaire,
                 org=data["org"],
                 answers=form.raw_answers(),
+                repeats=form.raw_repeats(),
                 answered_on=data["answered_on"],
                 id=data.get("id"),
                 instance=response,
