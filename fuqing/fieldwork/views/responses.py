@@ -226,3 +226,14 @@ def questionnaire_export(request, pk):
         raise PermissionDenied(_("您没有导出“下基层”模块数据的权限。"))
     area = _tally_area(request, questionnaire)
     return tallies_xlsx(request.user, tallies.tallies(request.user, questionnaire, area))
+
+
+@scoped(Questionnaire, "export")
+def responses_export(request, pk):
+    """Raw responses to Excel, one row per response and each repeat on its own sheet (FLD-6)."""
+    from fuqing.fieldwork.exports import raw_responses_xlsx
+
+    questionnaire = get_visible_or_404(Questionnaire.objects.select_related("org"), request.user, pk=pk)
+    if not request.user.has_module_perm("fieldwork", "export"):
+        raise PermissionDenied(_("您没有导出“下基层”模块数据的权限。"))
+    return raw_responses_xlsx(request.user, questionnaire)
