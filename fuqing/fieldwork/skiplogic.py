@@ -477,21 +477,25 @@ def _as_bool(value) -> bool:
 
 
 def _compare(op: str, left, right) -> bool:
+    """As XPath: a number on either side compares as numbers (NaN is unequal to all), otherwise text
+    that reads as numbers compares as numbers, otherwise as text (ISO dates order as text)."""
+    numeric = (int, float)
     if isinstance(left, bool) or isinstance(right, bool):
         left, right = _as_bool(left), _as_bool(right)
-    elif op in ("=", "!=") and not (isinstance(left, int | float) or isinstance(right, int | float)):
-        left, right = _as_text(left), _as_text(right)
+    elif (isinstance(left, numeric) or isinstance(right, numeric)) and not (
+        isinstance(left, str) and isinstance(right, str)
+    ):
+        left, right = _as_number(left), _as_number(right)
+        if left != left or right != right:
+            return op == "!="
     else:
         a, b = _as_number(left), _as_number(right)
-        if a == a and b == b:
+        if a == a and b == b and op not in ("=", "!="):
             left, right = a, b
-        elif op in ("=", "!="):
-            left, right = _as_text(left), _as_text(right)
         else:
-            text_a, text_b = _as_text(left), _as_text(right)
-            if not text_a or not text_b:
+            left, right = _as_text(left), _as_text(right)
+            if op not in ("=", "!=") and (not left or not right):
                 return False
-            left, right = text_a, text_b  # dates in ISO form compare as text
     return {
         "=": left == right,
         "!=": left != right,

@@ -76,12 +76,13 @@
   }
   function compare(op, l, r) {
     if (typeof l === "boolean" || typeof r === "boolean") { l = asBool(l); r = asBool(r); }
-    else if ((op === "=" || op === "!=") && typeof l !== "number" && typeof r !== "number") { l = asText(l); r = asText(r); }
-    else {
+    else if (typeof l === "number" || typeof r === "number") {
+      l = asNumber(l); r = asNumber(r);
+      if (isNaN(l) || isNaN(r)) { return op === "!="; }
+    } else {
       var a = asNumber(l), b = asNumber(r);
-      if (!isNaN(a) && !isNaN(b)) { l = a; r = b; }
-      else if (op === "=" || op === "!=") { l = asText(l); r = asText(r); }
-      else { l = asText(l); r = asText(r); if (!l || !r) { return false; } }
+      if (!isNaN(a) && !isNaN(b) && op !== "=" && op !== "!=") { l = a; r = b; }
+      else { l = asText(l); r = asText(r); if (op !== "=" && op !== "!=" && (!l || !r)) { return false; } }
     }
     if (op === "=") { return l === r; }
     if (op === "!=") { return l !== r; }
