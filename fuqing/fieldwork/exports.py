@@ -222,6 +222,10 @@ def raw_responses_xlsx(user, questionnaire):
                 for col, question in enumerate(repeats[name], start=2):
                     _text(target[0], target[1], col, shown(question, item.get(question.code)))
                 target[1] += 1
+    about = book.add_worksheet("说明")
+    _text(about, 0, 0, questionnaire.title)
+    _text(about, 1, 0, f"{questionnaire.org.name}　{questionnaire.year}　答卷 {count} 份")
+    _text(about, 2, 0, f"导出于 {timezone.localdate():%Y-%m-%d}")
     book.close()
     audit.record(AuditAction.EXPORT, actor=user, obj=questionnaire, details={"raw_responses": count})
     return _temporary_file_response(path, f"问卷答卷-{questionnaire.pk}.xlsx")

@@ -341,7 +341,9 @@ CONDITION_OPS = [
 
 class QuestionForm(Form):
     text = forms.CharField(label=_("题目"), max_length=500)
-    kind = forms.ChoiceField(label=_("题型"), choices=QuestionKind.choices)
+    kind = forms.ChoiceField(
+        label=_("题型"), choices=[c for c in QuestionKind.choices if c[0] != QuestionKind.CALCULATE]
+    )
     required = forms.BooleanField(label=_("必答"), required=False)
     choices_text = forms.CharField(
         label=_("选项"),

@@ -56,9 +56,9 @@ CASCADE_CHOICES = [
     ["help", "law", "法律", "Legal aid", ""],
 ]
 
+HEADER = ["type", "name", "label", "hint", "constraint", "constraint_message", "required"]
 CONSTRAINT_SURVEY = [
-    ["type", "name", "label", "hint", "constraint", "constraint_message", "required", "required_message"]
-    + ["calculation", "default"],
+    [*HEADER, "required_message", "calculation", "default"],
     ["note", "intro", "请如实填写，谢谢！", "", "", "", "", "", "", ""],
     [
         "integer",
@@ -68,9 +68,8 @@ CONSTRAINT_SURVEY = [
         ". >= 0 and . < 120",
         "年龄应在0到120岁之间",
         "yes",
-        "请填写年龄",
-    ]
-    + ["", ""],
+        *["请填写年龄", "", ""],
+    ],
     ["calculate", "months", "", "", "", "", "", "", "${age} * 12", ""],
     ["text", "village", "村名", "", "string-length(.) <= 10", "", "", "", "", "福清村"],
     ["start", "start", "", "", "", "", "", "", "", ""],
