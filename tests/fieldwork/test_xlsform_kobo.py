@@ -296,3 +296,22 @@ def test_fld6_the_browser_evaluates_constraints_like_the_server():
     )
     result = subprocess.run(["node", "-e", program], capture_output=True, text=True, timeout=30, check=True)
     assert json.loads(result.stdout) == expected == [False, True, True, True, True, False]
+
+
+def test_fld6_a_response_shows_its_repeat_rows(tree, city_leader, login_as, tmp_path):
+    client = login_as(city_leader)
+    questionnaire = _open(
+        city_leader,
+        _import(client, tree, _book(tmp_path / "kids.xlsx", REPEAT_SURVEY, REPEAT_CHOICES)),
+    )
+    response, _created = responses.submit_response(
+        city_leader,
+        questionnaire,
+        org=tree.city,
+        answers={"family": "林家", "school": "yes"},
+        repeats={"kids": [{"kid_name": "小明", "kid_age": "8"}]},
+    )
+    page = client.get(reverse("fieldwork:response-detail", args=[response.pk])).content.decode()
+    assert "小明" in page and "第 1 组" in page and "在读" in page
+    edit = client.get(reverse("fieldwork:response-edit", args=[response.pk])).content.decode()
+    assert 'value="小明"' in edit
