@@ -315,3 +315,26 @@ def test_fld6_a_response_shows_its_repeat_rows(tree, city_leader, login_as, tmp_
     assert "小明" in page and "第 1 组" in page and "在读" in page
     edit = client.get(reverse("fieldwork:response-edit", args=[response.pk])).content.decode()
     assert 'value="小明"' in edit
+
+
+def test_fld6_constraint_messages_follow_the_interface_language(tree, city_leader, login_as, tmp_path):
+    survey = [
+        [
+            "type",
+            "name",
+            "label::中文 (zh)",
+            "label::English (en)",
+            "constraint",
+            "constraint_message::中文 (zh)",
+            "constraint_message::English (en)",
+        ],
+        ["integer", "age", "年龄", "Age", ". < 120", "年龄应小于120岁", "Age must be under 120"],
+    ]
+    client = login_as(city_leader)
+    questionnaire = _open(city_leader, _import(client, tree, _book(tmp_path / "m.xlsx", survey)))
+    fill = reverse("fieldwork:questionnaire-fill", args=[questionnaire.pk])
+    data = {"org": tree.city.pk, "answered_on": "2014-05-01", "q_age": "200"}
+    assert "年龄应小于120岁" in client.post(fill, data).content.decode()
+    english = client.post(fill, data, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Age must be under 120" in english
+    assert Response.objects.count() == 0
