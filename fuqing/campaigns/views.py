@@ -35,7 +35,14 @@ def campaign_list(request):
     return render(
         request,
         "campaigns/campaign_list.html",
-        {"campaigns": campaigns, "can_manage": _can_manage(request.user)},
+        {
+            "campaigns": campaigns,
+            "can_manage": _can_manage(request.user),
+            # FLD-1: records of today's year count in that year; say when it has no campaign yet
+            "missing_year": None
+            if campaigns.filter(year=timezone.localdate().year).exists()
+            else timezone.localdate().year,
+        },
     )
 
 

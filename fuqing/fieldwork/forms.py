@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from fuqing.core import uploads
 from fuqing.core.forms import DateInput, Form, ScopedModelChoiceField, ScopedModelMultipleChoiceField
 from fuqing.core.scoping import resolve_input
-from fuqing.fieldwork.models import ContactPoint, QuestionKind, VisitMethod
+from fuqing.fieldwork.models import ContactPoint, QuestionKind, VisitMethod, localized
 from fuqing.fieldwork.services import CONTACT_POINT_KINDS, PLACE_KINDS, federation_of
 from fuqing.orgs.models import LEADERSHIP_POSITIONS, Org, Position, User
 
@@ -340,7 +340,9 @@ CONDITION_OPS = [
 
 class QuestionForm(Form):
     text = forms.CharField(label=_("题目"), max_length=500)
-    kind = forms.ChoiceField(label=_("题型"), choices=QuestionKind.choices)
+    kind = forms.ChoiceField(
+        label=_("题型"), choices=[c for c in QuestionKind.choices if c[0] != QuestionKind.CALCULATE]
+    )
     required = forms.BooleanField(label=_("必答"), required=False)
     choices_text = forms.CharField(
         label=_("选项"),
@@ -382,34 +384,105 @@ class QuestionForm(Form):
         return ""
 
 
-def response_fields(form: forms.Form, questions) -> None:
-    """One optional field per question (q_<code>); required-ness and skip logic are the service's."""
+class _FilteredChoices:
+    """Each option carries its XLSForm choice columns (data-choice) so choice_filter runs in the browser."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        extra = self.choice_attrs.get(str(value))
+        if extra is not None:
+            option["attrs"]["data-choice"] = json.dumps(extra, ensure_ascii=False)
+        return option
+
+
+class FilteredRadioSelect(_FilteredChoices, forms.RadioSelect):
+    choice_attrs: dict = {}
+
+
+class FilteredCheckboxes(_FilteredChoices, forms.CheckboxSelectMultiple):
+    choice_attrs: dict = {}
+
+
+class NoteWidget(forms.Widget):
+    """A note row: its label is the text; nothing to answer."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return ""
+
+
+def _question_field(question, label: str):
+    choices = [(c["value"], question.choice_label(c["value"])) for c in question.choices]
+    kind = question.kind
+    if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        single = kind == QuestionKind.SINGLE
+        widget = FilteredRadioSelect() if single else FilteredCheckboxes()
+        widget.choice_attrs = (
+            {c["value"]: {**c.get("attrs", {}), "name": c["value"]} for c in question.choices}
+            if question.extra.get("filter_tree")
+            else {}
+        )
+        field_class = forms.ChoiceField if single else forms.MultipleChoiceField
+        return field_class(label=label, choices=choices, required=False, widget=widget)
+    if kind == QuestionKind.NUMBER:
+        return forms.CharField(
+            label=label, required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+        )
+    if kind == QuestionKind.DATE:
+        return forms.CharField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    if kind == QuestionKind.NOTE:
+        return forms.CharField(label=question.label, required=False, widget=NoteWidget)
+    if kind == QuestionKind.CALCULATE:
+        return forms.CharField(
+            label=label, required=False, widget=forms.TextInput(attrs={"readonly": True, "tabindex": "-1"})
+        )
+    if kind == QuestionKind.GEOPOINT:
+        return forms.CharField(
+            label=label,
+            required=False,
+            widget=forms.TextInput(attrs={"readonly": True, "placeholder": gettext("纬度 经度")}),
+        )
+    if kind == QuestionKind.IMAGE:
+        return forms.FileField(
+            label=label,
+            required=False,
+            widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        )
+    if question.extra.get("appearance", "") == "multiline" or not question.extra:
+        return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    return forms.CharField(label=label, required=False, widget=forms.TextInput())
+
+
+def response_fields(form: forms.Form, questions, suffix: str = "") -> list[str]:
+    """One optional field per question (q_<code>, q_<code>__<n> in a repeat's row n); required-ness,
+    skip logic and constraints are the service's (and the browser's, from the data attributes)."""
+    names = []
     for question in questions:
-        name = f"q_{question.code}"
-        label = f"{question.position}. {question.text}"
-        choices = [(c["value"], c["label"]) for c in question.choices]
-        if question.kind == QuestionKind.SINGLE:
-            field = forms.ChoiceField(label=label, choices=choices, required=False, widget=forms.RadioSelect)
-        elif question.kind == QuestionKind.MULTIPLE:
-            field = forms.MultipleChoiceField(
-                label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
-            )
-        elif question.kind == QuestionKind.NUMBER:
-            field = forms.CharField(
-                label=label, required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
-            )
-        elif question.kind == QuestionKind.DATE:
-            field = forms.CharField(
-                label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
-            )
-        else:
-            field = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-        field.help_text = question.help
+        name = f"q_{question.code}{suffix}"
+        field = _question_field(question, f"{question.position}. {question.label}")
+        field.help_text = question.hint
         field.question = question
         field.condition_json = (
             json.dumps(question.condition, ensure_ascii=False) if question.condition else ""
         )
+        field.extra_json = {
+            attr: json.dumps(question.extra[key], ensure_ascii=False)
+            for attr, key in (
+                ("constraint", "constraint_tree"),
+                ("calc", "calc_tree"),
+                ("filter", "filter_tree"),
+            )
+            if question.extra.get(key) is not None
+        }
+        field.constraint_message = question.message("constraint_message") or (
+            gettext("答案不符合要求（%(c)s）。") % {"c": question.extra["constraint"]}
+            if question.extra.get("constraint")
+            else ""
+        )
         form.fields[name] = field
+        if "default" in question.extra and name not in form.initial:
+            form.initial[name] = question.extra["default"]
+        names.append(name)
+    return names
 
 
 class ResponseForm(Form):
@@ -429,18 +502,64 @@ class ResponseForm(Form):
         self.fields["org"].base_depth = user.org.depth if user.org_id else 1
         self.initial.setdefault("org", user.org_id)
         self.initial.setdefault("answered_on", timezone.localdate())
-        response_fields(self, questions)
+        top = [q for q in questions if not q.repeat]
+        self.question_names = response_fields(self, top)
+        self.repeats = []  # (name, label, [[field names of row n]], [template field names])
+        for repeat in dict.fromkeys(q.repeat for q in questions if q.repeat):
+            members = [q for q in questions if q.repeat == repeat]
+            count = self._row_count(repeat, members, response)
+            rows = [response_fields(self, members, f"__{n}") for n in range(count)]
+            template = response_fields(self, members, "____INDEX__")
+            group = next((g for g in members[0].extra.get("groups", []) if g["name"] == repeat), {})
+            self.repeats.append((repeat, localized(group.get("labels")) or repeat, rows, template))
         self.style_fields()
-        self.question_names = [f"q_{q.code}" for q in questions]
+
+    def _row_count(self, repeat, members, response) -> int:
+        if self.is_bound:
+            found = [
+                int(key.rsplit("__", 1)[1])
+                for key in list(self.data) + list(self.files)
+                for q in members
+                if key.startswith(f"q_{q.code}__") and key.rsplit("__", 1)[1].isdigit()
+            ]
+            return min(max(found, default=-1) + 1, 200) or 1
+        rows = (response.repeats or {}).get(repeat, []) if response is not None else []
+        for n, row in enumerate(rows):
+            for code, value in row.items():
+                self.initial[f"q_{code}__{n}"] = value
+        return max(len(rows), 1)
+
+    def _value(self, name):
+        field = self.fields[name]
+        if isinstance(field, forms.MultipleChoiceField):
+            return self.data.getlist(name) if hasattr(self.data, "getlist") else []
+        if isinstance(field, forms.FileField):
+            return self.files.get(name) or self.initial.get(name) or ""
+        return self.data.get(name, "")
 
     def raw_answers(self) -> dict:
-        result = {}
+        return {self.fields[name].question.code: self._value(name) for name in self.question_names}
+
+    def raw_repeats(self) -> dict:
+        return {
+            repeat: [{self.fields[n].question.code: self._value(n) for n in row} for row in rows]
+            for repeat, _label, rows, _template in self.repeats
+        }
+
+    def blocks(self):
+        """What the page shows in order: group headings, questions, repeats (with a row template)."""
+        result, heading = [], None
         for name in self.question_names:
-            field = self.fields[name]
-            if isinstance(field, forms.MultipleChoiceField):
-                result[field.question.code] = self.data.getlist(name) if hasattr(self.data, "getlist") else []
-            else:
-                result[field.question.code] = self.data.get(name, "")
+            groups = self.fields[name].question.extra.get("groups", [])
+            title = " · ".join(localized(g.get("labels")) or g["name"] for g in groups)
+            if title and title != heading:
+                result.append(("heading", title, None, None))
+            heading = title
+            result.append(("question", self[name], None, None))
+        for _repeat, label, rows, template in self.repeats:
+            result.append(
+                ("repeat", label, [[self[n] for n in row] for row in rows], [self[n] for n in template])
+            )
         return result
 
     def question_fields(self):

@@ -41,6 +41,7 @@ class QuestionData:
     relevant: str = ""
     help: str = ""
     condition: dict | None = None  # set by check_question from ``relevant``
+    extra: dict = field(default_factory=dict)  # what an XLSForm adds (see Question.extra)
 
 
 def _require_draft(questionnaire: Questionnaire) -> None:
@@ -160,6 +161,7 @@ def _new_question(questionnaire, position: int, data: QuestionData) -> Question:
         choices=data.choices if data.kind in CHOICE_KINDS else [],
         relevant=skiplogic.to_source(data.condition),
         condition=data.condition,
+        extra=data.extra or {},
     )
 
 
@@ -216,6 +218,8 @@ def save_question(actor, questionnaire: Questionnaire, question: Question | None
         question.choices = data.choices if data.kind in CHOICE_KINDS else []
         question.relevant = skiplogic.to_source(data.condition)
         question.condition = data.condition
+        if data.extra:
+            question.extra = data.extra
         question.save()
     else:
         question = _new_question(questionnaire, (max((q.position for q in siblings), default=0)) + 1, data)

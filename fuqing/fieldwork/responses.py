@@ -12,13 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from fuqing.core import audit, cells
+from fuqing.core import audit, cells, uploads
 from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require
 from fuqing.core.scoping import can_edit, user_scope
 from fuqing.fieldwork import skiplogic
-from fuqing.fieldwork.models import Answer, Question, QuestionKind, Questionnaire, Response
+from fuqing.fieldwork.models import CHOICE_KINDS, Answer, Question, QuestionKind, Questionnaire, Response
 from fuqing.fieldwork.services import invalid
 from fuqing.orgs.models import Org
 
@@ -63,30 +64,142 @@ def _clean_one(question: Question, raw):
     return text
 
 
+PHOTOS = uploads.Policy(
+    (".jpg", ".jpeg", ".png", ".webp"), field="photo", label=gettext_lazy("照片"), max_mb=10
+)
+GEOPOINT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)(?:\s+-?\d+(?:\.\d+)?){0,2}\s*$")
+
+
+def _clean_extra(question: Question, raw):
+    """The kinds an XLSForm adds: a geopoint is 'latitude longitude [altitude accuracy]', a photo an
+    uploaded image checked by content."""
+    if question.kind == QuestionKind.GEOPOINT:
+        if raw is None or not str(raw).strip():
+            return None
+        match = GEOPOINT.match(str(raw))
+        if not match or not (-90 <= float(match.group(1)) <= 90 and -180 <= float(match.group(2)) <= 180):
+            raise ValueError(_("位置应为“纬度 经度”，请用“获取位置”按钮。"))
+        return " ".join(str(raw).split())
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, str):
+        if raw.startswith("questionnaires/"):
+            return raw  # an already stored photo, kept on edit
+        raise ValueError(_("请拍照或选择一张照片。"))
+    try:
+        PHOTOS.check(raw)
+    except uploads.UploadError as exc:
+        raise ValueError(exc.messages[0]) from None
+    return raw
+
+
+def _logic_value(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if hasattr(value, "read"):
+        return getattr(value, "name", "photo")
+    return value
+
+
+def _clean_question(question: Question, raw, context: dict, errors: dict, key: str, prefix: str = ""):
+    """One shown question's value (None when unanswered), its rules checked; errors go to ``errors``."""
+    label = question.text[:30]
+    if question.kind == QuestionKind.NOTE:
+        return None
+    if question.kind == QuestionKind.CALCULATE:
+        tree = question.extra.get("calc_tree")
+        value = skiplogic.as_text(skiplogic.evaluate_expr(tree, context)) if tree else ""
+        return value[:MAX_TEXT] or None
+    try:
+        if question.kind in (QuestionKind.GEOPOINT, QuestionKind.IMAGE):
+            value = _clean_extra(question, raw)
+        else:
+            value = _clean_one(question, raw)
+    except ValueError as exc:
+        errors[key] = f"{prefix}{label}：{exc}"
+        return None
+    if value is None:
+        if question.required:
+            errors[key] = prefix + (
+                question.message("required_message") or _("“%(q)s”为必答题。") % {"q": label}
+            )
+        return None
+    tree = question.extra.get("filter_tree")
+    if tree is not None and question.kind in CHOICE_KINDS:
+        attrs = {c["value"]: {**c.get("attrs", {}), "name": c["value"]} for c in question.choices}
+        chosen = value if isinstance(value, list) else [value]
+        if any(not skiplogic.truthy(tree, context, choice=attrs.get(v, {})) for v in chosen):
+            errors[key] = _("%(p)s%(q)s：所选选项不属于前一题的范围，请重新选择。") % {
+                "p": prefix,
+                "q": label,
+            }
+            return None
+    tree = question.extra.get("constraint_tree")
+    if tree is not None and not skiplogic.truthy(tree, context, current=_logic_value(value)):
+        errors[key] = prefix + (
+            question.message("constraint_message")
+            or _("“%(q)s”的答案不符合要求（%(c)s）。") % {"q": label, "c": question.extra.get("constraint")}
+        )
+        return None
+    return value
+
+
+def _shown(question: Question, context: dict) -> bool:
+    return skiplogic.evaluate(question.condition, context)
+
+
 def clean_answers(questions: list[Question], raw: dict) -> dict:
     """Answers by question code, skip logic applied; raises ValidationError keyed by question code."""
-    values: dict = {}
-    errors: dict[str, str] = {}
-    for question in questions:
-        if not skiplogic.evaluate(question.condition, _for_logic(values)):
-            continue  # not shown: any answer sent is dropped
-        try:
-            value = _clean_one(question, raw.get(question.code))
-        except ValueError as exc:
-            errors[question.code] = f"{question.text[:30]}：{exc}"
-            continue
-        if value is None:
-            if question.required:
-                errors[question.code] = _("“%(q)s”为必答题。") % {"q": question.text[:30]}
-            continue
-        values[question.code] = value
-    if errors:
-        raise invalid(errors, "FLD-6")
+    values, _repeats = clean_response(questions, raw, {})
     return values
 
 
+def clean_response(questions: list[Question], raw: dict, repeats_raw: dict | None) -> tuple[dict, dict]:
+    """The answers outside repeats by code, and the repeats' rows {repeat: [{code: value}, …]}, every
+    rule applied as the browser does (relevant, required, constraint, choice_filter, calculation);
+    raises ValidationError keyed by question code (``code__n`` for row n of a repeat)."""
+    values: dict = {}
+    errors: dict[str, str] = {}
+    context: dict = {}
+    for question in questions:
+        if question.repeat:
+            continue
+        if not _shown(question, context):
+            continue  # not shown: any answer sent is dropped
+        value = _clean_question(question, raw.get(question.code), context, errors, question.code)
+        if value is not None:
+            values[question.code] = value
+            context[question.code] = _logic_value(value)
+    repeats: dict = {}
+    for name in dict.fromkeys(q.repeat for q in questions if q.repeat):
+        members = [q for q in questions if q.repeat == name]
+        for index, row in enumerate((repeats_raw or {}).get(name, [])[:200]):
+            local = dict(context)
+            cleaned: dict = {}
+            prefix = _("第%(n)d组：") % {"n": index + 1}
+            for question in members:
+                if not _shown(question, local):
+                    continue
+                key = f"{question.code}__{index}"
+                value = _clean_question(question, row.get(question.code), local, errors, key, prefix)
+                if value is not None:
+                    cleaned[question.code] = value
+                    local[question.code] = _logic_value(value)
+            if any(
+                q.kind not in (QuestionKind.CALCULATE, QuestionKind.NOTE)
+                for q in members
+                if q.code in cleaned
+            ):
+                repeats.setdefault(name, []).append(cleaned)
+    if errors:
+        raise invalid(errors, "FLD-6")
+    return values, repeats
+
+
 def _for_logic(values: dict) -> dict:
-    return {k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in values.items()}
+    return {k: _logic_value(v) for k, v in values.items()}
 
 
 def submit_response(
@@ -95,6 +208,7 @@ def submit_response(
     *,
     org: Org,
     answers: dict,
+    repeats: dict | None = None,
     answered_on: datetime.date | None = None,
     id: uuid.UUID | None = None,
     instance: Response | None = None,
@@ -120,7 +234,7 @@ def submit_response(
     if instance is not None and not can_edit(actor, instance):
         raise PermissionDenied(_("只读范围：您可以查看该答卷，但不能修改。"))
     questions = list(questionnaire.questions.order_by("position"))
-    values = clean_answers(questions, answers or {})
+    values, rows = clean_response(questions, answers or {}, repeats)
     try:
         with transaction.atomic():
             response = instance or Response(questionnaire=questionnaire, submitted_by=actor)
@@ -129,8 +243,12 @@ def submit_response(
             response.org = org
             response.year = questionnaire.year
             response.answered_on = answered_on or timezone.localdate()
+            response.repeats = {
+                name: [{k: _stored(response, k, v) for k, v in row.items()} for row in items]
+                for name, items in rows.items()
+            }
             response.save(force_insert=instance is None)
-            _write_answers(response, questions, values)
+            _write_answers(response, [q for q in questions if not q.repeat], values)
             if record_audit:
                 audit.record(
                     AuditAction.CREATE if instance is None else AuditAction.UPDATE,
@@ -181,8 +299,26 @@ def _write_answers(response: Response, questions: list[Question], values: dict) 
         elif question.kind == QuestionKind.DATE:
             rows.append(Answer(response=response, question=question, date=value))
         else:
-            rows.append(Answer(response=response, question=question, text=value))
+            rows.append(
+                Answer(response=response, question=question, text=_stored(response, question.code, value))
+            )
     Answer.objects.bulk_create(rows)
+
+
+def _stored(response: Response, code: str, value):
+    """A repeat row's value as JSON, or a photo stored under MEDIA_ROOT (its name kept as the answer)."""
+    if hasattr(value, "read"):
+        from fuqing.fieldwork.attachments import storage
+
+        extension = (value.name.rsplit(".", 1)[-1] if "." in value.name else "jpg").lower()[:5]
+        folder = f"questionnaires/{response.questionnaire_id}/{response.pk}"
+        name = f"{folder}/{code}-{uuid.uuid4().hex[:8]}.{extension}"
+        return storage().save(name, value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return value
 
 
 def answers_of(response: Response) -> dict:

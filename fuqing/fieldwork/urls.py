@@ -35,6 +35,7 @@ urlpatterns = [
     path("questionnaires/<int:pk>/responses/", responses.response_list, name="responses"),
     path("questionnaires/<int:pk>/tallies/", responses.questionnaire_tallies, name="tallies"),
     path("questionnaires/<int:pk>/export/", responses.questionnaire_export, name="tallies-export"),
+    path("questionnaires/<int:pk>/responses/export/", responses.responses_export, name="responses-export"),
     path("responses/<uuid:pk>/", responses.response_detail, name="response-detail"),
     path("responses/<uuid:pk>/edit/", responses.response_edit, name="response-edit"),
     path("responses/<uuid:pk>/delete/", responses.response_delete, name="response-delete"),

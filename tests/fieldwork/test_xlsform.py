@@ -70,45 +70,39 @@ def test_fld6_an_xlsform_becomes_questions_with_their_choices_and_skip_logic(tmp
     assert questions[2].relevant == "${employed} = 'no'"
 
 
-def test_fld6_unsupported_features_are_named_not_dropped(tmp_path):
+def test_fld6_unsupported_types_and_pyxform_errors_name_the_row(tmp_path):
     survey = [
-        ["type", "name", "label", "required", "constraint", "appearance"],
-        ["begin group", "g1", "第一组", "", "", ""],
-        ["integer", "age", "年龄", "yes", ". > 0", ""],
-        ["geopoint", "where", "位置", "", "", ""],
-        ["select_one missing", "q", "题", "", "", "minimal"],
-        ["text", "t", "文字", "maybe", "", ""],
-        ["text", "c", "计数", "", "", ""],
-        ["end group", "", "", "", "", ""],
+        ["type", "name", "label", "appearance"],
+        ["text", "a", "甲", "multiline"],
+        ["osm", "building", "建筑"],
+        ["select_one_external towns", "town", "乡镇"],
+        ["audio", "voice", "录音"],
     ]
-    path = _book(
-        tmp_path / "bad.xlsx", survey, [["list_name", "name", "label", "filter"], ["yn", "1", "是", "x"]]
-    )
     with pytest.raises(xlsform.XLSFormError) as caught:
-        xlsform.read(str(path))
+        xlsform.read(str(_book(tmp_path / "bad.xlsx", survey)))
     problems = "\n".join(caught.value.problems)
-    for expected in (
-        "不支持“constraint”列（第3行）",
-        "不支持“appearance”列（第5行）",
-        "survey 表第2行：不支持题型“题组（begin group）”",
-        "survey 表第4行：不支持题型“geopoint”",
-        "choices 表中没有选项表“missing”",
-        "required 只支持 yes 或 no",
-        "choices 表不支持“filter”列",
-    ):
-        assert expected in problems
+    assert "survey 表第3行：不支持题型“osm”（题目 building）" in problems
+    assert "survey 表第4行：不支持题型“select_one_external towns”（题目 town）" in problems
+    assert "survey 表第5行：不支持题型“audio”（题目 voice）" in problems
+    assert "appearance" not in problems  # display-only: ignored, not refused
+    survey = [["type", "name", "label"], ["select_one missing", "q", "题"]]
+    choices = [["list_name", "name", "label"], ["yn", "1", "是"], ["yn", "2", "否"]]
+    with pytest.raises(xlsform.XLSFormError) as caught:
+        xlsform.read(str(_book(tmp_path / "bad2.xlsx", survey, choices)))
+    assert caught.value.problems[0].startswith("XLSForm 有误（survey 表第2行）：")
+    assert "missing" in caught.value.problems[0]  # pyxform's own detail kept
 
 
-def test_fld6_an_unsupported_relevant_expression_is_named(tmp_path):
+def test_fld6_an_unsupported_function_is_named_with_its_row(tmp_path):
     survey = [
-        ["type", "name", "label", "relevant"],
+        ["type", "name", "label", "constraint"],
         ["text", "a", "甲", ""],
-        ["text", "b", "乙", "string-length(${a}) > 2"],
+        ["text", "b", "乙", "pulldata('x', 'y', 'z', ${a}) > 2"],
     ]
     with pytest.raises(xlsform.XLSFormError) as caught:
         xlsform.read(str(_book(tmp_path / "r.xlsx", survey)))
-    assert "survey 表第3行：显示条件（relevant）" in caught.value.problems[0]
-    assert "string-length" in caught.value.problems[0]
+    assert "survey 表第3行：constraint" in caught.value.problems[0]
+    assert "pulldata" in caught.value.problems[0]
 
 
 def test_fld6_a_file_that_is_not_an_xlsform_is_refused(tmp_path):
@@ -135,10 +129,10 @@ def test_fld6_importing_on_the_page_creates_a_draft_or_lists_the_problems(
         "draft",
         6,
     )
-    bad = _book(tmp_path / "bad.xlsx", [["type", "name", "label"], ["note", "n", "说明"]])
+    bad = _book(tmp_path / "bad.xlsx", [["type", "name", "label"], ["osm", "n", "说明"]])
     page = client.post(
         reverse("fieldwork:questionnaire-import"),
         {"file": SimpleUploadedFile("bad.xlsx", bad.read_bytes()), "year": "2014", "org": tree.city.pk},
     )
-    assert "不支持题型“说明文字（note）”" in page.content.decode()
+    assert "不支持题型“osm”" in page.content.decode()
     assert Questionnaire.objects.count() == 1

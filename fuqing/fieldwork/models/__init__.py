@@ -1,6 +1,7 @@
 """Going to the grassroots (FLD-1 … FLD-6): contact points, visits, grassroots days, questionnaires."""
 
 from fuqing.fieldwork.models.questionnaires import (
+    ANSWERLESS_KINDS,
     CHOICE_KINDS,
     Answer,
     Question,
@@ -8,6 +9,7 @@ from fuqing.fieldwork.models.questionnaires import (
     Questionnaire,
     QuestionnaireStatus,
     Response,
+    localized,
 )
 from fuqing.fieldwork.models.visits import (
     GRASSROOTS_DAYS_TARGET,
@@ -24,6 +26,7 @@ from fuqing.fieldwork.models.visits import (
 )
 
 __all__ = [
+    "ANSWERLESS_KINDS",
     "CHOICE_KINDS",
     "GRASSROOTS_DAYS_TARGET",
     "MAX_VISIT_DAYS",
@@ -42,4 +45,5 @@ __all__ = [
     "VisitGroupCount",
     "VisitMember",
     "VisitMethod",
+    "localized",
 ]

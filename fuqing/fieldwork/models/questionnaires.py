@@ -4,6 +4,7 @@ A questionnaire and its questions are visible down the tree (a district answers 
 response belongs to the unit that gave it, so tallies follow the viewer's scope.
 """
 
+import re
 import uuid
 
 from django.conf import settings
@@ -60,9 +61,40 @@ class QuestionKind(models.TextChoices):
     NUMBER = "number", _("数字")
     TEXT = "text", _("文字")
     DATE = "date", _("日期")
+    NOTE = "note", _("说明文字")
+    CALCULATE = "calculate", _("计算")
+    IMAGE = "image", _("照片")
+    GEOPOINT = "geopoint", _("位置")
 
 
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+ANSWERLESS_KINDS = (QuestionKind.NOTE,)
+_LANGUAGE_CODE = re.compile(r"\(\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*\)\s*$")
+_LANGUAGE_NAMES = {"english": "en", "chinese": "zh", "中文": "zh", "简体中文": "zh", "汉语": "zh"}
+
+
+def _language_of(key: str) -> str:
+    match = _LANGUAGE_CODE.search(key)
+    if match:
+        return match.group(1).lower()
+    return _LANGUAGE_NAMES.get(key.strip().lower(), key.strip().lower())
+
+
+def localized(texts: dict | None, language: str | None = None) -> str:
+    """The text of an XLSForm ``label::English (en)``-style dict in ``language`` (the interface's
+    language by default), else Chinese, else the form's default, else any."""
+    if not texts:
+        return ""
+    if language is None:
+        from django.utils.translation import get_language
+
+        language = get_language() or "zh-hans"
+    wanted = language.split("-")[0].lower()
+    by_code = {_language_of(k): v for k, v in texts.items()}
+    for code in (wanted, "zh", "default"):
+        if by_code.get(code):
+            return by_code[code]
+    return next(iter(texts.values()))
 
 
 class Question(models.Model):
@@ -82,6 +114,9 @@ class Question(models.Model):
     choices = models.JSONField(_("选项"), default=list, blank=True)  # [{"value": "a", "label": "…"}]
     relevant = models.CharField(_("显示条件"), max_length=500, blank=True)
     condition = models.JSONField(null=True, blank=True)
+    # What an XLSForm adds (FLD-6, see xlsform.py): labels/hints per language, constraint and its
+    # message, required_message, calculation, default, choice_filter, appearance, group, repeat.
+    extra = models.JSONField(default=dict, blank=True)
 
     objects = InheritedDownQuerySet.as_manager()
 
@@ -103,8 +138,25 @@ class Question(models.Model):
     def choice_label(self, value: str) -> str:
         for choice in self.choices:
             if choice["value"] == value:
-                return choice["label"]
+                return localized(choice.get("labels")) or choice["label"]
         return value
+
+    @property
+    def label(self) -> str:
+        """The question's text in the interface's language (XLSForm ``label::…`` columns)."""
+        return localized(self.extra.get("labels")) or self.text
+
+    @property
+    def hint(self) -> str:
+        return localized(self.extra.get("hints")) or self.help
+
+    def message(self, key: str) -> str:
+        """``constraint_message`` / ``required_message`` in the interface's language."""
+        return localized(self.extra.get(key))
+
+    @property
+    def repeat(self) -> str:
+        return self.extra.get("repeat", "")
 
 
 class Response(models.Model):
@@ -120,6 +172,8 @@ class Response(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
     answered_on = models.DateField(_("填写日期"))
+    # Rows of the XLSForm repeats: {"repeat name": [{"question code": value, …}, …]}
+    repeats = models.JSONField(_("重复题组"), default=dict, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -14,7 +14,7 @@ from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.fieldwork import responses, tallies
 from fuqing.fieldwork.forms import ResponseForm
-from fuqing.fieldwork.models import Answer, Questionnaire, Response
+from fuqing.fieldwork.models import Answer, Questionnaire, Response, localized
 from fuqing.fieldwork.views.common import area_for, require_edit, require_view
 
 
@@ -32,6 +32,7 @@ def _fill(request, questionnaire, response=None):
             initial[f"q_{code}"] = value.isoformat() if hasattr(value, "isoformat") else value
     form = ResponseForm(
         request.POST or None,
+        request.FILES or None,
         user=request.user,
         questionnaire=questionnaire,
         questions=questions,
@@ -46,6 +47,7 @@ def _fill(request, questionnaire, response=None):
                 questionnaire,
                 org=data["org"],
                 answers=form.raw_answers(),
+                repeats=form.raw_repeats(),
                 answered_on=data["answered_on"],
                 id=data.get("id"),
                 instance=response,
@@ -127,7 +129,25 @@ def response_detail(request, pk):
     require_view(request.user)
     values = responses.answers_of(response)
     rows = []
-    for question in response.questionnaire.questions.order_by("position"):
+    questions = list(response.questionnaire.questions.order_by("position"))
+    repeats = []
+    for name, items in (response.repeats or {}).items():
+        members = [q for q in questions if q.repeat == name]
+        group = next(
+            (g for g in (members[0].extra.get("groups", []) if members else []) if g["name"] == name), {}
+        )
+        repeats.append(
+            (
+                localized(group.get("labels")) or name,
+                [
+                    [(q, _shown_value(q, item.get(q.code))) for q in members if q.kind != "note"]
+                    for item in items
+                ],
+            )
+        )
+    for question in questions:
+        if question.repeat or question.kind == "note":
+            continue
         value = values.get(question.code)
         if isinstance(value, list):
             shown = "、".join(question.choice_label(v) for v in value)
@@ -142,6 +162,7 @@ def response_detail(request, pk):
         {
             "response": response,
             "rows": rows,
+            "repeats": repeats,
             "can_edit": can_edit(request.user, response)
             and request.user.has_module_perm("fieldwork", "edit")
             and response.questionnaire.is_open,
@@ -224,3 +245,22 @@ def questionnaire_export(request, pk):
         raise PermissionDenied(_("您没有导出“下基层”模块数据的权限。"))
     area = _tally_area(request, questionnaire)
     return tallies_xlsx(request.user, tallies.tallies(request.user, questionnaire, area))
+
+
+@scoped(Questionnaire, "export")
+def responses_export(request, pk):
+    """Raw responses to Excel, one row per response and each repeat on its own sheet (FLD-6)."""
+    from fuqing.fieldwork.exports import raw_responses_xlsx
+
+    questionnaire = get_visible_or_404(Questionnaire.objects.select_related("org"), request.user, pk=pk)
+    if not request.user.has_module_perm("fieldwork", "export"):
+        raise PermissionDenied(_("您没有导出“下基层”模块数据的权限。"))
+    return raw_responses_xlsx(request.user, questionnaire)
+
+
+def _shown_value(question, value):
+    if isinstance(value, list):
+        return "、".join(question.choice_label(v) for v in value)
+    if question.has_choices and value not in (None, ""):
+        return question.choice_label(value)
+    return value

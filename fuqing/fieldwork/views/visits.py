@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -53,6 +54,27 @@ def filtered_visits(request, stationed: bool = False):
     return qs, form, year
 
 
+def _year_notices(request, year: int | None, stationed: bool) -> dict:
+    """FLD-1: a list pinned to one year says what was recorded in other (later) years, with a link, so
+    nothing recorded "disappears"; when today's year has no campaign yet the user is told, and offered
+    the campaign setup if she may do it (else told whom to ask)."""
+    from fuqing.campaigns.models import Campaign
+
+    today_year = timezone.localdate().year
+    others = []
+    if year:
+        qs = Visit.objects.visible_to(request.user).filter(year__gt=year)
+        if stationed:
+            qs = qs.filter(method=VisitMethod.STATIONED)
+        others = list(qs.values("year").annotate(n=Count("id")).order_by("-year").values_list("year", "n"))
+    missing = not Campaign.objects.visible_to(request.user).filter(year=today_year).exists()
+    return {
+        "later_years": others,
+        "missing_campaign_year": today_year if missing else None,
+        "can_set_up_campaign": missing and request.user.has_admin_ability("manage_campaigns"),
+    }
+
+
 def _list(request, stationed: bool):
     require_view(request.user)
     qs, form, year = filtered_visits(request, stationed)
@@ -66,6 +88,7 @@ def _list(request, stationed: bool):
         request,
         "fieldwork/visit_list.html",
         {
+            **_year_notices(request, year, stationed),
             "page": page,
             "form": form,
             "year": year,
