@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fieldwork', '0002_contact_points_visits_questionnaires'),
+        ('fieldwork', '0003_contactpoint_contact_phone_masked'),
     ]
 
     operations = [
