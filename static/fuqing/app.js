@@ -42,7 +42,9 @@ document.addEventListener("submit", function (event) {
   function mark(root) {
     (root || document).querySelectorAll(".table-responsive > .table td").forEach(function (td) {
       if (td.classList.contains("fq-cell-long")) { return; }
-      if (td.textContent.replace(/\s+/g, " ").trim().length <= LONG) { return; }
+      // The fixed first column stays narrow: beyond one name it wraps (the name itself does not).
+      var first = !td.previousElementSibling && td.nextElementSibling;
+      if (td.textContent.replace(/\s+/g, " ").trim().length <= (first ? SHORT : LONG)) { return; }
       td.classList.add("fq-cell-long");
       var walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT), nodes = [], node;
       while ((node = walker.nextNode())) { nodes.push(node); }
@@ -114,7 +116,7 @@ window.fuqingChart = (function () {
         }
       }
       if (horizontal) {
-        var maxLabel = Math.round(width * 0.38);
+        var maxLabel = Math.round(Math.min(Math.max(width * 0.38, 150), width * 0.5));  // twelve characters
         y.inverse = true;
         y.axisLabel = Object.assign({}, y.axisLabel, { rotate: 0, interval: 0, width: maxLabel, overflow: "truncate" });
         x.axisLabel = Object.assign({}, x.axisLabel, { rotate: 0, hideOverlap: true });
