@@ -9,22 +9,18 @@
     var block = data[el.getAttribute("data-chart")];
     if (!block) { return; }
     var line = el.getAttribute("data-kind") === "line";
-    var horizontal = !line && block.labels.length > 6;
-    var categoryAxis = { type: "category", data: block.labels, axisLabel: { interval: 0, rotate: horizontal ? 0 : 30 } };
-    var valueAxis = { type: "value", minInterval: 1 };
-    var chart = echarts.init(el);
-    chart.setOption({
+    // fuqingChart (app.js) picks horizontal bars, thinned labels and the legend's place by the width.
+    window.fuqingChart.draw(el, {
       color: ["#b3261e", "#9ca3af"],
       tooltip: { trigger: "axis" },
       legend: { data: [thisYear, lastYear] },
       grid: { left: 8, right: 16, bottom: 8, top: 32, containLabel: true },
-      xAxis: horizontal ? valueAxis : categoryAxis,
-      yAxis: horizontal ? Object.assign({}, categoryAxis, { inverse: true, axisLabel: { interval: 0 } }) : valueAxis,
+      xAxis: { type: "category", data: block.labels },
+      yAxis: { type: "value", minInterval: 1 },
       series: [
         { name: thisYear, type: line ? "line" : "bar", data: block["this"] },
         { name: lastYear, type: line ? "line" : "bar", data: block.last }
       ]
     });
-    window.addEventListener("resize", function () { chart.resize(); });
   });
 })();

@@ -234,17 +234,16 @@
   document.querySelectorAll("[data-fq-chart]").forEach(function (el) {
     if (!window.echarts) { return; }
     var data = JSON.parse(el.getAttribute("data-fq-chart"));
-    var chart = window.echarts.init(el);
-    chart.setOption({
+    // fuqingChart (app.js) turns many units on a narrow screen into horizontal bars.
+    window.fuqingChart.draw(el, {
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
       grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
-      xAxis: { type: "category", data: data.units, axisLabel: { interval: 0, rotate: data.units.length > 6 ? 40 : 0 } },
+      xAxis: { type: "category", data: data.units },
       yAxis: { type: "value" },
       color: ["#b3261e", "#d97706", "#2563eb", "#15803d", "#6b7280"],
       series: data.series.map(function (s) { return { name: s.name, type: "bar", stack: "visits", data: s.data }; })
     });
-    window.addEventListener("resize", function () { chart.resize(); });
   });
 
   window.fuqingSkipLogic = { evaluate: evaluate, expr: expr, asBool: asBool };

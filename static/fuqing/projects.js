@@ -11,7 +11,6 @@
   function drawChart(el) {
     if (!window.echarts) { return; }
     var data = JSON.parse(el.getAttribute("data-chart"));
-    var chart = window.echarts.init(el, null, { renderer: "svg" });
     var series = [
       { name: "累计完成", type: "bar", data: data.values, itemStyle: { color: "#b3261e" }, barMaxWidth: 36 },
       { name: "应完成", type: "line", data: data.expected, symbol: "circle", lineStyle: { type: "dashed", color: "#555" }, itemStyle: { color: "#555" } }
@@ -19,7 +18,8 @@
     if (data.target !== null) {
       series[1].markLine = { symbol: "none", label: { position: "insideEndTop", formatter: "目标 " + fmt(data.target) }, lineStyle: { color: "#15803d" }, data: [{ yAxis: data.target }] };
     }
-    chart.setOption({
+    // fuqingChart (app.js) thins the month labels and keeps the legend above the plot.
+    window.fuqingChart.draw(el, {
       animation: false,
       tooltip: { trigger: "axis", valueFormatter: fmt },
       legend: { top: 0 },
@@ -27,8 +27,7 @@
       xAxis: { type: "category", data: data.labels },
       yAxis: { type: "value", name: data.unit, axisLabel: { formatter: function (v) { return v >= 10000 ? (v / 10000) + "万" : v; } } },
       series: series
-    });
-    window.addEventListener("resize", function () { chart.resize(); });
+    }, { renderer: "svg" });
   }
 
   // The split editor: the parts' sum and its difference from the whole, as the user types (PRJ-2).
