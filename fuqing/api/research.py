@@ -100,12 +100,13 @@ def topic_out(t: Topic) -> dict:
     }
 
 
-def _leader(org: Org, pk: int | None) -> User | None:
-    """The leader by id among those eligible for the unit (a wrong one gets the rule's message)."""
+def _leader(org: Org, pk: int | None, actor) -> User | None:
+    """The leader by id among those eligible for the unit (a wrong one in the caller's scope gets the
+    rule's message; one outside it is not found)."""
     if pk is None:
         return None
     user = topic_services.eligible_leaders(org).filter(pk=pk).first()
-    return user or User.objects.filter(pk=pk, is_active=True).first()
+    return user or User.objects.visible_to(actor).filter(pk=pk, is_active=True).first()
 
 
 @router.get("/topics/", response=TopicPage, url_name="api-research-topics")
@@ -134,6 +135,7 @@ def get_topic(request, topic_id: int):
 
 
 @router.post("/topics/", response={201: TopicOut, 422: ErrorOut}, url_name="api-research-topic-create")
+@scoped(Topic, "create")
 def create_topic(request, payload: TopicIn):
     """Set a key topic; the leader must be the city's chair or a vice-chair (departments) or the
     district's chair (districts)."""
@@ -144,7 +146,7 @@ def create_topic(request, payload: TopicIn):
             org=org,
             year=payload.year,
             title=payload.title,
-            leader=_leader(org, payload.leader),
+            leader=_leader(org, payload.leader, request.auth),
             description=payload.description,
             members=payload.members,
         )
@@ -166,7 +168,7 @@ def update_topic(request, topic_id: int, payload: TopicPatch):
             topic,
             year=data.get("year", topic.year),
             title=data.get("title", topic.title),
-            leader=_leader(topic.org, data["leader"]) if "leader" in data else topic.leader,
+            leader=_leader(topic.org, data["leader"], request.auth) if "leader" in data else topic.leader,
             description=data.get("description", topic.description),
             members=data.get("members", topic.members),
         )
@@ -352,6 +354,7 @@ def get_report(request, report_id: int):
 
 
 @router.post("/reports/", response={201: ReportDetail, 422: ErrorOut}, url_name="api-research-report-create")
+@scoped(Report, "create")
 def create_report(request, payload: ReportIn):
     """Write a draft: situation, analysis and recommendations are all required (RES-2)."""
     org = get_visible_or_404(Org, request.auth, pk=payload.org)
@@ -505,6 +508,7 @@ def get_score(request, sheet_id: int):
 
 
 @router.post("/scores/", response={201: SheetOut, 422: ErrorOut}, url_name="api-research-score-create")
+@scoped(ScoreSheet, "create")
 def create_score(request, payload: SheetIn):
     """A judge scores an entry: every criterion 0–100; never an entry of her own unit (403)."""
     entry = get_visible_or_404(

@@ -83,7 +83,9 @@ def place_options(user, base: Org | None, kinds=PLACE_KINDS, q: str = "", select
     elif base is not None:
         qs = qs.filter(path__startswith=federation_of(base).path)
     options = [("", "---------")]
-    chosen = list(Org.objects.filter(pk=selected)) if selected else []
+    chosen = (
+        list(place_queryset(user, kinds).filter(pk=selected)) if selected else []
+    )  # never a name from outside
     for org in [*chosen, *[o for o in qs[:PLACE_OPTIONS_MAX] if not selected or o.pk != int(selected)]]:
         options.append((org.pk, f"{org.name}（{org.get_kind_display()}）"))
     return options
@@ -185,7 +187,8 @@ class VisitForm(Form):
         self.fields["org"].queryset = units.order_by("path")
         self.fields["org"].base_depth = user.org.depth if user.org_id else 1
         org_id = self.data.get("org") or self.initial.get("org") or (visit.org_id if visit else None)
-        org = Org.objects.filter(pk=org_id).first() if str(org_id or "").isdigit() else None
+        # the unit's people are offered only for a unit of the choices (an id from outside: nobody)
+        org = units.filter(pk=org_id).first() if str(org_id or "").isdigit() else None
         extra = list(visit.members.values_list("pk", flat=True)) if visit else []
         people = member_queryset(user, org, extra)
         self.fields["lead"].queryset = people
@@ -265,7 +268,8 @@ class ContactPointForm(Form):
         self.fields["org"].queryset = units.order_by("path")
         self.fields["org"].base_depth = user.org.depth if user.org_id else 1
         org_id = self.data.get("org") or self.initial.get("org") or user.org_id
-        org = Org.objects.filter(pk=org_id).first() if str(org_id or "").isdigit() else user.org
+        # the keepers are offered only for a unit of the choices (an id from outside: nobody)
+        org = units.filter(pk=org_id).first() if str(org_id or "").isdigit() else user.org
         self.fields["keeper"].queryset = (
             User.objects.filter(
                 org=org, is_active=True, position__in=[*LEADERSHIP_POSITIONS, Position.DEPARTMENT_HEAD]
