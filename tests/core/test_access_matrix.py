@@ -25,6 +25,7 @@ from html.parser import HTMLParser
 import openpyxl
 import pytest
 
+from fuqing.core.models import Job
 from fuqing.core.scoping import scoped_models
 from fuqing.orgs.models import ApiToken
 from tests.conftest import login, make_user
@@ -580,7 +581,9 @@ IMPORTS = _routes_of(("import",))
 
 
 @pytest.mark.parametrize("route", IMPORTS, ids=[r.key for r in IMPORTS])
-def test_sec2_ledger_import_of_another_districts_rows_writes_nothing(route, tree, cast, client):
+def test_sec2_ledger_import_of_another_districts_rows_writes_nothing(
+    route, tree, cast, client, django_capture_on_commit_callbacks
+):
     """SEC-2: district A uploads the sibling district's own export (its units, women, ids) into the
     ledger's import, 'valid rows only' ticked: nothing is written."""
     from fuqing.core.ledger import export_to_file, get_ledger
@@ -600,10 +603,12 @@ def test_sec2_ledger_import_of_another_districts_rows_writes_nothing(route, tree
     body = _body(form)
     body["valid_only"] = ["on"]
     counts = _data_counts()
-    with open(path, "rb") as upload:
+    with open(path, "rb") as upload, django_capture_on_commit_callbacks(execute=True):
         body[form["files"][0]] = upload
-        response = client.post(url, body, **headers)
+        response = client.post(url, body, **headers)  # the import job runs when the request commits
     assert response.status_code < 500
+    job = Job.objects.filter(kind="ledger_import").latest("created_at")
+    assert job.finished, f"{route.pattern}: the import job did not run ({job.status})"
     assert _data_counts() == counts, f"{route.pattern} imported the sibling district's rows"
 
 
