@@ -763,3 +763,35 @@ def test_sec2_in_scope_change_is_proven_by_the_change(route, tree, cast, client)
                 return
             tried.append(f"{name}:{response.status_code}")
     pytest.fail(f"no role of district A changed an own {info['model'].__name__} via {route.pattern}: {tried}")
+
+
+API_SEARCHES = [
+    r
+    for r in all_routes()
+    if r.is_api and r.info is None and "POST" in r.methods and r.name != "api:api-token"
+]
+
+
+@pytest.mark.parametrize("route", API_SEARCHES, ids=[r.key for r in API_SEARCHES])
+def test_sec2_api_searches_by_body_find_nothing_foreign(route, tree, cast, client):
+    """SEC-2: the API's searches that take the name or ID number in the body (not the URL) answer for
+    the caller's scope only: the sibling's and the unrelated city's women are not found by name."""
+    from fuqing.registry.models import Woman
+
+    world = _foreign_world(tree, cast["leader"], {Woman})
+    markers = _markers(world)
+    for role in WRITERS:
+        headers = _client_for(client, route, cast[role])
+        for position in FOREIGN:
+            woman = world[position][Woman]
+            body = {
+                name: woman.name if name in ("name", "q") else woman.id_number or woman.name
+                for name, field in _payload_fields(route).items()
+                if name in ("name", "q", "id_number")
+            }
+            counts = _data_counts()
+            response = _send(client, route, "POST", route.url(), body, headers)
+            assert response.status_code < 500, f"{route.pattern}: {response.status_code}"
+            assert _data_counts() == counts
+            shown = [m for m in markers if m in _response_text(response)]
+            assert not shown, f"{route.pattern} as {role} found {position} women: {shown}"
