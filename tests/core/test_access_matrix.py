@@ -200,7 +200,8 @@ ROUTES = _declared_routes()
 @pytest.mark.parametrize("position", POSITIONS)
 def test_sec2_access_matrix(route, info, method, position, tree, cast, client):
     """SEC-2: each role × position × route: out of scope is 404 (or absent from lists and exports);
-    in scope, some role of the cast can do it."""
+    in scope, some role of the cast can do it (for changes and deletes, that the change really happens is
+    test_sec2_in_scope_change_is_proven_by_the_change's to prove)."""
     model, action = info["model"], info["action"]
     marker = f"MARK-{uuid.uuid4().hex[:8]}"
     obj = FACTORIES[model](tree.positions()[position], marker, cast["leader"])
