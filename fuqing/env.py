@@ -77,6 +77,8 @@ def local_secret(path: Path, factory: Callable[[], str]) -> str:
     if not value:
         raise ImproperlyConfigured(f"{path} is empty: remove it to have a new secret generated")
     return value
+
+
 def child_environ(drop=(), **values: str) -> dict[str, str]:
     """This process's environment for a child process (manage.py run against another database or
     var/): ``drop`` names removed (with their ``_FILE`` forms), ``values`` set."""

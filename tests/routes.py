@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from fuqing.core.routes import scoped_info
+from fuqing.core.routes import FRAMEWORK_ROUTES, scoped_info, unscoped_reason
 
 SAMPLE_KWARGS = {"int": 999999, "uuid": uuid.UUID(int=1), "str": "x", "slug": "x", "path": "x"}
 
@@ -21,9 +21,25 @@ class Route:
     api_operation: object = None  # ninja Operation, for API routes
 
     @property
+    def view(self):
+        return self.api_operation.view_func if self.api_operation is not None else self.callback
+
+    @property
     def info(self) -> dict | None:
-        view = self.api_operation.view_func if self.api_operation is not None else self.callback
-        return scoped_info(view)
+        return scoped_info(self.view)
+
+    @property
+    def unscoped_reason(self) -> str:
+        return unscoped_reason(self.view) or FRAMEWORK_ROUTES.get(self.name, "")
+
+    @property
+    def methods(self) -> list[str]:
+        return list(self.api_operation.methods) if self.api_operation is not None else ["GET"]
+
+    @property
+    def key(self) -> str:
+        """A unique, readable id: the URL name, and the method for an API operation."""
+        return f"{self.name}-{'/'.join(self.methods)}" if self.api_operation is not None else self.name
 
     @property
     def is_api(self) -> bool:
@@ -76,11 +92,17 @@ def _expand_api(routes: list[Route]) -> list[Route]:
                 if name:
                     operations.setdefault(name, []).append(operation)
     expanded = []
+    seen = set()
     for route in routes:
         short = route.name.split(":")[-1]
         if route.is_api and short in operations:
+            # ninja adds one URL pattern per operation under a shared name: keep each operation once
             for operation in operations[short]:
-                expanded.append(Route(route.name, route.pattern, route.converters, route.callback, operation))
+                if (route.pattern, id(operation)) not in seen:
+                    seen.add((route.pattern, id(operation)))
+                    expanded.append(
+                        Route(route.name, route.pattern, route.converters, route.callback, operation)
+                    )
         else:
             expanded.append(route)
     return expanded

@@ -266,6 +266,7 @@ def list_needs(request, filters: Query[NeedFilter]):
 
 @router.post("/needs/", response={201: NeedOut, 422: dict}, url_name="api-needs")
 @answers_422
+@scoped(Need, "create")
 def create_need(request, payload: NeedIn):
     """Record a need (NEED-1) for a registered woman (``woman``: her id) or a group."""
     data = resolve(request.auth, payload.dict())
@@ -478,6 +479,7 @@ def list_pairings(request, filters: Query[ListFilter]):
 
 @router.post("/pairings/", response={201: PairingOut, 422: dict}, url_name="api-pairings")
 @answers_422
+@scoped(Pairing, "create")
 def create_pairing(request, payload: PairingIn):
     """Pair cadres (usernames) and/or units (ids) with a woman or a household (NEED-2)."""
     data = resolve(request.auth, payload.dict())
@@ -617,6 +619,7 @@ def list_actions(request, filters: Query[ActionFilter]):
 
 @router.post("/actions/", response={201: ActionOut, 422: dict}, url_name="api-actions")
 @answers_422
+@scoped(Action, "create")
 def create_action(request, payload: ActionIn):
     """Record a service given for a need, a pair or a woman (NEED-3)."""
     data = resolve(request.auth, payload.dict())
@@ -758,6 +761,7 @@ def list_suggestions(request, filters: Query[ListFilter]):
 
 @router.post("/suggestions/", response={201: SuggestionOut, 422: dict}, url_name="api-suggestions")
 @answers_422
+@scoped(Suggestion, "create")
 def create_suggestion(request, payload: SuggestionIn):
     data = resolve(request.auth, payload.dict())
     _required(data, {"org": "提出单位"})
@@ -853,6 +857,7 @@ def _rows(rows) -> list[dict]:
 
 
 @router.get("/hot-issues/", response=HotOut, url_name="api-hot-issues")
+@scoped(Need, "page")
 def get_hot_issues(request, org: Id | None = None, year: Year | None = None, days: Count | None = None):
     """A unit's hot issues (NEED-5): aggregates only, inside the caller's scope."""
     from fuqing.orgs.models import Org

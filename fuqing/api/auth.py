@@ -16,6 +16,7 @@ from ninja.security import HttpBearer
 
 from fuqing.core import audit
 from fuqing.core.models import AuditAction, AuditResult
+from fuqing.core.routes import unscoped
 from fuqing.orgs.models import ApiToken
 
 TOKEN_PREFIX = "fq_"  # noqa: S105 (a prefix, not a secret)
@@ -69,6 +70,7 @@ class ErrorOut(Schema):
 @router.post(
     "/token", response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, auth=None, url_name="api-token"
 )
+@unscoped("issues the caller's own token")
 def issue_token(request, payload: TokenIn):
     """Exchange username, password (and a TOTP code for administrators) for a bearer token."""
     user = authenticate(request, username=payload.username, password=payload.password)

@@ -121,6 +121,7 @@ def _cp_data(actor, payload: ContactPointIn, cp: ContactPoint | None) -> service
 @router.post(
     "/contact-points/", response={201: ContactPointOut, 422: ErrorOut}, url_name="api-contact-points"
 )
+@scoped(ContactPoint, "create")
 def create_contact_point(request, payload: ContactPointIn):
     """Add a contact point (FLD-1): a place kept by a unit or one of its leadership members."""
     try:
@@ -258,6 +259,7 @@ def _visit_data(actor, payload: VisitIn, visit: Visit | None) -> services.VisitD
 
 
 @router.post("/visits/", response={200: VisitOut, 201: VisitOut, 422: ErrorOut}, url_name="api-visits")
+@scoped(Visit, "create")
 def create_visit(request, payload: VisitIn):
     """Record a visit (FLD-2, FLD-3). 201 when created; 200 with the stored visit when ``id`` was
     already recorded by the caller (an offline replay)."""
@@ -333,6 +335,7 @@ def list_questionnaires(request, filters: Query[QuestionnaireFilter]):
 @router.post(
     "/questionnaires/", response={201: QuestionnaireOut, 422: ErrorOut}, url_name="api-questionnaires"
 )
+@scoped(Questionnaire, "create")
 def create_questionnaire(request, payload: QuestionnaireIn):
     """Create a questionnaire with its questions (a draft unless ``status`` says open)."""
     try:

@@ -156,6 +156,7 @@ class ProjectIn(Schema):
 
 
 @router.post("/projects/", response={201: ProjectOut, 422: ErrorOut}, url_name="api-project-create")
+@scoped(Project, "create")
 def create_project(request, payload: ProjectIn):
     """Create a project of a campaign year (PRJ-1); the campaign is the nearest one covering the unit."""
     require_edit(request.auth)
@@ -574,6 +575,7 @@ def _parse_month(raw: str) -> datetime.date:
 @router.post(
     "/progress/", response={201: ReportedOut, 200: ReportedOut, 422: ErrorOut}, url_name="api-progress-report"
 )
+@scoped(ProgressEntry, "create")
 def report_progress(request, payload: ProgressIn):
     """Report one month's value (PRJ-3). The same value again changes nothing (200); a different value
     needs ``reason`` and keeps the old entry in the history."""
@@ -693,6 +695,7 @@ class BeneficiaryIn(Schema):
 @router.post(
     "/beneficiaries/", response={201: BeneficiaryOut, 422: ErrorOut}, url_name="api-beneficiary-create"
 )
+@scoped(Beneficiary, "create")
 def create_beneficiary(request, payload: BeneficiaryIn):
     """Record a woman's help (PRJ-4); the same help twice (woman, project, kind, day) is refused (422)."""
     require_edit(request.auth)
@@ -917,6 +920,7 @@ class PairIn(Schema):
 
 
 @router.post("/volunteer-pairs/", response={201: PairOut, 422: ErrorOut}, url_name="api-pair-create")
+@scoped(VolunteerPair, "create")
 def create_pair(request, payload: PairIn):
     """Pair a volunteer with a household of her area (PRJ-5); counts toward both indicators."""
     require_edit(request.auth)

@@ -215,6 +215,7 @@ def search_women(request, payload: SearchIn):
 
 
 @router.post("/women/", response={201: WomanOut, 409: ErrorOut, 422: ErrorOut}, url_name="api-women-create")
+@scoped(Woman, "create")
 def create_woman(request, payload: WomanIn):
     """Register a woman (REG-1). The same ID number twice answers 409 with the existing id when the
     caller may see it (REG-4); a man's number answers 422 unless ``confirm_male``."""

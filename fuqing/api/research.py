@@ -141,6 +141,7 @@ def get_topic(request, topic_id: Id):
 
 
 @router.post("/topics/", response={201: TopicOut, 422: ErrorOut}, url_name="api-research-topic-create")
+@scoped(Topic, "create")
 def create_topic(request, payload: TopicIn):
     """Set a key topic; the leader must be the city's chair or a vice-chair (departments) or the
     district's chair (districts)."""
@@ -359,6 +360,7 @@ def get_report(request, report_id: Id):
 
 
 @router.post("/reports/", response={201: ReportDetail, 422: ErrorOut}, url_name="api-research-report-create")
+@scoped(Report, "create")
 def create_report(request, payload: ReportIn):
     """Write a draft: situation, analysis and recommendations are all required (RES-2)."""
     org = get_visible_or_404(Org, request.auth, pk=payload.org)
@@ -512,6 +514,7 @@ def get_score(request, sheet_id: Id):
 
 
 @router.post("/scores/", response={201: SheetOut, 422: ErrorOut}, url_name="api-research-score-create")
+@scoped(ScoreSheet, "create")
 def create_score(request, payload: SheetIn):
     """A judge scores an entry: every criterion 0–100; never an entry of her own unit (403)."""
     entry = get_visible_or_404(

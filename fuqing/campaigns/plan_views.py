@@ -92,6 +92,7 @@ def _children_without_plan(user, campaign) -> list[Org]:
     return list(children.exclude(pk__in=with_plan).order_by("path")[:50])
 
 
+@scoped(Plan, "create")
 def plan_add(request):
     """A new plan for the user's unit, or (``?org=``) for a unit under it."""
     user = request.user

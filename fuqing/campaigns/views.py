@@ -64,6 +64,7 @@ def campaign_detail(request, pk):
     )
 
 
+@scoped(Campaign, "create")
 def campaign_add(request):
     if not _can_manage(request.user):
         raise PermissionDenied(_("只有系统管理员可以新建活动。"))

@@ -50,6 +50,7 @@ class ScopedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         self.error_messages["invalid_choice"] = message
         self.error_messages["invalid_pk_value"] = message
 
+
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the campaign years the federation can have (as fuqing.api.types)
 MAX_COUNT = 2**31 - 1  # an integer column on every engine
 MAX_ID = 2**63 - 1

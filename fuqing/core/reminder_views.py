@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from fuqing.core import reminders
 from fuqing.core.models import Reminder
-from fuqing.core.routes import scoped
+from fuqing.core.routes import scoped, unscoped
 from fuqing.core.scoping import get_visible_or_404
 
 PER_PAGE = 30
@@ -62,6 +62,7 @@ def reminder_read(request, pk):
 
 
 @require_POST
+@unscoped("marks the caller's own reminders read")
 def reminder_read_all(request):
     reminders.mark_read(request.user, "all")
     messages.success(request, _("提醒已全部标为已读。"))

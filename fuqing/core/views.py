@@ -28,10 +28,11 @@ from fuqing.core.ledger_jobs import start_import
 from fuqing.core.models import AuditAction, AuditEvent, AuditResult, Job
 from fuqing.core.permissions import require_admin
 from fuqing.core.replica import replica_view
-from fuqing.core.routes import scoped
+from fuqing.core.routes import scoped, unscoped
 from fuqing.core.scoping import get_visible_or_404
 
 
+@unscoped("the caller's own start page; every figure on it goes through the scope door")
 @replica_view  # the dashboard panels may be read from the replica
 def home(request):
     return render(request, "core/home.html", {"panels": panels_for(request)})
@@ -142,6 +143,7 @@ def ledger_export_view(ledger):
 
 
 def ledger_template_view(ledger):
+    @scoped(ledger.model, "template")
     def view(request):
         if not ledger.can_import(request.user):
             raise PermissionDenied(_("您没有导入该台账的权限。"))
@@ -167,6 +169,7 @@ class ImportForm(Form):
 
 
 def ledger_import_view(ledger):
+    @scoped(ledger.model, "import")
     def view(request):
         from fuqing.orgs.models import Org
 

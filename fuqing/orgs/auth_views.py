@@ -29,6 +29,7 @@ from fuqing.core import audit
 from fuqing.core.context_processors import YEAR_SESSION_KEY
 from fuqing.core.middleware import exempt_from_checks
 from fuqing.core.models import AuditAction, AuditResult
+from fuqing.core.routes import unscoped
 from fuqing.orgs import services
 
 
@@ -72,6 +73,7 @@ class LoginForm(AuthenticationForm):
 @sensitive_post_parameters()
 @csrf_protect
 @never_cache
+@unscoped("the login page: no one is signed in yet")
 def login_view(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
@@ -88,6 +90,7 @@ def login_view(request):
 
 @require_POST
 @exempt_from_checks
+@unscoped("ends the caller's own session")
 def logout_view(request):
     auth_logout(request)
     messages.info(request, _("您已安全退出。"))
@@ -108,6 +111,7 @@ class PasswordChangeForm(forms.Form):
 
 @sensitive_post_parameters()
 @exempt_from_checks
+@unscoped("the caller's own password")
 def password_change(request):
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -170,6 +174,7 @@ def _safe_next(request) -> str:
 
 
 @exempt_from_checks
+@unscoped("the caller's own second factor")
 def otp_setup(request):
     """An administrator's first TOTP device: scan, then confirm with a code (SEC-6)."""
     user = request.user
@@ -200,6 +205,7 @@ def otp_setup(request):
 
 
 @exempt_from_checks
+@unscoped("the caller's own second factor")
 def otp_verify(request):
     user = request.user
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
@@ -218,6 +224,7 @@ def otp_verify(request):
 
 @require_POST
 @exempt_from_checks
+@unscoped("the caller's own working year, kept in her session")
 def set_year(request):
     """Switch the campaign year every page shows."""
     try:

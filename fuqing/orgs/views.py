@@ -198,6 +198,7 @@ def user_list(request):
     )
 
 
+@scoped(User, "create")
 def user_add(request):
     if not request.user.has_admin_ability("manage_users"):
         raise PermissionDenied(_("您没有新增用户的权限。"))
@@ -395,6 +396,7 @@ def grant_revoke(request, pk):
 # --- roles ----------------------------------------------------------------------------------------
 
 
+@unscoped("roles are platform-wide configuration; holders are counted inside the caller's scope")
 def role_list(request):
     if not (request.user.has_admin_ability("manage_roles") or request.user.has_admin_ability("grant_roles")):
         raise PermissionDenied(_("您没有管理角色的权限。"))

@@ -109,6 +109,7 @@ def _next_sort(key: str, current: str) -> str:
     return f"-{key}" if current == key and f"-{key}" in SORTS else key
 
 
+@scoped(Woman, "create")
 def woman_add(request):
     """REG-1: register a woman; the same ID number twice is refused with a link to her record (REG-4)."""
     user = request.user
@@ -233,6 +234,7 @@ def woman_edit(request, pk):
 
 
 @require_POST
+@scoped(Woman, "page")
 def woman_lookup(request):
     """Find a record by ID number without the number entering a URL or a log (SEC-8)."""
     form = LookupForm(request.POST)

@@ -14,6 +14,7 @@ from fuqing.registry.forms import GroupForm
 from fuqing.registry.models import VulnerableGroup
 
 
+@unscoped("the dictionary of vulnerable groups is platform-wide configuration")
 def group_list(request):
     user = request.user
     if not (dictionary.can_manage(user) or user.has_module_perm("registry", "view")):

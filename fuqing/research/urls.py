@@ -1,11 +1,16 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
+from fuqing.core.routes import unscoped
 from fuqing.research.views import books, cup, reports, topics
 
 app_name = "research"
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="research:reports"), name="index"),
+    path(
+        "",
+        unscoped("a redirect to the reports list")(RedirectView.as_view(pattern_name="research:reports")),
+        name="index",
+    ),
     path("topics/", topics.topic_list, name="topics"),
     path("topics/check/", topics.topic_check, name="topic-check"),
     path("topics/add/", topics.topic_add, name="topic-add"),

@@ -131,6 +131,7 @@ def _orgs(user, ids: list[int]) -> list[Org]:
 
 
 @router.post("/deadlines/", response={201: DeadlineOut}, url_name="api-deadline-create")
+@scoped(Deadline, "create")
 def create_deadline(request, payload: DeadlineIn):
     """Add a deadline to a campaign and say who owes it (system administrators of the organiser)."""
     campaign = get_visible_or_404(Campaign, request.auth, edit=True, pk=payload.campaign)

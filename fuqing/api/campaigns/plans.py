@@ -162,6 +162,7 @@ def get_plan(request, plan_id: Id):
 
 
 @router.post("/plans/", response={201: PlanOut}, url_name="api-plan-create")
+@scoped(Plan, "create")
 def create_plan(request, payload: PlanIn):
     """A unit's implementation plan: goals, responsibilities and leaders (people of the unit) required."""
     campaign = get_visible_or_404(Campaign, request.auth, pk=payload.campaign)

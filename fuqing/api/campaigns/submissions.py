@@ -109,6 +109,7 @@ def get_submission(request, submission_id: Id):
 
 
 @router.post("/submissions/", response={201: SubmissionOut}, url_name="api-submission-create")
+@scoped(Submission, "create")
 def create_submission(request, obligation: Form[Id], note: Form[str] = "", file: File[UploadedFile] = None):
     """Upload the unit's document for an obligation (multipart: obligation, file, note). Posting again
     for the same obligation replaces the current version; earlier versions stay (CAM-2)."""

@@ -13,15 +13,16 @@ from django.utils.translation import gettext_lazy
 
 from fuqing.assistance import reminders
 from fuqing.assistance.hot import cached_hot_issues, chart_data, long_standing_days
-from fuqing.assistance.models import NeedCategory
+from fuqing.assistance.models import Need, NeedCategory
 from fuqing.assistance.views.common import require_view
 from fuqing.core import audit
 from fuqing.core.forms import ModelForm
 from fuqing.core.models import AuditAction
-from fuqing.core.routes import unscoped
+from fuqing.core.routes import scoped, unscoped
 from fuqing.core.scoping import get_visible_or_404
 
 
+@scoped(Need, "page")
 def hot_issues_view(request):
     """One unit's hot and difficult issues, this year beside last year (NEED-5). ``?org=`` picks a
     unit inside the user's scope; aggregates only (no personal data)."""
@@ -49,6 +50,7 @@ def hot_issues_view(request):
     )
 
 
+@scoped(Need, "page")
 def todo(request):
     """Needs past or near their review date: mine (handler, pair helper) and my unit's (NEED-4)."""
     require_view(request.user)
@@ -70,6 +72,7 @@ def _require_dictionary_admin(user) -> None:
         raise PermissionDenied(_("只有系统管理员可以维护诉求类别。"))
 
 
+@unscoped("the need categories are a platform-wide dictionary")
 def category_list(request):
     _require_dictionary_admin(request.user)
     form = CategoryForm(request.POST or None, initial={"sort": 200, "is_active": True})

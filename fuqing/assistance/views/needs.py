@@ -25,6 +25,7 @@ from fuqing.core.context_processors import list_year
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.fieldwork.models import Visit
+from fuqing.registry.models import Woman
 
 
 def filter_needs(user, params, qs=None, default_year: int | None = None):
@@ -101,6 +102,7 @@ def form_posted(request) -> bool:
     return request.method == "POST"
 
 
+@scoped(Need, "create")
 def need_add(request):
     """Record a need (NEED-1); ``?woman=`` and ``?visit=`` prefill it (the phone's 记诉求)."""
     services.require_edit(request.user)
@@ -305,6 +307,7 @@ def visit_convert(request, pk):
     return redirect("fieldwork:visit-detail", pk=visit.pk)
 
 
+@scoped(Woman, "page")
 def woman_search(request):
     """Registered women within scope matching a name, shown masked, to pick for a need or a pair
     (htmx fragment). Names are matched exactly or by prefix; no unmasked data leaves the server."""

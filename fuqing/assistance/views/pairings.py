@@ -70,6 +70,7 @@ def _pairing_values(form) -> dict:
     return data
 
 
+@scoped(Pairing, "create")
 def pairing_add(request):
     require_edit(request.user)
     woman = woman_from(request)
@@ -237,6 +238,7 @@ def _target(request):
     return need, pairing, woman
 
 
+@scoped(Action, "create")
 def action_add(request):
     require_edit(request.user)
     need, pairing, woman = _target(request)

@@ -87,6 +87,7 @@ def _candidate_need_ids(request, suggestion=None) -> list:
     return ids
 
 
+@scoped(Suggestion, "create")
 def suggestion_add(request):
     require_edit(request.user)
     need_ids = _candidate_need_ids(request)

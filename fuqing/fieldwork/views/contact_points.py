@@ -97,6 +97,7 @@ def _data(form, keep: ContactPoint | None = None) -> services.ContactPointData:
     )
 
 
+@scoped(ContactPoint, "create")
 def contact_point_add(request):
     require_edit(request.user)
     keeper = request.user.pk if request.user.is_leader else None

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from fuqing.core.context_processors import selected_year
 from fuqing.core.routes import scoped
 from fuqing.fieldwork import stats
-from fuqing.fieldwork.models import GRASSROOTS_DAYS_TARGET, VisitDay, VisitMethod
+from fuqing.fieldwork.models import GRASSROOTS_DAYS_TARGET, Visit, VisitDay, VisitMethod
 from fuqing.fieldwork.views.common import (
     area_for,
     int_param,
@@ -90,6 +90,7 @@ def _compliance_rows(cadres, year: int) -> list[dict]:
     return rows
 
 
+@scoped(Visit, "page")
 def survey_month_view(request):
     """妇女需求调研月: visits of the survey month per unit (rolled up), method, vulnerable group, leaders."""
     require_view(request.user)

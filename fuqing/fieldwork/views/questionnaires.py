@@ -79,6 +79,7 @@ def fill_list(request):
     )
 
 
+@scoped(Questionnaire, "create")
 def questionnaire_add(request):
     require_edit(request.user)
     form = QuestionnaireForm(
@@ -102,6 +103,7 @@ def questionnaire_add(request):
     return render(request, "fieldwork/questionnaire_form.html", {"form": form, "title": _("新建问卷")})
 
 
+@scoped(Questionnaire, "create")
 def questionnaire_import(request):
     """Import an XLSForm (survey + choices sheets); anything unsupported is listed, nothing is created."""
     require_edit(request.user)

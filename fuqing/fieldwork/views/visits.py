@@ -205,6 +205,7 @@ def _save(request, form: VisitForm, visit: Visit | None):
     return redirect("fieldwork:visit-detail", pk=saved.pk)
 
 
+@scoped(Visit, "create")
 def visit_add(request):
     """记走访: the phone's one-minute form (FLD-2)."""
     require_edit(request.user)

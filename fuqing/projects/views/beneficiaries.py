@@ -70,6 +70,7 @@ def beneficiary_list(request):
     )
 
 
+@scoped(Beneficiary, "create")
 def beneficiary_add(request):
     require_edit(request.user)
     year = page_year(request)

@@ -158,6 +158,7 @@ def _departments(org: Org):
     )
 
 
+@scoped(Project, "create")
 def project_add(request):
     require_edit(request.user)
     orgs = list(
@@ -380,6 +381,7 @@ def split_edit(request, pk):
     )
 
 
+@scoped(Project, "create")
 def copy_year(request):
     """Next year's projects from this year's in one step (PRJ-2)."""
     require_edit(request.user)

@@ -40,6 +40,7 @@ def _month(raw: str, year: int, campaign) -> datetime.date:
     return end.replace(day=1)
 
 
+@scoped(ProgressEntry, "create")
 def report(request):
     """One unit, one month: every reported indicator of its projects in one form. Computed indicators
     are listed with their current value and are not typed (PRJ-3)."""

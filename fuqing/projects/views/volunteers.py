@@ -56,6 +56,7 @@ def volunteer_list(request):
     )
 
 
+@scoped(Volunteer, "create")
 def volunteer_add(request):
     require_edit(request.user)
     orgs = list(federations(Org.objects.editable_by(request.user))[:500])
@@ -199,6 +200,7 @@ def household_list(request):
     )
 
 
+@scoped(Household, "create")
 def household_add(request):
     require_edit(request.user)
     orgs = list(federations(Org.objects.editable_by(request.user))[:500])
@@ -291,6 +293,7 @@ def pair_list(request):
     )
 
 
+@scoped(VolunteerPair, "create")
 def pair_add(request):
     """Pair a volunteer with a household of her area; for a chosen volunteer, unpaired households of
     her area come first (nearest: her own community)."""

@@ -119,6 +119,7 @@ def _save(request, book: Book | None):
     )
 
 
+@scoped(Book, "create")
 def book_add(request):
     if not request.user.has_module_perm("research", "edit"):
         raise PermissionDenied(_("您没有编印汇编的权限。"))

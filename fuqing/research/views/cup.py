@@ -49,6 +49,7 @@ def cup_list(request):
     )
 
 
+@scoped(Competition, "create")
 def cup_add(request):
     if not request.user.has_module_perm("research", "edit"):
         raise PermissionDenied(_("您没有组织评选的权限。"))

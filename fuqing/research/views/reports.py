@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from fuqing.core import audit
 from fuqing.core.context_processors import selected_year
 from fuqing.core.models import AuditAction
-from fuqing.core.routes import scoped
+from fuqing.core.routes import scoped, unscoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, subtree_q
 from fuqing.orgs.models import Org, OrgKind
 from fuqing.research import figures, markup, rules
@@ -93,6 +93,7 @@ def _form_values(data: dict) -> dict:
     return {"year": data["year"], "topic": data["topic"], **values}
 
 
+@scoped(Report, "create")
 def report_add(request):
     if not request.user.has_module_perm("research", "edit"):
         raise PermissionDenied(_("您没有编辑调研报告的权限。"))
@@ -287,6 +288,7 @@ def report_delete(request, pk):
     return redirect("research:reports")
 
 
+@unscoped("the figures of the caller's own unit, computed through the scope door")
 def figure_help(request):
     """The figures a report can insert, with their values for the user's own unit this year."""
     require_view(request.user)

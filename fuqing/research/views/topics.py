@@ -94,6 +94,7 @@ def topic_check(request):
     )
 
 
+@scoped(Topic, "create")
 def topic_add(request):
     if not request.user.has_module_perm("research", "edit"):
         raise PermissionDenied(_("您没有编辑调研课题的权限。"))
