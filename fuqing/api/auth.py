@@ -106,6 +106,7 @@ class RevokedOut(Schema):
 
 
 @router.post("/revoke", response={200: RevokedOut}, url_name="api-token-revoke")
+@unscoped("ends the caller's own token")
 def revoke_token(request):
     """End the token this request carries: it answers 401 from now on."""
     ApiToken.objects.filter(pk=request.api_token.pk).update(revoked=True)

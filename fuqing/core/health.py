@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from fuqing.core.routes import unscoped
+
 log = logging.getLogger(__name__)
 
 _migrations_applied = False  # once true in a process it stays true; the check is not cheap
@@ -88,6 +90,7 @@ def checks() -> dict:
     return names
 
 
+@unscoped("a load balancer's probe: no login, ok/fail per check, no federation data")
 @login_not_required
 @never_cache
 @require_safe  # GET or HEAD, whichever the balancer sends

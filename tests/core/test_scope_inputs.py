@@ -172,7 +172,8 @@ def test_sec2_query_string_ids_prefill_nothing_foreign(tree, daoli, foreign_peop
         f"/projects/beneficiaries/add/?project={10**20}",
     ):
         response = client.get(url)
-        assert response.status_code in (200, 403, 404), url
+        # 400: an id past 64 bits is refused before any view runs (bad input, issue 10 point 9)
+        assert response.status_code in (200, 400, 403, 404), url
         _assert_nothing_foreign(response.content.decode())
 
 
