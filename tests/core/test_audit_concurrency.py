@@ -10,7 +10,7 @@ from django.db import connection, connections
 from fuqing.core import audit
 from fuqing.core.models import AuditEvent, AuditHead
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_sec7_parallel_writers_keep_one_chain():

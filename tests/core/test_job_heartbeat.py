@@ -60,7 +60,7 @@ def test_plt5_a_worker_sweeps_dead_jobs_before_taking_one(daoli, django_capture_
     assert dead.status == "failed"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_plt5_a_running_job_writes_its_heartbeat(tree, settings):
     from tests.conftest import make_user
 

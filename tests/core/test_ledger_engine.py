@@ -80,7 +80,7 @@ def test_rpt2_exports_stream_through_the_registers_rows_hook(tree, daoli):
     assert count == 3  # A, A1, A1a: the user's subtree and nothing else
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_plt5_progress_outside_a_transaction_goes_straight_to_the_job():
     seen = []
     reporter = CommittedProgress(job=None, progress=lambda d, t: seen.append((d, t)))
@@ -97,7 +97,7 @@ def test_plt5_on_sqlite_progress_waits_for_the_commit(db):
     assert seen == [] and reporter.side is None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_plt5_on_postgresql_progress_is_visible_while_the_import_transaction_is_open(tree, daoli):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")

@@ -24,7 +24,7 @@ from tests.registry.conftest import new_id
 ROWS = 15_000
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_plt_sqlite_a_big_import_beside_50_concurrent_requests_gives_no_5xx(tree, daoli, tmp_path):
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's single writer is what this test is about")
