@@ -17,6 +17,7 @@ urlpatterns = [
     path("attachments/<uuid:pk>/", visits.attachment_download, name="attachment"),
     path("attachments/<uuid:pk>/delete/", visits.attachment_delete, name="attachment-delete"),
     path("places/", visits.place_search, name="place-search"),
+    path("visits/women/", visits.woman_search, name="woman-search"),
     path("stays/", visits.stay_list, name="stays"),
     path("days/", figures.compliance, name="compliance"),
     path("survey-month/", figures.survey_month_view, name="survey-month"),
