@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from fuqing.api.api import api
+from fuqing.fieldwork.views.offline import service_worker
 from fuqing.orgs import auth_views
 
 
@@ -18,6 +19,7 @@ def _api_urls():
 urlpatterns = [
     path("login/", auth_views.login_view, name="login"),
     path("logout/", auth_views.logout_view, name="logout"),
+    path("sw.js", service_worker, name="service-worker"),  # at the root: its scope covers every page
     path("account/password/", auth_views.password_change, name="password-change"),
     path("account/otp/setup/", auth_views.otp_setup, name="otp-setup"),
     path("account/otp/verify/", auth_views.otp_verify, name="otp-verify"),

@@ -239,10 +239,15 @@ def create_need(
     visit=None,
     visit_line: str = "",
     event: str = NeedEventType.CREATED,
+    id=None,
 ) -> Need:
-    """Record a need (NEED-1) for a registered woman or a group. ``actor`` None: demo or synth."""
+    """Record a need (NEED-1) for a registered woman or a group. ``actor`` None: demo or synth.
+    ``id``: the client's key; a need already recorded under it is the caller's to check first
+    (``replayed_need``) — here it is refused rather than duplicated (PLT-6)."""
     if actor is not None:
         require_edit(actor)
+    if id is not None and Need.objects.filter(pk=id).exists():
+        raise ValidationError({"id": _("该诉求编号已被使用，请刷新页面后重新填写。")}, code="PLT-6")
     check_org(actor, org)
     values = _clean_need(
         actor,
@@ -262,12 +267,21 @@ def create_need(
         },
     )
     need = Need(org=org, created_by=actor, visit_line=visit_line, **values)
+    if id is not None:
+        need.id = id
     need.year, need.month = need.reported_on.year, need.reported_on.month
     need.save()
     store_keywords(need)
     _event(need, event, actor)
     audit.record(AuditAction.CREATE, actor=actor, obj=need, details={"source": need.source})
     return need
+
+
+def replayed_need(actor, need_id) -> Need | None:
+    """The need this user already recorded under the client's key ``need_id`` (a replayed offline
+    submission or a double tap, PLT-6); None when there is none. Someone else's key is not hers to
+    reuse: ``create_need`` refuses it."""
+    return Need.objects.filter(pk=need_id, created_by=actor).first() if actor is not None else None
 
 
 @transaction.atomic

@@ -118,7 +118,7 @@ def member_queryset(user, org: Org | None, extra_ids=()):
 class VisitForm(Form):
     """FLD-2: today, the user's own unit and the user as lead are the defaults."""
 
-    id = forms.UUIDField(widget=forms.HiddenInput)
+    id = forms.UUIDField(widget=forms.HiddenInput(attrs={"data-fresh": "1"}))  # PLT-6: the replay key
     started_on = forms.DateField(label=_("开始日期"), widget=DateInput)
     ended_on = forms.DateField(
         label=_("结束日期"),
@@ -469,7 +469,7 @@ def response_fields(form: forms.Form, questions) -> None:
 
 
 class ResponseForm(Form):
-    id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    id = forms.UUIDField(widget=forms.HiddenInput(attrs={"data-fresh": "1"}), required=False)
     org = OrgChoiceField(label=_("答卷单位"), queryset=Org.objects.none())
     answered_on = forms.DateField(label=_("填写日期"), widget=DateInput)
 

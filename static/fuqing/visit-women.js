@@ -105,6 +105,14 @@
   if (query) {
     query.addEventListener("keydown", function (event) { if (event.key === "Enter") { event.preventDefault(); } });
   }
-  if (field.form) { field.form.addEventListener("submit", save); }
+  if (field.form) {
+    field.form.addEventListener("submit", save);
+    field.form.addEventListener("fq:before-keep", save);  // the outbox keeps the form offline (PLT-6)
+    field.form.addEventListener("fq:filled", function () {  // an outbox item back in the form
+      try { women = JSON.parse(field.value || "[]") || []; } catch (e) { women = []; }
+      women.forEach(function (w) { if (Array.isArray(w.needs)) { w.needs = w.needs.join("\n"); } });
+      render();
+    });
+  }
   render();
 })();

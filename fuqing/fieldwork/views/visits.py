@@ -297,7 +297,6 @@ def place_search(request):
 
 
 @require_POST
-@scoped(Woman, "list", method="POST")
 def woman_search(request):
     """htmx (POST: a name never enters a URL or a log): registered women of the visit's place whose
     name matches, masked (FLD-2, SEC-8), through the scope door; at most 10."""
