@@ -24,7 +24,7 @@
     return s;
   }
 
-  if ("serviceWorker" in navigator && script.dataset.sw) {
+  if ("serviceWorker" in navigator && script.dataset.sw && user) {
     navigator.serviceWorker.register(script.dataset.sw, { scope: "/" }).catch(function () {});
   }
 
@@ -170,7 +170,9 @@
   function problems(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var seen = [];
-    doc.querySelectorAll("main .invalid-feedback, main .alert-danger, main .errorlist li").forEach(function (n) {
+    // the page's error summary names each field and its rule; else the fields' own messages
+    var summary = doc.querySelectorAll("main [data-error-summary] li");
+    (summary.length ? summary : doc.querySelectorAll("main .invalid-feedback, main .alert-danger")).forEach(function (n) {
       var t = n.textContent.replace(/\s+/g, " ").trim();
       if (t && seen.indexOf(t) < 0) { seen.push(t); }
     });

@@ -3,7 +3,6 @@ form pages, and the list of pages a phone keeps for working without a network.""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,10 +14,10 @@ OFFLINE_QUESTIONNAIRES = 20
 
 
 @require_GET
-@login_not_required
 def service_worker(request):
     """/sw.js: Workbox (vendored) caches the form pages and the static files they need; it holds no
-    personal data of its own. ``Service-Worker-Allowed: /`` lets it control every page."""
+    personal data of its own. ``Service-Worker-Allowed: /`` lets it control every page. Behind the
+    login like every page: registered by a signed-in page, unregistered by logging out."""
     response = render(request, "fieldwork/sw.js", content_type="application/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
