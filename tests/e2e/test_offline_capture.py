@@ -87,6 +87,13 @@ def test_plt6_offline_visits_go_to_an_encrypted_outbox_and_are_sent_once(browser
     page = context.new_page()
     page.goto(f"{live_server.url}/assistance/needs/add/")
     assert page.locator("form[data-offline]").count() == 1
+    fill = page.evaluate(
+        """async () => (await (await caches.open("fq-pages-v1")).keys()).map(r => new URL(r.url).pathname)
+                       .filter(p => p.endsWith("/fill/"))"""
+    )
+    assert fill, "an open questionnaire of the demo is kept for offline filling"
+    page.goto(live_server.url + fill[0])
+    assert page.locator("form[data-offline][data-fq-questionnaire]").count() == 1
     page.goto(add)
     _wait_count(page, 2)
     assert Visit.objects.count() == before  # nothing reached the server
