@@ -1,7 +1,7 @@
 """PLT-6 on a 375×812 phone with the network switched off and on by the test: the visit form keeps working
 offline through the service worker; what is saved goes to an encrypted outbox ("待上传 n 条") that
-survives reloads and closing the browser; back online it is sent once, in order, each item marked sent; a rejected
-item keeps the server's message to fix and resend; logging out warns and leaves nothing behind."""
+survives reloads and closing the browser; back online it is sent once, in order, each item marked sent;
+a rejected item keeps the server's message to fix and resend; logging out warns and leaves nothing behind."""
 
 import pytest
 
