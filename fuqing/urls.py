@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 
 from fuqing.api.api import api
 from fuqing.core import health
+from fuqing.fieldwork.views.offline import service_worker
 from fuqing.orgs import auth_views
 
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),  # load balancers: no login, ok/fail per check only
     path("login/", auth_views.login_view, name="login"),
     path("logout/", auth_views.logout_view, name="logout"),
+    path("sw.js", service_worker, name="service-worker"),  # at the root: its scope covers every page
     path("account/password/", auth_views.password_change, name="password-change"),
     path("account/otp/setup/", auth_views.otp_setup, name="otp-setup"),
     path("account/otp/verify/", auth_views.otp_verify, name="otp-verify"),

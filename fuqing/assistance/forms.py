@@ -101,12 +101,21 @@ class NeedForm(Form):
     review_on = forms.DateField(label=_("复查日期"), widget=DateInput, required=False)
     handler = UserChoiceField(queryset=None, label=_("承办人"), required=False)
 
-    def __init__(self, *args, user, org=None, **kwargs):
+    def __init__(self, *args, user, org=None, new=False, **kwargs):
         """``org``: the need's unit when it is settled (a need being edited, or one prefilled from a
-        woman or a visit): the handlers offered are then only cadres who can see it (NEED-1)."""
+        woman or a visit): the handlers offered are then only cadres who can see it (NEED-1).
+        ``new``: a hidden id that makes a replayed submission (the phone's outbox, a double tap) return
+        the need already recorded instead of a second one (PLT-6)."""
+        import uuid
+
         from fuqing.assistance.services import users_seeing
 
         super().__init__(*args, **kwargs)
+        if new:
+            self.fields["id"] = forms.UUIDField(
+                widget=forms.HiddenInput(attrs={"data-fresh": "1"}), required=False
+            )
+            self.initial.setdefault("id", uuid.uuid4())
         self.fields["woman"] = WomanField(user)
         self.fields["org"].queryset = nearby_orgs(user)
         handlers = nearby_users(user)

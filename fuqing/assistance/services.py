@@ -239,10 +239,15 @@ def create_need(
     visit=None,
     visit_line: str = "",
     event: str = NeedEventType.CREATED,
+    id=None,
 ) -> Need:
-    """Record a need (NEED-1) for a registered woman or a group. ``actor`` None: demo or synth."""
+    """Record a need (NEED-1) for a registered woman or a group. ``actor`` None: demo or synth.
+    ``id``: the client's key; a need already recorded under it is the caller's to check first
+    (``replayed_need``) — here it is refused rather than duplicated (PLT-6)."""
     if actor is not None:
         require_edit(actor)
+    if id is not None and Need.objects.filter(pk=id).exists():
+        raise ValidationError({"id": _("该诉求编号已被使用，请刷新页面后重新填写。")}, code="PLT-6")
     check_org(actor, org)
     values = _clean_need(
         actor,
@@ -262,12 +267,21 @@ def create_need(
         },
     )
     need = Need(org=org, created_by=actor, visit_line=visit_line, **values)
+    if id is not None:
+        need.id = id
     need.year, need.month = need.reported_on.year, need.reported_on.month
     need.save()
     store_keywords(need)
     _event(need, event, actor)
     audit.record(AuditAction.CREATE, actor=actor, obj=need, details={"source": need.source})
     return need
+
+
+def replayed_need(actor, need_id) -> Need | None:
+    """The need this user already recorded under the client's key ``need_id`` (a replayed offline
+    submission or a double tap, PLT-6); None when there is none. Someone else's key is not hers to
+    reuse: ``create_need`` refuses it."""
+    return Need.objects.filter(pk=need_id, created_by=actor).first() if actor is not None else None
 
 
 @transaction.atomic
@@ -519,6 +533,47 @@ def convert_visit_needs(actor, visit, *, event: str = NeedEventType.CONVERTED) -
     return created
 
 
+def woman_line_key(woman, line: str) -> str:
+    return line_key(f"{woman.pk}|{line}")
+
+
+def record_woman_needs(actor, visit, woman, lines) -> list[Need]:
+    """FLD-2 / NEED-1: the needs a cadre wrote under a woman she met on the visit become Needs of that
+    woman linked to the visit (category as ``convert_visit_needs`` reads it). Idempotent on visit +
+    woman + line: saving the visit again or replaying it never records a need twice. Runs in the
+    visit's transaction; a line that breaks a rule is reported by number."""
+    categories = list(NeedCategory.objects.all())
+    done = set(Need.objects.filter(visit=visit).exclude(visit_line="").values_list("visit_line", flat=True))
+    created = []
+    for item in visit_need_lines("\n".join(lines)):
+        key = woman_line_key(woman, item.line)
+        if key in done:
+            continue
+        done.add(key)
+        category, named = category_for_line(item.prefix, item.text, categories)
+        try:
+            need = create_need(
+                actor,
+                org=visit.org,
+                description=item.text if named else item.line,
+                reported_on=visit.started_on,
+                category=category,
+                source=METHOD_SOURCES.get(visit.method, NeedSource.VISIT),
+                woman=woman,
+                visit=visit,
+                visit_line=key,
+                event=NeedEventType.CREATED,
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                _("第 %(n)d 条诉求“%(line)s”：%(why)s")
+                % {"n": item.number, "line": item.line[:20], "why": "".join(exc.messages)},
+                code="NEED-1",
+            ) from exc
+        created.append(need)
+    return created
+
+
 def need_in_hand(need: Need) -> bool:
     """Whether anyone has worked on the need beyond recording it: closed, an action, a suggestion or a
     report citing it, a correction or any later step in its history."""
@@ -537,7 +592,12 @@ def withdraw_visit_needs(actor, visit, keep=frozenset()) -> tuple[list[str], lis
     still there). A need nobody has worked on goes with its line (recorded in the audit log); one in
     hand stays in the register, linked to the visit. Returns (ids withdrawn, needs kept)."""
     withdrawn, kept = [], []
-    stale = Need.objects.filter(visit=visit).exclude(visit_line="").exclude(visit_line__in=list(keep))
+    # needs written under a woman met (``record_woman_needs``) are not lines of the text: never withdrawn here
+    stale = (
+        Need.objects.filter(visit=visit, woman__isnull=True)
+        .exclude(visit_line="")
+        .exclude(visit_line__in=list(keep))
+    )
     for need in stale:
         if actor is not None:
             require_edit(actor, need)

@@ -118,7 +118,7 @@ def member_queryset(user, org: Org | None, extra_ids=()):
 class VisitForm(Form):
     """FLD-2: today, the user's own unit and the user as lead are the defaults."""
 
-    id = forms.UUIDField(widget=forms.HiddenInput)
+    id = forms.UUIDField(widget=forms.HiddenInput(attrs={"data-fresh": "1"}))  # PLT-6: the replay key
     started_on = forms.DateField(label=_("开始日期"), widget=DateInput)
     ended_on = forms.DateField(
         label=_("结束日期"),
@@ -151,6 +151,7 @@ class VisitForm(Form):
         required=False,
         help_text=_("每行一条；可在行首写类别和冒号，如“就业：…”。保存后每条都登记到诉求台账。"),
     )
+    women = forms.CharField(label=_("走访的妇女"), widget=forms.HiddenInput, required=False)
     year = forms.IntegerField(
         label=_("活动年度"),
         required=False,
@@ -228,6 +229,11 @@ class VisitForm(Form):
             )
         self.fields["women_met"].widget.attrs["inputmode"] = "numeric"
 
+    def clean_women(self):
+        """The women met, posted by the page's picker as JSON: ``[{"id": <woman id>} or {"name", "id_number",
+        "phone"}, with "needs": [lines]]``. Each id goes through the scope door (FLD-2, SEC-2)."""
+        return parse_women(self.user, self.cleaned_data.get("women"))
+
     def group_counts(self) -> dict[int, int]:
         return {
             int(name.split("_", 1)[1]): self.cleaned_data[name]
@@ -237,6 +243,56 @@ class VisitForm(Form):
 
     def group_bound_fields(self):
         return [self[name] for name in self.group_fields]
+
+
+def parse_women(user, raw) -> list | None:
+    """The women picker's JSON as ``WomanMet`` items (None when the page sent nothing)."""
+    from fuqing.fieldwork.services import MAX_WOMEN_MET, WomanMet
+    from fuqing.registry.models import Woman
+
+    if raw in (None, ""):
+        return None
+    try:
+        items = json.loads(raw)
+    except ValueError:
+        items = None
+    if not isinstance(items, list) or len(items) > MAX_WOMEN_MET:
+        raise forms.ValidationError(_("走访的妇女：内容无法识别，请刷新页面后重新选择。"), code="FLD-2")
+    met, seen = [], set()
+    for number, item in enumerate(items, 1):
+        item = item if isinstance(item, dict) else {}
+        needs = item.get("needs") or []
+        if isinstance(needs, str):
+            needs = needs.splitlines()
+        needs = [str(line)[:2000] for line in needs if str(line).strip()][:20]
+        if item.get("id"):
+            woman = resolve_input(Woman.objects.active(), user, str(item["id"]))
+            if woman is None:
+                raise forms.ValidationError(
+                    _("第 %(n)d 位妇女：档案不存在或不在您的范围内，请重新查找。") % {"n": number},
+                    code="FLD-2",
+                )
+            if woman.pk in seen:
+                continue
+            seen.add(woman.pk)
+            met.append(WomanMet(woman=woman, needs=needs))
+        else:
+            new = {k: str(item.get(k) or "")[:50].strip() for k in ("name", "id_number", "phone")}
+            met.append(WomanMet(new=new, needs=needs))
+    return met
+
+
+def women_json(visit) -> str:
+    """The picker's JSON for a visit's women as they are (names masked; needs already recorded)."""
+    return json.dumps(
+        [{"id": str(w.pk), "label": woman_label(w)} for w in visit.women.select_related("org")],
+        ensure_ascii=False,
+    )
+
+
+def woman_label(woman) -> str:
+    """王*华（幸福社区）: masked (SEC-8), with her community to tell namesakes apart."""
+    return gettext("%(name)s（%(place)s）") % {"name": woman.masked_name, "place": woman.org.name}
 
 
 class PlaceSearchForm(Form):
@@ -486,7 +542,7 @@ def response_fields(form: forms.Form, questions, suffix: str = "") -> list[str]:
 
 
 class ResponseForm(Form):
-    id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    id = forms.UUIDField(widget=forms.HiddenInput(attrs={"data-fresh": "1"}), required=False)
     org = OrgChoiceField(label=_("答卷单位"), queryset=Org.objects.none())
     answered_on = forms.DateField(label=_("填写日期"), widget=DateInput)
 

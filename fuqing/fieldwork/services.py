@@ -231,6 +231,22 @@ class VisitData:
     needs_text: str = ""
     year: int | None = None
     id: uuid.UUID | None = None
+    # FLD-2 / NEED-1: the women met by name, each with the needs written under her; None leaves the
+    # visit's women as they are
+    women: list[WomanMet] | None = None
+
+
+MAX_WOMEN_MET = 30
+
+
+@dataclass
+class WomanMet:
+    """A woman met on a visit: a registered one (resolved through the scope door) or a new one
+    registered on the spot with the few fields the cadre knows (``new``: name, id_number, phone)."""
+
+    woman: object | None = None
+    new: dict | None = None
+    needs: list[str] = field(default_factory=list)
 
 
 def allowed_members(actor):
@@ -302,6 +318,15 @@ def check_visit(
     if admins - ({data.lead.pk} if data.lead else set()):
         errors["members"] = _("参加人员不能是管理员账号（安全、审计、系统管理员），请选择干部。")
     women = data.women_met or 0
+    met = data.women or []
+    if len(met) > MAX_WOMEN_MET:
+        errors["women"] = _("一次走访最多点名登记 %(n)d 位妇女。") % {"n": MAX_WOMEN_MET}
+    elif any(m.needs for m in met) and not may_record_needs(actor):
+        errors["women"] = _("您没有登记诉求的权限，不能在妇女名下写诉求；请写在“发现的诉求”里。")
+    elif any(m.woman is None for m in met) and not actor.has_module_perm("registry", "edit"):
+        errors["women"] = _("您没有妇女档案的登记权限，请从档案中选择已登记的妇女。")
+    elif data.started_on and any(m.needs for m in met) and data.started_on > timezone.localdate():
+        errors["women"] = _("走访还没有开始（开始日期晚于今天），不能登记发现的诉求。")
     if women < 0:
         errors["women_met"] = _("走访妇女人数不能为负数。")
     names = group_names if group_names is not None else _group_names()
@@ -341,11 +366,15 @@ def save_visit(
         raise PermissionDenied(_("只读范围：您可以查看该走访，但不能修改。"))
     if data.contact_point is not None:
         data.place = data.contact_point.place
+    if data.women:  # the count of women met includes the women named (FLD-2)
+        data.women_met = max(data.women_met or 0, len(data.women))
     check_visit(actor, data)
     try:
         with transaction.atomic():
             visit = _write_visit(actor, instance, data)
             record_needs(actor, visit)
+            if data.women is not None:
+                record_women(actor, visit, data.women)
             if record_audit:
                 audit.record(
                     AuditAction.CREATE if instance is None else AuditAction.UPDATE,
@@ -375,6 +404,52 @@ def record_needs(actor, visit: Visit) -> None:
         from fuqing.assistance.services import sync_visit_needs
 
         sync_visit_needs(actor, visit)
+
+
+def women_org(actor, visit: Visit) -> Org:
+    """Where a woman registered on a visit belongs: the place visited when it is a federation the
+    cadre may edit (her community), else the federation of the visit's unit."""
+    place = visit.place
+    if (
+        place is not None
+        and place.kind != OrgKind.DEPARTMENT
+        and user_scope(actor).covers(place.path, edit=True)
+    ):
+        return place
+    return federation_of(visit.org)
+
+
+def record_women(actor, visit: Visit, women: list[WomanMet]) -> None:
+    """FLD-2 / NEED-1: the women met by name join the visit — a new one is registered first
+    (``registry.services.register_woman``) — and the needs written under each become her Needs of the
+    visit (``assistance.services.record_woman_needs``). In the visit's transaction: all or nothing."""
+    from fuqing.registry.services import register_woman
+
+    met = []
+    for number, item in enumerate(women, 1):
+        try:
+            woman = item.woman
+            if woman is None:
+                new = item.new or {}
+                woman = register_woman(
+                    actor,
+                    org=women_org(actor, visit),
+                    name=new.get("name", ""),
+                    id_number=new.get("id_number", ""),
+                    phone=new.get("phone", ""),
+                    registered_on=visit.started_on if visit.started_on <= timezone.localdate() else None,
+                )
+            met.append(woman)
+            if item.needs:
+                from fuqing.assistance.services import record_woman_needs
+
+                record_woman_needs(actor, visit, woman, item.needs)
+        except ValidationError as exc:
+            raise ValidationError(
+                {"women": _("第 %(n)d 位妇女：%(why)s") % {"n": number, "why": "".join(exc.messages)}},
+                code="FLD-2",
+            ) from exc
+    visit.women.set(met)
 
 
 def _replayed(actor, existing: Visit) -> Visit:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fuqing.fieldwork.views import contact_points, figures, questionnaires, responses, visits
+from fuqing.fieldwork.views import contact_points, figures, offline, questionnaires, responses, visits
 
 app_name = "fieldwork"
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("attachments/<uuid:pk>/", visits.attachment_download, name="attachment"),
     path("attachments/<uuid:pk>/delete/", visits.attachment_delete, name="attachment-delete"),
     path("places/", visits.place_search, name="place-search"),
+    path("visits/women/", visits.woman_search, name="woman-search"),
+    path("offline/pages/", offline.offline_pages, name="offline-pages"),
     path("stays/", visits.stay_list, name="stays"),
     path("days/", figures.compliance, name="compliance"),
     path("survey-month/", figures.survey_month_view, name="survey-month"),

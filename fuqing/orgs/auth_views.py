@@ -94,7 +94,11 @@ def login_view(request):
 def logout_view(request):
     auth_logout(request)
     messages.info(request, _("您已安全退出。"))
-    return redirect("login")
+    response = redirect("login")
+    # PLT-6 / SEC-8: the phone's offline outbox, its key and the cached pages go with the session (the
+    # page has warned about anything unsent before posting here)
+    response["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 class PasswordChangeForm(forms.Form):

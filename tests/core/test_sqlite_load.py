@@ -43,7 +43,7 @@ def test_plt_sqlite_a_big_import_beside_50_concurrent_requests_gives_no_5xx(tree
     env = sqlite_load.environment(str(var), settings.SECRET_KEY)
     server, base = sqlite_load.serve(env)
     try:
-        load = sqlite_load.run(env, base, ledger, "230102", daoli.username, cookies, probe_timeout=20.0)  # the server's busy timeout
+        load = sqlite_load.run(env, base, ledger, "230102", daoli.username, cookies, probe_timeout=20.0)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -94,6 +94,7 @@ def need_list(request):
 def _need_values(form) -> dict:
     data = dict(form.cleaned_data)
     data.pop("org")
+    data.pop("id", None)
     return data
 
 
@@ -123,16 +124,22 @@ def need_add(request):
         user=request.user,
         initial=initial,
         org=None if form_posted(request) else settled,
+        new=True,
     )
     if request.method == "POST" and form.is_valid():
+        need_id = form.cleaned_data.get("id")
+        replayed = need_id is not None and services.replayed_need(request.user, need_id)
         try:
-            need = services.create_need(
-                request.user, org=form.cleaned_data["org"], visit=visit, **_need_values(form)
+            need = replayed or services.create_need(
+                request.user, org=form.cleaned_data["org"], visit=visit, id=need_id, **_need_values(form)
             )
         except ValidationError as exc:
             form.apply_service_error(exc)
         else:
-            messages.success(request, _("诉求已登记。"))
+            if replayed:
+                messages.info(request, _("这条诉求已经保存过，没有重复记录。"))
+            else:
+                messages.success(request, _("诉求已登记。"))
             return redirect("assistance:need-detail", pk=need.pk)
     chosen = form["woman"].value()
     picked = woman if woman is not None and str(woman.pk) == str(chosen) else _picked(request, chosen)

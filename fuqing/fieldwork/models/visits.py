@@ -149,6 +149,11 @@ class Visit(models.Model):
     )
     led_by_leader = models.BooleanField(_("领导带队"), default=False)
     women_met = models.PositiveIntegerField(_("走访妇女人数"), default=0)
+    # FLD-2 / NEED-1: the registered women met by name (counted in women_met); their needs are Needs
+    # of the visit bound to each woman.
+    women = models.ManyToManyField(
+        "registry.Woman", verbose_name=_("走访的妇女"), blank=True, related_name="+"
+    )
     notes = models.TextField(_("情况记录"), blank=True)
     needs_text = models.TextField(_("发现的诉求（文字）"), blank=True)
     created_by = models.ForeignKey(

@@ -19,10 +19,18 @@ from fuqing.core.models import AuditEvent
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, resolve_input
 from fuqing.fieldwork import attachments, services
-from fuqing.fieldwork.forms import PlaceSearchForm, VisitFilterForm, VisitForm, place_options
+from fuqing.fieldwork.forms import (
+    PlaceSearchForm,
+    VisitFilterForm,
+    VisitForm,
+    place_options,
+    woman_label,
+    women_json,
+)
 from fuqing.fieldwork.models import STATIONED_MIN_DAYS, ContactPoint, Visit, VisitAttachment, VisitMethod
 from fuqing.fieldwork.views.common import require_edit, require_view
 from fuqing.orgs.models import Org
+from fuqing.registry.models import Woman
 
 PAGE_SIZE = 30
 
@@ -182,6 +190,7 @@ def _data_from(form: VisitForm) -> services.VisitData:
         notes=data["notes"],
         needs_text=data["needs_text"],
         year=data["year"],
+        women=data.get("women"),
     )
 
 
@@ -252,6 +261,7 @@ def visit_edit(request, pk):
         "notes": visit.notes,
         "needs_text": visit.needs_text,
         "year": visit.year,
+        "women": women_json(visit),
     }
     form = VisitForm(
         request.POST or None, request.FILES or None, user=request.user, visit=visit, initial=initial
@@ -308,3 +318,34 @@ def place_search(request):
         request.user, request.user.org, CONTACT_POINT_KINDS if kinds == "cp" else PLACE_KINDS, q=q
     )
     return render(request, "fieldwork/_place_options.html", {"options": options})
+
+
+@require_POST
+def woman_search(request):
+    """htmx (POST: a name never enters a URL or a log): registered women of the visit's place whose
+    name matches, masked (FLD-2, SEC-8), through the scope door; at most 10."""
+    require_view(request.user)
+    if not request.user.has_module_perm("registry", "view"):
+        raise PermissionDenied
+    q = (request.POST.get("wq") or "").strip()[:20]
+    place = None
+    contact_point = resolve_input(ContactPoint, request.user, request.POST.get("contact_point"))
+    if contact_point is not None:
+        place = contact_point.place
+    else:
+        place = resolve_input(Org, request.user, request.POST.get("place"))
+    women = []
+    if q and place is not None:
+        women = [
+            {"id": str(w.pk), "label": woman_label(w)}
+            for w in Woman.objects.visible_to(request.user)
+            .active()
+            .filter(org__path__startswith=place.path, name__icontains=q)
+            .select_related("org")
+            .order_by("name")[:10]
+        ]
+    return render(
+        request,
+        "fieldwork/_woman_options.html",
+        {"women": women, "q": q, "place": place},
+    )
