@@ -8,11 +8,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from fuqing.core.routes import scoped, unscoped
 from fuqing.fieldwork.models import Questionnaire, QuestionnaireStatus
 
 OFFLINE_QUESTIONNAIRES = 20
 
 
+@unscoped("the service worker's script: code, no federation data")
 @require_GET
 def service_worker(request):
     """/sw.js: Workbox (vendored) caches the form pages and the static files they need; it holds no
@@ -24,6 +26,7 @@ def service_worker(request):
     return response
 
 
+@scoped(Questionnaire, "page")
 @require_GET
 def offline_pages(request):
     """The pages this user may fill in without a network (PLT-6): the visit form, the need form and the

@@ -320,6 +320,7 @@ def place_search(request):
     return render(request, "fieldwork/_place_options.html", {"options": options})
 
 
+@scoped(Woman, "page")
 @require_POST
 def woman_search(request):
     """htmx (POST: a name never enters a URL or a log): registered women of the visit's place whose
