@@ -1,0 +1,193 @@
+"""Drivers for the in-scope change proof of the access matrix (tests/core/test_access_matrix.py).
+
+The matrix proves every in-scope change or delete by the change happening. For most routes the form as
+offered (a free-text field changed) or the API body's required fields drive it. The others need the row
+in a given state (a closed record to reopen, a published questionnaire), a second row (a merge), a file,
+or a body the page builds with script (a split, criteria). A driver, registered under the route's key,
+gets the factory's row and a ``Context`` (the tree, the cast, the role about to try, a fresh text) and
+returns a ``Drive``: the body (merged over the form as offered, for a page), optionally another row to
+watch and address (``obj``) and a ``proof(obj, row_after) -> bool`` when a re-read of the row (or the
+count of rows) does not show the change.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, Callable, NamedTuple
+
+DRIVERS: dict[str, Callable] = {}
+
+
+class Context(NamedTuple):
+    tree: Any
+    cast: dict
+    user: Any  # the role about to try
+    changed: str  # a fresh text to write
+
+
+@dataclass
+class Drive:
+    body: dict = field(default_factory=dict)
+    obj: Any = None
+    proof: Callable | None = None
+    form: bool = True  # merge the body over the form the page offers (pages only)
+
+
+def driver(*keys):
+    def decorate(func):
+        for key in keys:
+            DRIVERS[key] = func
+        return func
+
+    return decorate
+
+
+def _fresh(obj):
+    return type(obj)._base_manager.get(pk=obj.pk)
+
+
+TODAY = datetime.date(2026, 6, 1)
+
+
+# --- orgs -----------------------------------------------------------------------------------------
+
+
+@driver("orgs:move")
+def move_org(org, ctx):
+    """A community of the district is moved under another township of the district."""
+    from fuqing.orgs import services
+    from fuqing.orgs.models import OrgKind
+
+    township = services.add_org(None, parent=ctx.tree.a, name=f"街道{ctx.changed}", kind=OrgKind.TOWNSHIP)
+    community = services.add_org(None, parent=ctx.tree.a1, name=f"社区{ctx.changed}", kind=OrgKind.COMMUNITY)
+    return Drive({"parent": township.pk}, obj=community)
+
+
+@driver("orgs:user-roles")
+def user_roles(user, ctx):
+    from fuqing.orgs.models import Role
+
+    user.roles.clear()
+    return Drive(
+        {"roles": [Role.objects.get(code="cadre").pk]}, proof=lambda obj, after: obj.roles.exists()
+    )
+
+
+@driver("orgs:user-password")
+def user_password(user, ctx):
+    return Drive({"password": f"Fq{ctx.changed}#2026x"})
+
+
+@driver("orgs:user-unlock")
+def user_unlock(user, ctx):
+    """The account is locked out (failed logins recorded); unlocking clears them."""
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.update_or_create(
+        username=user.username,
+        ip_address="127.0.0.1",
+        user_agent="test",
+        defaults={"get_data": "", "post_data": "", "http_accept": "*/*", "path_info": "/", "failures_since_start": 9},
+    )
+    return Drive(proof=lambda obj, after: not AccessAttempt.objects.filter(username=obj.username).exists())
+
+
+@driver("orgs:user-grant")
+def user_grant(user, ctx):
+    return Drive({"org": ctx.tree.a1.pk, "can_edit": "on"})
+
+
+# --- campaigns ------------------------------------------------------------------------------------
+
+
+def _deadline_body(campaign, ctx):
+    return {
+        "code": f"d{ctx.changed[1:]}",
+        "name": ctx.changed,
+        "due_on": datetime.date(campaign.year, 5, 20).isoformat(),
+        "kind": "document",
+        "owed_by_kinds": ["district"],
+        "remind_days_before": 7,
+    }
+
+
+@driver("campaigns:deadline-add")
+def deadline_add(campaign, ctx):
+    return Drive(_deadline_body(campaign, ctx))
+
+
+@driver("campaigns:deadline-edit")
+def deadline_edit(deadline, ctx):
+    return Drive(_deadline_body(deadline.campaign, ctx))
+
+
+# --- fieldwork ------------------------------------------------------------------------------------
+
+
+def _draft(questionnaire):
+    type(questionnaire).objects.filter(pk=questionnaire.pk).update(status="draft")
+
+
+@driver("fieldwork:questionnaire-status")
+def questionnaire_status(questionnaire, ctx):
+    return Drive({"status": "closed"}, form=False)
+
+
+@driver("fieldwork:question-add")
+def question_add(questionnaire, ctx):
+    _draft(questionnaire)
+    return Drive({"text": ctx.changed, "kind": "text"})
+
+
+@driver("fieldwork:question-edit")
+def question_edit(question, ctx):
+    _draft(question.questionnaire)
+    return Drive({"text": ctx.changed, "kind": "text"})
+
+
+@driver("fieldwork:question-delete")
+def question_delete(question, ctx):
+    _draft(question.questionnaire)
+    return Drive(form=False)
+
+
+@driver("fieldwork:question-move")
+def question_move(question, ctx):
+    """A second question below it; the first moves down."""
+    _draft(question.questionnaire)
+    question.questionnaire.questions.get_or_create(position=2, defaults={"code": "q2", "text": "二", "kind": "text"})
+    return Drive({"direction": "down"}, form=False)
+
+
+# --- registry -------------------------------------------------------------------------------------
+
+
+@driver("registry:close")
+def woman_close(woman, ctx):
+    from fuqing.registry.models import CloseReason
+
+    return Drive({"reason": CloseReason.values[0]})
+
+
+@driver("registry:reopen")
+def woman_reopen(woman, ctx):
+    from fuqing.registry.models import CloseReason
+
+    type(woman).objects.filter(pk=woman.pk).update(
+        status="inactive", closed_on=TODAY, close_reason=CloseReason.values[0]
+    )
+    return Drive(form=False)
+
+
+@driver("registry:merge")
+def woman_merge(woman, ctx):
+    """A duplicate (same name and phone) in the same district is merged into her."""
+    from tests.scoped_factories.registry import make_woman
+
+    twin = make_woman(woman.org, f"T{ctx.changed[1:]}".upper(), ctx.user)
+    type(woman).objects.filter(pk=twin.pk).update(name=woman.name, phone_index=woman.phone_index)
+    return Drive(
+        {"other": str(twin.pk), "reason": "姓名、电话相同"},
+        proof=lambda obj, after: type(obj)._base_manager.get(pk=twin.pk).status != "active",
+    )
