@@ -191,3 +191,118 @@ def woman_merge(woman, ctx):
         {"other": str(twin.pk), "reason": "姓名、电话相同"},
         proof=lambda obj, after: type(obj)._base_manager.get(pk=twin.pk).status != "active",
     )
+
+
+# --- assistance -----------------------------------------------------------------------------------
+
+
+def _escalation(ctx):
+    from fuqing.assistance.models import SuggestionChannel, SuggestionRecipient
+
+    return {
+        "title": ctx.changed,
+        "channel": SuggestionChannel.values[0],
+        "recipient": SuggestionRecipient.values[0],
+    }
+
+
+@driver("assistance:need-escalate")
+def need_escalate(need, ctx):
+    return Drive({f"escalate-{k}": v for k, v in _escalation(ctx).items()}, form=False)
+
+
+@driver("api:api-need-escalate-POST")
+def api_need_escalate(need, ctx):
+    return Drive(_escalation(ctx))
+
+
+def _resolved(need):
+    type(need).objects.filter(pk=need.pk).update(status="resolved", closed_on=need.reported_on)
+
+
+@driver("assistance:need-reopen")
+def need_reopen(need, ctx):
+    _resolved(need)
+    return Drive({"reopen-reason": ctx.changed}, form=False)
+
+
+@driver("api:api-need-reopen-POST")
+def api_need_reopen(need, ctx):
+    _resolved(need)
+    return Drive({"reason": ctx.changed})
+
+
+def _with_helper(pairing):
+    """A one-to-one pairing has exactly one helper (the factory's has none)."""
+    from fuqing.assistance.models import PairingHelper
+
+    PairingHelper.objects.get_or_create(pairing=pairing, helper_org=pairing.org)
+
+
+@driver("assistance:pairing-edit")
+def pairing_edit(pairing, ctx):
+    _with_helper(pairing)
+    return Drive({"notes": ctx.changed, "helper_orgs": [pairing.org_id]})
+
+
+@driver("api:api-pairing-PATCH")
+def api_pairing(pairing, ctx):
+    _with_helper(pairing)
+    return Drive({"notes": ctx.changed})
+
+
+def _for_a_need(action, ctx):
+    """An action is given for a need, a pairing or a woman (the factory's names none)."""
+    from tests.scoped_factories.assistance import make_need
+
+    if action.need_id is None:
+        type(action).objects.filter(pk=action.pk).update(need=make_need(action.org, ctx.changed, ctx.user))
+        action.refresh_from_db()
+
+
+@driver("assistance:action-edit")
+def action_edit(action, ctx):
+    _for_a_need(action, ctx)
+    return Drive({"notes": ctx.changed})
+
+
+@driver("api:api-action-PATCH")
+def api_action(action, ctx):
+    _for_a_need(action, ctx)
+    return Drive({"notes": ctx.changed})
+
+
+# --- projects -------------------------------------------------------------------------------------
+
+
+@driver("projects:split")
+def split_edit(indicator, ctx):
+    """The district's target split onto its township (the page builds the fields with script)."""
+    return Drive({f"part_{ctx.tree.a1.pk}": "40", f"note_{ctx.tree.a1.pk}": ctx.changed}, form=False)
+
+
+@driver("api:api-split-save-PUT")
+def api_split(indicator, ctx):
+    return Drive({"parts": [{"org": ctx.tree.a1.pk, "value": 40, "note": ctx.changed}]})
+
+
+@driver("api:api-indicator-create-POST")
+def api_indicator(project, ctx):
+    return Drive({"name": ctx.changed, "unit": "person_time", "target": 100, "source": "reported"})
+
+
+@driver("projects:volunteer-grant")
+def volunteer_grant(volunteer, ctx):
+    """The volunteer has an account (职务 巾帼志愿者) without the role yet."""
+    from fuqing.orgs.models import Position, User
+
+    if volunteer.user_id is None:
+        user = User.objects.create(username=f"v{ctx.changed[1:]}", name="志愿者", org=volunteer.org, position=Position.VOLUNTEER)
+        type(volunteer).objects.filter(pk=volunteer.pk).update(user=user)
+        volunteer.refresh_from_db()
+    return Drive(form=False, proof=lambda obj, after: obj.user.roles.filter(code="volunteer").exists())
+
+
+@driver("projects:pair-end")
+def pair_end(pair, ctx):
+    return Drive({"ended_on": max(pair.started_on, TODAY).isoformat() if hasattr(pair, "started_on") else TODAY.isoformat(), "reason": ctx.changed})
