@@ -672,7 +672,13 @@ def _complaint(response) -> str:
         return ""
     if "json" in response.get("Content-Type", ""):
         return f" {response.json().get('detail', '')}"[:300]
-    text = re.sub(r"<[^>]+>", "", " ".join(re.findall(r"invalid-feedback[^>]*>(.*?)</div>", response.content.decode(errors="replace"), re.S)))
+    text = re.sub(
+        r"<[^>]+>",
+        "",
+        " ".join(
+            re.findall(r"invalid-feedback[^>]*>(.*?)</div>", response.content.decode(errors="replace"), re.S)
+        ),
+    )
     return f" {text.strip()[:300]}" if text.strip() else ""
 
 

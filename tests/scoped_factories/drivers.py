@@ -69,9 +69,7 @@ def user_roles(user, ctx):
     from fuqing.orgs.models import Role
 
     user.roles.clear()
-    return Drive(
-        {"roles": [Role.objects.get(code="cadre").pk]}, proof=lambda obj, after: obj.roles.exists()
-    )
+    return Drive({"roles": [Role.objects.get(code="cadre").pk]}, proof=lambda obj, after: obj.roles.exists())
 
 
 @driver("orgs:user-password")
@@ -88,7 +86,13 @@ def user_unlock(user, ctx):
         username=user.username,
         ip_address="127.0.0.1",
         user_agent="test",
-        defaults={"get_data": "", "post_data": "", "http_accept": "*/*", "path_info": "/", "failures_since_start": 9},
+        defaults={
+            "get_data": "",
+            "post_data": "",
+            "http_accept": "*/*",
+            "path_info": "/",
+            "failures_since_start": 9,
+        },
     )
     return Drive(proof=lambda obj, after: not AccessAttempt.objects.filter(username=obj.username).exists())
 
@@ -156,7 +160,9 @@ def question_delete(question, ctx):
 def question_move(question, ctx):
     """A second question below it; the first moves down."""
     _draft(question.questionnaire)
-    question.questionnaire.questions.get_or_create(position=2, defaults={"code": "q2", "text": "二", "kind": "text"})
+    question.questionnaire.questions.get_or_create(
+        position=2, defaults={"code": "q2", "text": "二", "kind": "text"}
+    )
     return Drive({"direction": "down"}, form=False)
 
 
@@ -297,7 +303,9 @@ def volunteer_grant(volunteer, ctx):
     from fuqing.orgs.models import Position, User
 
     if volunteer.user_id is None:
-        user = User.objects.create(username=f"v{ctx.changed[1:]}", name="志愿者", org=volunteer.org, position=Position.VOLUNTEER)
+        user = User.objects.create(
+            username=f"v{ctx.changed[1:]}", name="志愿者", org=volunteer.org, position=Position.VOLUNTEER
+        )
         type(volunteer).objects.filter(pk=volunteer.pk).update(user=user)
         volunteer.refresh_from_db()
     return Drive(form=False, proof=lambda obj, after: obj.user.roles.filter(code="volunteer").exists())
@@ -305,4 +313,108 @@ def volunteer_grant(volunteer, ctx):
 
 @driver("projects:pair-end")
 def pair_end(pair, ctx):
-    return Drive({"ended_on": max(pair.started_on, TODAY).isoformat() if hasattr(pair, "started_on") else TODAY.isoformat(), "reason": ctx.changed})
+    return Drive(
+        {
+            "ended_on": max(pair.started_on, TODAY).isoformat()
+            if hasattr(pair, "started_on")
+            else TODAY.isoformat(),
+            "reason": ctx.changed,
+        }
+    )
+
+
+# --- campaigns: files and drafts ------------------------------------------------------------------
+
+
+@driver("campaigns:obligation-submit")
+def obligation_submit(obligation, ctx):
+    from tests.scoped_factories.campaigns import docx_upload
+
+    return Drive({"file": docx_upload(f"{ctx.changed}.docx", ctx.changed), "note": ctx.changed})
+
+
+@driver("campaigns:plan-attach")
+def plan_attach(plan, ctx):
+    from tests.scoped_factories.campaigns import docx_upload
+
+    return Drive({"file": docx_upload(f"{ctx.changed}.docx", ctx.changed)})
+
+
+@driver("campaigns:obligation-draft")
+def obligation_draft(obligation, ctx):
+    """The draft is made by a job (jobs are not counted as data): a new job proves it."""
+    from fuqing.core.models import Job
+
+    jobs = Job.objects.count()
+    return Drive(form=False, proof=lambda obj, after: Job.objects.count() > jobs)
+
+
+@driver("api:api-deadline-update-PATCH")
+def api_deadline(deadline, ctx):
+    body = _deadline_body(deadline.campaign, ctx)
+    return Drive({k: body[k] for k in ("name", "due_on", "owed_by_kinds")})
+
+
+# --- API bodies -----------------------------------------------------------------------------------
+
+
+@driver("api:api-woman-update-PATCH")
+def api_woman(woman, ctx):
+    return Drive({"address": ctx.changed})
+
+
+@driver("api:api-suggestion-outcome-POST")
+def api_outcome(suggestion, ctx):
+    return Drive({"stage": 10, "happened_on": TODAY.isoformat(), "note": ctx.changed})
+
+
+# --- research -------------------------------------------------------------------------------------
+
+
+@driver("research:report-action", "api:api-research-report-transition-POST")
+def report_comment(report, ctx):
+    return Drive({"action": "comment", "comment": ctx.changed}, form=False)
+
+
+@driver("research:report-evidence")
+def report_evidence(report, ctx):
+    from tests.scoped_factories.assistance import make_need
+
+    need = make_need(report.org, ctx.changed, ctx.user)
+    return Drive(
+        {"kind": "needs", "op": "add", "id": need.pk}, form=False, proof=lambda obj, after: obj.needs.exists()
+    )
+
+
+@driver("research:cup-criteria")
+def cup_criteria(competition, ctx):
+    return Drive({"name": [ctx.changed], "weight": ["100"]}, form=False)
+
+
+@driver("research:cup-judges")
+def cup_judges(competition, ctx):
+    return Drive({"user": ctx.cast["cadre"].pk}, form=False)
+
+
+def _chaired(topic):
+    """A district's topic is led by its chair."""
+    from fuqing.orgs.models import Position, User
+
+    chair = User.objects.filter(org=topic.org, position=Position.CHAIR).first() or User.objects.create(
+        username=f"chair{topic.pk}", name="主席", org=topic.org, position=Position.CHAIR
+    )
+    type(topic).objects.filter(pk=topic.pk).update(leader=chair)
+    topic.refresh_from_db()
+    return chair
+
+
+@driver("research:topic-edit")
+def topic_edit(topic, ctx):
+    chair = _chaired(topic)
+    return Drive({"title": ctx.changed, "leader": chair.pk})
+
+
+@driver("api:api-research-topic-update-PATCH")
+def api_topic(topic, ctx):
+    _chaired(topic)
+    return Drive({"title": ctx.changed})
