@@ -418,3 +418,32 @@ def topic_edit(topic, ctx):
 def api_topic(topic, ctx):
     _chaired(topic)
     return Drive({"title": ctx.changed})
+
+
+def _submitted_report(org, year, ctx):
+    from tests.scoped_factories.research import make_report
+
+    report = make_report(org, ctx.changed, ctx.user)
+    type(report).objects.filter(pk=report.pk).update(status="submitted", year=year)
+    return report
+
+
+@driver("research:cup-entries")
+def cup_entries(competition, ctx):
+    """A report of the competition's year, submitted, is entered."""
+    return Drive({"report": [_submitted_report(competition.org, competition.year, ctx).pk]}, form=False)
+
+
+@driver("research:cup-publish")
+def cup_publish(competition, ctx):
+    """Published results are withdrawn (publishing needs every score sheet; the other way is shorter)."""
+    import django.utils.timezone
+
+    type(competition).objects.filter(pk=competition.pk).update(closed_at=django.utils.timezone.now())
+    return Drive({"undo": "1"}, form=False)
+
+
+@driver("research:book-edit")
+def book_edit(book, ctx):
+    """A book collects at least one submitted report of its year."""
+    return Drive({"title": ctx.changed, "report": [_submitted_report(book.org, book.year, ctx).pk]})
