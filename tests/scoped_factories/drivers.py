@@ -13,8 +13,9 @@ count of rows) does not show the change.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 DRIVERS: dict[str, Callable] = {}
 
@@ -313,14 +314,7 @@ def volunteer_grant(volunteer, ctx):
 
 @driver("projects:pair-end")
 def pair_end(pair, ctx):
-    return Drive(
-        {
-            "ended_on": max(pair.started_on, TODAY).isoformat()
-            if hasattr(pair, "started_on")
-            else TODAY.isoformat(),
-            "reason": ctx.changed,
-        }
-    )
+    return Drive({"ended_on": max(pair.started_on, TODAY).isoformat(), "reason": ctx.changed})
 
 
 # --- campaigns: files and drafts ------------------------------------------------------------------
