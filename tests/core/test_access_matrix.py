@@ -750,6 +750,12 @@ def test_sec2_in_scope_change_is_proven_by_the_change(route, tree, cast, client)
     pytest.fail(f"no role of district A changed an own {info['model'].__name__} via {route.pattern}: {tried}")
 
 
+def test_sec2_every_change_driver_names_a_change_route():
+    """A driver registered under a key no change route has (a typo, a renamed route) would drive
+    nothing and go unnoticed."""
+    assert sorted(set(DRIVERS) - {r.key for r in CHANGES}) == []
+
+
 API_SEARCHES = [
     r
     for r in all_routes()
