@@ -1,0 +1,443 @@
+"""Drivers for the in-scope change proof of the access matrix (tests/core/test_access_matrix.py).
+
+The matrix proves every in-scope change or delete by the change happening. For most routes the form as
+offered (a free-text field changed) or the API body's required fields drive it. The others need the row
+in a given state (a closed record to reopen, a published questionnaire), a second row (a merge), a file,
+or a body the page builds with script (a split, criteria). A driver, registered under the route's key,
+gets the factory's row and a ``Context`` (the tree, the cast, the role about to try, a fresh text) and
+returns a ``Drive``: the body (merged over the form as offered, for a page), optionally another row to
+watch and address (``obj``) and a ``proof(obj, row_after) -> bool`` when a re-read of the row (or the
+count of rows) does not show the change.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+DRIVERS: dict[str, Callable] = {}
+
+
+class Context(NamedTuple):
+    tree: Any
+    cast: dict
+    user: Any  # the role about to try
+    changed: str  # a fresh text to write
+
+
+@dataclass
+class Drive:
+    body: dict = field(default_factory=dict)
+    obj: Any = None
+    proof: Callable | None = None
+    form: bool = True  # merge the body over the form the page offers (pages only)
+
+
+def driver(*keys):
+    def decorate(func):
+        for key in keys:
+            DRIVERS[key] = func
+        return func
+
+    return decorate
+
+
+def _fresh(obj):
+    return type(obj)._base_manager.get(pk=obj.pk)
+
+
+TODAY = datetime.date(2026, 6, 1)
+
+
+# --- orgs -----------------------------------------------------------------------------------------
+
+
+@driver("orgs:move")
+def move_org(org, ctx):
+    """A community of the district is moved under another township of the district."""
+    from fuqing.orgs import services
+    from fuqing.orgs.models import OrgKind
+
+    township = services.add_org(None, parent=ctx.tree.a, name=f"街道{ctx.changed}", kind=OrgKind.TOWNSHIP)
+    community = services.add_org(None, parent=ctx.tree.a1, name=f"社区{ctx.changed}", kind=OrgKind.COMMUNITY)
+    return Drive({"parent": township.pk}, obj=community)
+
+
+@driver("orgs:user-roles")
+def user_roles(user, ctx):
+    from fuqing.orgs.models import Role
+
+    user.roles.clear()
+    return Drive({"roles": [Role.objects.get(code="cadre").pk]}, proof=lambda obj, after: obj.roles.exists())
+
+
+@driver("orgs:user-password")
+def user_password(user, ctx):
+    return Drive({"password": f"Fq{ctx.changed}#2026x"})
+
+
+@driver("orgs:user-unlock")
+def user_unlock(user, ctx):
+    """The account is locked out (failed logins recorded); unlocking clears them."""
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.update_or_create(
+        username=user.username,
+        ip_address="127.0.0.1",
+        user_agent="test",
+        defaults={
+            "get_data": "",
+            "post_data": "",
+            "http_accept": "*/*",
+            "path_info": "/",
+            "failures_since_start": 9,
+        },
+    )
+    return Drive(proof=lambda obj, after: not AccessAttempt.objects.filter(username=obj.username).exists())
+
+
+@driver("orgs:user-grant")
+def user_grant(user, ctx):
+    return Drive({"org": ctx.tree.a1.pk, "can_edit": "on"})
+
+
+# --- campaigns ------------------------------------------------------------------------------------
+
+
+def _deadline_body(campaign, ctx):
+    return {
+        "code": f"d{ctx.changed[1:]}",
+        "name": ctx.changed,
+        "due_on": datetime.date(campaign.year, 5, 20).isoformat(),
+        "kind": "document",
+        "owed_by_kinds": ["district"],
+        "remind_days_before": 7,
+    }
+
+
+@driver("campaigns:deadline-add")
+def deadline_add(campaign, ctx):
+    return Drive(_deadline_body(campaign, ctx))
+
+
+@driver("campaigns:deadline-edit")
+def deadline_edit(deadline, ctx):
+    return Drive(_deadline_body(deadline.campaign, ctx))
+
+
+# --- fieldwork ------------------------------------------------------------------------------------
+
+
+def _draft(questionnaire):
+    type(questionnaire).objects.filter(pk=questionnaire.pk).update(status="draft")
+
+
+@driver("fieldwork:questionnaire-status")
+def questionnaire_status(questionnaire, ctx):
+    return Drive({"status": "closed"}, form=False)
+
+
+@driver("fieldwork:question-add")
+def question_add(questionnaire, ctx):
+    _draft(questionnaire)
+    return Drive({"text": ctx.changed, "kind": "text"})
+
+
+@driver("fieldwork:question-edit")
+def question_edit(question, ctx):
+    _draft(question.questionnaire)
+    return Drive({"text": ctx.changed, "kind": "text"})
+
+
+@driver("fieldwork:question-delete")
+def question_delete(question, ctx):
+    _draft(question.questionnaire)
+    return Drive(form=False)
+
+
+@driver("fieldwork:question-move")
+def question_move(question, ctx):
+    """A second question below it; the first moves down."""
+    _draft(question.questionnaire)
+    question.questionnaire.questions.get_or_create(
+        position=2, defaults={"code": "q2", "text": "二", "kind": "text"}
+    )
+    return Drive({"direction": "down"}, form=False)
+
+
+# --- registry -------------------------------------------------------------------------------------
+
+
+@driver("registry:close")
+def woman_close(woman, ctx):
+    from fuqing.registry.models import CloseReason
+
+    return Drive({"reason": CloseReason.values[0]})
+
+
+@driver("registry:reopen")
+def woman_reopen(woman, ctx):
+    from fuqing.registry.models import CloseReason
+
+    type(woman).objects.filter(pk=woman.pk).update(
+        status="inactive", closed_on=TODAY, close_reason=CloseReason.values[0]
+    )
+    return Drive(form=False)
+
+
+@driver("registry:merge")
+def woman_merge(woman, ctx):
+    """A duplicate (same name and phone) in the same district is merged into her."""
+    from tests.scoped_factories.registry import make_woman
+
+    twin = make_woman(woman.org, f"T{ctx.changed[1:]}".upper(), ctx.user)
+    type(woman).objects.filter(pk=twin.pk).update(name=woman.name, phone_index=woman.phone_index)
+    return Drive(
+        {"other": str(twin.pk), "reason": "姓名、电话相同"},
+        proof=lambda obj, after: type(obj)._base_manager.get(pk=twin.pk).status != "active",
+    )
+
+
+# --- assistance -----------------------------------------------------------------------------------
+
+
+def _escalation(ctx):
+    from fuqing.assistance.models import SuggestionChannel, SuggestionRecipient
+
+    return {
+        "title": ctx.changed,
+        "channel": SuggestionChannel.values[0],
+        "recipient": SuggestionRecipient.values[0],
+    }
+
+
+@driver("assistance:need-escalate")
+def need_escalate(need, ctx):
+    return Drive({f"escalate-{k}": v for k, v in _escalation(ctx).items()}, form=False)
+
+
+@driver("api:api-need-escalate-POST")
+def api_need_escalate(need, ctx):
+    return Drive(_escalation(ctx))
+
+
+def _resolved(need):
+    type(need).objects.filter(pk=need.pk).update(status="resolved", closed_on=need.reported_on)
+
+
+@driver("assistance:need-reopen")
+def need_reopen(need, ctx):
+    _resolved(need)
+    return Drive({"reopen-reason": ctx.changed}, form=False)
+
+
+@driver("api:api-need-reopen-POST")
+def api_need_reopen(need, ctx):
+    _resolved(need)
+    return Drive({"reason": ctx.changed})
+
+
+def _with_helper(pairing):
+    """A one-to-one pairing has exactly one helper (the factory's has none)."""
+    from fuqing.assistance.models import PairingHelper
+
+    PairingHelper.objects.get_or_create(pairing=pairing, helper_org=pairing.org)
+
+
+@driver("assistance:pairing-edit")
+def pairing_edit(pairing, ctx):
+    _with_helper(pairing)
+    return Drive({"notes": ctx.changed, "helper_orgs": [pairing.org_id]})
+
+
+@driver("api:api-pairing-PATCH")
+def api_pairing(pairing, ctx):
+    _with_helper(pairing)
+    return Drive({"notes": ctx.changed})
+
+
+def _for_a_need(action, ctx):
+    """An action is given for a need, a pairing or a woman (the factory's names none)."""
+    from tests.scoped_factories.assistance import make_need
+
+    if action.need_id is None:
+        type(action).objects.filter(pk=action.pk).update(need=make_need(action.org, ctx.changed, ctx.user))
+        action.refresh_from_db()
+
+
+@driver("assistance:action-edit")
+def action_edit(action, ctx):
+    _for_a_need(action, ctx)
+    return Drive({"notes": ctx.changed})
+
+
+@driver("api:api-action-PATCH")
+def api_action(action, ctx):
+    _for_a_need(action, ctx)
+    return Drive({"notes": ctx.changed})
+
+
+# --- projects -------------------------------------------------------------------------------------
+
+
+@driver("projects:split")
+def split_edit(indicator, ctx):
+    """The district's target split onto its township (the page builds the fields with script)."""
+    return Drive({f"part_{ctx.tree.a1.pk}": "40", f"note_{ctx.tree.a1.pk}": ctx.changed}, form=False)
+
+
+@driver("api:api-split-save-PUT")
+def api_split(indicator, ctx):
+    return Drive({"parts": [{"org": ctx.tree.a1.pk, "value": 40, "note": ctx.changed}]})
+
+
+@driver("api:api-indicator-create-POST")
+def api_indicator(project, ctx):
+    return Drive({"name": ctx.changed, "unit": "person_time", "target": 100, "source": "reported"})
+
+
+@driver("projects:volunteer-grant")
+def volunteer_grant(volunteer, ctx):
+    """The volunteer has an account (职务 巾帼志愿者) without the role yet."""
+    from fuqing.orgs.models import Position, User
+
+    if volunteer.user_id is None:
+        user = User.objects.create(
+            username=f"v{ctx.changed[1:]}", name="志愿者", org=volunteer.org, position=Position.VOLUNTEER
+        )
+        type(volunteer).objects.filter(pk=volunteer.pk).update(user=user)
+        volunteer.refresh_from_db()
+    return Drive(form=False, proof=lambda obj, after: obj.user.roles.filter(code="volunteer").exists())
+
+
+@driver("projects:pair-end")
+def pair_end(pair, ctx):
+    return Drive({"ended_on": max(pair.started_on, TODAY).isoformat(), "reason": ctx.changed})
+
+
+# --- campaigns: files and drafts ------------------------------------------------------------------
+
+
+@driver("campaigns:obligation-submit")
+def obligation_submit(obligation, ctx):
+    from tests.scoped_factories.campaigns import docx_upload
+
+    return Drive({"file": docx_upload(f"{ctx.changed}.docx", ctx.changed), "note": ctx.changed})
+
+
+@driver("campaigns:plan-attach")
+def plan_attach(plan, ctx):
+    from tests.scoped_factories.campaigns import docx_upload
+
+    return Drive({"file": docx_upload(f"{ctx.changed}.docx", ctx.changed)})
+
+
+@driver("campaigns:obligation-draft")
+def obligation_draft(obligation, ctx):
+    """The draft is made by a job (jobs are not counted as data): a new job proves it."""
+    from fuqing.core.models import Job
+
+    jobs = Job.objects.count()
+    return Drive(form=False, proof=lambda obj, after: Job.objects.count() > jobs)
+
+
+@driver("api:api-deadline-update-PATCH")
+def api_deadline(deadline, ctx):
+    body = _deadline_body(deadline.campaign, ctx)
+    return Drive({k: body[k] for k in ("name", "due_on", "owed_by_kinds")})
+
+
+# --- API bodies -----------------------------------------------------------------------------------
+
+
+@driver("api:api-woman-update-PATCH")
+def api_woman(woman, ctx):
+    return Drive({"address": ctx.changed})
+
+
+@driver("api:api-suggestion-outcome-POST")
+def api_outcome(suggestion, ctx):
+    return Drive({"stage": 10, "happened_on": TODAY.isoformat(), "note": ctx.changed})
+
+
+# --- research -------------------------------------------------------------------------------------
+
+
+@driver("research:report-action", "api:api-research-report-transition-POST")
+def report_comment(report, ctx):
+    return Drive({"action": "comment", "comment": ctx.changed}, form=False)
+
+
+@driver("research:report-evidence")
+def report_evidence(report, ctx):
+    from tests.scoped_factories.assistance import make_need
+
+    need = make_need(report.org, ctx.changed, ctx.user)
+    return Drive(
+        {"kind": "needs", "op": "add", "id": need.pk}, form=False, proof=lambda obj, after: obj.needs.exists()
+    )
+
+
+@driver("research:cup-criteria")
+def cup_criteria(competition, ctx):
+    return Drive({"name": [ctx.changed], "weight": ["100"]}, form=False)
+
+
+@driver("research:cup-judges")
+def cup_judges(competition, ctx):
+    return Drive({"user": ctx.cast["cadre"].pk}, form=False)
+
+
+def _chaired(topic):
+    """A district's topic is led by its chair."""
+    from fuqing.orgs.models import Position, User
+
+    chair = User.objects.filter(org=topic.org, position=Position.CHAIR).first() or User.objects.create(
+        username=f"chair{topic.pk}", name="主席", org=topic.org, position=Position.CHAIR
+    )
+    type(topic).objects.filter(pk=topic.pk).update(leader=chair)
+    topic.refresh_from_db()
+    return chair
+
+
+@driver("research:topic-edit")
+def topic_edit(topic, ctx):
+    chair = _chaired(topic)
+    return Drive({"title": ctx.changed, "leader": chair.pk})
+
+
+@driver("api:api-research-topic-update-PATCH")
+def api_topic(topic, ctx):
+    _chaired(topic)
+    return Drive({"title": ctx.changed})
+
+
+def _submitted_report(org, year, ctx):
+    from tests.scoped_factories.research import make_report
+
+    report = make_report(org, ctx.changed, ctx.user)
+    type(report).objects.filter(pk=report.pk).update(status="submitted", year=year)
+    return report
+
+
+@driver("research:cup-entries")
+def cup_entries(competition, ctx):
+    """A report of the competition's year, submitted, is entered."""
+    return Drive({"report": [_submitted_report(competition.org, competition.year, ctx).pk]}, form=False)
+
+
+@driver("research:cup-publish")
+def cup_publish(competition, ctx):
+    """Published results are withdrawn (publishing needs every score sheet; the other way is shorter)."""
+    import django.utils.timezone
+
+    type(competition).objects.filter(pk=competition.pk).update(closed_at=django.utils.timezone.now())
+    return Drive({"undo": "1"}, form=False)
+
+
+@driver("research:book-edit")
+def book_edit(book, ctx):
+    """A book collects at least one submitted report of its year."""
+    return Drive({"title": ctx.changed, "report": [_submitted_report(book.org, book.year, ctx).pk]})
