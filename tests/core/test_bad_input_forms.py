@@ -28,6 +28,7 @@ BAD = {
     "date": ["0001-01-01", "9999-12-31", "2014-02-30"],
     "text": ["a\x00b", "长" * 100_000],
 }
+GOOD = {"count": "1", "amount": "1", "date": "2014-04-15", "text": "测试"}
 TEXT_TYPES = {"text", "search", "email", "url", "tel", "textarea", None}
 SKIP_TYPES = {"submit", "button", "reset", "file", "image", "password"}
 FIELDS_PER_CLASS = 4  # sample: at most this many fields of each class per form (spread over the form)
@@ -73,8 +74,8 @@ class _Forms(HTMLParser):
             value = a.get("value", "")
             if "selected" in a:
                 self.select[4].append(value)
-            elif self.select[2] is None:
-                self.select[2] = value  # the first option: what a browser sends when none is selected
+            elif self.select[2] is None or (self.select[2] == "" and value):
+                self.select[2] = value  # the first real option: what a user would pick
         elif tag == "textarea" and a.get("name"):
             self.textarea = [a["name"], "textarea", "", a]
             self.current["fields"].append(self.textarea)
@@ -212,6 +213,9 @@ def test_plt3_every_form_field_fed_bad_values_one_at_a_time_never_gives_a_500(
             by_class[cls].append(name)
     base: dict[str, list[str]] = {}
     for name, _kind, value, _attrs in form["fields"]:
+        cls = _classify(name, kind, _attrs, django_field(name))
+        if not value and cls and name != "csrfmiddlewaretoken":
+            value = GOOD[cls]  # an empty field filled as a user would, so the bad one is what is refused
         base.setdefault(name, []).append(value)
     target = form["action"] or url
 
