@@ -242,3 +242,21 @@ def test_plt3_every_form_field_fed_bad_values_one_at_a_time_never_gives_a_500(
                     problems.append((name, bad[:20], response.status_code, "wrote", changed))
                     before = after
     assert problems == [], problems
+
+
+def test_plt3_a_nul_posted_to_a_value_a_view_reads_itself_is_refused_before_the_database(
+    tree, daoli, login_as
+):
+    """Found by the walk above on PostgreSQL: the merge page reads ``file_number`` from the POST itself,
+    and a NUL in it reached the database (DataError, 500). Any posted field with a NUL is now refused
+    once, before the view, naming the field; nothing is written."""
+    from django.urls import reverse
+
+    from fuqing.registry.models import Woman
+
+    woman = FACTORIES[Woman](tree.a, "MARK-nul", daoli)
+    client = login_as(daoli)
+    before = _counts()
+    response = client.post(reverse("registry:merge", args=[woman.pk]), {"file_number": "a\x00b"})
+    assert response.status_code == 400 and "file_number" in response.content.decode()
+    assert _counts() == before
