@@ -137,7 +137,8 @@ def woman_search(request):
     """The picker's results: women of the registry in the user's scope, masked. A result whose name is
     exactly what was typed shows it (the user knows it already); other matches stay masked."""
     require_edit(request.user)
-    q = request.GET.get("q", "").strip()[:50]
+    # The name typed is posted, never put in the URL (issue 10 point 7): a GET finds nobody.
+    q = request.POST.get("q", "").strip()[:50]
     women = []
     if len(q) >= 1:
         women = list(
