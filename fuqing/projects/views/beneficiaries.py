@@ -132,7 +132,7 @@ def _is_uuid(value) -> bool:
     return True
 
 
-@scoped(Woman, "list")
+@scoped(Woman, "page")  # a picker: only what is in scope may appear (the name is posted)
 def woman_search(request):
     """The picker's results: women of the registry in the user's scope, masked. A result whose name is
     exactly what was typed shows it (the user knows it already); other matches stay masked."""
