@@ -167,6 +167,14 @@ def out_of_range_parameter(query) -> str | None:
     return None
 
 
+def nul_in_form(data) -> str | None:
+    """The first posted form field holding a NUL character (files are not form fields)."""
+    for name, values in data.lists():
+        if any("\x00" in value for value in values):
+            return name
+    return None
+
+
 class UploadLimitMiddleware:
     """SEC-10: a request body larger than the upload limit is refused before it is read. And a page's
     query string with a value past what the database holds is refused with 400 (issue 10 point 9), once,
@@ -196,9 +204,14 @@ class UploadLimitMiddleware:
         if request.path.startswith("/api/"):
             return None  # the API validates its parameters by their types (fuqing.api.types)
         name = out_of_range_parameter(request.GET)
-        if name is None:
+        if name is not None:
+            message = _("网址中的参数“%(name)s”超出允许的范围。") % {"name": name}
+        elif request.method == "POST" and (name := nul_in_form(request.POST)) is not None:
+            # a NUL no database text column can hold (PostgreSQL refuses it): refused here once, for the
+            # forms and for the views that read a posted value themselves (issue 10 point 9)
+            message = _("表单中的“%(name)s”含有不允许的控制字符，未保存。") % {"name": name}
+        else:
             return None
         from django.shortcuts import render
 
-        message = _("网址中的参数“%(name)s”超出允许的范围。") % {"name": name}
         return render(request, "400.html", {"message": message}, status=400)

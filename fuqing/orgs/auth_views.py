@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fuqing.core import audit
 from fuqing.core.context_processors import YEAR_SESSION_KEY
+from fuqing.core.forms import Form
 from fuqing.core.middleware import exempt_from_checks
 from fuqing.core.models import AuditAction, AuditResult
 from fuqing.core.routes import unscoped
@@ -101,7 +102,7 @@ def logout_view(request):
     return response
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(Form):
     old_password = forms.CharField(label=gettext_lazy("原密码"), widget=forms.PasswordInput)
     password = forms.CharField(label=gettext_lazy("新密码"), widget=forms.PasswordInput)
     password2 = forms.CharField(label=gettext_lazy("再次输入新密码"), widget=forms.PasswordInput)
@@ -149,7 +150,7 @@ def password_change(request):
     )
 
 
-class OtpForm(forms.Form):
+class OtpForm(Form):
     token = forms.CharField(
         label=gettext_lazy("动态验证码"),
         max_length=6,

@@ -259,7 +259,15 @@ def woman_lookup(request):
 def duplicates(request):
     """REG-4: likely duplicates (same name and phone) in the user's scope, to check and merge."""
     require(request.user, "registry", "view")
-    q = request.GET.get("q", "").strip()[:50]
+    # The name checked never travels in the URL (issue 10, as on the list): posted, kept behind a token.
+    source = request.POST if request.method == "POST" else request.GET
+    moved = searches.move_out_of_url(request, source, PERSONAL_FILTERS)
+    if request.method == "POST" or moved is not None:
+        moved = moved if moved is not None else source.copy()
+        moved.pop("csrfmiddlewaretoken", None)
+        query = moved.urlencode()
+        return redirect(reverse("registry:duplicates") + (f"?{query}" if query else ""))
+    q = searches.expand(request, request.GET).get("q", "").strip()[:50]
     groups = finding.duplicate_groups(request.user, q=q)
     editable = request.user.has_module_perm("registry", "edit")
     return render(

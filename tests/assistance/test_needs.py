@@ -128,9 +128,19 @@ def test_need1_form_errors_come_back_beside_the_field(login_as, daoli, tree):
 
 def test_need1_woman_search_shows_only_masked_women_in_scope(login_as, daoli, woman, outsider_woman):
     client = login_as(daoli)
-    body = client.get(reverse("assistance:woman-search"), {"woman_q": "张秀"}).content.decode()
+    body = client.post(reverse("assistance:woman-search"), {"woman_q": "张秀"}).content.decode()
     assert "张*英" in body and "张秀英" not in body
-    assert "王*兰" not in client.get(reverse("assistance:woman-search"), {"woman_q": "王桂"}).content.decode()
+    assert (
+        "王*兰" not in client.post(reverse("assistance:woman-search"), {"woman_q": "王桂"}).content.decode()
+    )
+
+
+def test_sec8_the_woman_picker_posts_the_name_never_in_the_url(login_as, daoli, woman):
+    """Issue 10 point 7: the letters typed are posted (htmx POST), a name in the URL finds nobody."""
+    client = login_as(daoli)
+    form = client.get(reverse("assistance:need-add")).content.decode()
+    assert f'hx-post="{reverse("assistance:woman-search")}"' in form
+    assert "张*英" not in client.get(reverse("assistance:woman-search"), {"woman_q": "张秀"}).content.decode()
 
 
 def test_need1_list_filters_by_keyword_and_category(login_as, daoli, tree, make_need, campaign_2014):

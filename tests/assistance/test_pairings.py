@@ -105,3 +105,25 @@ def test_need2_form_reports_the_helper_rule(login_as, daoli, woman):
         {"org": woman.org_id, "kind": "many_to_one", "woman": str(woman.pk), "starts_on": "2014-04-20"},
     )
     assert response.status_code == 200 and "两名（个）以上" in response.content.decode()
+
+
+def test_sec8_a_household_searched_on_the_pairings_list_never_travels_in_the_url(tree, daoli, login_as):
+    """Issue 10, point 7: the household searched (often a woman's name) is posted and kept behind a
+    session token; an old link carrying ``?q=`` is moved out of the address."""
+    from urllib.parse import unquote
+
+    from fuqing.assistance.models import Pairing
+    from tests.scoped_factories import FACTORIES
+
+    pairing = FACTORIES[Pairing](tree.a, "MARK-pair", daoli)
+    Pairing.objects.filter(pk=pairing.pk).update(household="张秀英家")
+    client = login_as(daoli)
+    page = client.get(reverse("assistance:pairing-list"))
+    assert 'method="post"' in page.content.decode().split('role="search"')[0].rsplit("<form", 1)[-1]
+    response = client.post(reverse("assistance:pairing-list"), {"q": "张秀英", "year": ""})
+    assert response.status_code == 302
+    assert "张秀英" not in unquote(response.url) and "q=" not in response.url and "search=" in response.url
+    found = client.get(response.url)
+    assert [p.pk for p in found.context["page"]] == [pairing.pk] and found.context["q"] == "张秀英"
+    old_link = client.get(reverse("assistance:pairing-list"), {"q": "张秀英"})
+    assert old_link.status_code == 302 and "张秀英" not in unquote(old_link.url) and "q=" not in old_link.url

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from fuqing.core.models import AuditEvent
 from fuqing.projects import services
@@ -111,10 +112,21 @@ def test_prj4_the_list_shows_women_masked_and_totals(tree, relief, women, daoli,
 
 def test_prj4_the_picker_finds_women_in_scope_masked_and_never_others(tree, women, daoli, nangang, login_as):
     make_woman(tree.b1, "张秀芳")
-    page = login_as(daoli).get("/projects/women/", {"q": "张秀"}).content.decode()
+    page = login_as(daoli).post("/projects/women/", {"q": "张秀"}).content.decode()
     assert "张*英" in page and "张秀英" not in page and "张*芳" not in page
     assert str(women[0].pk) in page
-    assert "张*英" not in login_as(nangang).get("/projects/women/", {"q": "张秀"}).content.decode()
+    assert "张*英" not in login_as(nangang).post("/projects/women/", {"q": "张秀"}).content.decode()
+
+
+def test_sec8_the_beneficiary_picker_posts_the_name_never_in_the_url(tree, women, daoli, login_as):
+    """Issue 10 point 7: the letters typed are posted (htmx POST), a name in the URL finds nobody."""
+    client = login_as(daoli)
+    form = client.get(reverse("projects:beneficiary-add")).content.decode()
+    assert (
+        f'hx-post="{reverse("projects:woman-search")}"' in form
+        and "hx-get" not in form.split("woman-search")[0][-300:]
+    )
+    assert str(women[0].pk) not in client.get("/projects/women/", {"q": "张秀"}).content.decode()
 
 
 def test_prj4_the_form_records_a_beneficiary_picked_from_the_registry(tree, relief, women, daoli, login_as):

@@ -45,10 +45,30 @@ def test_reg4_the_duplicates_page_lists_same_name_and_phone(tree, daoli, pair, l
 
 def test_reg4_checking_one_person_by_name_or_file_number(tree, daoli, pair, login_as):
     survivor, _merged = pair
-    groups = (
-        login_as(daoli).get(reverse("registry:duplicates"), {"q": survivor.file_number}).context["groups"]
-    )
+    client = login_as(daoli)
+    response = client.post(reverse("registry:duplicates"), {"q": survivor.file_number})
+    groups = client.get(response.url).context["groups"]
     assert len(groups) == 1 and len(groups[0]["women"]) == 2
+
+
+def test_sec8_a_name_checked_on_the_duplicates_page_never_travels_in_the_url(tree, daoli, pair, login_as):
+    """Issue 10, point 7, on the duplicates page: the name is posted and kept behind a token; an old
+    link carrying ``?q=`` is moved out of the address."""
+    from urllib.parse import unquote
+
+    survivor, merged = pair
+    add_woman(daoli, tree.a1a, name="李桂兰", phone="13700001111")
+    client = login_as(daoli)
+    page = client.get(reverse("registry:duplicates"))
+    assert 'method="post"' in page.content.decode().split('role="search"')[0].rsplit("<form", 1)[-1]
+    response = client.post(reverse("registry:duplicates"), {"q": "王秀英"})
+    assert response.status_code == 302
+    assert "王秀英" not in unquote(response.url) and "q=" not in response.url and "search=" in response.url
+    found = client.get(response.url)
+    assert {w.pk for g in found.context["groups"] for w in g["women"]} == {survivor.pk, merged.pk}
+    assert 'value="王秀英"' in found.content.decode()  # shown back in the form, not in the address
+    old_link = client.get(reverse("registry:duplicates"), {"q": "王秀英"})
+    assert old_link.status_code == 302 and "王秀英" not in unquote(old_link.url) and "q=" not in old_link.url
 
 
 def test_reg4_merge_keeps_all_history_and_repoints_other_apps(tree, daoli, pair, login_as):

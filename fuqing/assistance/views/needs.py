@@ -321,7 +321,8 @@ def woman_search(request):
     from fuqing.registry.models import Woman
 
     require_view(request.user)
-    q = (request.GET.get("woman_q") or request.GET.get("q") or "").strip()[:20]
+    # The letters typed are posted, never put in the URL (issue 10 point 7): a GET finds nobody.
+    q = (request.POST.get("woman_q") or request.POST.get("q") or "").strip()[:20]
     women = []
     if len(q) >= 2:
         women = list(

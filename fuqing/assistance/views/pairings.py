@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fuqing.assistance import pairings as services
@@ -16,6 +17,7 @@ from fuqing.assistance.models import Action, Need, Pairing, PairingHelper
 from fuqing.assistance.services import require_edit
 from fuqing.assistance.timeline import woman_timeline
 from fuqing.assistance.views.common import can_edit_module, paginate, require_view, woman_from
+from fuqing.core import searches
 from fuqing.core.context_processors import list_year, selected_year
 from fuqing.core.masking import mask_name
 from fuqing.core.routes import scoped
@@ -28,8 +30,17 @@ HELPERS = Prefetch("helpers", queryset=PairingHelper.objects.select_related("use
 @scoped(Pairing, "list")
 def pairing_list(request):
     require_view(request.user)
+    # The household searched (often a woman's name) never travels in the URL (issue 10, as on the
+    # registry): posted, kept behind a session token that the page's links and the export carry.
+    source = request.POST if request.method == "POST" else request.GET
+    moved = searches.move_out_of_url(request, source, ("q",))
+    if request.method == "POST" or moved is not None:
+        moved = moved if moved is not None else source.copy()
+        moved.pop("csrfmiddlewaretoken", None)
+        query = moved.urlencode()
+        return redirect(reverse("assistance:pairing-list") + (f"?{query}" if query else ""))
     qs = Pairing.objects.visible_to(request.user)
-    q = request.GET.get("q", "").strip()[:50]
+    q = searches.expand(request, request.GET).get("q", "").strip()[:50]
     if q:
         qs = qs.filter(
             Q(household__icontains=q)

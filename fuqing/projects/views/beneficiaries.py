@@ -11,9 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fuqing.core import searches
 from fuqing.core.context_processors import list_year
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
@@ -28,7 +30,7 @@ from fuqing.registry.models import Woman
 
 def _filtered(request):
     qs = Beneficiary.objects.visible_to(request.user).select_related("woman", "project", "org")
-    q = request.GET.get("q", "").strip()[:50]
+    q = searches.expand(request, request.GET).get("q", "").strip()[:50]
     if q:
         qs = qs.filter(
             Q(notes__icontains=q)
@@ -48,6 +50,15 @@ def _filtered(request):
 @scoped(Beneficiary, "list")
 def beneficiary_list(request):
     require_view(request.user)
+    # A woman's name searched never travels in the URL (issue 10, as on the registry): posted, kept
+    # behind a session token that the page's links and the ledger export carry instead.
+    source = request.POST if request.method == "POST" else request.GET
+    moved = searches.move_out_of_url(request, source, ("q",))
+    if request.method == "POST" or moved is not None:
+        moved = moved if moved is not None else source.copy()
+        moved.pop("csrfmiddlewaretoken", None)
+        query = moved.urlencode()
+        return redirect(reverse("projects:beneficiaries") + (f"?{query}" if query else ""))
     qs, q, year = _filtered(request)
     totals = qs.aggregate(records=Count("id"), women=Count("woman_id", distinct=True), amount=Sum("amount"))
     page = Paginator(qs.order_by("-received_on", "-created_at"), 50).get_page(request.GET.get("page"))
@@ -121,12 +132,13 @@ def _is_uuid(value) -> bool:
     return True
 
 
-@scoped(Woman, "list")
+@scoped(Woman, "page")  # a picker: only what is in scope may appear (the name is posted)
 def woman_search(request):
     """The picker's results: women of the registry in the user's scope, masked. A result whose name is
     exactly what was typed shows it (the user knows it already); other matches stay masked."""
     require_edit(request.user)
-    q = request.GET.get("q", "").strip()[:50]
+    # The name typed is posted, never put in the URL (issue 10 point 7): a GET finds nobody.
+    q = request.POST.get("q", "").strip()[:50]
     women = []
     if len(q) >= 1:
         women = list(
