@@ -170,9 +170,9 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.matches || !form.matches("form[data-offline]")) { return; }
+    // bubbling, so the form's own checks (a questionnaire's constraints) have run and may have refused
+    if (event.defaultPrevented || !form.matches || !form.matches("form[data-offline]")) { return; }
     event.preventDefault();
-    event.stopImmediatePropagation();
     if (form.dataset.sending) { return; }
     form.dataset.sending = "1";
     form.dispatchEvent(new CustomEvent("fq:before-keep"));
@@ -189,7 +189,7 @@
     }, function () {
       return kept(form, text("weak"));  // no answer: the network failed or timed out
     }).catch(function () { delete form.dataset.sending; });
-  }, true);
+  });
 
   // A fresh idempotency key on every new form page: the cached copy must not reuse one (PLT-6).
   Array.prototype.forEach.call(document.querySelectorAll("form[data-offline] input[name=id][data-fresh]"), function (el) {
