@@ -128,20 +128,68 @@
     await d.put("items", item);
   }
 
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!form.matches || !form.matches("form[data-offline]")) { return; }
-    if (navigator.onLine && !form.dataset.outboxItem) { return; }  // online: the page posts as usual
-    event.preventDefault();
-    event.stopImmediatePropagation();
-    form.dispatchEvent(new CustomEvent("fq:before-keep"));
-    keep(form).then(function () {
-      sessionStorage.setItem("fq-outbox-flash", navigator.onLine ? "" : text("saved"));
-      if (navigator.onLine) { return flush(); }
+  function kept(form, message) {
+    return keep(form).then(function () {
+      sessionStorage.setItem("fq-outbox-flash", message);
+      if (navigator.onLine && !message) { return flush(); }
     }).then(function () {
       location.href = location.pathname + location.search;  // a fresh form (a new id) from the network or the cache
     });
-  }, true);
+  }
+
+  // The server's answer shown as the page itself would show it: the page it redirected to (with its
+  // message) or the form re-rendered with the error summary.
+  function show(response, html) {
+    if (response.redirected) { history.replaceState(null, "", response.url); }
+    document.open();
+    document.write(html);
+    document.close();
+  }
+
+  // Online, a data-offline form is still sent through fetch, so that a weak network (the phone says
+  // online, the POST never arrives, the connection drops or the answer does not come within the
+  // timeout) puts what was typed into the outbox instead of losing it. The body carries the form's
+  // own id (the idempotency key), so a replay of an item the server did receive never makes a second
+  // record (PLT-6).
+  function post(form, submitter) {
+    var body = submitter ? new FormData(form, submitter) : new FormData(form);
+    var target = form.getAttribute("action") || location.pathname + location.search;
+    var controller = window.AbortController ? new AbortController() : null;
+    var timeout = window.fqSubmitTimeout || 15000;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, timeout) : null;
+    return fetch(target, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf() }, signal: controller ? controller.signal : undefined
+    }).then(function (response) {
+      return response.text().then(function (html) {
+        clearTimeout(timer);
+        return { response: response, html: html };
+      });
+    }, function (e) { clearTimeout(timer); throw e; });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    // bubbling, so the form's own checks (a questionnaire's constraints) have run and may have refused
+    if (event.defaultPrevented || !form.matches || !form.matches("form[data-offline]")) { return; }
+    event.preventDefault();
+    if (form.dataset.sending) { return; }
+    form.dataset.sending = "1";
+    form.dispatchEvent(new CustomEvent("fq:before-keep"));
+    if (!navigator.onLine || form.dataset.outboxItem) {
+      kept(form, navigator.onLine ? "" : text("saved"));
+      return;
+    }
+    post(form, event.submitter).then(function (answer) {
+      var landed = new URL(answer.response.url);
+      if (landed.pathname.indexOf("/login/") === 0 || answer.response.status >= 500) {
+        return kept(form, text("weak"));  // logged out meanwhile, or a proxy's error: kept, not lost
+      }
+      show(answer.response, answer.html);
+    }, function () {
+      return kept(form, text("weak"));  // no answer: the network failed or timed out
+    }).catch(function () { delete form.dataset.sending; });
+  });
 
   // A fresh idempotency key on every new form page: the cached copy must not reuse one (PLT-6).
   Array.prototype.forEach.call(document.querySelectorAll("form[data-offline] input[name=id][data-fresh]"), function (el) {
@@ -186,10 +234,15 @@
     pairs.forEach(function (p) { body.append(p[0], p[1]); });
     body.append("csrfmiddlewaretoken", csrf());
     var response;
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, window.fqSubmitTimeout || 15000);
     try {
-      response = await fetch(item.url, { method: "POST", body: body, credentials: "same-origin", headers: { "X-Fuqing-Outbox": "1" } });
+      response = await fetch(item.url, { method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-Fuqing-Outbox": "1" }, signal: controller.signal });
     } catch (e) {
-      return false;
+      return false;  // no network, or no answer in time: it stays pending
+    } finally {
+      clearTimeout(timer);
     }
     var landed = new URL(response.url);
     var d = await db();

@@ -2,6 +2,8 @@
 screens and twelve taps besides the typed text — she is found by name within the place (masked) and her
 needs are written under her, in the same form as the visit."""
 
+import re
+
 import pytest
 
 from fuqing.assistance.models import Need
@@ -60,6 +62,7 @@ def test_fld2_need1_one_woman_two_needs_within_two_screens_and_twelve_taps(phone
     assert phone.input_value("#id_women_met") == "1"  # the count includes her
     shot(phone, "visit-women-phone")
     taps.tap("main button[type=submit]")  # screen 2: the visit's page
+    phone.wait_for_url(re.compile(r"/fieldwork/visits/[0-9a-f-]{36}/$"))  # posted through fetch (PLT-6)
     phone.wait_for_load_state("networkidle")
 
     assert taps.count <= TAP_BUDGET, taps.count
