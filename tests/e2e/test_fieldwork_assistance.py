@@ -2,6 +2,8 @@
 register — on the visit's page, in the needs list and on the hot-issues page (FLD-2, NEED-1, NEED-5,
 PLT-6 layout)."""
 
+import re
+
 import pytest
 
 from fuqing.assistance.models import Need
@@ -38,6 +40,7 @@ def test_fld2_need1_need5_a_visit_with_two_needs_recorded_on_a_phone(
     phone.fill("#id_needs_text", "\n".join(NEEDS))
     shot(phone, "visit-form-phone-daoli")
     phone.click("main button[type=submit]")
+    phone.wait_for_url(re.compile(r"/fieldwork/visits/[0-9a-f-]{36}/$"))  # posted through fetch (PLT-6)
     phone.wait_for_load_state("networkidle")
 
     # the visit's page lists the two needs as links into the register
