@@ -493,20 +493,18 @@ def category_for_line(prefix: str, text: str, categories) -> tuple[NeedCategory 
     return by_code.get(code) or by_code.get("other"), False
 
 
-@transaction.atomic
-def convert_visit_needs(actor, visit, *, event: str = NeedEventType.CONVERTED) -> list[Need]:
-    """Turn each line of a visit's ``needs_text`` into a Need linked to the visit: the visit's unit,
-    its first day, the category its prefix names (``category_for_line``), source 走访 (座谈会 or 问卷
-    for a forum or questionnaire visit). Idempotent on visit + line: a line already recorded is
-    skipped; the text itself is kept as it was. A line that breaks a rule is reported by number."""
+def _needs_from_lines(actor, visit, text: str, *, key, event: str, **fields) -> list[Need]:
+    """Each line of ``text`` becomes a Need linked to the visit (its unit, its first day, the category its
+    prefix names, source 走访 / 座谈会 / 问卷), keyed by ``key(item)`` so a line already recorded is skipped.
+    A line that breaks a rule raises a ValidationError naming its number."""
     categories = list(NeedCategory.objects.all())
     done = set(Need.objects.filter(visit=visit).exclude(visit_line="").values_list("visit_line", flat=True))
-    place = visit.place.name if visit.place_id else visit.org.name
     created = []
-    for item in visit_need_lines(visit.needs_text):
-        if item.key in done:
+    for item in visit_need_lines(text):
+        line_key_ = key(item)
+        if line_key_ in done:
             continue
-        done.add(item.key)
+        done.add(line_key_)
         category, named = category_for_line(item.prefix, item.text, categories)
         try:
             need = create_need(
@@ -516,21 +514,39 @@ def convert_visit_needs(actor, visit, *, event: str = NeedEventType.CONVERTED) -
                 reported_on=visit.started_on,
                 category=category,
                 source=METHOD_SOURCES.get(visit.method, NeedSource.VISIT),
-                group_description=_("%(place)s走访中反映") % {"place": place},
                 visit=visit,
-                visit_line=item.key,
+                visit_line=line_key_,
                 event=event,
+                **fields,
             )
         except ValidationError as exc:
             raise ValidationError(
-                {
-                    "needs_text": _("第 %(n)d 条诉求“%(line)s”：%(why)s")
-                    % {"n": item.number, "line": item.line[:20], "why": "".join(exc.messages)}
-                },
+                _("第 %(n)d 条诉求“%(line)s”：%(why)s")
+                % {"n": item.number, "line": item.line[:20], "why": "".join(exc.messages)},
                 code="NEED-1",
             ) from exc
         created.append(need)
     return created
+
+
+@transaction.atomic
+def convert_visit_needs(actor, visit, *, event: str = NeedEventType.CONVERTED) -> list[Need]:
+    """Turn each line of a visit's ``needs_text`` into a Need linked to the visit: the visit's unit,
+    its first day, the category its prefix names (``category_for_line``), source 走访 (座谈会 or 问卷
+    for a forum or questionnaire visit). Idempotent on visit + line: a line already recorded is
+    skipped; the text itself is kept as it was. A line that breaks a rule is reported by number."""
+    place = visit.place.name if visit.place_id else visit.org.name
+    try:
+        return _needs_from_lines(
+            actor,
+            visit,
+            visit.needs_text,
+            key=lambda item: item.key,
+            event=event,
+            group_description=_("%(place)s走访中反映") % {"place": place},
+        )
+    except ValidationError as exc:
+        raise ValidationError({"needs_text": exc.messages}, code="NEED-1") from exc
 
 
 def woman_line_key(woman, line: str) -> str:
@@ -542,36 +558,14 @@ def record_woman_needs(actor, visit, woman, lines) -> list[Need]:
     woman linked to the visit (category as ``convert_visit_needs`` reads it). Idempotent on visit +
     woman + line: saving the visit again or replaying it never records a need twice. Runs in the
     visit's transaction; a line that breaks a rule is reported by number."""
-    categories = list(NeedCategory.objects.all())
-    done = set(Need.objects.filter(visit=visit).exclude(visit_line="").values_list("visit_line", flat=True))
-    created = []
-    for item in visit_need_lines("\n".join(lines)):
-        key = woman_line_key(woman, item.line)
-        if key in done:
-            continue
-        done.add(key)
-        category, named = category_for_line(item.prefix, item.text, categories)
-        try:
-            need = create_need(
-                actor,
-                org=visit.org,
-                description=item.text if named else item.line,
-                reported_on=visit.started_on,
-                category=category,
-                source=METHOD_SOURCES.get(visit.method, NeedSource.VISIT),
-                woman=woman,
-                visit=visit,
-                visit_line=key,
-                event=NeedEventType.CREATED,
-            )
-        except ValidationError as exc:
-            raise ValidationError(
-                _("第 %(n)d 条诉求“%(line)s”：%(why)s")
-                % {"n": item.number, "line": item.line[:20], "why": "".join(exc.messages)},
-                code="NEED-1",
-            ) from exc
-        created.append(need)
-    return created
+    return _needs_from_lines(
+        actor,
+        visit,
+        "\n".join(lines),
+        key=lambda item: woman_line_key(woman, item.line),
+        event=NeedEventType.CREATED,
+        woman=woman,
+    )
 
 
 def need_in_hand(need: Need) -> bool:
