@@ -141,7 +141,7 @@ def test_plt6_offline_visits_go_to_an_encrypted_outbox_and_are_sent_once(
 
     # fix and resend: the rejected visit comes back into its form
     page.click("#fq-outbox [data-outbox-action=edit]")
-    page.wait_for_function("() => document.querySelector('#id_notes').value === '第二次'")
+    page.wait_for_function("() => document.querySelector('#id_notes')?.value === '第二次'")
     page.fill("#id_ended_on", "2014-05-08")
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.click("main button[type=submit]")
