@@ -96,7 +96,10 @@ def tally(unit: Org, year: int, as_of: datetime.date, by_child: bool = False) ->
         for branch, row in rows.items():
             t = tallies.setdefault(branch, Tally())
             for attr, key in names.items():
-                setattr(t, attr, getattr(t, attr) + (row[key] or 0))
+                value = row[key] or 0
+                if attr == "training_hours":
+                    value = float(value)
+                setattr(t, attr, getattr(t, attr) + value)
 
     orgs = Org.objects.filter(subtree_q(unit.path), is_active=True)
     put(
@@ -171,8 +174,6 @@ def tally(unit: Org, year: int, as_of: datetime.date, by_child: bool = False) ->
         trained_cadres="cadres",
         training_hours="hours",
     )
-    for t in tallies.values():
-        t.training_hours = float(t.training_hours)
     return tallies
 
 
