@@ -89,7 +89,28 @@ def _grouped(qs, path_field: str, length: int, **aggregates) -> dict[str, dict]:
 
 def tally(unit: Org, year: int, as_of: datetime.date, by_child: bool = False) -> dict[str, Tally]:
     """{branch path: Tally}: the unit's own path alone, or each child's path (``by_child``)."""
-    length = len(unit.path) + (Org.steplen if by_child else 0)
+    return _tally([unit.path], len(unit.path) + (Org.steplen if by_child else 0), year, as_of)
+
+
+def tally_units(units, year: int, as_of: datetime.date) -> dict[str, Tally]:
+    """{unit path: Tally} for any units (figures' ``for_units``): one set of queries per depth."""
+    found: dict[str, Tally] = {}
+    by_depth: dict[int, list[str]] = {}
+    for unit in units:
+        by_depth.setdefault(len(unit.path), []).append(unit.path)
+    for length, paths in by_depth.items():
+        found.update(_tally(paths, length, year, as_of))
+    return found
+
+
+def _within(paths: list[str], field: str = "path") -> Q:
+    q = Q()
+    for path in paths:
+        q |= subtree_q(path, field)
+    return q
+
+
+def _tally(paths: list[str], length: int, year: int, as_of: datetime.date) -> dict[str, Tally]:
     tallies: dict[str, Tally] = {}
 
     def put(rows, **names):
@@ -101,7 +122,7 @@ def tally(unit: Org, year: int, as_of: datetime.date, by_child: bool = False) ->
                     value = float(value)
                 setattr(t, attr, getattr(t, attr) + value)
 
-    orgs = Org.objects.filter(subtree_q(unit.path), is_active=True)
+    orgs = Org.objects.filter(_within(paths), is_active=True)
     put(
         _grouped(
             orgs,
@@ -119,7 +140,7 @@ def tally(unit: Org, year: int, as_of: datetime.date, by_child: bool = False) ->
     since = as_of - datetime.timedelta(days=IDLE_DAYS)
     recent = HomeActivity.objects.filter(home=OuterRef("pk"), held_on__gt=since, held_on__lte=as_of)
     homes = (
-        WomensHome.objects.filter(subtree_q(unit.path, "org__path"), is_active=True)
+        WomensHome.objects.filter(_within(paths, "org__path"), is_active=True)
         .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=as_of))
         .annotate(recent=Exists(recent))
     )
@@ -141,7 +162,7 @@ def tally(unit: Org, year: int, as_of: datetime.date, by_child: bool = False) ->
         idle_homes="idle",
     )
 
-    groups = WomensGroup.objects.filter(subtree_q(unit.path, "org__path"), is_active=True)
+    groups = WomensGroup.objects.filter(_within(paths, "org__path"), is_active=True)
     put(
         _grouped(
             groups,
@@ -156,9 +177,9 @@ def tally(unit: Org, year: int, as_of: datetime.date, by_child: bool = False) ->
         communities_with_group="with_group",
     )
 
-    put(_grouped(teams(unit), "org__path", length, **team_aggregates(as_of)), **TEAM_NAMES)
+    put(_grouped(teams(paths), "org__path", length, **team_aggregates(as_of)), **TEAM_NAMES)
 
-    attendance = Attendance.objects.filter(subtree_q(unit.path, "org__path"), session__year=year).annotate(
+    attendance = Attendance.objects.filter(_within(paths, "org__path"), session__year=year).annotate(
         person=Concat(Cast("org_id", CharField()), Value(":"), F("name"), output_field=CharField())
     )
     put(
@@ -177,12 +198,12 @@ def tally(unit: Org, year: int, as_of: datetime.date, by_child: bool = False) ->
     return tallies
 
 
-def teams(unit: Org):
-    """The current elections of the unit's subtree, with whether their team has a chair and a
+def teams(paths: list[str]):
+    """The current elections of the units' subtrees, with whether their team has a chair and a
     full-time vice-chair (annotated, for grouped counts)."""
     members = TeamMember.objects.filter(election=OuterRef("pk"))
     return (
-        Election.objects.filter(subtree_q(unit.path, "org__path"), is_current=True, org__is_active=True)
+        Election.objects.filter(_within(paths, "org__path"), is_current=True, org__is_active=True)
         .filter(org__kind__in=FEDERATION_KINDS)
         .annotate(
             has_chair=Exists(members.filter(role=TeamRole.CHAIR)),
