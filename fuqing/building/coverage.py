@@ -150,7 +150,9 @@ def _tally(paths: list[str], length: int, year: int, as_of: datetime.date) -> di
             "org__path",
             length,
             homes=Count("id"),
-            with_home=Count("org", distinct=True, filter=Q(setting__is_place=True, org__kind=OrgKind.COMMUNITY)),
+            with_home=Count(
+                "org", distinct=True, filter=Q(setting__is_place=True, org__kind=OrgKind.COMMUNITY)
+            ),
             sector=Count("id", filter=Q(setting__is_place=False)),
             demo=Count("id", filter=~Q(demo_level="none")),
             idle=Count("id", filter=Q(recent=False)),

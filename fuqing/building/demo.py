@@ -38,7 +38,8 @@ def minimal_pdf(text: str) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
@@ -96,11 +97,12 @@ def _homes(actor, daoli, nangang, townships, setting) -> int:
         communities = _communities(district)
         for index, community in enumerate(communities[:-1]):  # the last community still has none
             village = _is_village(community, townships)
+            place = "村委会" if village else "社区服务中心"
             home = services.create_home(
                 actor,
                 community,
                 name=f"{community.name}妇女之家",
-                address=f"{townships[community.path[:-4]].name}{community.name}{'村委会' if village else '社区服务中心'}二楼",
+                address=f"{townships[community.path[:-4]].name}{community.name}{place}二楼",
                 setting=setting["village" if village else "community"],
                 founded_on=D(2012 + index % 2, 3, 8),
                 standard="有场所、有牌子、有制度、有活动、有队伍、有档案",
@@ -113,7 +115,9 @@ def _homes(actor, daoli, nangang, townships, setting) -> int:
             made += 1
             if index == len(communities) - 2:
                 # idle: its last activity in January, more than three months before the summer
-                services.add_activity(actor, home, held_on=D(2014, 1, 10), theme="迎新春妇女联谊会", attendance=35)
+                services.add_activity(
+                    actor, home, held_on=D(2014, 1, 10), theme="迎新春妇女联谊会", attendance=35
+                )
                 continue
             for month, theme, people in (
                 (4, "妇女需求调研座谈会", 28),
@@ -121,7 +125,9 @@ def _homes(actor, daoli, nangang, townships, setting) -> int:
                 (6, "家庭教育讲座", 31),
                 (8, "手工编织技能培训", 22),
             ):
-                services.add_activity(actor, home, held_on=D(2014, month, 10 + index), theme=theme, attendance=people)
+                services.add_activity(
+                    actor, home, held_on=D(2014, month, 10 + index), theme=theme, attendance=people
+                )
     street = next(c for c in _communities(daoli) if not _is_village(c, townships))
     services.create_home(
         actor,
@@ -168,16 +174,33 @@ def _groups(actor, daoli, nangang, townships) -> None:
         services.add_members(actor, group, women[1:])
     services.add_group_activity(actor, group, held_on=D(2014, 4, 22), theme="屯里姐妹说需求", attendance=18)
     street = next((c for c in _communities(daoli) if not _is_village(c, townships)), communities[0])
-    services.create_group(actor, street, name="3号楼妇女小组", kind=GroupKind.BUILDING, place="3号楼", founded_on=D(2014, 3, 1))
+    services.create_group(
+        actor, street, name="3号楼妇女小组", kind=GroupKind.BUILDING, place="3号楼", founded_on=D(2014, 3, 1)
+    )
     knit = services.create_group(
-        actor, street, name="手工编织小组", kind=GroupKind.INTEREST, place="社区活动室", founded_on=D(2013, 10, 1)
+        actor,
+        street,
+        name="手工编织小组",
+        kind=GroupKind.INTEREST,
+        place="社区活动室",
+        founded_on=D(2013, 10, 1),
     )
     services.add_group_activity(actor, knit, held_on=D(2014, 6, 5), theme="编织作品义卖", attendance=26)
     services.create_group(
-        actor, daoli, name="道里区巾帼志愿者协会", kind=GroupKind.CONCERN, place="全区巾帼志愿者", founded_on=D(2012, 3, 5)
+        actor,
+        daoli,
+        name="道里区巾帼志愿者协会",
+        kind=GroupKind.CONCERN,
+        place="全区巾帼志愿者",
+        founded_on=D(2012, 3, 5),
     )
     services.create_group(
-        actor, nangang, name="南岗区女企业家协会", kind=GroupKind.OCCUPATION, place="区内女企业家", founded_on=D(2011, 11, 18)
+        actor,
+        nangang,
+        name="南岗区女企业家协会",
+        kind=GroupKind.OCCUPATION,
+        place="区内女企业家",
+        founded_on=D(2011, 11, 18),
     )
 
 
@@ -192,8 +215,10 @@ def _team(org, index: int, full_vice: bool = True) -> list[dict]:
 def _teams(actor, city) -> None:
     people = {u.org_id: u for u in User.objects.filter(position__in=["chair", "vice_chair_full"])}
     units = list(
-        Org.objects.filter(subtree_q(city.path), kind__in=[OrgKind.CITY, OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY])
-        .order_by("path")
+        Org.objects.filter(
+            subtree_q(city.path),
+            kind__in=[OrgKind.CITY, OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY],
+        ).order_by("path")
     )
     vacant = overdue = None
     for index, org in enumerate(units):
@@ -215,7 +240,9 @@ def _teams(actor, city) -> None:
         user = people.get(org.pk)
         if user is not None:
             role = TeamRole.CHAIR if user.position == "chair" else TeamRole.VICE_FULL
-            members = [m for m in members if m["role"] != role] + [{"role": role, "name": user.display_name, "user": user}]
+            members = [m for m in members if m["role"] != role] + [
+                {"role": role, "name": user.display_name, "user": user}
+            ]
         services.record_election(actor, org, held_on=held_on, members=members)
 
 
@@ -241,7 +268,14 @@ def _training(actor, city, daoli) -> None:
         user = leaders.get(district.pk)
         name = user.display_name if user else CHAIRS[index % len(CHAIRS)]
         services.add_attendance(actor, session, org=district, name=name, position="副主席", user=user)
-        services.add_attendance(actor, session, org=district, name=VICES[index % len(VICES)], position="组织委员", hours=Decimal("3"))
+        services.add_attendance(
+            actor,
+            session,
+            org=district,
+            name=VICES[index % len(VICES)],
+            position="组织委员",
+            hours=Decimal("3"),
+        )
     street_session = services.create_session(
         actor,
         daoli,
@@ -252,12 +286,18 @@ def _training(actor, city, daoli) -> None:
         hours=Decimal("3"),
         trainer="道里区妇联",
     )
-    for index, township in enumerate(Org.objects.filter(subtree_q(daoli.path), kind=OrgKind.TOWNSHIP).order_by("path")):
-        services.add_attendance(actor, street_session, org=township, name=CHAIRS[(index + 2) % len(CHAIRS)], position="主席")
+    for index, township in enumerate(
+        Org.objects.filter(subtree_q(daoli.path), kind=OrgKind.TOWNSHIP).order_by("path")
+    ):
+        services.add_attendance(
+            actor, street_session, org=township, name=CHAIRS[(index + 2) % len(CHAIRS)], position="主席"
+        )
 
 
 def _handbook(actor, city, daoli, nangang) -> None:
-    first = SimpleUploadedFile("妇女工作实用手册（2014年版）.pdf", minimal_pdf("Handbook 2014 v1"), "application/pdf")
+    first = SimpleUploadedFile(
+        "妇女工作实用手册（2014年版）.pdf", minimal_pdf("Handbook 2014 v1"), "application/pdf"
+    )
     handbook = services.create_handbook(
         actor,
         city,
@@ -267,7 +307,9 @@ def _handbook(actor, city, daoli, nangang) -> None:
         description="市妇联编辑下发：妇联工作基本知识、下基层工作方法、维权与帮扶政策汇编。",
         changes="首次发布",
     )
-    second = SimpleUploadedFile("妇女工作实用手册（2014年修订）.pdf", minimal_pdf("Handbook 2014 v2"), "application/pdf")
+    second = SimpleUploadedFile(
+        "妇女工作实用手册（2014年修订）.pdf", minimal_pdf("Handbook 2014 v2"), "application/pdf"
+    )
     version = services.add_version(
         actor,
         handbook,

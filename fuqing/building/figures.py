@@ -22,7 +22,13 @@ def _rate(key, label, part: int, whole: int, what: str) -> Figure:
     if not whole:
         return Figure.missing(key, label, _("本单位之下没有%(w)s") % {"w": what})
     value = (Decimal(part) * 100 / whole).quantize(Decimal("0.1"))
-    return Figure(key, str(label), value, "%", note=_("%(p)d / %(w)d 个%(what)s") % {"p": part, "w": whole, "what": what})
+    return Figure(
+        key,
+        str(label),
+        value,
+        "%",
+        note=_("%(p)d / %(w)d 个%(what)s") % {"p": part, "w": whole, "what": what},
+    )
 
 
 def _register(key, label, order, make):
@@ -56,7 +62,9 @@ groups_coverage = _register(
     "building.groups_coverage",
     GROUPS,
     111,
-    lambda t: _rate("building.groups_coverage", GROUPS, t.communities_with_group, t.communities, _("村(社区)")),
+    lambda t: _rate(
+        "building.groups_coverage", GROUPS, t.communities_with_group, t.communities, _("村(社区)")
+    ),
 )
 teams_complete = _register(
     "building.teams_complete",
@@ -68,7 +76,9 @@ trained_units = _register(
     "building.trained_units",
     TRAINED_UNITS,
     113,
-    lambda t: _rate("building.trained_units", TRAINED_UNITS, t.trained_units, t.units_to_train, _("应训单位")),
+    lambda t: _rate(
+        "building.trained_units", TRAINED_UNITS, t.trained_units, t.units_to_train, _("应训单位")
+    ),
 )
 trained_cadres = _register(
     "building.trained_cadres",

@@ -56,7 +56,10 @@ class HomeForm(UnitForm):
     )
     demo_level = forms.ChoiceField(label=_("示范点级别"), choices=DemoLevel.choices, initial=DemoLevel.NONE)
     functions = forms.MultipleChoiceField(
-        label=_("发挥的功能"), choices=HomeFunction.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("发挥的功能"),
+        choices=HomeFunction.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     keeper = forms.CharField(label=_("管理员"), max_length=50, required=False)
     keeper_phone = forms.CharField(label=_("管理员电话"), max_length=20, required=False)
@@ -119,10 +122,16 @@ class ElectionForm(Form):
     term_years = forms.IntegerField(label=_("任期（年）"), min_value=1, max_value=10)
     chair = forms.CharField(label=_("主席"), max_length=50, required=False)
     vice_full = forms.CharField(
-        label=_("专职副主席"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("每行一人")
+        label=_("专职副主席"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("每行一人"),
     )
     vice_part = forms.CharField(
-        label=_("兼职副主席"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("每行一人")
+        label=_("兼职副主席"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("每行一人"),
     )
     members = forms.CharField(
         label=_("班子成员"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("每行一人")
@@ -133,7 +142,12 @@ class ElectionForm(Form):
         """Rows for the service; a name that is a person of the unit links her account."""
         rows = []
         data = self.cleaned_data
-        for role, key in (("chair", "chair"), ("vice_full", "vice_full"), ("vice_part", "vice_part"), ("member", "members")):
+        for role, key in (
+            ("chair", "chair"),
+            ("vice_full", "vice_full"),
+            ("vice_part", "vice_part"),
+            ("member", "members"),
+        ):
             for name in (data.get(key) or "").replace("、", "\n").splitlines():
                 name = name.strip()
                 if name:
@@ -159,7 +173,9 @@ class AttendanceForm(Form):
     org = UnitLabel(queryset=Org.objects.none(), label=_("所在单位"))
     name = forms.CharField(label=_("姓名"), max_length=50)
     position = forms.CharField(label=_("职务"), max_length=50, required=False)
-    hours = forms.DecimalField(label=_("学时"), min_value=0.5, max_value=200, decimal_places=1, required=False)
+    hours = forms.DecimalField(
+        label=_("学时"), min_value=0.5, max_value=200, decimal_places=1, required=False
+    )
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -98,7 +98,8 @@ def _write_all(rows, write) -> int:
             write(row)
         except (ValidationError, PermissionDenied) as exc:
             raise ValidationError(
-                _("第 %(n)d 行：%(m)s") % {"n": row.number, "m": "；".join(getattr(exc, "messages", [str(exc)]))}
+                _("第 %(n)d 行：%(m)s")
+                % {"n": row.number, "m": "；".join(getattr(exc, "messages", [str(exc)]))}
             ) from exc
     return len(rows)
 
@@ -139,11 +140,44 @@ class HomeLedger(Ledger):
     export_permission = EXPORT
     import_permission = EDIT
     columns = (
-        Column("org", "单位", parse=_text(100), required=True, example="友谊社区", export=_unit_name, width=16),
-        Column("name", "名称", parse=_text(100), required=True, example="友谊社区妇女之家", export=lambda h, c: h.name, width=20),
-        Column("address", "地址", parse=_text(200), required=True, example="友谊路12号", export=lambda h, c: h.address, width=24),
-        Column("setting", "设置领域", parse=_setting, required=True, example="社区", export=lambda h, c: h.setting.name, width=12),
-        Column("founded_on", "建立日期", parse=cells.date, example="2013-03-08", export=lambda h, c: h.founded_on, width=12),
+        Column(
+            "org", "单位", parse=_text(100), required=True, example="友谊社区", export=_unit_name, width=16
+        ),
+        Column(
+            "name",
+            "名称",
+            parse=_text(100),
+            required=True,
+            example="友谊社区妇女之家",
+            export=lambda h, c: h.name,
+            width=20,
+        ),
+        Column(
+            "address",
+            "地址",
+            parse=_text(200),
+            required=True,
+            example="友谊路12号",
+            export=lambda h, c: h.address,
+            width=24,
+        ),
+        Column(
+            "setting",
+            "设置领域",
+            parse=_setting,
+            required=True,
+            example="社区",
+            export=lambda h, c: h.setting.name,
+            width=12,
+        ),
+        Column(
+            "founded_on",
+            "建立日期",
+            parse=cells.date,
+            example="2013-03-08",
+            export=lambda h, c: h.founded_on,
+            width=12,
+        ),
         Column("standard", "达到的标准", parse=_text(100), export=lambda h, c: h.standard, width=16),
         Column(
             "demo_level",
@@ -162,9 +196,21 @@ class HomeLedger(Ledger):
             width=20,
         ),
         Column("keeper", "管理员", parse=_text(50), export=lambda h, c: h.keeper, width=10),
-        Column("keeper_phone", "管理员电话", parse=lambda v: cells.compact(v), export=lambda h, c: h.keeper_phone_masked, width=14),
+        Column(
+            "keeper_phone",
+            "管理员电话",
+            parse=lambda v: cells.compact(v),
+            export=lambda h, c: h.keeper_phone_masked,
+            width=14,
+        ),
         Column("hours", "开放时间", parse=_text(100), export=lambda h, c: h.hours, width=18),
-        Column("activities", "本年活动次数", importable=False, export=lambda h, c: getattr(h, "activity_count", ""), width=10),
+        Column(
+            "activities",
+            "本年活动次数",
+            importable=False,
+            export=lambda h, c: getattr(h, "activity_count", ""),
+            width=10,
+        ),
     )
 
     def queryset(self, user):
@@ -182,7 +228,9 @@ class HomeLedger(Ledger):
         if q:
             from django.db.models import Q
 
-            queryset = queryset.filter(Q(name__icontains=q) | Q(address__icontains=q) | Q(org__name__icontains=q))
+            queryset = queryset.filter(
+                Q(name__icontains=q) | Q(address__icontains=q) | Q(org__name__icontains=q)
+            )
         if params.get("setting"):
             queryset = queryset.filter(setting__code=params["setting"])
         if params.get("level") == "any":
@@ -212,7 +260,21 @@ class HomeLedger(Ledger):
             services.create_home(
                 ctx.actor,
                 v["_org"],
-                **{k: v.get(k) for k in ("name", "address", "setting", "founded_on", "standard", "demo_level", "functions", "keeper", "keeper_phone", "hours")},
+                **{
+                    k: v.get(k)
+                    for k in (
+                        "name",
+                        "address",
+                        "setting",
+                        "founded_on",
+                        "standard",
+                        "demo_level",
+                        "functions",
+                        "keeper",
+                        "keeper_phone",
+                        "hours",
+                    )
+                },
             )
 
         return _write_all(rows, one)
@@ -258,7 +320,15 @@ class GroupLedger(Ledger):
     import_permission = EDIT
     columns = (
         Column("org", "单位", parse=_text(100), required=True, example="红星村", export=_unit_name, width=16),
-        Column("name", "名称", parse=_text(100), required=True, example="王家屯妇女小组", export=lambda g, c: g.name, width=20),
+        Column(
+            "name",
+            "名称",
+            parse=_text(100),
+            required=True,
+            example="王家屯妇女小组",
+            export=lambda g, c: g.name,
+            width=20,
+        ),
         Column(
             "kind",
             "类型",
@@ -268,8 +338,22 @@ class GroupLedger(Ledger):
             export=lambda g, c: g.get_kind_display(),
             width=12,
         ),
-        Column("place", "所在地点或组织方式", parse=_text(100), example="王家屯", export=lambda g, c: g.place, width=18),
-        Column("founded_on", "成立日期", parse=cells.date, example="2014-03-01", export=lambda g, c: g.founded_on, width=12),
+        Column(
+            "place",
+            "所在地点或组织方式",
+            parse=_text(100),
+            example="王家屯",
+            export=lambda g, c: g.place,
+            width=18,
+        ),
+        Column(
+            "founded_on",
+            "成立日期",
+            parse=cells.date,
+            example="2014-03-01",
+            export=lambda g, c: g.founded_on,
+            width=12,
+        ),
         Column(
             "leader",
             "组长档案编号",
@@ -278,8 +362,16 @@ class GroupLedger(Ledger):
             export=lambda g, c: g.leader.file_number if g.leader_id else "",
             width=14,
         ),
-        Column("leader_name", "组长", importable=False, export=lambda g, c: g.leader.masked_name if g.leader_id else "", width=10),
-        Column("members", "成员数", importable=False, export=lambda g, c: getattr(g, "member_count", ""), width=8),
+        Column(
+            "leader_name",
+            "组长",
+            importable=False,
+            export=lambda g, c: g.leader.masked_name if g.leader_id else "",
+            width=10,
+        ),
+        Column(
+            "members", "成员数", importable=False, export=lambda g, c: getattr(g, "member_count", ""), width=8
+        ),
     )
 
     def queryset(self, user):
@@ -320,7 +412,9 @@ class GroupLedger(Ledger):
             if number:
                 woman = women.get(number)
                 if woman is None or org is None or not woman.org.path.startswith(org.path):
-                    row.errors.append(RowError(row.number, "组长档案编号", _("在本单位的妇女档案中找不到该档案编号。")))
+                    row.errors.append(
+                        RowError(row.number, "组长档案编号", _("在本单位的妇女档案中找不到该档案编号。"))
+                    )
                 row.values["_leader"] = woman
             if org is not None:
                 key = (org.pk, row.values["name"])
@@ -357,9 +451,32 @@ class TeamLedger(Ledger):
     export_permission = EXPORT
     import_permission = EDIT
     columns = (
-        Column("org", "单位", parse=_text(100), required=True, example="新阳路街道", export=lambda m, c: m.election.org.name, width=16),
-        Column("held_on", "换届日期", parse=cells.date, required=True, example="2012-06-15", export=lambda m, c: m.election.held_on, width=12),
-        Column("term_years", "任期（年）", parse=cells.integer, example="5", export=lambda m, c: m.election.term_years, width=8),
+        Column(
+            "org",
+            "单位",
+            parse=_text(100),
+            required=True,
+            example="新阳路街道",
+            export=lambda m, c: m.election.org.name,
+            width=16,
+        ),
+        Column(
+            "held_on",
+            "换届日期",
+            parse=cells.date,
+            required=True,
+            example="2012-06-15",
+            export=lambda m, c: m.election.held_on,
+            width=12,
+        ),
+        Column(
+            "term_years",
+            "任期（年）",
+            parse=cells.integer,
+            example="5",
+            export=lambda m, c: m.election.term_years,
+            width=8,
+        ),
         Column(
             "role",
             "职务",
@@ -369,9 +486,25 @@ class TeamLedger(Ledger):
             export=lambda m, c: m.get_role_display(),
             width=12,
         ),
-        Column("name", "姓名", parse=_text(50), required=True, example="张丽华", export=lambda m, c: m.name, width=10),
-        Column("next_due", "下次换届应在", importable=False, export=lambda m, c: m.election.next_due, width=12),
-        Column("current", "现任", importable=False, export=lambda m, c: "是" if m.election.is_current else "否", width=6),
+        Column(
+            "name",
+            "姓名",
+            parse=_text(50),
+            required=True,
+            example="张丽华",
+            export=lambda m, c: m.name,
+            width=10,
+        ),
+        Column(
+            "next_due", "下次换届应在", importable=False, export=lambda m, c: m.election.next_due, width=12
+        ),
+        Column(
+            "current",
+            "现任",
+            importable=False,
+            export=lambda m, c: "是" if m.election.is_current else "否",
+            width=6,
+        ),
     )
 
     def queryset(self, user):
@@ -411,7 +544,8 @@ class TeamLedger(Ledger):
                 )
             except (ValidationError, PermissionDenied) as exc:
                 raise ValidationError(
-                    _("第 %(n)d 行：%(m)s") % {"n": first.number, "m": "；".join(getattr(exc, "messages", [str(exc)]))}
+                    _("第 %(n)d 行：%(m)s")
+                    % {"n": first.number, "m": "；".join(getattr(exc, "messages", [str(exc)]))}
                 ) from exc
         return len(rows)
 
@@ -430,13 +564,57 @@ class AttendanceLedger(Ledger):
     export_permission = EXPORT
     import_permission = EDIT
     columns = (
-        Column("held_on", "培训日期", parse=cells.date, example="2014-04-16", help="从培训班页面导入时可不填", export=lambda a, c: a.session.held_on, width=12),
-        Column("topic", "培训主题", parse=_text(200), aliases=("主题",), help="从培训班页面导入时可不填", export=lambda a, c: a.session.topic, width=24),
-        Column("name", "姓名", parse=_text(50), required=True, example="李秀珍", export=lambda a, c: a.name, width=10),
-        Column("org", "单位", parse=_text(100), required=True, aliases=("所在单位", "工作单位"), example="道里区妇联", export=_unit_name, width=16),
-        Column("position", "职务", parse=_text(50), example="副主席", export=lambda a, c: a.position, width=12),
-        Column("hours", "学时", parse=cells.decimal, help="不填则为本期培训的学时", export=lambda a, c: a.hours, width=8),
-        Column("level", "层级", importable=False, export=lambda a, c: a.session.get_level_display(), width=10),
+        Column(
+            "held_on",
+            "培训日期",
+            parse=cells.date,
+            example="2014-04-16",
+            help="从培训班页面导入时可不填",
+            export=lambda a, c: a.session.held_on,
+            width=12,
+        ),
+        Column(
+            "topic",
+            "培训主题",
+            parse=_text(200),
+            aliases=("主题",),
+            help="从培训班页面导入时可不填",
+            export=lambda a, c: a.session.topic,
+            width=24,
+        ),
+        Column(
+            "name",
+            "姓名",
+            parse=_text(50),
+            required=True,
+            example="李秀珍",
+            export=lambda a, c: a.name,
+            width=10,
+        ),
+        Column(
+            "org",
+            "单位",
+            parse=_text(100),
+            required=True,
+            aliases=("所在单位", "工作单位"),
+            example="道里区妇联",
+            export=_unit_name,
+            width=16,
+        ),
+        Column(
+            "position", "职务", parse=_text(50), example="副主席", export=lambda a, c: a.position, width=12
+        ),
+        Column(
+            "hours",
+            "学时",
+            parse=cells.decimal,
+            help="不填则为本期培训的学时",
+            export=lambda a, c: a.hours,
+            width=8,
+        ),
+        Column(
+            "level", "层级", importable=False, export=lambda a, c: a.session.get_level_display(), width=10
+        ),
     )
 
     def queryset(self, user):
@@ -481,17 +659,27 @@ class AttendanceLedger(Ledger):
         keys = {(r.values["_session"].pk, r.values["_org"].pk) for r in rows if not r.errors}
         if keys:
             existing = set(
-                Attendance.objects.filter(session_id__in={k[0] for k in keys}).values_list("session_id", "org_id", "name")
+                Attendance.objects.filter(session_id__in={k[0] for k in keys}).values_list(
+                    "session_id", "org_id", "name"
+                )
             )
             for row in rows:
-                if not row.errors and (row.values["_session"].pk, row.values["_org"].pk, row.values["name"]) in existing:
+                if (
+                    not row.errors
+                    and (row.values["_session"].pk, row.values["_org"].pk, row.values["name"]) in existing
+                ):
                     row.errors.append(RowError(row.number, "姓名", _("该单位的这位人员已在本期签到。")))
 
     def write(self, rows, ctx):
         def one(row):
             v = row.values
             services.add_attendance(
-                ctx.actor, v["_session"], org=v["_org"], name=v["name"], position=v.get("position"), hours=v.get("hours")
+                ctx.actor,
+                v["_session"],
+                org=v["_org"],
+                name=v["name"],
+                position=v.get("position"),
+                hours=v.get("hours"),
             )
 
         return _write_all(rows, one)
@@ -510,7 +698,9 @@ class ConditionLedger(Ledger):
         Column("year", "年度", export=lambda w, c: w.year, width=8),
         Column("org", "单位", export=_unit_name, width=16),
         Column("funding", "工作经费（元）", export=lambda w, c: w.funding, width=14),
-        Column("in_budget", "列入财政预算", export=lambda w, c: "是" if w.funding_in_budget else "否", width=10),
+        Column(
+            "in_budget", "列入财政预算", export=lambda w, c: "是" if w.funding_in_budget else "否", width=10
+        ),
         Column("venue", "办公及活动场所", export=lambda w, c: w.venue, width=20),
         Column("area", "场所面积（平方米）", export=lambda w, c: w.venue_area, width=10),
         Column("full_time", "专职工作人员", export=lambda w, c: w.full_time_staff, width=10),

@@ -72,7 +72,9 @@ class WomensHome(models.Model):
 
     scope_field = "org"
 
-    org = models.ForeignKey("orgs.Org", verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("名称"), max_length=100)
     address = models.CharField(_("地址"), max_length=200)
     setting = models.ForeignKey(
@@ -194,7 +196,9 @@ class WomensGroup(models.Model):
 
     scope_field = "org"
 
-    org = models.ForeignKey("orgs.Org", verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=20, choices=GroupKind.choices)
     place = models.CharField(_("所在地点或组织方式"), max_length=100, blank=True)
@@ -355,7 +359,9 @@ class TrainingSession(models.Model):
     scope_field = "org"
     scope_inherits_down = True
 
-    org = models.ForeignKey("orgs.Org", verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
     held_on = models.DateField(_("日期"))
     place = models.CharField(_("地点"), max_length=100)
@@ -385,7 +391,9 @@ class Attendance(models.Model):
     scope_field = "org"
 
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendances")
-    org = models.ForeignKey("orgs.Org", verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("姓名"), max_length=50)
     position = models.CharField(_("职务"), max_length=50, blank=True)
     user = models.ForeignKey(
@@ -413,7 +421,9 @@ class Handbook(models.Model):
     scope_field = "org"
     scope_inherits_down = True
 
-    org = models.ForeignKey("orgs.Org", verbose_name=_("发布单位"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("发布单位"), on_delete=models.PROTECT, related_name="+"
+    )
     title = models.CharField(_("名称"), max_length=200)
     levels = models.JSONField(_("适用层级"), default=list)
     description = models.TextField(_("简介"), blank=True)
@@ -463,9 +473,7 @@ class HandbookVersion(models.Model):
         verbose_name = _("手册版本")
         verbose_name_plural = _("手册版本")
         ordering = ["handbook_id", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["handbook", "number"], name="handbook_version_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["handbook", "number"], name="handbook_version_unique")]
 
     def __str__(self):
         return f"{self.handbook} v{self.number}"
@@ -477,7 +485,9 @@ class HandbookDownload(models.Model):
     scope_field = "org"
 
     version = models.ForeignKey(HandbookVersion, on_delete=models.CASCADE, related_name="downloads")
-    org = models.ForeignKey("orgs.Org", verbose_name=_("下载单位"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("下载单位"), on_delete=models.PROTECT, related_name="+"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 

@@ -27,5 +27,7 @@ def _building(request):
 
 
 register_panel(
-    Panel("building-coverage", "building/panels/coverage.html", _building, order=45, perm=("building", "view"))
+    Panel(
+        "building-coverage", "building/panels/coverage.html", _building, order=45, perm=("building", "view")
+    )
 )

@@ -57,7 +57,6 @@ def test_bld_demo_tells_the_2014_story(demo):
     assert HandbookVersion.objects.filter(handbook__title="妇女工作实用手册").count() == 2
     assert WorkCondition.objects.filter(year=2014, funding=0).exists()
 
-
     _coverage_drills_down_from_the_city()
 
 
@@ -69,22 +68,27 @@ def _coverage_drills_down_from_the_city():
     assert total.sector_homes == 2 and total.demo_sites == 1 and total.idle_homes >= 1
     assert total.elections_overdue == 1 and total.teams_complete < total.units
     assert total.trained_units == Attendance.objects.values("org").distinct().count()
-    rows = dict((o.name, t) for o, t in coverage.by_children(city, list(Org.objects.filter(path__startswith=city.path, depth=2)), 2014, on))
+    rows = dict(
+        (o.name, t)
+        for o, t in coverage.by_children(
+            city, list(Org.objects.filter(path__startswith=city.path, depth=2)), 2014, on
+        )
+    )
     assert rows["道里区妇联"].communities_with_home >= 3
     assert sum(t.communities for t in rows.values()) == total.communities
 
 
 PAGES = [
-        "/building/",
-        "/building/homes/",
-        "/building/groups/",
-        "/building/elections/?flag=all",
-        "/building/trainings/?year=2014",
-        "/building/trainings/coverage/?year=2014",
-        "/building/trainings/coverage/?year=2014&tab=cadres",
-        "/building/handbooks/",
-        "/building/conditions/?year=2014",
-        "/",
+    "/building/",
+    "/building/homes/",
+    "/building/groups/",
+    "/building/elections/?flag=all",
+    "/building/trainings/?year=2014",
+    "/building/trainings/coverage/?year=2014",
+    "/building/trainings/coverage/?year=2014&tab=cadres",
+    "/building/handbooks/",
+    "/building/conditions/?year=2014",
+    "/",
 ]
 
 

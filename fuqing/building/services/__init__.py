@@ -50,4 +50,5 @@ __all__ = [
     "update_group",
     "update_home",
     "update_session",
+    "women_of",
 ]

@@ -8,7 +8,13 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from fuqing.building.models import Handbook, HandbookDownload, HandbookVersion, TrainingLevel
-from fuqing.building.services.common import federation_unit, record, require_edit, require_edit_obj, required_text
+from fuqing.building.services.common import (
+    federation_unit,
+    record,
+    require_edit,
+    require_edit_obj,
+    required_text,
+)
 from fuqing.core import uploads
 from fuqing.core.models import AuditAction
 from fuqing.orgs.models import OrgKind

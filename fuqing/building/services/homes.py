@@ -121,7 +121,9 @@ def add_photo(actor, home: WomensHome, upload, caption: str = "") -> HomePhoto:
     """A photo, checked by type and content (core.uploads), stored privately, read through a scoped view."""
     require_edit_obj(actor, home)
     if home.photos.count() >= MAX_PHOTOS:
-        raise ValidationError({"photo": _("每个妇女之家最多 %(n)d 张照片。") % {"n": MAX_PHOTOS}}, code="BLD-1")
+        raise ValidationError(
+            {"photo": _("每个妇女之家最多 %(n)d 张照片。") % {"n": MAX_PHOTOS}}, code="BLD-1"
+        )
     kind = PHOTOS.check(upload)
     with uploads.store_private(upload, kind, "building/homes") as stored, transaction.atomic():
         photo = HomePhoto.objects.create(

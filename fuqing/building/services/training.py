@@ -9,7 +9,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fuqing.building.models import Attendance, TrainingLevel, TrainingSession
-from fuqing.building.services.common import federation_unit, record, require_edit, require_edit_obj, required_text
+from fuqing.building.services.common import (
+    federation_unit,
+    record,
+    require_edit,
+    require_edit_obj,
+    required_text,
+)
 from fuqing.core.models import AuditAction
 from fuqing.orgs.models import OrgKind
 
@@ -27,7 +33,9 @@ def clean_session(data: dict) -> dict:
     if held_on is None:
         raise ValidationError({"held_on": _("日期不能为空。")}, code="BLD-4")
     if data.get("level") not in TrainingLevel.values:
-        raise ValidationError({"level": _("培训对象层级：请选择区县(市)、街道(乡镇)或社区(村)。")}, code="BLD-4")
+        raise ValidationError(
+            {"level": _("培训对象层级：请选择区县(市)、街道(乡镇)或社区(村)。")}, code="BLD-4"
+        )
     hours = data.get("hours")
     if hours is None or not Decimal("0.5") <= Decimal(hours) <= Decimal("200"):
         raise ValidationError({"hours": _("学时应在 0.5 至 200 之间。")}, code="BLD-4")

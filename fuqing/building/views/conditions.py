@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from fuqing.building import services
-from fuqing.building.coverage import FEDERATION_KINDS
 from fuqing.building.forms import ConditionForm
 from fuqing.building.models import WorkCondition
 from fuqing.building.views.common import (
@@ -48,7 +47,9 @@ def condition_list(request):
     require_view(request.user)
     unit = selected_unit(request)
     year = page_year(request)
-    qs = filtered_conditions(request.user, request.GET, unit, year).select_related("org").order_by("org__path")
+    qs = (
+        filtered_conditions(request.user, request.GET, unit, year).select_related("org").order_by("org__path")
+    )
     totals = qs.aggregate(
         funding=Sum("funding"), full_time=Sum("full_time_staff"), part_time=Sum("part_time_staff")
     )
@@ -96,10 +97,23 @@ def condition_edit(request):
             initial.update(
                 {
                     f: getattr(existing, f)
-                    for f in ("funding", "funding_in_budget", "venue", "venue_area", "full_time_staff", "part_time_staff", "note")
+                    for f in (
+                        "funding",
+                        "funding_in_budget",
+                        "venue",
+                        "venue_area",
+                        "full_time_staff",
+                        "part_time_staff",
+                        "note",
+                    )
                 }
             )
-    form = ConditionForm(request.POST or None, user=request.user, unit=selected_unit(request) if org is None else org.get_parent() or org, initial=initial)
+    form = ConditionForm(
+        request.POST or None,
+        user=request.user,
+        unit=selected_unit(request) if org is None else org.get_parent() or org,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         target = data.pop("org")
@@ -108,10 +122,10 @@ def condition_edit(request):
         except ValidationError as exc:
             form.apply_service_error(exc)
         else:
-            messages.success(request, _("已保存%(org)s %(y)d 年的工作条件。") % {"org": target.name, "y": data["year"]})
+            messages.success(
+                request, _("已保存%(org)s %(y)d 年的工作条件。") % {"org": target.name, "y": data["year"]}
+            )
             return redirect("building:conditions")
     return render(
         request, "building/form.html", {"form": form, "title": _("填报妇女工作条件"), "active": "conditions"}
     )
-
-

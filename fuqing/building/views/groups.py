@@ -49,7 +49,9 @@ def group_list(request):
     qs = (
         filtered_groups(request.user, request.GET, unit)
         .select_related("org", "leader")
-        .annotate(member_count=Count("members", distinct=True), activity_count=Count("activities", distinct=True))
+        .annotate(
+            member_count=Count("members", distinct=True), activity_count=Count("activities", distinct=True)
+        )
         .order_by("org__path", "name")
     )
     page, querystring = paginate(request, qs)

@@ -19,7 +19,7 @@ from fuqing.building.views.common import can_edit, paginate, require_edit, requi
 from fuqing.core import uploads
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit as may_change
-from fuqing.core.scoping import get_visible_or_404, subtree_q
+from fuqing.core.scoping import get_visible_or_404
 
 
 @scoped(Handbook, "list")
@@ -31,7 +31,9 @@ def handbook_list(request):
     q = request.GET.get("q", "").strip()[:50]
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(description__icontains=q))
-    qs = qs.annotate(current=Max("versions__number"), downloads=Count("versions__downloads")).order_by("title")
+    qs = qs.annotate(current=Max("versions__number"), downloads=Count("versions__downloads")).order_by(
+        "title"
+    )
     rows = list(qs[:500])
     if level in TrainingLevel.values:
         rows = [h for h in rows if level in h.levels]
@@ -159,5 +161,3 @@ def version_download(request, pk):
         raise Http404 from None
     services.count_download(request.user, version)
     return uploads.download(handle, version.file_name, version.content_type)
-
-

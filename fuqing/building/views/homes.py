@@ -87,7 +87,9 @@ def _home_data(form) -> dict:
 def home_add(request):
     require_edit(request.user)
     unit = selected_unit(request)
-    form = HomeForm(request.POST or None, user=request.user, unit=unit, initial={"org": request.GET.get("org")})
+    form = HomeForm(
+        request.POST or None, user=request.user, unit=unit, initial={"org": request.GET.get("org")}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             home = services.create_home(request.user, form.cleaned_data["org"], **_home_data(form))
@@ -107,7 +109,18 @@ def home_edit(request, pk):
     require_edit(request.user)
     initial = {
         f: getattr(home, f)
-        for f in ("name", "address", "setting", "founded_on", "standard", "demo_level", "functions", "keeper", "hours", "is_active")
+        for f in (
+            "name",
+            "address",
+            "setting",
+            "founded_on",
+            "standard",
+            "demo_level",
+            "functions",
+            "keeper",
+            "hours",
+            "is_active",
+        )
     }
     initial["keeper_phone"] = home.keeper_phone
     form = HomeForm(request.POST or None, user=request.user, editing=True, initial=initial)
@@ -167,7 +180,9 @@ def activity_add(request, pk):
     else:
         for field, errors in form.errors.items():
             for error in errors:
-                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}：{error}")
+                messages.error(
+                    request, f"{form.fields[field].label if field in form.fields else ''}：{error}"
+                )
     return redirect("building:home", pk=home.pk)
 
 

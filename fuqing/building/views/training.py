@@ -139,7 +139,9 @@ def training_coverage(request):
 @scoped(TrainingSession, "create")
 def session_add(request):
     require_edit(request.user)
-    form = SessionForm(request.POST or None, user=request.user, unit=selected_unit(request), initial={"hours": 3})
+    form = SessionForm(
+        request.POST or None, user=request.user, unit=selected_unit(request), initial={"hours": 3}
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         org = data.pop("org")
@@ -150,7 +152,9 @@ def session_add(request):
         else:
             messages.success(request, _("已安排培训：%(t)s。") % {"t": session.topic})
             return redirect("building:session", pk=session.pk)
-    return render(request, "building/form.html", {"form": form, "title": _("安排培训"), "active": "trainings"})
+    return render(
+        request, "building/form.html", {"form": form, "title": _("安排培训"), "active": "trainings"}
+    )
 
 
 @scoped(TrainingSession, "change")
@@ -167,7 +171,9 @@ def session_edit(request, pk):
         else:
             messages.success(request, _("已保存。"))
             return redirect("building:session", pk=session.pk)
-    return render(request, "building/form.html", {"form": form, "title": _("修改培训"), "active": "trainings"})
+    return render(
+        request, "building/form.html", {"form": form, "title": _("修改培训"), "active": "trainings"}
+    )
 
 
 def _attendee_units(user, session):
@@ -249,7 +255,11 @@ def signin_import(request, pk):
         uploads.SPREADSHEETS.check(upload)
         path = uploads.spool(upload)
         try:
-            org = request.user.org if request.user.org and may_change(request.user, request.user.org) else session.org
+            org = (
+                request.user.org
+                if request.user.org and may_change(request.user, request.user.org)
+                else session.org
+            )
             summary = import_file(
                 ledger, path, ImportContext(actor=request.user, org=org, extra={"session": session})
             )
@@ -267,5 +277,8 @@ def signin_import(request, pk):
     else:
         messages.error(request, _("签到表有 %(n)d 处错误，未导入任何记录：") % {"n": summary.error_count})
         for error in summary.errors[:20]:
-            messages.error(request, _("第 %(r)d 行“%(c)s”：%(m)s") % {"r": error.row, "c": error.column, "m": error.message})
+            messages.error(
+                request,
+                _("第 %(r)d 行“%(c)s”：%(m)s") % {"r": error.row, "c": error.column, "m": error.message},
+            )
     return redirect("building:session", pk=session.pk)
