@@ -706,6 +706,7 @@ class ConditionLedger(Ledger):
         Column("full_time", "专职工作人员", export=lambda w, c: w.full_time_staff, width=10),
         Column("part_time", "兼职工作人员", export=lambda w, c: w.part_time_staff, width=10),
         Column("gaps", "尚未落实", export=lambda w, c: "、".join(w.gaps()), width=20),
+        Column("note", "备注", export=lambda w, c: w.note, width=20),
     )
 
     def queryset(self, user):

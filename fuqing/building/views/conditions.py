@@ -21,6 +21,7 @@ from fuqing.building.views.common import (
     require_view,
     selected_unit,
 )
+from fuqing.core.context_processors import list_year
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import resolve_input, subtree_q
 from fuqing.orgs.models import Org, OrgKind
@@ -56,7 +57,7 @@ def condition_list(request):
     page, querystring = paginate(request, qs)
     missing = None
     if unit is not None:
-        reported = WorkCondition.objects.filter(org=OuterRef("pk"), year=year)
+        reported = WorkCondition.objects.filter(org=OuterRef("pk"), year=year or page_year(request))
         missing = (
             Org.objects.visible_to(request.user)
             .filter(subtree_q(unit.path), kind__in=(OrgKind.DISTRICT, OrgKind.TOWNSHIP), is_active=True)
@@ -71,7 +72,7 @@ def condition_list(request):
             "page": page,
             "querystring": querystring,
             "unit": unit,
-            "year": year,
+            "year": year or page_year(request),
             "totals": totals,
             "missing": missing,
             "gaps": request.GET.get("gaps") == "1",

@@ -38,7 +38,7 @@ FLAGS = {
 }
 
 
-def units_with_teams(user, unit, on, flag: str):
+def units_with_teams(user, unit, on, flag: str, q: str = ""):
     """Units of the subtree annotated with their current election and team gaps (one query)."""
     current = Election.objects.filter(org=OuterRef("pk"), is_current=True)
     members = TeamMember.objects.filter(election__org=OuterRef("pk"), election__is_current=True)
@@ -51,8 +51,11 @@ def units_with_teams(user, unit, on, flag: str):
             next_due=Subquery(current.values("next_due")[:1]),
             has_chair=Exists(members.filter(role=TeamRole.CHAIR)),
             has_vice=Exists(members.filter(role=TeamRole.VICE_FULL)),
+            chair=Subquery(members.filter(role=TeamRole.CHAIR).values("name")[:1]),
         )
     )
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Exists(members.filter(name__icontains=q)))
     incomplete = Q(election_id__isnull=False) & (
         Q(has_chair=False) | (Q(has_vice=False) & ~Q(kind=OrgKind.COMMUNITY))
     )
@@ -87,12 +90,13 @@ def election_list(request):
     require_view(request.user)
     unit = selected_unit(request)
     on = as_of(page_year(request))
-    flag = request.GET.get("flag", "flagged")
+    q = request.GET.get("q", "").strip()[:50]
+    flag = request.GET.get("flag", "all" if q else "flagged")
     if flag not in FLAGS:
         flag = "flagged"
     page, querystring, rows = None, "", []
     if unit is not None:
-        page, querystring = paginate(request, units_with_teams(request.user, unit, on, flag))
+        page, querystring = paginate(request, units_with_teams(request.user, unit, on, flag, q))
         for org in page:
             decorate(org, on)
     return render(
@@ -105,6 +109,7 @@ def election_list(request):
             "rows": rows,
             "querystring": querystring,
             "flag": flag,
+            "q": q,
             "flags": FLAGS,
             "can_edit": can_edit(request.user),
             "can_export": can_export(request.user),

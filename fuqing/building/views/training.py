@@ -29,6 +29,7 @@ from fuqing.building.views.common import (
     selected_unit,
 )
 from fuqing.core import uploads
+from fuqing.core.context_processors import list_year
 from fuqing.core.ledger import ImportContext, LedgerFileError, get_ledger, import_file
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit as may_change
@@ -40,9 +41,11 @@ from fuqing.orgs.models import Org
 def session_list(request):
     require_view(request.user)
     unit = selected_unit(request)
-    year = page_year(request)
-    qs = TrainingSession.objects.visible_to(request.user).filter(year=year).select_related("org")
     q = request.GET.get("q", "").strip()[:50]
+    year = list_year(request, searching=bool(q))
+    qs = TrainingSession.objects.visible_to(request.user).select_related("org")
+    if year:
+        qs = qs.filter(year=year)
     if q:
         qs = qs.filter(Q(topic__icontains=q) | Q(place__icontains=q) | Q(trainer__icontains=q))
     qs = qs.annotate(
