@@ -33,7 +33,7 @@ from fuqing.building.models import (
 from fuqing.building.views.common import children_of, default_unit
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
-from fuqing.core.scoping import get_visible_or_404, resolve_inputs, subtree_q
+from fuqing.core.scoping import get_visible_or_404, resolve_input, resolve_inputs, subtree_q
 from fuqing.orgs.models import Org
 from fuqing.registry.models import Woman
 
@@ -172,8 +172,8 @@ def create_home(request, payload: HomeIn):
 
 
 class ActivityIn(Schema):
-    held_on: Day
-    theme: str = Field(max_length=200)
+    held_on: Day | None = None
+    theme: str = Field("", max_length=200)
     attendance: CountT = 0
 
 
@@ -315,7 +315,7 @@ def create_group(request, payload: GroupIn):
 
 
 class MembersIn(Schema):
-    women: list[str] = Field(max_length=500, description="妇女档案编号（UUID）")
+    women: list[str] = Field([], max_length=500, description="妇女档案编号（UUID）")
 
 
 @router.post(
@@ -563,8 +563,8 @@ def list_attendance(request, page: Query[Page], session: Id | None = None, year:
 
 
 class AttendanceIn(Schema):
-    org: Id
-    name: str = Field(max_length=50)
+    org: Id | None = None
+    name: str = Field("", max_length=50)
     position: str = Field("", max_length=50)
     hours: Decimal | None = Field(None, ge=Decimal("0.5"), le=200, max_digits=6, decimal_places=1)
 
@@ -576,9 +576,20 @@ class AttendanceIn(Schema):
 )
 @scoped(TrainingSession, "change", kwarg="session_id", fk_fields={"org": Org})
 def add_attendance(request, session_id: Id, payload: AttendanceIn):
-    session = get_visible_or_404(TrainingSession.objects.select_related("org"), request.auth, pk=session_id)
+    """The organiser records one person's attendance (BLD-4)."""
+    session = get_visible_or_404(
+        TrainingSession.objects.select_related("org"), request.auth, edit=True, pk=session_id
+    )
     _edit(request.auth)
-    org = get_visible_or_404(Org, request.auth, edit=True, pk=payload.org)
+    org = resolve_input(Org, request.auth, payload.org, edit=True)
+    if org is None:
+        return Status(
+            422,
+            {
+                "detail": "所在单位：所选项不存在或不在您的范围内。",
+                "errors": {"org": ["所选项不存在或不在您的范围内。"]},
+            },
+        )
     try:
         a = services.add_attendance(
             request.auth, session, org=org, name=payload.name, position=payload.position, hours=payload.hours

@@ -58,7 +58,9 @@ def home(org, name=None) -> WomensHome:
 
 
 def group(org, name=None) -> WomensGroup:
-    return WomensGroup.objects.create(org=org, name=name or f"小组{uuid.uuid4().hex[:6]}", kind=GroupKind.BUILDING)
+    return WomensGroup.objects.create(
+        org=org, name=name or f"小组{uuid.uuid4().hex[:6]}", kind=GroupKind.BUILDING
+    )
 
 
 def session(org, topic=None) -> TrainingSession:
@@ -128,8 +130,13 @@ def make_group_activity(org, marker, viewer):
 
 @factory(Election)
 def make_election(org, marker, viewer):
+    Election.objects.filter(org=org, is_current=True).update(is_current=False)
     election = Election.objects.create(
-        org=org, held_on=datetime.date(2011, 9, 1), term_years=5, next_due=datetime.date(2016, 9, 1), note=marker
+        org=org,
+        held_on=datetime.date(2011, 9, 1),
+        term_years=5,
+        next_due=datetime.date(2016, 9, 1),
+        note=marker,
     )
     TeamMember.objects.create(election=election, role=TeamRole.CHAIR, name=marker)
     return election
@@ -137,8 +144,13 @@ def make_election(org, marker, viewer):
 
 @factory(TeamMember)
 def make_team_member(org, marker, viewer):
+    current = not Election.objects.filter(org=org, is_current=True).exists()
     election = Election.objects.create(
-        org=org, held_on=datetime.date(2011, 9, 1), term_years=5, next_due=datetime.date(2016, 9, 1)
+        org=org,
+        held_on=datetime.date(2011, 9, 1),
+        term_years=5,
+        next_due=datetime.date(2016, 9, 1),
+        is_current=current,
     )
     return TeamMember.objects.create(election=election, role=TeamRole.CHAIR, name=marker)
 
@@ -150,7 +162,9 @@ def make_session(org, marker, viewer):
 
 @factory(Attendance)
 def make_attendance(org, marker, viewer):
-    return Attendance.objects.create(session=session(org), org=org, name=marker, position="主席", hours=Decimal("3"))
+    return Attendance.objects.create(
+        session=session(org), org=org, name=marker, position="主席", hours=Decimal("3")
+    )
 
 
 @factory(Handbook)
@@ -172,4 +186,6 @@ def make_download(org, marker, viewer):
 
 @factory(WorkCondition)
 def make_condition(org, marker, viewer):
-    return WorkCondition.objects.create(org=org, year=2014, funding=Decimal(50000), venue="活动中心", note=marker)
+    return WorkCondition.objects.create(
+        org=org, year=2014, funding=Decimal(50000), venue="活动中心", note=marker
+    )

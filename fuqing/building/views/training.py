@@ -203,10 +203,11 @@ def session_detail(request, pk):
             "session": session,
             "page": page,
             "querystring": querystring,
-            "can_edit": editable,
+            "can_edit": editable and may_change(request.user, session),
             "can_edit_session": editable and may_change(request.user, session),
-            "form": AttendanceForm(units=_attendee_units(request.user, session)) if editable else None,
-            "signin_form": SignInForm() if editable else None,
+            "form": AttendanceForm(units=_attendee_units(request.user, session))
+            if editable and may_change(request.user, session)
+            else None,
             "active": "trainings",
         },
     )
@@ -215,8 +216,8 @@ def session_detail(request, pk):
 @require_POST
 @scoped(TrainingSession, "change")
 def attendance_add(request, pk):
-    """Anyone who may change the attendee's unit records her (the session may be the city's)."""
-    session = get_visible_or_404(TrainingSession, request.user, pk=pk)
+    """The organiser records attendance (she holds the sign-in sheet) for units of her subtree."""
+    session = get_visible_or_404(TrainingSession, request.user, edit=True, pk=pk)
     require_edit(request.user)
     form = AttendanceForm(request.POST, units=_attendee_units(request.user, session))
     if form.is_valid():
@@ -245,10 +246,10 @@ def attendance_remove(request, pk):
 
 
 @require_POST
-@scoped(TrainingSession, "import")
+@scoped(TrainingSession, "change")
 def signin_import(request, pk):
     """The sign-in sheet (Excel: 姓名, 单位, 职务, 学时) of one session, all or nothing (BLD-4)."""
-    session = get_visible_or_404(TrainingSession, request.user, pk=pk)
+    session = get_visible_or_404(TrainingSession, request.user, edit=True, pk=pk)
     require_edit(request.user)
     upload = request.FILES.get("file")
     ledger = get_ledger("building_attendance")
@@ -264,7 +265,7 @@ def signin_import(request, pk):
                 else session.org
             )
             summary = import_file(
-                ledger, path, ImportContext(actor=request.user, org=org, extra={"session": session})
+                ledger, path, ImportContext(actor=request.user, org=session.org, extra={"session": session})
             )
         finally:
             os.unlink(path)
