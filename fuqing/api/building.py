@@ -136,10 +136,9 @@ def list_homes(request, page: Query[Page], setting: str | None = None, demo: boo
 @router.get("/building/homes/{home_id}/", response=HomeOut, url_name="api-building-home")
 @scoped(WomensHome, "read", kwarg="home_id")
 def get_home(request, home_id: Id):
+    home = get_visible_or_404(WomensHome.objects.select_related("org", "setting"), request.auth, pk=home_id)
     _view(request.auth)
-    return home_out(
-        get_visible_or_404(WomensHome.objects.select_related("org", "setting"), request.auth, pk=home_id)
-    )
+    return home_out(home)
 
 
 class HomeIn(Schema):

@@ -47,7 +47,8 @@ def filtered_conditions(user, params, unit=None, year=None):
 def condition_list(request):
     require_view(request.user)
     unit = selected_unit(request)
-    year = page_year(request)
+    searching = bool(request.GET.get("q", "").strip())
+    year = list_year(request, searching=searching)
     qs = (
         filtered_conditions(request.user, request.GET, unit, year).select_related("org").order_by("org__path")
     )
