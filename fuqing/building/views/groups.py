@@ -107,8 +107,7 @@ def group_add(request):
             "form": form,
             "title": _("建立妇女小组"),
             "active": "groups",
-            "hint": _("组长从所选单位的妇女档案中选择；先选所属单位，页面会列出该单位的妇女。"),
-            "reload_on": "org",
+            "hint": _("组长从妇女档案中选择，须是所属单位（含下级）在册的妇女。"),
         },
     )
 
