@@ -124,6 +124,7 @@ def _homes(actor, daoli, nangang, townships, setting) -> int:
                 (5, "“两癌”筛查政策宣讲", 46),
                 (6, "家庭教育讲座", 31),
                 (8, "手工编织技能培训", 22),
+                (12, "岁末走访慰问困难妇女", 18),
             ):
                 services.add_activity(
                     actor, home, held_on=D(2014, month, 10 + index), theme=theme, attendance=people
