@@ -9,7 +9,7 @@ class BuildingConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from fuqing.building import demo, figures, ledgers, panels, synth  # noqa: F401
+        from fuqing.building import demo, figures, ledgers, panels, reminders, synth  # noqa: F401
         from fuqing.core.navigation import register
 
         view, edit = ("building", "view"), ("building", "edit")

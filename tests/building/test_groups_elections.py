@@ -142,3 +142,26 @@ def test_bld3_a_refused_election_changes_nothing_and_the_sibling_cannot_record(c
         {"held_on": "2014-01-05", "term_years": 5, "chair": "乙"},
     )
     assert response.status_code == 404 and Election.objects.count() == 1
+
+
+def test_bld3_an_overdue_election_reminds_the_unit_and_its_parent_until_the_next_is_recorded(
+    tree, daoli, colleague
+):
+    from fuqing.building.reminders import SOURCE, generate_reminders
+    from fuqing.core.models import Reminder
+
+    from tests.conftest import make_user
+
+    street_leader = make_user(tree.a1, "leader")
+    services.record_election(
+        daoli, tree.a1, held_on=datetime.date(2009, 5, 1), members=[{"role": "chair", "name": "甲"}]
+    )
+    assert generate_reminders(datetime.date(2014, 8, 1)) == 3  # the street's leader, and 道里区's two
+    assert generate_reminders(datetime.date(2014, 8, 1)) == 0  # idempotent
+    reminder = Reminder.objects.filter(source=SOURCE, user=daoli).get()
+    assert "尚未换届" in reminder.title and reminder.kind == "overdue"
+    services.record_election(
+        daoli, tree.a1, held_on=datetime.date(2014, 9, 1), members=[{"role": "chair", "name": "乙"}]
+    )
+    assert not Reminder.objects.filter(source=SOURCE, resolved_at__isnull=True).exists()
+    assert street_leader.org == tree.a1 and colleague.org == tree.a

@@ -104,6 +104,10 @@ def record_election(actor, org, *, held_on, members: list[dict], term: int | Non
         recorded_by=actor,
     )
     TeamMember.objects.bulk_create([TeamMember(election=election, **m) for m in cleaned])
+    if becomes_current and current is not None:
+        from fuqing.building.reminders import resolve_election
+
+        resolve_election(current.pk)
     record(
         AuditAction.CREATE,
         actor,
