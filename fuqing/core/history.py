@@ -103,12 +103,13 @@ def history_for(viewer, obj, limit: int = 50) -> list[dict]:
     events = (
         AuditEvent.objects.filter(object_type=f"{meta.app_label}.{meta.model_name}", object_id=str(obj.pk))
         .exclude(action__in=PRIVATE_ACTIONS)
+        .select_related("actor")
         .order_by("-seq")[:limit]
     )
     return [
         {
             "at": e.at,
-            "actor": e.actor_username or _("系统"),
+            "actor": e.actor_name or _("系统"),
             "action": e.get_action_display(),
             "result": e.result,
             "summary": describe_details(e.details),

@@ -251,6 +251,7 @@ def filter_audit(queryset, params: dict):
 
         queryset = queryset.filter(
             Q(actor_username__icontains=data["q"])
+            | Q(actor__name__icontains=data["q"])
             | Q(object_repr__icontains=data["q"])
             | Q(object_id=data["q"])
         )
@@ -274,7 +275,7 @@ def filter_audit(queryset, params: dict):
 def audit_list(request):
     require_admin(request.user, "read_audit")
     queryset, form = filter_audit(AuditEvent.objects.visible_to(request.user), request.GET)
-    page = Paginator(queryset.select_related("org"), 50).get_page(request.GET.get("page"))
+    page = Paginator(queryset.select_related("org", "actor"), 50).get_page(request.GET.get("page"))
     for event in page:
         event.type_label = object_type_label(event.object_type)
         event.summary = describe_details(event.details)
