@@ -22,3 +22,8 @@ class AssistanceConfig(AppConfig):
         register("assistance", _("热点难点问题"), "assistance:hot-issues", perm=view, order=40)
         register("assistance", _("对策建议"), "assistance:suggestion-list", perm=view, order=50)
         register("admin", _("诉求类别"), "assistance:categories", ability="manage_campaigns", order=60)
+
+        from fuqing.assistance.models import NeedCategory
+        from fuqing.core.history import register_dictionary
+
+        register_dictionary(NeedCategory, "category", "categories")

@@ -16,3 +16,8 @@ class CampaignsConfig(AppConfig):
         register("campaigns", _("活动日程"), "campaigns:list", ability="manage_campaigns", order=80)
         register("campaigns", _("实施方案"), "campaigns:plans", perm=("campaigns", "view"), order=82)
         register("campaigns", _("报送情况"), "campaigns:status", perm=("campaigns", "view"), order=84)
+
+        from fuqing.campaigns.models import Deadline
+        from fuqing.core.history import register_dictionary
+
+        register_dictionary(Deadline, "deadline")

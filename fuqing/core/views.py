@@ -278,7 +278,7 @@ def audit_list(request):
     page = Paginator(queryset.select_related("org", "actor"), 50).get_page(request.GET.get("page"))
     for event in page:
         event.type_label = object_type_label(event.object_type)
-        event.summary = describe_details(event.details)
+        event.summary = describe_details(event.details, event.object_type)
     params = request.GET.copy()
     params.pop("page", None)
     return render(

@@ -17,3 +17,13 @@ class RegistryConfig(AppConfig):
         register("registry", _("疑似重复"), "registry:duplicates", perm=("registry", "view"), order=30)
         register("registry", _("困难群体字典"), "registry:groups", perm=("registry", "view"), order=40)
         register("admin", _("困难群体字典"), "registry:groups", ability="manage_tree", order=40)
+
+        from fuqing.core.history import register_dictionary
+        from fuqing.registry.models import VulnerableGroup
+
+        register_dictionary(VulnerableGroup, "groups", "group", "vulnerable_groups")
+
+        from fuqing.core.history import register_labels
+        from fuqing.registry.models import ConsentPurpose
+
+        register_labels("consent", dict(ConsentPurpose.choices))

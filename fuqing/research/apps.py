@@ -17,3 +17,8 @@ class ResearchConfig(AppConfig):
         register("research", _("报告"), "research:reports", perm=("research", "view"), order=20)
         register("research", _("求实杯"), "research:cup", perm=("research", "view"), order=30)
         register("research", _("汇编"), "research:books", perm=("research", "export"), order=40)
+
+        from fuqing.core.history import register_labels
+        from fuqing.research.services.reports import ACTION_LABELS
+
+        register_labels("action", {k: str(v) for k, v in ACTION_LABELS.items()})
