@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -101,13 +102,6 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"#{self.seq} {self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"
 
-    @property
-    def actor_name(self) -> str:
-        """Who acted, by her name (the account's ``display_name``; load with ``select_related("actor")``).
-        A record without an account (a failed login) keeps what was typed: that is its subject."""
-        actor = self.actor if self.actor_id else None
-        return actor.display_name if actor is not None else self.actor_username
-
     def save(self, *args, **kwargs):
         if self.pk is not None or not self.hash:
             raise PermissionError("audit records are written only through fuqing.core.audit.record")
@@ -115,6 +109,16 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit records cannot be deleted")
+
+    @property
+    def actor_name(self) -> str:
+        """Who acted, by her name (the account's ``display_name``; load with ``select_related("actor")``).
+        A record without an account (a failed login) keeps what was typed: that is its subject."""
+        try:
+            actor = self.actor if self.actor_id else None
+        except ObjectDoesNotExist:  # no constraint: an account removed from the database
+            actor = None
+        return actor.display_name if actor is not None else self.actor_username
 
 
 class JobStatus(models.TextChoices):
