@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from fuqing.core import jobs
 from fuqing.core.models import Job
+from fuqing.registry.models import VulnerableGroup
 from fuqing.research.models import Report
 from fuqing.research.services import books as services
 from tests.core.test_document_pages import assert_signature_never_alone, contents, flat, where_printed
@@ -92,6 +93,8 @@ def test_res5_book_pages_contents_headings_and_dates_as_printed(
         assert part.count(flat(services.cn_date(SUBMITTED[n]))) == 1, report.title  # its own submission
         assert "2014年9月10日" not in part  # not the book's date
     assert "二、问题与分析" in text and "三、对策建议" in text  # ours continue the author's numbering
+    codes = set(VulnerableGroup.objects.values_list("code", flat=True))
+    assert not {c for c in codes if c in text}  # figures by the groups' names, never their codes
     for n, report in enumerate(book_reports):
         signed = assert_signature_never_alone(pages, report.org.name, flat(services.cn_date(SUBMITTED[n])))
         assert signed == 1
