@@ -27,7 +27,7 @@ WALKERS = ["city", "research", "daoli_street", "volunteer", "auditor", "secadmin
 DETAILS_PER_PAGE = 2
 BUDGET_SECONDS = 60
 # where the login is the subject: managing accounts, issuing a volunteer's account, signing in
-ACCOUNT_PAGES = re.compile(r"^/(orgs/users/|projects/volunteer-accounts/|accounts/|login)")
+ACCOUNT_PAGES = re.compile(r"^/(orgs/users/|projects/volunteer-accounts/|accounts?/|login)")
 DETAIL_LINK = re.compile(r'href="(/[a-z_-]+/(?:[a-z_-]+/)*(?:\d+|[0-9a-f]{8}-[0-9a-f-]{27})/)"')
 TOKEN = re.compile(r"[A-Za-z0-9_.@-]+")
 
