@@ -7,6 +7,7 @@ class CampaignsConfig(AppConfig):
     verbose_name = "活动与报送"
 
     def ready(self):
+        _history_labels()
         from django.utils.translation import gettext_lazy as _
 
         from fuqing.campaigns import demo, ledgers, panels, reminders, summaries, synth  # noqa: F401
@@ -17,7 +18,10 @@ class CampaignsConfig(AppConfig):
         register("campaigns", _("实施方案"), "campaigns:plans", perm=("campaigns", "view"), order=82)
         register("campaigns", _("报送情况"), "campaigns:status", perm=("campaigns", "view"), order=84)
 
-        from fuqing.campaigns.models import Deadline
-        from fuqing.core.history import register_dictionary
 
-        register_dictionary(Deadline, "deadline")
+def _history_labels():
+    """History and the audit log show this app's codes by their labels (issue 11 pt 7)."""
+    from fuqing.campaigns.models import Deadline
+    from fuqing.core.history import register_dictionary
+
+    register_dictionary(Deadline, "deadline")

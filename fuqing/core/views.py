@@ -251,7 +251,6 @@ def filter_audit(queryset, params: dict):
 
         queryset = queryset.filter(
             Q(actor_username__icontains=data["q"])
-            | Q(actor__name__icontains=data["q"])
             | Q(object_repr__icontains=data["q"])
             | Q(object_id=data["q"])
         )

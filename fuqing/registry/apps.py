@@ -7,6 +7,7 @@ class RegistryConfig(AppConfig):
     verbose_name = "妇女档案"
 
     def ready(self):
+        _history_labels()
         from django.utils.translation import gettext_lazy as _
 
         from fuqing.core.navigation import register
@@ -18,12 +19,11 @@ class RegistryConfig(AppConfig):
         register("registry", _("困难群体字典"), "registry:groups", perm=("registry", "view"), order=40)
         register("admin", _("困难群体字典"), "registry:groups", ability="manage_tree", order=40)
 
-        from fuqing.core.history import register_dictionary
-        from fuqing.registry.models import VulnerableGroup
 
-        register_dictionary(VulnerableGroup, "groups", "group", "vulnerable_groups")
+def _history_labels():
+    """History and the audit log show this app's codes by their labels (issue 11 pt 7)."""
+    from fuqing.core.history import register_dictionary, register_labels
+    from fuqing.registry.models import ConsentPurpose, VulnerableGroup
 
-        from fuqing.core.history import register_labels
-        from fuqing.registry.models import ConsentPurpose
-
-        register_labels("consent", dict(ConsentPurpose.choices))
+    register_dictionary(VulnerableGroup, "groups", "group", "vulnerable_groups")
+    register_labels("consent", dict(ConsentPurpose.choices))
