@@ -1,6 +1,14 @@
 from django.apps import AppConfig
 
 
+def _history_labels():
+    """History and the audit log show this app's codes by their labels (issue 11 pt 7)."""
+    from fuqing.campaigns.models import Deadline
+    from fuqing.core.history import register_dictionary
+
+    register_dictionary(Deadline, "deadline")
+
+
 class CampaignsConfig(AppConfig):
     name = "fuqing.campaigns"
     label = "campaigns"
@@ -17,11 +25,3 @@ class CampaignsConfig(AppConfig):
         register("campaigns", _("活动日程"), "campaigns:list", ability="manage_campaigns", order=80)
         register("campaigns", _("实施方案"), "campaigns:plans", perm=("campaigns", "view"), order=82)
         register("campaigns", _("报送情况"), "campaigns:status", perm=("campaigns", "view"), order=84)
-
-
-def _history_labels():
-    """History and the audit log show this app's codes by their labels (issue 11 pt 7)."""
-    from fuqing.campaigns.models import Deadline
-    from fuqing.core.history import register_dictionary
-
-    register_dictionary(Deadline, "deadline")
