@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fuqing.assistance",
     "fuqing.projects",
     "fuqing.research",
+    "fuqing.oversight",
     "fuqing.api",
 ]
 
