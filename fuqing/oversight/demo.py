@@ -21,28 +21,105 @@ YEAR = 2014
 
 # The notice's scheme: what 四.2 "把活动情况纳入领导班子和干部的考核范围" measures, in its own words.
 SCHEME_ITEMS = [
-    ("领导干部下基层调研时间", ItemKind.COMPUTED, 15, "oversight.leader_days_rate", Rule.PROPORTION, 1,
-     "局、处级干部每年下基层调研时间不少于60天：满60天的干部所占比例"),
-    ("妇女诉求解决", ItemKind.COMPUTED, 15, "oversight.needs_resolved_rate", Rule.PROPORTION, Decimal("0.8"),
-     "当年登记诉求的解决率，达到80%得满分"),
-    ("诉求办理及时", ItemKind.COMPUTED, 10, "oversight.needs_timely_rate", Rule.PROPORTION, 1,
-     "在复查日期前办结的诉求所占比例"),
-    ("实事项目分解目标完成", ItemKind.COMPUTED, 15, "oversight.targets_met_rate", Rule.PROPORTION, 1,
-     "分解到本单位的实事项目目标的完成比例"),
-    ("活动总结按时报送", ItemKind.COMPUTED, 10, "oversight.submissions_on_time_rate", Rule.PROPORTION, 1,
-     "5月10日前报调研月总结、8月30日前报全年总结和优秀调研报告"),
-    ("重点调研课题", ItemKind.COMPUTED, 5, "oversight.topics_set", Rule.THRESHOLD, 1,
-     "各区县(市)妇联确定1个重点调研课题，由主席带队"),
-    ("“妇女之家”覆盖", ItemKind.COMPUTED, 10, "building.homes_coverage", Rule.PROPORTION, 1,
-     "建有“妇女之家”的村(社区)比例"),
-    ("妇女小组覆盖", ItemKind.COMPUTED, 5, "building.groups_coverage", Rule.PROPORTION, 1,
-     "在自然村、居民小区、楼栋建立妇女小组的比例"),
-    ("班子配齐配强", ItemKind.COMPUTED, 5, "building.teams_complete", Rule.PROPORTION, 1,
-     "按章程换届、配齐专兼职副主席的妇联比例"),
-    ("干部培训覆盖", ItemKind.COMPUTED, 5, "building.training_coverage", Rule.PROPORTION, 1,
-     "三级妇联干部地毯式培训的覆盖率"),
-    ("组织领导与宣传推广", ItemKind.INSPECTED, 5, "", Rule.PROPORTION, None,
-     "督查员评分：实施方案、统筹协调、总结推广成功案例、利用各类媒体宣传活动成效"),
+    (
+        "领导干部下基层调研时间",
+        ItemKind.COMPUTED,
+        15,
+        "oversight.leader_days_rate",
+        Rule.PROPORTION,
+        1,
+        "局、处级干部每年下基层调研时间不少于60天：满60天的干部所占比例",
+    ),
+    (
+        "妇女诉求解决",
+        ItemKind.COMPUTED,
+        15,
+        "oversight.needs_resolved_rate",
+        Rule.PROPORTION,
+        Decimal("0.8"),
+        "当年登记诉求的解决率，达到80%得满分",
+    ),
+    (
+        "诉求办理及时",
+        ItemKind.COMPUTED,
+        10,
+        "oversight.needs_timely_rate",
+        Rule.PROPORTION,
+        1,
+        "在复查日期前办结的诉求所占比例",
+    ),
+    (
+        "实事项目分解目标完成",
+        ItemKind.COMPUTED,
+        15,
+        "oversight.targets_met_rate",
+        Rule.PROPORTION,
+        1,
+        "分解到本单位的实事项目目标的完成比例",
+    ),
+    (
+        "活动总结按时报送",
+        ItemKind.COMPUTED,
+        10,
+        "oversight.submissions_on_time_rate",
+        Rule.PROPORTION,
+        1,
+        "5月10日前报调研月总结、8月30日前报全年总结和优秀调研报告",
+    ),
+    (
+        "重点调研课题",
+        ItemKind.COMPUTED,
+        5,
+        "oversight.topics_set",
+        Rule.THRESHOLD,
+        1,
+        "各区县(市)妇联确定1个重点调研课题，由主席带队",
+    ),
+    (
+        "“妇女之家”覆盖",
+        ItemKind.COMPUTED,
+        10,
+        "building.homes_coverage",
+        Rule.PROPORTION,
+        1,
+        "建有“妇女之家”的村(社区)比例",
+    ),
+    (
+        "妇女小组覆盖",
+        ItemKind.COMPUTED,
+        5,
+        "building.groups_coverage",
+        Rule.PROPORTION,
+        1,
+        "在自然村、居民小区、楼栋建立妇女小组的比例",
+    ),
+    (
+        "班子配齐配强",
+        ItemKind.COMPUTED,
+        5,
+        "building.teams_complete",
+        Rule.PROPORTION,
+        1,
+        "按章程换届、配齐专兼职副主席的妇联比例",
+    ),
+    (
+        "干部培训覆盖",
+        ItemKind.COMPUTED,
+        5,
+        "building.training_coverage",
+        Rule.PROPORTION,
+        1,
+        "三级妇联干部地毯式培训的覆盖率",
+    ),
+    (
+        "组织领导与宣传推广",
+        ItemKind.INSPECTED,
+        5,
+        "",
+        Rule.PROPORTION,
+        None,
+        "督查员评分：实施方案、统筹协调、总结推广成功案例、利用各类媒体宣传活动成效",
+    ),
 ]
 
 COMMENTS = [
@@ -122,20 +199,36 @@ def load_oversight_demo(summary: dict) -> None:
     # good cases from the demo's work: a resolved need, a pairing, a project
     daoli = Org.objects.get(name="道里区妇联")
     author = User.objects.get(username="daoli")
-    need = Need.objects.filter(status=NeedStatus.RESOLVED, org__path__startswith=daoli.path).order_by("reported_on").first()
+    need = (
+        Need.objects.filter(status=NeedStatus.RESOLVED, org__path__startswith=daoli.path)
+        .order_by("reported_on")
+        .first()
+    )
     pairing = Pairing.objects.filter(org__path__startswith=daoli.path).order_by("starts_on").first()
     project = Project.objects.filter(year=YEAR, name="妇女小额贷款兴业").first()
     made = []
     stories = [
-        ("need", need, "失地妇女再就业：一件诉求办成一条出路",
-         "走访中了解到失地妇女再就业难，区妇联协调街道和人社部门开办家政培训班，"
-         "组织专场招聘会，帮助她和同村姐妹在社区家政公司就业，月收入稳定在两千元以上。"),
-        ("pairing", pairing, "“一帮一”结对：从困难户到致富带头人",
-         "区妇联班子成员与困难妇女结成长期帮扶对子，提供政策、信息和小额贷款担保，"
-         "帮助她办起手工编织合作社，带动周边二十多名妇女增收。"),
-        ("project", project, "小额贷款兴业：让创业妇女贷得到、用得好",
-         "区妇联联合银行简化贷款手续，为创业妇女提供贴息贷款和创业培训，"
-         "全年新增贷款超过千万元，扶持妇女创业项目一百余个。"),
+        (
+            "need",
+            need,
+            "失地妇女再就业：一件诉求办成一条出路",
+            "走访中了解到失地妇女再就业难，区妇联协调街道和人社部门开办家政培训班，"
+            "组织专场招聘会，帮助她和同村姐妹在社区家政公司就业，月收入稳定在两千元以上。",
+        ),
+        (
+            "pairing",
+            pairing,
+            "“一帮一”结对：从困难户到致富带头人",
+            "区妇联班子成员与困难妇女结成长期帮扶对子，提供政策、信息和小额贷款担保，"
+            "帮助她办起手工编织合作社，带动周边二十多名妇女增收。",
+        ),
+        (
+            "project",
+            project,
+            "小额贷款兴业：让创业妇女贷得到、用得好",
+            "区妇联联合银行简化贷款手续，为创业妇女提供贴息贷款和创业培训，"
+            "全年新增贷款超过千万元，扶持妇女创业项目一百余个。",
+        ),
     ]
     for kind, source, title, story in stories:
         if source is None:
@@ -200,4 +293,9 @@ def load_oversight_demo(summary: dict) -> None:
         )
 
     published = scoring.publish(chair, scheme)
-    summary["oversight"] = {"items": len(SCHEME_ITEMS), "sheets": published, "cases": len(made), "publicity": count}
+    summary["oversight"] = {
+        "items": len(SCHEME_ITEMS),
+        "sheets": published,
+        "cases": len(made),
+        "publicity": count,
+    }

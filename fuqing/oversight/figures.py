@@ -177,7 +177,10 @@ def submissions_on_time_rate(units, start, end) -> dict[int, Value]:
     rows = {
         row["org_id"]: row
         for row in Obligation.objects.filter(
-            org_id__in=[u.pk for u in units], is_owed=True, deadline__due_on__gte=start, deadline__due_on__lte=end
+            org_id__in=[u.pk for u in units],
+            is_owed=True,
+            deadline__due_on__gte=start,
+            deadline__due_on__lte=end,
         )
         .values("org_id")
         .annotate(
@@ -210,7 +213,9 @@ def topics_set(units, start, end) -> dict[int, Value]:
         .values_list("org_id", "n")
         .order_by()
     )
-    return {u.pk: Value(Decimal(counts.get(u.pk, 0)), [(_("重点调研课题"), counts.get(u.pk, 0))]) for u in units}
+    return {
+        u.pk: Value(Decimal(counts.get(u.pk, 0)), [(_("重点调研课题"), counts.get(u.pk, 0))]) for u in units
+    }
 
 
 @source("oversight.publicity_count", _("宣传报道篇数"))
@@ -225,8 +230,8 @@ def publicity_count(units, start, end) -> dict[int, Value]:
         n=Count("id"),
     )
     return {
-        u.pk: Value(Decimal(rows.get(u.pk, {}).get("n", 0)), [(_("宣传报道"), rows.get(u.pk, {}).get("n", 0))])
+        u.pk: Value(
+            Decimal(rows.get(u.pk, {}).get("n", 0)), [(_("宣传报道"), rows.get(u.pk, {}).get("n", 0))]
+        )
         for u in units
     }
-
-

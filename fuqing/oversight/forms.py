@@ -108,7 +108,9 @@ class CaseForm(Form):
     year = YearField()
     title = forms.CharField(label=_("案例标题"), max_length=120)
     source_kind = forms.ChoiceField(label=_("案例来源"))
-    source_id = forms.CharField(label=_("来源编号"), max_length=40, help_text=_("诉求、结对、项目或妇女之家的编号"))
+    source_id = forms.CharField(
+        label=_("来源编号"), max_length=40, help_text=_("诉求、结对、项目或妇女之家的编号")
+    )
     story = forms.CharField(label=_("案例内容"), widget=forms.Textarea(attrs={"rows": 8}))
     evidence = forms.FileField(label=_("佐证材料"), required=False)
     evidence_note = forms.CharField(label=_("佐证说明"), max_length=300, required=False)

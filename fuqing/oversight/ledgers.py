@@ -8,7 +8,14 @@ import datetime
 from django.db.models import Q
 
 from fuqing.core.ledger import Column, Ledger, register
-from fuqing.oversight.models import GoodCase, InspectorScore, Practice, PublicityItem, Recommendation, ResultSheet
+from fuqing.oversight.models import (
+    GoodCase,
+    InspectorScore,
+    Practice,
+    PublicityItem,
+    Recommendation,
+    ResultSheet,
+)
 from fuqing.oversight.services import cadres
 
 
@@ -46,7 +53,12 @@ class ResultLedger(Ledger):
     export_permission = ("oversight", "export")
     columns = (
         Column("year", "年度", export=lambda r, c: r.scheme.year, width=8),
-        Column("level", "层级", export=lambda r, c: "区县(市)" if r.level == "district" else "街道(乡镇)", width=10),
+        Column(
+            "level",
+            "层级",
+            export=lambda r, c: "区县(市)" if r.level == "district" else "街道(乡镇)",
+            width=10,
+        ),
         Column("parent", "上级单位", export=lambda r, c: r.parent.name, width=18),
         Column("unit", "单位", export=lambda r, c: r.unit.name, width=20),
         Column("total", "总分", export=lambda r, c: r.total, width=8),
@@ -82,7 +94,9 @@ class ScoreLedger(Ledger):
         Column("weight", "分值", export=lambda s, c: s.item.weight, width=8),
         Column("comment", "评语", export=lambda s, c: s.comment, width=40),
         Column("evidence", "佐证", export=lambda s, c: s.file_name or s.evidence_note, width=24),
-        Column("by", "评分人", export=lambda s, c: s.scored_by.display_name if s.scored_by_id else "", width=10),
+        Column(
+            "by", "评分人", export=lambda s, c: s.scored_by.display_name if s.scored_by_id else "", width=10
+        ),
         Column("at", "评分时间", export=lambda s, c: s.scored_at, width=18),
     )
 
@@ -140,7 +154,9 @@ class RecommendationLedger(_YearLedger):
         Column("org", "单位", export=lambda r, c: r.org.name, width=20),
         Column("decision", "决定", export=lambda r, c: "推荐" if r.recommended else "不推荐", width=8),
         Column("reason", "理由", export=lambda r, c: r.reason, width=50),
-        Column("by", "决定人", export=lambda r, c: r.decided_by.display_name if r.decided_by_id else "", width=10),
+        Column(
+            "by", "决定人", export=lambda r, c: r.decided_by.display_name if r.decided_by_id else "", width=10
+        ),
         Column("at", "决定时间", export=lambda r, c: r.decided_at, width=18),
     )
 
@@ -182,11 +198,20 @@ class PublicityLedger(_YearLedger):
         Column("media", "媒体", export=lambda r, c: r.media, width=16),
         Column("title", "标题", export=lambda r, c: r.title, width=36),
         Column("link", "链接", export=lambda r, c: r.link, width=30),
-        Column("about", "宣传的案例或活动", export=lambda r, c: r.case.title if r.case_id else r.activity, width=30),
+        Column(
+            "about",
+            "宣传的案例或活动",
+            export=lambda r, c: r.case.title if r.case_id else r.activity,
+            width=30,
+        ),
     )
 
     def queryset(self, user):
-        return PublicityItem.objects.visible_to(user).select_related("org", "case").order_by("published_on", "id")
+        return (
+            PublicityItem.objects.visible_to(user)
+            .select_related("org", "case")
+            .order_by("published_on", "id")
+        )
 
 
 @register

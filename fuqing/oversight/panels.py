@@ -14,7 +14,10 @@ def _promoted(request):
         return None
     year = selected_year(request)
     cases = list(
-        GoodCase.objects.promoted_above(user.org).filter(year=year).select_related("org").order_by("-decided_at")[:5]
+        GoodCase.objects.promoted_above(user.org)
+        .filter(year=year)
+        .select_related("org")
+        .order_by("-decided_at")[:5]
     )
     if not cases:
         return None
@@ -36,4 +39,6 @@ def _rank(request):
 
 
 register_panel(Panel("oversight-cases", "oversight/panels/cases.html", _promoted, order=60))
-register_panel(Panel("oversight-rank", "oversight/panels/rank.html", _rank, order=65, perm=("oversight", "view")))
+register_panel(
+    Panel("oversight-rank", "oversight/panels/rank.html", _rank, order=65, perm=("oversight", "view"))
+)

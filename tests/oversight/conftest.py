@@ -21,12 +21,36 @@ def inspector(tree):
 def scheme(tree, city_leader):
     scheme = schemes.create_scheme(city_leader, org=tree.city, year=2014, name="督查考核方案")
     add = schemes.add_item
-    add(city_leader, scheme, name="诉求解决", kind=ItemKind.COMPUTED, weight=Decimal(40),
-        figure_key="oversight.needs_resolved_rate", rule=Rule.PROPORTION, target=Decimal("0.8"))
-    add(city_leader, scheme, name="重点调研课题", kind=ItemKind.COMPUTED, weight=Decimal(20),
-        figure_key="oversight.topics_set", rule=Rule.THRESHOLD, target=1)
-    add(city_leader, scheme, name="妇女之家覆盖", kind=ItemKind.COMPUTED, weight=Decimal(20),
-        figure_key="building.homes_coverage", rule=Rule.PROPORTION, target=1)
+    add(
+        city_leader,
+        scheme,
+        name="诉求解决",
+        kind=ItemKind.COMPUTED,
+        weight=Decimal(40),
+        figure_key="oversight.needs_resolved_rate",
+        rule=Rule.PROPORTION,
+        target=Decimal("0.8"),
+    )
+    add(
+        city_leader,
+        scheme,
+        name="重点调研课题",
+        kind=ItemKind.COMPUTED,
+        weight=Decimal(20),
+        figure_key="oversight.topics_set",
+        rule=Rule.THRESHOLD,
+        target=1,
+    )
+    add(
+        city_leader,
+        scheme,
+        name="妇女之家覆盖",
+        kind=ItemKind.COMPUTED,
+        weight=Decimal(20),
+        figure_key="building.homes_coverage",
+        rule=Rule.PROPORTION,
+        target=1,
+    )
     add(city_leader, scheme, name="宣传推广", kind=ItemKind.INSPECTED, weight=Decimal(20))
     return scheme
 

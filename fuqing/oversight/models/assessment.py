@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fuqing.core.scoping import ScopedQuerySet
+from fuqing.core.scoping import ScopedQuerySet, user_scope
 from fuqing.oversight.models.stored import StoredDocument
 
 
@@ -24,12 +24,29 @@ class Rule(models.TextChoices):
     THRESHOLD = "threshold", _("达标得满分")
 
 
+class SetForBelowQuerySet(ScopedQuerySet):
+    """A scheme (and its items) is the city's, and every unit below reads the rules it is assessed by —
+    as a district sees the city's campaign (campaigns' ``InheritedDownQuerySet``)."""
+
+    def visible_to(self, user):
+        scope = user_scope(user)
+        if not scope.read_paths:
+            return self.none()
+        above = {p[:i] for p in scope.read_paths for i in range(4, len(p) + 1, 4)}
+        return super().visible_to(user) | self.filter(
+            **{f"{self.model.scope_field}__path__in": sorted(above)}
+        )
+
+
 class Scheme(models.Model):
     """One campaign year's assessment scheme of the city (SUP-1)."""
 
     scope_field = "org"
+    scope_inherits_down = True
 
-    org = models.ForeignKey("orgs.Org", verbose_name=_("考核单位"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("考核单位"), on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
     name = models.CharField(_("方案名称"), max_length=100)
     notes = models.TextField(_("说明"), blank=True)
@@ -42,7 +59,7 @@ class Scheme(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = SetForBelowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("考核方案")
@@ -62,6 +79,7 @@ class Item(models.Model):
     """An indicator of a scheme: computed from a registered figure, or scored by inspectors."""
 
     scope_field = "scheme__org"
+    scope_inherits_down = True
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
@@ -78,7 +96,7 @@ class Item(models.Model):
     target = models.DecimalField(_("目标值"), max_digits=12, decimal_places=4, null=True, blank=True)
     description = models.CharField(_("评分说明"), max_length=300, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = SetForBelowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("考核指标")
@@ -102,7 +120,9 @@ class Assignment(models.Model):
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("督查员"), on_delete=models.CASCADE, related_name="+"
     )
-    unit = models.ForeignKey("orgs.Org", verbose_name=_("被考核单位"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "orgs.Org", verbose_name=_("被考核单位"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -112,7 +132,9 @@ class Assignment(models.Model):
         verbose_name_plural = _("督查分工")
         ordering = ["unit__path", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["scheme", "inspector", "unit"], name="oversight_assignment_unique")
+            models.UniqueConstraint(
+                fields=["scheme", "inspector", "unit"], name="oversight_assignment_unique"
+            )
         ]
 
     def __str__(self):
@@ -125,12 +147,18 @@ class InspectorScore(StoredDocument):
     scope_field = "unit"
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="scores")
-    unit = models.ForeignKey("orgs.Org", verbose_name=_("被考核单位"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "orgs.Org", verbose_name=_("被考核单位"), on_delete=models.PROTECT, related_name="+"
+    )
     points = models.DecimalField(_("得分"), max_digits=5, decimal_places=1)
     comment = models.TextField(_("评语"))
     evidence_note = models.CharField(_("佐证说明"), max_length=300, blank=True)
     scored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("评分人")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("评分人"),
     )
     scored_at = models.DateTimeField(_("评分时间"), auto_now=True)
 
@@ -154,9 +182,13 @@ class ResultSheet(models.Model):
     scope_field = "unit"
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="sheets")
-    unit = models.ForeignKey("orgs.Org", verbose_name=_("被考核单位"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "orgs.Org", verbose_name=_("被考核单位"), on_delete=models.PROTECT, related_name="+"
+    )
     level = models.CharField(_("层级"), max_length=20)
-    parent = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("上级单位"))
+    parent = models.ForeignKey(
+        "orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("上级单位")
+    )
     total = models.DecimalField(_("总分"), max_digits=6, decimal_places=2)
     rank = models.PositiveIntegerField(_("名次"))
     of = models.PositiveIntegerField(_("参评单位数"))
@@ -169,7 +201,9 @@ class ResultSheet(models.Model):
         verbose_name = _("考核结果")
         verbose_name_plural = _("考核结果")
         ordering = ["scheme", "level", "parent_id", "rank"]
-        constraints = [models.UniqueConstraint(fields=["scheme", "unit"], name="oversight_sheet_one_per_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "unit"], name="oversight_sheet_one_per_unit")
+        ]
 
     def __str__(self):
         return f"{self.unit} {self.total}"

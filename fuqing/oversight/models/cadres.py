@@ -12,7 +12,9 @@ class Recommendation(models.Model):
 
     scope_field = "org"
 
-    org = models.ForeignKey("orgs.Org", verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="+"
@@ -20,7 +22,11 @@ class Recommendation(models.Model):
     recommended = models.BooleanField(_("推荐"), default=True)
     reason = models.TextField(_("理由"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("决定人")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("决定人"),
     )
     decided_at = models.DateTimeField(_("决定时间"), auto_now=True)
 

@@ -34,7 +34,9 @@ class GoodCase(StoredDocument):
 
     scope_field = "org"
 
-    org = models.ForeignKey("orgs.Org", verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
     title = models.CharField(_("案例标题"), max_length=120)
     story = models.TextField(_("案例内容"))
@@ -47,7 +49,12 @@ class GoodCase(StoredDocument):
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     decision_note = models.CharField(_("处理意见"), max_length=300, blank=True)
     promoted_by_org = models.ForeignKey(
-        "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("推广单位")
+        "orgs.Org",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("推广单位"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -71,14 +78,21 @@ class PublicityItem(models.Model):
 
     scope_field = "org"
 
-    org = models.ForeignKey("orgs.Org", verbose_name=_("宣传单位"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("宣传单位"), on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
     media = models.CharField(_("媒体"), max_length=60)
     published_on = models.DateField(_("刊发日期"))
     title = models.CharField(_("标题"), max_length=150)
     link = models.URLField(_("链接"), max_length=300, blank=True)
     case = models.ForeignKey(
-        GoodCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="publicity", verbose_name=_("典型案例")
+        GoodCase,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="publicity",
+        verbose_name=_("典型案例"),
     )
     activity = models.CharField(_("宣传的活动"), max_length=150, blank=True)
     created_by = models.ForeignKey(
@@ -102,14 +116,21 @@ class Practice(StoredDocument):
 
     scope_field = "org"
 
-    org = models.ForeignKey("orgs.Org", verbose_name=_("制定单位"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("制定单位"), on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
     title = models.CharField(_("制度名称"), max_length=150)
     document_number = models.CharField(_("文号"), max_length=60, blank=True)
     issued_on = models.DateField(_("印发日期"))
     summary = models.TextField(_("主要内容"), blank=True)
     case = models.ForeignKey(
-        GoodCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="rules", verbose_name=_("源自案例")
+        GoodCase,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rules",
+        verbose_name=_("源自案例"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

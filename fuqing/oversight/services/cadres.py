@@ -29,7 +29,9 @@ FLAGS = {
 
 def _count(queryset, group: str, expression) -> Subquery:
     return Coalesce(
-        Subquery(queryset.order_by().values(group).annotate(n=expression).values("n"), output_field=IntegerField()),
+        Subquery(
+            queryset.order_by().values(group).annotate(n=expression).values("n"), output_field=IntegerField()
+        ),
         0,
     )
 
@@ -55,7 +57,9 @@ def with_record(queryset, year: int):
 
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     me = OuterRef("pk")
-    days = _count(VisitDay.objects.filter(user=me, day__gte=start, day__lte=end), "user", Count("day", distinct=True))
+    days = _count(
+        VisitDay.objects.filter(user=me, day__gte=start, day__lte=end), "user", Count("day", distinct=True)
+    )
     stays = _count(
         VisitMember.objects.filter(
             user=me,
@@ -67,9 +71,13 @@ def with_record(queryset, year: int):
         "user",
         Count("visit", distinct=True),
     )
-    led = _count(Visit.objects.filter(lead=me, started_on__gte=start, started_on__lte=end), "lead", Count("id"))
+    led = _count(
+        Visit.objects.filter(lead=me, started_on__gte=start, started_on__lte=end), "lead", Count("id")
+    )
     research = _count(Topic.objects.filter(leader=me, year=year), "leader", Count("id"))
-    pairs = _count(PairingHelper.objects.filter(user=me, pairing__year=year), "user", Count("pairing", distinct=True))
+    pairs = _count(
+        PairingHelper.objects.filter(user=me, pairing__year=year), "user", Count("pairing", distinct=True)
+    )
     resolved = _count(
         Need.objects.filter(
             status=NeedStatus.RESOLVED,
@@ -138,7 +146,12 @@ def recommend(actor, person: User, year: int, *, recommended: bool, reason: str)
     row, created = Recommendation.objects.update_or_create(
         year=year,
         person=person,
-        defaults={"org": person.org, "recommended": recommended, "reason": reason[:2000], "decided_by": actor},
+        defaults={
+            "org": person.org,
+            "recommended": recommended,
+            "reason": reason[:2000],
+            "decided_by": actor,
+        },
     )
     audit.record(
         AuditAction.CREATE if created else AuditAction.UPDATE,

@@ -48,9 +48,19 @@ def resolve_source(actor, kind: str, value):
     model = source_model(kind)
     if model is None:
         raise invalid({"source_kind": _("案例来源：请选择诉求、结对帮扶、实事项目或妇女之家。")}, "SUP-2")
-    found = resolve_input(model, actor, value) if actor is not None else model._default_manager.filter(pk=value).first()
+    found = (
+        resolve_input(model, actor, value)
+        if actor is not None
+        else model._default_manager.filter(pk=value).first()
+    )
     if found is None:
-        raise invalid({"source_id": _("来源编号：所选的%(kind)s不存在或不在您的范围内。") % {"kind": CaseSource(kind).label}}, "SUP-2")
+        raise invalid(
+            {
+                "source_id": _("来源编号：所选的%(kind)s不存在或不在您的范围内。")
+                % {"kind": CaseSource(kind).label}
+            },
+            "SUP-2",
+        )
     return found
 
 
@@ -77,7 +87,16 @@ def _store(row, upload, field: str, label) -> None:
 
 @transaction.atomic
 def create_case(
-    actor, *, org: Org, year, title: str, story: str, source_kind: str, source_id, evidence=None, evidence_note=""
+    actor,
+    *,
+    org: Org,
+    year,
+    title: str,
+    story: str,
+    source_kind: str,
+    source_id,
+    evidence=None,
+    evidence_note="",
 ) -> GoodCase:
     check_edits(actor, org)
     year = _year(year)
@@ -130,7 +149,9 @@ DECISIONS = {
 
 
 def is_city_decider(user) -> bool:
-    return bool(user.org_id) and user.org.kind == OrgKind.CITY and user.has_module_perm("oversight", "approve")
+    return (
+        bool(user.org_id) and user.org.kind == OrgKind.CITY and user.has_module_perm("oversight", "approve")
+    )
 
 
 @transaction.atomic
@@ -139,11 +160,19 @@ def decide_case(actor, case: GoodCase, decision: str, note: str = "") -> GoodCas
     if decision not in DECISIONS:
         raise invalid({"decision": _("处理：请选择入选、推广或退回。")}, "SUP-2")
     check_perm(actor, "approve")
-    if actor is not None and (not is_city_decider(actor) or not user_scope(actor).covers(case.org.path, True)):
+    if actor is not None and (
+        not is_city_decider(actor) or not user_scope(actor).covers(case.org.path, True)
+    ):
         raise PermissionDenied(_("典型案例由市妇联选树和推广。"))
     status, allowed = DECISIONS[decision]
     if case.status not in allowed:
-        raise invalid({"decision": _("处理：该案例当前状态为“%(s)s”，不能这样处理。") % {"s": case.get_status_display()}}, "SUP-2")
+        raise invalid(
+            {
+                "decision": _("处理：该案例当前状态为“%(s)s”，不能这样处理。")
+                % {"s": case.get_status_display()}
+            },
+            "SUP-2",
+        )
     if decision == "return" and not (note or "").strip():
         raise invalid({"note": _("处理意见：退回时请写明理由。")}, "SUP-2")
     case.status, case.decided_at, case.decision_note = status, timezone.now(), (note or "").strip()[:300]
@@ -169,7 +198,11 @@ def _case_of(actor, org: Org, case):
         return None
     if isinstance(case, GoodCase):
         case = case.pk
-    found = resolve_input(GoodCase, actor, case) if actor is not None else GoodCase.objects.filter(pk=case).first()
+    found = (
+        resolve_input(GoodCase, actor, case)
+        if actor is not None
+        else GoodCase.objects.filter(pk=case).first()
+    )
     if found is None or not (found.org.path.startswith(org.path) or org.path.startswith(found.org.path)):
         raise invalid({"case": _("典型案例：所选案例不存在或不在您的范围内。")}, "SUP-2")
     return found
@@ -211,7 +244,15 @@ def add_publicity(
 
 @transaction.atomic
 def add_practice(
-    actor, *, org: Org, title: str, issued_on, document, document_number: str = "", summary: str = "", case=None
+    actor,
+    *,
+    org: Org,
+    title: str,
+    issued_on,
+    document,
+    document_number: str = "",
+    summary: str = "",
+    case=None,
 ) -> Practice:
     """A practice turned into a rule (制度规定), with its document (notice 四.2)."""
     check_edits(actor, org)

@@ -86,7 +86,12 @@ def score(actor, item: Item, unit: Org, *, points, comment: str, evidence=None, 
     if errors:
         raise invalid(errors, "SUP-1")
     row = InspectorScore.objects.filter(item=item, unit=unit).first() or InspectorScore(item=item, unit=unit)
-    row.points, row.comment, row.evidence_note, row.scored_by = value, comment[:2000], evidence_note[:300], actor
+    row.points, row.comment, row.evidence_note, row.scored_by = (
+        value,
+        comment[:2000],
+        evidence_note[:300],
+        actor,
+    )
     if kind is not None:
         with uploads.store_private(evidence, kind, "oversight") as stored:
             for name, data in stored.fields().items():

@@ -25,7 +25,9 @@ def _check_city(actor, org: Org) -> None:
 
 def _check_open(scheme: Scheme) -> None:
     if scheme.is_published:
-        raise invalid({"__all__": _("%(year)d年考核结果已公布，方案不能再修改。") % {"year": scheme.year}}, "SUP-1")
+        raise invalid(
+            {"__all__": _("%(year)d年考核结果已公布，方案不能再修改。") % {"year": scheme.year}}, "SUP-1"
+        )
 
 
 @transaction.atomic
@@ -77,7 +79,9 @@ def clean_item(scheme: Scheme, data: dict, item: Item | None = None) -> dict:
         others = scheme.items.exclude(pk=item.pk if item else None)
         total = sum((i.weight for i in others), Decimal(0)) + weight
         if total > HUNDRED:
-            errors["weight"] = _("分值：各指标分值合计不能超过100分（加上本项为%(total)s分）。") % {"total": total}
+            errors["weight"] = _("分值：各指标分值合计不能超过100分（加上本项为%(total)s分）。") % {
+                "total": total
+            }
     if errors:
         raise invalid(errors, "SUP-1")
     return {
@@ -129,7 +133,9 @@ def copy_scheme(actor, scheme: Scheme, year: int) -> Scheme:
     check_edits(actor, scheme.org)
     if Scheme.objects.filter(org=scheme.org, year=year).exists():
         raise invalid({"year": _("年度：%(year)d年已有考核方案。") % {"year": year}}, "SUP-1")
-    new = Scheme.objects.create(org=scheme.org, year=year, name=scheme.name, notes=scheme.notes, created_by=actor)
+    new = Scheme.objects.create(
+        org=scheme.org, year=year, name=scheme.name, notes=scheme.notes, created_by=actor
+    )
     Item.objects.bulk_create(
         Item(
             scheme=new,

@@ -131,7 +131,9 @@ def live_sheets(scheme: Scheme, units: list[Org], as_of: datetime.datetime | Non
             values[item.pk] = sources.values_for_units(item.figure_key, units, scheme.year)
     scored = {
         (s.item_id, s.unit_id): s
-        for s in InspectorScore.objects.filter(item__scheme=scheme, unit__in=units).select_related("scored_by")
+        for s in InspectorScore.objects.filter(item__scheme=scheme, unit__in=units).select_related(
+            "scored_by"
+        )
     }
     sheets = []
     for unit in units:
@@ -199,7 +201,9 @@ def level_units(scheme: Scheme, level: str, parent: Org | None = None) -> list[O
     kind = LEVELS[level][0]
     root = parent if level == "street" and parent is not None else scheme.org
     return list(
-        Org.objects.filter(subtree_q(root.path), kind=kind, is_active=True).exclude(pk=root.pk).order_by("path")
+        Org.objects.filter(subtree_q(root.path), kind=kind, is_active=True)
+        .exclude(pk=root.pk)
+        .order_by("path")
     )
 
 
@@ -238,14 +242,18 @@ def publish(actor, scheme: Scheme) -> int:
     """The city publishes the year's assessment: every district among the districts and every street
     within its district, ranked and frozen with the figures it came from (SUP-1). Audited."""
     check_perm(actor, "approve")
-    if actor is not None and (actor.org_id != scheme.org_id or not user_scope(actor).covers(scheme.org.path, True)):
+    if actor is not None and (
+        actor.org_id != scheme.org_id or not user_scope(actor).covers(scheme.org.path, True)
+    ):
         raise PermissionDenied(_("考核结果由市妇联公布。"))
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
     if scheme.is_published:
         raise invalid({"__all__": _("%(year)d年考核结果已经公布。") % {"year": scheme.year}}, "SUP-1")
     total = sum((i.weight for i in scheme.items.all()), Decimal(0))
     if total != 100:
-        raise invalid({"__all__": _("各指标分值合计须为100分，现为%(total)s分。") % {"total": total}}, "SUP-1")
+        raise invalid(
+            {"__all__": _("各指标分值合计须为100分，现为%(total)s分。") % {"total": total}}, "SUP-1"
+        )
     now = timezone.now()
     districts = level_units(scheme, "district")
     streets = level_units(scheme, "street")

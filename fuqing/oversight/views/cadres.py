@@ -22,7 +22,9 @@ from fuqing.oversight.views.common import querystring, require_view
 @scoped(User, "page")
 def cadre_list(request):
     require_view(request.user)
-    form = CadreFilterForm(request.GET or None, orgs=Org.objects.visible_to(request.user).filter(is_active=True))
+    form = CadreFilterForm(
+        request.GET or None, orgs=Org.objects.visible_to(request.user).filter(is_active=True)
+    )
     year, area, flag = selected_year(request), request.user.org, ""
     if form.is_valid():
         year = form.cleaned_data["year"] or year
@@ -83,7 +85,9 @@ def recommend(request, pk):
             messages.success(request, _("已记录评先树优意见。"))
             return redirect(f"{_url('oversight:recommendations')}?year={data['year']}")
     record = services.leaders_queryset(request.user, person.org, year).filter(pk=person.pk).first()
-    return render(request, "oversight/recommend_form.html", {"form": form, "person": person, "record": record})
+    return render(
+        request, "oversight/recommend_form.html", {"form": form, "person": person, "record": record}
+    )
 
 
 def _url(name):
@@ -96,7 +100,9 @@ def _url(name):
 def recommendation_list(request):
     require_view(request.user)
     year = selected_year(request)
-    form = CadreFilterForm(request.GET or None, orgs=Org.objects.visible_to(request.user).filter(is_active=True))
+    form = CadreFilterForm(
+        request.GET or None, orgs=Org.objects.visible_to(request.user).filter(is_active=True)
+    )
     if form.is_valid():
         year = form.cleaned_data["year"] or year
     rows = (
@@ -111,5 +117,3 @@ def recommendation_list(request):
         "oversight/recommendation_list.html",
         {"page": page, "year": year, "form": form, "querystring": querystring(request)},
     )
-
-

@@ -16,7 +16,14 @@ from fuqing.core.context_processors import selected_year
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.orgs.models import Org
-from fuqing.oversight.forms import CaseFilterForm, CaseForm, DecisionForm, ListFilterForm, PracticeForm, PublicityForm
+from fuqing.oversight.forms import (
+    CaseFilterForm,
+    CaseForm,
+    DecisionForm,
+    ListFilterForm,
+    PracticeForm,
+    PublicityForm,
+)
 from fuqing.oversight.models import CaseStatus, GoodCase, Practice, PublicityItem
 from fuqing.oversight.services import cases as services
 from fuqing.oversight.views.common import querystring, report_errors, require_view
@@ -148,7 +155,9 @@ def _counts_by_child(user, model, year, area):
         .order_by()
     )
     counts = {r["unit"]: r["n"] for r in rows}
-    children = Org.objects.visible_to(user).filter(path__startswith=area.path, depth=area.depth + 1).order_by("path")
+    children = (
+        Org.objects.visible_to(user).filter(path__startswith=area.path, depth=area.depth + 1).order_by("path")
+    )
     own = counts.get(area.path, 0)
     return [(area.name + _("（本级）"), own)] + [(c.name, counts.get(c.path, 0)) for c in children[:200]]
 
@@ -184,7 +193,12 @@ def publicity_list(request):
 def publicity_add(request):
     _require_edit(request.user)
     cases = GoodCase.objects.visible_to(request.user).order_by("-year", "title")
-    form = PublicityForm(request.POST or None, orgs=_edit_units(request.user), cases=cases, initial={"org": request.user.org_id})
+    form = PublicityForm(
+        request.POST or None,
+        orgs=_edit_units(request.user),
+        cases=cases,
+        initial={"org": request.user.org_id},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.add_publicity(request.user, **form.cleaned_data)
@@ -193,7 +207,11 @@ def publicity_add(request):
         else:
             messages.success(request, _("宣传报道已登记。"))
             return redirect("oversight:publicity")
-    return render(request, "oversight/simple_form.html", {"form": form, "title": _("登记宣传报道"), "back": "oversight:publicity"})
+    return render(
+        request,
+        "oversight/simple_form.html",
+        {"form": form, "title": _("登记宣传报道"), "back": "oversight:publicity"},
+    )
 
 
 @scoped(Practice, "list")
@@ -225,7 +243,11 @@ def practice_add(request):
     _require_edit(request.user)
     cases = GoodCase.objects.visible_to(request.user).order_by("-year", "title")
     form = PracticeForm(
-        request.POST or None, request.FILES or None, orgs=_edit_units(request.user), cases=cases, initial={"org": request.user.org_id}
+        request.POST or None,
+        request.FILES or None,
+        orgs=_edit_units(request.user),
+        cases=cases,
+        initial={"org": request.user.org_id},
     )
     if request.method == "POST" and form.is_valid():
         try:

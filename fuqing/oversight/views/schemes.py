@@ -28,7 +28,9 @@ def _can_edit(user, scheme) -> bool:
 @scoped(Scheme, "list")
 def scheme_list(request):
     require_view(request.user)
-    rows = list(Scheme.objects.visible_to(request.user).select_related("org").order_by("-year", "org__path")[:100])
+    rows = list(
+        Scheme.objects.visible_to(request.user).select_related("org").order_by("-year", "org__path")[:100]
+    )
     cities = Org.objects.editable_by(request.user).filter(kind=OrgKind.CITY, is_active=True)
     return render(
         request,
@@ -71,7 +73,9 @@ def _scheme_context(request, scheme, **extra) -> dict:
         .select_related("inspector", "unit")
         .order_by("unit__path", "inspector__name")[:500]
     )
-    mine = list(inspectors.assigned_units(request.user, scheme)) if inspectors.is_inspector(request.user) else []
+    mine = (
+        list(inspectors.assigned_units(request.user, scheme)) if inspectors.is_inspector(request.user) else []
+    )
     context = {
         "scheme": scheme,
         "items": items,
@@ -103,7 +107,9 @@ def _assignment_form(request, scheme, data=None):
     )
     units = (
         Org.objects.visible_to(request.user)
-        .filter(kind__in=(OrgKind.DISTRICT, OrgKind.TOWNSHIP), is_active=True, path__startswith=scheme.org.path)
+        .filter(
+            kind__in=(OrgKind.DISTRICT, OrgKind.TOWNSHIP), is_active=True, path__startswith=scheme.org.path
+        )
         .order_by("path")
     )
     return AssignmentForm(data, inspectors=people, units=units)
@@ -143,7 +149,10 @@ def item_edit(request, pk):
     item = get_visible_or_404(Item.objects.select_related("scheme__org"), request.user, pk=pk)
     if not _can_edit(request.user, item.scheme):
         raise PermissionDenied(_("您没有编辑该考核方案的权限。"))
-    initial = {f: getattr(item, f) for f in ("name", "kind", "weight", "figure_key", "rule", "target", "description", "position")}
+    initial = {
+        f: getattr(item, f)
+        for f in ("name", "kind", "weight", "figure_key", "rule", "target", "description", "position")
+    }
     form = ItemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -224,7 +233,9 @@ def scheme_publish(request, pk):
     except (ValidationError, PermissionDenied) as exc:
         report_errors(request, exc)
     else:
-        messages.success(request, _("%(year)d年考核结果已公布（%(n)d个单位）。") % {"year": scheme.year, "n": count})
+        messages.success(
+            request, _("%(year)d年考核结果已公布（%(n)d个单位）。") % {"year": scheme.year, "n": count}
+        )
     return redirect("oversight:scheme-detail", pk=scheme.pk)
 
 
@@ -250,7 +261,9 @@ def ranking(request):
     its own rank and breakdown, and the sheets of the units its scope covers (SUP-1)."""
     require_view(request.user)
     year = selected_year(request)
-    districts = Org.objects.visible_to(request.user).filter(kind=OrgKind.DISTRICT, is_active=True).order_by("path")
+    districts = (
+        Org.objects.visible_to(request.user).filter(kind=OrgKind.DISTRICT, is_active=True).order_by("path")
+    )
     form = RankingForm(request.GET or None, districts=districts)
     level, parent = "district", None
     if form.is_valid():
@@ -277,7 +290,7 @@ def ranking(request):
 def _own_district(user):
     if user.org_id is None:
         return None
-    paths = [p for p in user.org.ancestor_paths() + [user.org.path]]
+    paths = [*user.org.ancestor_paths(), user.org.path]
     return Org.objects.filter(path__in=paths, kind=OrgKind.DISTRICT).first()
 
 
@@ -305,7 +318,11 @@ def sheet_detail(request, scheme, unit):
             raise Http404
     mine = set()
     if inspectors.is_inspector(request.user) and not year_scheme.is_published:
-        mine = set(Assignment.objects.filter(scheme=year_scheme, inspector=request.user, unit=unit).values_list("unit_id", flat=True))
+        mine = set(
+            Assignment.objects.filter(scheme=year_scheme, inspector=request.user, unit=unit).values_list(
+                "unit_id", flat=True
+            )
+        )
     return render(
         request,
         "oversight/sheet.html",
@@ -321,7 +338,11 @@ def score_edit(request, item, unit):
     if not Assignment.objects.filter(scheme=item.scheme, inspector=request.user, unit=unit).exists():
         raise PermissionDenied(_("您没有被分配督查该单位，不能评分。"))
     current = InspectorScore.objects.filter(item=item, unit=unit).first()
-    initial = {"points": current.points, "comment": current.comment, "evidence_note": current.evidence_note} if current else {}
+    initial = (
+        {"points": current.points, "comment": current.comment, "evidence_note": current.evidence_note}
+        if current
+        else {}
+    )
     form = ScoreForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -352,5 +373,3 @@ def score_evidence(request, pk):
     if not row.has_file:
         raise Http404
     return uploads.private_download(row.file_path, row.file_name, row.content_type)
-
-
