@@ -81,7 +81,7 @@ SCHEME_ITEMS = [
         10,
         "building.homes_coverage",
         Rule.PROPORTION,
-        1,
+        100,  # a percentage
         "建有“妇女之家”的村(社区)比例",
     ),
     (
@@ -90,7 +90,7 @@ SCHEME_ITEMS = [
         5,
         "building.groups_coverage",
         Rule.PROPORTION,
-        1,
+        100,  # a percentage
         "在自然村、居民小区、楼栋建立妇女小组的比例",
     ),
     (
@@ -99,16 +99,16 @@ SCHEME_ITEMS = [
         5,
         "building.teams_complete",
         Rule.PROPORTION,
-        1,
+        100,  # a percentage
         "按章程换届、配齐专兼职副主席的妇联比例",
     ),
     (
         "干部培训覆盖",
         ItemKind.COMPUTED,
         5,
-        "building.training_coverage",
+        "building.trained_units",
         Rule.PROPORTION,
-        1,
+        100,  # a percentage
         "三级妇联干部地毯式培训的覆盖率",
     ),
     (

@@ -1,61 +1,19 @@
-"""The figures the assessment reads (SUP-1), each an aggregate over every assessed unit's subtree in the
-year, grouped by the unit's path prefix — one query per depth of units, whatever their number.
-
-Values are rates (0–1) or counts; the scheme's rule turns them into points. Each value carries the
-counts it came from, shown beside the score and frozen with it.
+"""The assessment's own figures (SUP-1), registered in the one registry (``fuqing.core.figures``): rates
+that say how far a unit met a rule of the notice — cadres at 60 grassroots days, needs resolved and in
+time, split targets met, summaries on time — plus its key topics and its publicity. Each answers many
+units in one grouped query per depth (``for_units``), so a province's ranking is a bounded number of
+queries; each keeps the counts it came from in its breakdown, shown beside the score and frozen with it.
 """
 
 from __future__ import annotations
 
-import datetime
-from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from fuqing.core.scoping import subtree_q
-from fuqing.orgs.models import Org
-from fuqing.oversight.sources import Value, source
-
-STEP = Org.steplen
-
-
-def _shared_ancestor(paths: list[str]) -> str:
-    low, high = min(paths), max(paths)
-    size = 0
-    while size < min(len(low), len(high)) and low[size] == high[size]:
-        size += 1
-    return low[: size - size % STEP]
-
-
-def grouped(queryset, path_field: str, units: list, **aggregates) -> dict[int, dict]:
-    """``aggregates`` over each unit's subtree: one GROUP BY on the path prefix per depth of units."""
-    by_depth: dict[int, list] = defaultdict(list)
-    for unit in units:
-        by_depth[unit.depth].append(unit)
-    result: dict[int, dict] = {}
-    for depth, level in by_depth.items():
-        wanted = {u.path: u.pk for u in level}
-        paths = list(wanted)
-        if len(paths) > 8 and _shared_ancestor(paths):
-            where = subtree_q(_shared_ancestor(paths), path_field)
-        else:
-            where = Q()
-            for path in paths:
-                where |= subtree_q(path, path_field)
-        rows = (
-            queryset.filter(where)
-            .annotate(_unit=Substr(path_field, 1, STEP * depth))
-            .values("_unit")
-            .annotate(**aggregates)
-            .order_by()
-        )
-        for row in rows:
-            if row["_unit"] in wanted:
-                result[wanted[row["_unit"]]] = row
-    return result
+from fuqing.core.figures import Figure, FigureScope, figure, subtree_groups
 
 
 def _rate(part, whole) -> Decimal | None:
@@ -64,15 +22,29 @@ def _rate(part, whole) -> Decimal | None:
     return (Decimal(part or 0) / Decimal(whole)).quantize(Decimal("0.0001"))
 
 
-@source("oversight.leader_days_rate", _("局处级干部下基层满60天的比例"))
-def leader_days_rate(units, start: datetime.date, end: datetime.date) -> dict[int, Value]:
-    """FLD-4: bureau- and division-level cadres of the unit's subtree with at least 60 grassroots days."""
+def _one(row_list) -> dict:
+    return row_list[0] if row_list else {}
+
+
+def _single(units_func):
+    """The one-unit figure from the many-units one (the same query, one unit)."""
+
+    def compute(scope: FigureScope) -> Figure:
+        return units_func(scope, [scope.org])[scope.org.pk]
+
+    return compute
+
+
+# --- grassroots days (FLD-4) ---------------------------------------------------------------------
+
+
+def _leader_days(scope: FigureScope, units) -> dict[int, Figure]:
     from fuqing.fieldwork.models import GRASSROOTS_DAYS_TARGET, VisitDay
     from fuqing.fieldwork.stats import COMPLIANCE_RANKS
     from fuqing.orgs.models import User
 
     days = (
-        VisitDay.objects.filter(user=OuterRef("pk"), day__gte=start, day__lte=end)
+        VisitDay.objects.filter(user=OuterRef("pk"), day__gte=scope.start, day__lte=scope.end)
         .order_by()
         .values("user")
         .annotate(n=Count("day", distinct=True))
@@ -81,97 +53,138 @@ def leader_days_rate(units, start: datetime.date, end: datetime.date) -> dict[in
     cadres = User.objects.filter(is_active=True, rank__in=COMPLIANCE_RANKS).annotate(
         days=Coalesce(Subquery(days, output_field=IntegerField()), 0)
     )
-    rows = grouped(cadres, "org__path", units, cadres=Count("id"), met=Count("id", filter=Q(days__gte=60)))
+    rows = subtree_groups(
+        cadres,
+        units,
+        path_field="org__path",
+        cadres=Count("id"),
+        met=Count("id", filter=Q(days__gte=GRASSROOTS_DAYS_TARGET)),
+    )
     out = {}
     for unit in units:
-        row = rows.get(unit.pk, {})
+        row = _one(rows[unit.pk])
         total, met = row.get("cadres", 0), row.get("met", 0)
-        out[unit.pk] = Value(
+        out[unit.pk] = Figure(
+            "oversight.leader_days_rate",
+            str(_("局处级干部下基层满60天的比例")),
             _rate(met, total),
-            [(_("局处级干部"), total), (_("满%(n)d天") % {"n": GRASSROOTS_DAYS_TARGET}, met)],
-            "" if total else str(_("本单位没有局处级干部")),
+            note="" if total else str(_("本单位没有局处级干部")),
+            breakdown=[[str(_("局处级干部")), total], [str(_("满60天")), met]],
         )
     return out
 
 
-def _needs(units, start, end):
+leader_days_rate = figure("oversight.leader_days_rate", _("局处级干部下基层满60天的比例"), order=300)(
+    _single(_leader_days)
+)
+leader_days_rate.for_units(_leader_days)
+
+
+# --- needs (NEED) ----------------------------------------------------------------------------------
+
+
+def _needs(scope: FigureScope, units) -> dict[int, dict]:
     from fuqing.assistance.models import Need, NeedStatus
 
-    needs = Need.objects.filter(reported_on__gte=start, reported_on__lte=end)
     timely = Q(closed_on__isnull=False) & (Q(review_on__isnull=True) | Q(closed_on__lte=F("review_on")))
-    return grouped(
-        needs,
-        "org__path",
+    rows = subtree_groups(
+        Need.objects.filter(reported_on__gte=scope.start, reported_on__lte=scope.end),
         units,
+        path_field="org__path",
         total=Count("id"),
         resolved=Count("id", filter=Q(status=NeedStatus.RESOLVED)),
         closed=Count("id", filter=Q(closed_on__isnull=False)),
         timely=Count("id", filter=timely),
     )
+    return {unit.pk: _one(rows[unit.pk]) for unit in units}
 
 
-@source("oversight.needs_resolved_rate", _("诉求解决率"))
-def needs_resolved_rate(units, start, end) -> dict[int, Value]:
-    rows = _needs(units, start, end)
+def _needs_resolved(scope: FigureScope, units) -> dict[int, Figure]:
     out = {}
-    for unit in units:
-        row = rows.get(unit.pk, {})
+    for pk, row in _needs(scope, units).items():
         total, resolved = row.get("total", 0), row.get("resolved", 0)
-        out[unit.pk] = Value(
+        out[pk] = Figure(
+            "oversight.needs_resolved_rate",
+            str(_("诉求解决率")),
             _rate(resolved, total),
-            [(_("登记诉求"), total), (_("已解决"), resolved)],
-            "" if total else str(_("当年没有登记诉求")),
+            note="" if total else str(_("当年没有登记诉求")),
+            breakdown=[[str(_("登记诉求")), total], [str(_("已解决")), resolved]],
         )
     return out
 
 
-@source("oversight.needs_timely_rate", _("诉求按期办结率"))
-def needs_timely_rate(units, start, end) -> dict[int, Value]:
-    rows = _needs(units, start, end)
+needs_resolved_rate = figure("oversight.needs_resolved_rate", _("诉求解决率"), order=310)(
+    _single(_needs_resolved)
+)
+needs_resolved_rate.for_units(_needs_resolved)
+
+
+def _needs_timely(scope: FigureScope, units) -> dict[int, Figure]:
     out = {}
-    for unit in units:
-        row = rows.get(unit.pk, {})
+    for pk, row in _needs(scope, units).items():
         total, timely = row.get("total", 0), row.get("timely", 0)
-        out[unit.pk] = Value(
+        out[pk] = Figure(
+            "oversight.needs_timely_rate",
+            str(_("诉求按期办结率")),
             _rate(timely, total),
-            [(_("登记诉求"), total), (_("办结"), row.get("closed", 0)), (_("按复查日期前办结"), timely)],
-            "" if total else str(_("当年没有登记诉求")),
+            note="" if total else str(_("当年没有登记诉求")),
+            breakdown=[
+                [str(_("登记诉求")), total],
+                [str(_("办结")), row.get("closed", 0)],
+                [str(_("按复查日期前办结")), timely],
+            ],
         )
     return out
 
 
-@source("oversight.targets_met_rate", _("实事项目分解目标完成率"))
-def targets_met_rate(units, start, end) -> dict[int, Value]:
-    """PRJ-2/PRJ-3: of the targets split to the unit (issued, not drafts), the share met at year end."""
+needs_timely_rate = figure("oversight.needs_timely_rate", _("诉求按期办结率"), order=320)(
+    _single(_needs_timely)
+)
+needs_timely_rate.for_units(_needs_timely)
+
+
+# --- split targets met (PRJ-2, PRJ-3) ----------------------------------------------------------------
+
+
+def _targets_met(scope: FigureScope, units) -> dict[int, Figure]:
+    """Of the targets split to the unit (issued, not drafts), the share met at the period's end."""
     from fuqing.projects import metrics
     from fuqing.projects.models import Indicator, Target
 
-    year = start.year
-    unit_ids = [u.pk for u in units]
     pairs = set(
-        Target.objects.filter(org_id__in=unit_ids, draft=False, indicator__project__year=year).values_list(
-            "indicator_id", "org_id"
-        )
+        Target.objects.filter(
+            org_id__in=[u.pk for u in units], draft=False, indicator__project__year=scope.year
+        ).values_list("indicator_id", "org_id")
     )
     indicators = list(
         Indicator.objects.filter(pk__in={i for i, _o in pairs}).select_related("project__campaign", "project")
     )
-    figures = metrics.figures(indicators, units, end) if indicators else {}
+    found = metrics.figures(indicators, units, scope.end) if indicators else {}
     out = {}
     for unit in units:
-        mine = [figures[(i, unit.pk)] for i, o in sorted(pairs) if o == unit.pk and (i, unit.pk) in figures]
+        mine = [found[(i, o)] for i, o in sorted(pairs) if o == unit.pk and (i, o) in found]
         met = sum(1 for f in mine if f.status == metrics.Status.COMPLETED)
-        out[unit.pk] = Value(
+        out[unit.pk] = Figure(
+            "oversight.targets_met_rate",
+            str(_("实事项目分解目标完成率")),
             _rate(met, len(mine)),
-            [(_("分解目标"), len(mine)), (_("已完成"), met)],
-            "" if mine else str(_("没有分解到本单位的目标")),
+            note="" if mine else str(_("没有分解到本单位的目标")),
+            breakdown=[[str(_("分解目标")), len(mine)], [str(_("已完成")), met]],
         )
     return out
 
 
-@source("oversight.submissions_on_time_rate", _("总结报告按时报送率"))
-def submissions_on_time_rate(units, start, end) -> dict[int, Value]:
-    """CAM-2: the unit's own obligations of the year (summaries, reports) submitted by their deadline."""
+targets_met_rate = figure("oversight.targets_met_rate", _("实事项目分解目标完成率"), order=330)(
+    _single(_targets_met)
+)
+targets_met_rate.for_units(_targets_met)
+
+
+# --- summaries and reports on time (CAM-2) ----------------------------------------------------------
+
+
+def _on_time(scope: FigureScope, units) -> dict[int, Figure]:
+    """The unit's own obligations of the period (summaries, reports) submitted by their deadline."""
     from fuqing.campaigns.models import Obligation
 
     rows = {
@@ -179,13 +192,12 @@ def submissions_on_time_rate(units, start, end) -> dict[int, Value]:
         for row in Obligation.objects.filter(
             org_id__in=[u.pk for u in units],
             is_owed=True,
-            deadline__due_on__gte=start,
-            deadline__due_on__lte=end,
+            deadline__due_on__gte=scope.start,
+            deadline__due_on__lte=scope.end,
         )
         .values("org_id")
         .annotate(
-            owed=Count("id"),
-            on_time=Count("id", filter=Q(first_submitted_on__lte=F("deadline__due_on"))),
+            owed=Count("id"), on_time=Count("id", filter=Q(first_submitted_on__lte=F("deadline__due_on")))
         )
         .order_by()
     }
@@ -193,45 +205,73 @@ def submissions_on_time_rate(units, start, end) -> dict[int, Value]:
     for unit in units:
         row = rows.get(unit.pk, {})
         owed, on_time = row.get("owed", 0), row.get("on_time", 0)
-        out[unit.pk] = Value(
+        out[unit.pk] = Figure(
+            "oversight.submissions_on_time_rate",
+            str(_("总结报告按时报送率")),
             _rate(on_time, owed),
-            [(_("应报送"), owed), (_("按时报送"), on_time)],
-            "" if owed else str(_("当年没有应报送的材料")),
+            note="" if owed else str(_("当年没有应报送的材料")),
+            breakdown=[[str(_("应报送")), owed], [str(_("按时报送")), on_time]],
         )
     return out
 
 
-@source("oversight.topics_set", _("确定的重点调研课题数"))
-def topics_set(units, start, end) -> dict[int, Value]:
-    """RES-1: the unit's own key research topics of the year (a district federation sets exactly one)."""
+submissions_on_time_rate = figure("oversight.submissions_on_time_rate", _("总结报告按时报送率"), order=340)(
+    _single(_on_time)
+)
+submissions_on_time_rate.for_units(_on_time)
+
+
+# --- key topics (RES-1) and publicity (SUP-2) --------------------------------------------------------
+
+
+def _topics(scope: FigureScope, units) -> dict[int, Figure]:
+    """The unit's own key research topics of the year (a district federation sets exactly one)."""
     from fuqing.research.models import Topic
 
     counts = dict(
-        Topic.objects.filter(org_id__in=[u.pk for u in units], year=start.year)
+        Topic.objects.filter(org_id__in=[u.pk for u in units], year=scope.year)
         .values("org_id")
         .annotate(n=Count("id"))
         .values_list("org_id", "n")
         .order_by()
     )
     return {
-        u.pk: Value(Decimal(counts.get(u.pk, 0)), [(_("重点调研课题"), counts.get(u.pk, 0))]) for u in units
-    }
-
-
-@source("oversight.publicity_count", _("宣传报道篇数"))
-def publicity_count(units, start, end) -> dict[int, Value]:
-    """SUP-2: publicity items of the unit's subtree in the year."""
-    from fuqing.oversight.models import PublicityItem
-
-    rows = grouped(
-        PublicityItem.objects.filter(published_on__gte=start, published_on__lte=end),
-        "org__path",
-        units,
-        n=Count("id"),
-    )
-    return {
-        u.pk: Value(
-            Decimal(rows.get(u.pk, {}).get("n", 0)), [(_("宣传报道"), rows.get(u.pk, {}).get("n", 0))]
+        u.pk: Figure(
+            "oversight.topics_set",
+            str(_("确定的重点调研课题数")),
+            counts.get(u.pk, 0),
+            unit=str(_("项")),
+            breakdown=[[str(_("重点调研课题")), counts.get(u.pk, 0)]],
         )
         for u in units
     }
+
+
+topics_set = figure("oversight.topics_set", _("确定的重点调研课题数"), order=350)(_single(_topics))
+topics_set.for_units(_topics)
+
+
+def _publicity(scope: FigureScope, units) -> dict[int, Figure]:
+    from fuqing.oversight.models import PublicityItem
+
+    rows = subtree_groups(
+        PublicityItem.objects.filter(published_on__gte=scope.start, published_on__lte=scope.end),
+        units,
+        path_field="org__path",
+        n=Count("id"),
+    )
+    out = {}
+    for unit in units:
+        n = _one(rows[unit.pk]).get("n", 0)
+        out[unit.pk] = Figure(
+            "oversight.publicity_count",
+            str(_("宣传报道篇数")),
+            n,
+            unit=str(_("篇")),
+            breakdown=[[str(_("宣传报道")), n]],
+        )
+    return out
+
+
+publicity_count = figure("oversight.publicity_count", _("宣传报道篇数"), order=360)(_single(_publicity))
+publicity_count.for_units(_publicity)

@@ -70,3 +70,22 @@ def leader(org, name, **fields):
     fields.setdefault("position", Position.CHAIR)
     fields.setdefault("rank", Rank.DIVISION)
     return make_user(org, "leader", name=name, **fields)
+
+
+def need(org, status="open", reported=(2014, 4, 15), review=(2014, 5, 15), closed=None, text="诉求"):
+    import datetime
+
+    from fuqing.assistance.models import Need, NeedCategory
+
+    return Need.objects.create(
+        org=org,
+        description=text,
+        reported_on=datetime.date(*reported),
+        year=reported[0],
+        month=reported[1],
+        category=NeedCategory.objects.get(code="employment"),
+        group_description="座谈会参会妇女",
+        review_on=datetime.date(*review) if review else None,
+        status=status,
+        closed_on=datetime.date(*closed) if closed else None,
+    )

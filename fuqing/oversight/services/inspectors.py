@@ -63,7 +63,7 @@ def score(actor, item: Item, unit: Org, *, points, comment: str, evidence=None, 
     ).covers(unit.path):
         raise PermissionDenied(_("您没有被分配督查该单位，不能评分。"))
     errors = {}
-    if scheme.is_published:
+    if Scheme.objects.filter(pk=scheme.pk, published_at__isnull=False).exists():
         errors["__all__"] = _("%(year)d年考核结果已公布，评分不能再修改。") % {"year": scheme.year}
     if item.kind != ItemKind.INSPECTED:
         errors["item"] = _("指标：该指标由数据计算，不由督查员评分。")

@@ -24,7 +24,8 @@ def _check_city(actor, org: Org) -> None:
 
 
 def _check_open(scheme: Scheme) -> None:
-    if scheme.is_published:
+    # read from the database: the caller's copy may predate the publishing
+    if Scheme.objects.filter(pk=scheme.pk, published_at__isnull=False).exists():
         raise invalid(
             {"__all__": _("%(year)d年考核结果已公布，方案不能再修改。") % {"year": scheme.year}}, "SUP-1"
         )

@@ -113,22 +113,35 @@ def points_for(item: Item, value: Decimal | None) -> Decimal | None:
     return points.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _value_text(item: Item, value: Decimal | None) -> str | None:
+def _value_text(item: Item, value: Decimal | None, unit: str = "") -> str | None:
+    """A rate (target ≤ 1) as a percentage; anything else as the figure states it, with its unit."""
     if value is None:
         return None
-    if item.target is not None and item.target <= 1:
+    if item.target is not None and item.target <= 1 and not unit:
         return f"{(value * 100).quantize(Decimal('0.1'))}%"
-    return str(value.normalize()) if value == value.to_integral_value() else str(value)
+    text = f"{value.normalize():f}" if value == value.to_integral_value() else str(value)
+    return f"{text}{unit}"
+
+
+def _breakdown(figure) -> list:
+    return [[str(row[0]), _plain(row[-1])] for row in figure.breakdown]
+
+
+def _plain(value):
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)
 
 
 def live_sheets(scheme: Scheme, units: list[Org], as_of: datetime.datetime | None = None) -> list[Sheet]:
-    """Every unit's sheet computed now from the figures and the inspectors' scores (not ranked)."""
+    """Every unit's sheet computed now from the registered figures and the inspectors' scores (not
+    ranked): one ``compute_for_units`` per computed item, one query for the scores."""
     as_of = as_of or timezone.now()
     items = list(scheme.items.all())
     values: dict[int, dict | None] = {}
     for item in items:
         if item.is_computed:
-            values[item.pk] = sources.values_for_units(item.figure_key, units, scheme.year)
+            values[item.pk] = sources.values_for_units(item.figure_key, units, scheme.year, scheme.org)
     scored = {
         (s.item_id, s.unit_id): s
         for s in InspectorScore.objects.filter(item__scheme=scheme, unit__in=units).select_related(
@@ -146,23 +159,24 @@ def live_sheets(scheme: Scheme, units: list[Org], as_of: datetime.datetime | Non
                     rows.append(ItemScore(**base, points=None, note=_("暂无数据：该统计数据尚未登记")))
                     continue
                 value = found.get(unit.pk)
-                if value is None or value.value is None:
-                    note = value.note if value is not None else ""
+                number = None if value is None else value.value
+                if number is None:
                     rows.append(
                         ItemScore(
                             **base,
                             points=None,
-                            breakdown=value.to_data()["breakdown"] if value else [],
-                            note=note or _("暂无数据"),
+                            breakdown=_breakdown(value) if value else [],
+                            note=(value.note if value else "") or _("暂无数据"),
                         )
                     )
                     continue
+                number = Decimal(number)
                 rows.append(
                     ItemScore(
                         **base,
-                        points=points_for(item, value.value),
-                        value=_value_text(item, value.value),
-                        breakdown=value.to_data()["breakdown"],
+                        points=points_for(item, number),
+                        value=_value_text(item, number, str(value.unit or "")),
+                        breakdown=_breakdown(value),
                         note=value.note,
                     )
                 )
@@ -238,15 +252,15 @@ def own_sheet(user, sheets: list[Sheet]) -> Sheet | None:
 
 
 @transaction.atomic
-def publish(actor, scheme: Scheme) -> int:
+def publish(actor, given: Scheme) -> int:
     """The city publishes the year's assessment: every district among the districts and every street
     within its district, ranked and frozen with the figures it came from (SUP-1). Audited."""
     check_perm(actor, "approve")
     if actor is not None and (
-        actor.org_id != scheme.org_id or not user_scope(actor).covers(scheme.org.path, True)
+        actor.org_id != given.org_id or not user_scope(actor).covers(given.org.path, True)
     ):
         raise PermissionDenied(_("考核结果由市妇联公布。"))
-    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    scheme = Scheme.objects.select_for_update().select_related("org").get(pk=given.pk)
     if scheme.is_published:
         raise invalid({"__all__": _("%(year)d年考核结果已经公布。") % {"year": scheme.year}}, "SUP-1")
     total = sum((i.weight for i in scheme.items.all()), Decimal(0))
@@ -273,6 +287,7 @@ def publish(actor, scheme: Scheme) -> int:
     ResultSheet.objects.bulk_create(rows, batch_size=1000)
     scheme.published_at, scheme.published_by = now, actor
     scheme.save(update_fields=["published_at", "published_by"])
+    given.published_at, given.published_by = now, actor
     audit.record(
         AuditAction.UPDATE, actor=actor, obj=scheme, details={"published": True, "sheets": len(rows)}
     )
