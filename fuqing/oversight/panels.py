@@ -1,7 +1,7 @@
 """Home panels of oversight (UI.md): cases the city promoted, shown on every home page below it; the
 unit's published assessment rank."""
 
-from fuqing.core.context_processors import selected_year
+from fuqing.core.context_processors import requested_year, selected_year
 from fuqing.core.home import Panel, register_panel
 from fuqing.core.scoping import user_scope
 
@@ -12,7 +12,7 @@ def _promoted(request):
     user = request.user
     if user.org_id is None:
         return None
-    year = selected_year(request)
+    year = requested_year(request) or selected_year(request)
     cases = list(
         GoodCase.objects.promoted_above(user.org)
         .filter(year=year)
@@ -33,7 +33,7 @@ def _rank(request):
     user = request.user
     if user.org_id is None:
         return None
-    year = selected_year(request)
+    year = requested_year(request) or selected_year(request)
     result = unit_rank(user.org, year)
     return {"year": year, "result": result} if result else None
 

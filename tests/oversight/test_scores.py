@@ -11,12 +11,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from fuqing.core.models import AuditEvent
-from fuqing.orgs.services import add_org
 from fuqing.orgs.models import OrgKind
+from fuqing.orgs.services import add_org
 from fuqing.oversight.models import ResultSheet
 from fuqing.oversight.services import inspectors, scoring
 from fuqing.research.models import Topic
-from tests.oversight.conftest import leader, need
+from tests.oversight.conftest import need
 
 
 def _sheet(scheme, unit, level="district", parent=None):
