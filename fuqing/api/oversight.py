@@ -150,9 +150,9 @@ def create_scheme(request, payload: SchemeIn):
 
 
 class ItemIn(Schema):
-    name: str
-    kind: str
-    weight: Decimal
+    name: str = ""
+    kind: str = "inspected"
+    weight: Decimal = Decimal(0)
     figure_key: str = ""
     rule: str = "proportion"
     target: Decimal | None = None
@@ -298,6 +298,7 @@ class ScoreOut(Schema):
 
 
 class ScoreIn(Schema):
+    unit: Id
     points: Decimal
     comment: str
     evidence_note: str = ""
@@ -315,15 +316,15 @@ def score_out(s: InspectorScore) -> dict:
 
 
 @router.put(
-    "/oversight/items/{item_id}/scores/{unit_id}/",
+    "/oversight/items/{item_id}/score/",
     response={200: ScoreOut, 422: ErrorOut},
     url_name="api-oversight-score",
 )
-@scoped(InspectorScore, "create", kwarg="unit_id", fk_fields={"unit_id": Org})
-def put_score(request, item_id: Id, unit_id: Id, payload: ScoreIn):
+@scoped(Item, "change", kwarg="item_id", fk_fields={"unit": Org})
+def put_score(request, item_id: Id, payload: ScoreIn):
     """An inspector scores an inspected item of a unit she is assigned to."""
     item = get_visible_or_404(Item.objects.select_related("scheme__org"), request.auth, pk=item_id)
-    unit = get_visible_or_404(Org, request.auth, pk=unit_id)
+    unit = get_visible_or_404(Org, request.auth, pk=payload.unit)
     try:
         row = inspectors.score(
             request.auth,
@@ -500,7 +501,7 @@ class CaseIn(Schema):
 
 
 class DecisionIn(Schema):
-    decision: str
+    decision: str = "submit"
     note: str = ""
 
 

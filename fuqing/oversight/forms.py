@@ -61,6 +61,7 @@ class AssignmentForm(Form):
 
 
 class ScoreForm(Form):
+    unit = forms.IntegerField(widget=forms.HiddenInput)
     points = forms.DecimalField(label=_("得分"), min_value=0, max_value=100, decimal_places=1)
     comment = forms.CharField(label=_("评语"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     evidence = forms.FileField(label=_("佐证材料"), required=False)

@@ -115,7 +115,7 @@ class ScoreLedger(Ledger):
 @register
 class CadreLedger(Ledger):
     name = "oversight_cadres"
-    title = "领导干部带头情况"
+    title = "干部下基层与结对帮扶情况"
     model = cadres.User
     export_permission = ("oversight", "export")
     columns = (
@@ -137,7 +137,8 @@ class CadreLedger(Ledger):
     )
 
     def queryset(self, user):
-        return cadres.leaders(user).select_related("org")
+        # every cadre of the scope with her record (the page lists the leaders; the ledger all)
+        return cadres.User.objects.visible_to(user).filter(is_active=True).select_related("org")
 
     def filter(self, queryset, params):
         return cadres.with_record(queryset, _year(params) or datetime.date.today().year)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from fuqing.assistance.models import Action, Pairing, PairingHelper
 from fuqing.core.models import AuditEvent
@@ -78,7 +78,7 @@ def test_sup4_only_leaders_are_listed(tree, daoli, colleague, city_leader):
 def test_sup4_the_list_takes_one_query_for_its_figures(
     tree, city_leader, login_as, django_assert_max_num_queries
 ):
-    for n in range(15):
+    for _n in range(15):
         make_user(tree.a1, "cadre", position=Position.VICE_CHAIR_PART, rank=Rank.SECTION)
     client = login_as(city_leader)
     client.get("/")
@@ -107,7 +107,7 @@ def test_sup4_a_person_decides_a_recommendation_with_a_reason_audited(tree, daol
 def test_sup4_a_sibling_district_cannot_recommend_or_see(tree, daoli, nangang, login_as):
     client = login_as(nangang)
     assert client.get(f"/oversight/cadres/{daoli.pk}/recommend/").status_code == 404
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         cadres.recommend(nangang, daoli, 2014, recommended=True, reason="x")
     cadres.recommend(None, daoli, 2014, recommended=True, reason="实绩突出")
     assert "实绩突出" not in client.get("/oversight/recommendations/?year=2014").content.decode()

@@ -69,7 +69,7 @@ def test_sup1_an_inspector_scores_nowhere_else(scheme, inspected, assigned, tree
     client = login_as(assigned)
     assert (
         client.post(
-            f"/oversight/score/{inspected.pk}/{tree.b.pk}/", {"points": "1", "comment": "x"}
+            f"/oversight/items/{inspected.pk}/score/", {"unit": tree.b.pk, "points": "1", "comment": "x"}
         ).status_code
         == 403
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from fuqing.core import uploads
 from fuqing.core.context_processors import selected_year
 from fuqing.core.routes import scoped
-from fuqing.core.scoping import can_edit, get_visible_or_404
+from fuqing.core.scoping import can_edit, get_visible_or_404, resolve_input
 from fuqing.orgs.models import Org, OrgKind, User
 from fuqing.oversight import sources
 from fuqing.oversight.forms import AssignmentForm, CopyForm, ItemForm, RankingForm, SchemeForm, ScoreForm
@@ -83,7 +83,6 @@ def _scheme_context(request, scheme, **extra) -> dict:
         "can_edit": editable and not scheme.is_published,
         "can_publish": editable
         and not scheme.is_published
-        and request.user.org_id == scheme.org_id
         and request.user.has_module_perm("oversight", "approve"),
         "assignments": assignments,
         "my_units": mine,
@@ -330,19 +329,23 @@ def sheet_detail(request, scheme, unit):
     )
 
 
-@scoped(InspectorScore, "create", fk_fields={"unit": Org})
-def score_edit(request, item, unit):
-    """An inspector scores an inspected item of a unit she is assigned to."""
-    item = get_visible_or_404(Item.objects.select_related("scheme__org"), request.user, pk=item)
-    unit = get_visible_or_404(Org, request.user, pk=unit)
+@scoped(Item, "change", fk_fields={"unit": Org})
+def score_edit(request, pk):
+    """An inspector scores an inspected item of a unit she is assigned to (the unit: ``?unit=`` on the
+    form, ``unit`` in its post)."""
+    item = get_visible_or_404(Item.objects.select_related("scheme__org"), request.user, pk=pk)
+    raw = request.POST.get("unit") or request.GET.get("unit")
+    if not raw:
+        return HttpResponseBadRequest(_("被考核单位：请从单位的得分明细进入评分。"))
+    unit = resolve_input(Org, request.user, raw)
+    if unit is None:
+        raise Http404
     if not Assignment.objects.filter(scheme=item.scheme, inspector=request.user, unit=unit).exists():
         raise PermissionDenied(_("您没有被分配督查该单位，不能评分。"))
     current = InspectorScore.objects.filter(item=item, unit=unit).first()
-    initial = (
-        {"points": current.points, "comment": current.comment, "evidence_note": current.evidence_note}
-        if current
-        else {}
-    )
+    initial = {"unit": unit.pk}
+    if current:
+        initial.update(points=current.points, comment=current.comment, evidence_note=current.evidence_note)
     form = ScoreForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
