@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from fuqing.api.types import Id, Limit, Offset, Year
 from fuqing.core.routes import scoped
-from fuqing.core.scoping import get_visible_or_404
+from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.orgs.models import Org, User
 from fuqing.oversight.models import (
     GoodCase,
@@ -298,9 +299,9 @@ class ScoreOut(Schema):
 
 
 class ScoreIn(Schema):
-    unit: Id
-    points: Decimal
-    comment: str
+    unit: Id | None = None
+    points: Decimal | None = None
+    comment: str = ""
     evidence_note: str = ""
 
 
@@ -324,6 +325,10 @@ def score_out(s: InspectorScore) -> dict:
 def put_score(request, item_id: Id, payload: ScoreIn):
     """An inspector scores an inspected item of a unit she is assigned to."""
     item = get_visible_or_404(Item.objects.select_related("scheme__org"), request.auth, pk=item_id)
+    if not can_edit(request.auth, item.scheme):
+        raise PermissionDenied(_("您没有被分配督查该单位，不能评分。"))
+    if payload.unit is None:
+        return _invalid(ValidationError({"unit": _("被考核单位：请填写。")}))
     unit = get_visible_or_404(Org, request.auth, pk=payload.unit)
     try:
         row = inspectors.score(

@@ -334,6 +334,8 @@ def score_edit(request, pk):
     """An inspector scores an inspected item of a unit she is assigned to (the unit: ``?unit=`` on the
     form, ``unit`` in its post)."""
     item = get_visible_or_404(Item.objects.select_related("scheme__org"), request.user, pk=pk)
+    if not _can_edit(request.user, item.scheme):
+        raise PermissionDenied(_("您没有被分配督查该单位，不能评分。"))
     raw = request.POST.get("unit") or request.GET.get("unit")
     if not raw:
         return HttpResponseBadRequest(_("被考核单位：请从单位的得分明细进入评分。"))
