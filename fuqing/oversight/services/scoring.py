@@ -133,11 +133,13 @@ def _plain(value):
     return str(value)
 
 
-def live_sheets(scheme: Scheme, units: list[Org], as_of: datetime.datetime | None = None) -> list[Sheet]:
+def live_sheets(
+    scheme: Scheme, units: list[Org], as_of: datetime.datetime | None = None, items: list | None = None
+) -> list[Sheet]:
     """Every unit's sheet computed now from the registered figures and the inspectors' scores (not
     ranked): one ``compute_for_units`` per computed item, one query for the scores."""
     as_of = as_of or timezone.now()
-    items = list(scheme.items.all())
+    items = list(scheme.items.all()) if items is None else items
     values: dict[int, dict | None] = {}
     for item in items:
         if item.is_computed:
