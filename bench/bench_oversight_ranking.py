@@ -63,6 +63,9 @@ def _ensure_data(scale: str) -> None:
     call_command("migrate", verbosity=0)
     if Scheme.objects.filter(year=YEAR).exists():
         return
+    from fuqing.orgs.demo import ensure_builtin_rows
+
+    ensure_builtin_rows()  # roles and dictionaries, should a flush have removed them
     started = time.perf_counter()
     call_command("synth", scale=scale, only=["oversight"] if Org.objects.exists() else None)
     emit(scenario="oversight-synth", scale=scale, seconds=round(time.perf_counter() - started, 1))
@@ -101,7 +104,7 @@ def run(args) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from fuqing.orgs.models import Org, OrgKind, Position, User
+    from fuqing.orgs.models import Org, OrgKind, User
     from fuqing.oversight.models import Scheme
     from fuqing.oversight.services import scoring
 
@@ -153,8 +156,16 @@ def run(args) -> None:
         baseline_seconds=baseline,
     )
 
-    chair = User.objects.filter(org=scheme.org, position=Position.CHAIR, is_active=True).first()
+    chair = next(
+        (
+            u
+            for u in User.objects.filter(org=scheme.org, is_active=True)
+            if u.has_module_perm("oversight", "view")
+        ),
+        None,
+    )
     if chair is None:
+        emit(scenario="oversight-ranking-page", skipped="no user of the city may view oversight")
         return
     client = _client(chair)
     fixed, _q, _size = _time_page(client, "/jobs/")

@@ -10,10 +10,52 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext_lazy as _
 
-from fuqing.core.figures import Figure, FigureScope, figure, subtree_groups
+from fuqing.core.figures import Figure, FigureScope, figure
+from fuqing.core.scoping import subtree_q
+
+STEP = 4  # treebeard's step length of Org paths
+
+
+def _shared_ancestor(paths: list[str]) -> str:
+    low, high = min(paths), max(paths)
+    size = 0
+    while size < min(len(low), len(high)) and low[size] == high[size]:
+        size += 1
+    return low[: size - size % STEP]
+
+
+def subtree_groups(qs, units, path_field: str, **aggregates) -> dict[int, list]:
+    """``{unit.pk: [row]}``: ``aggregates`` over each unit's subtree, one GROUP BY on the path prefix per
+    depth. Unlike core's helper, many units of one depth are filtered by their shared ancestor's range
+    (one range, not one per unit): a province's 1,300 streets would otherwise be 1,300 ORed ranges,
+    slower to build in Python than to run in the database."""
+    found: dict[int, list] = {unit.pk: [] for unit in units}
+    by_depth: dict[int, dict] = {}
+    for unit in units:
+        by_depth.setdefault(len(unit.path), {})[unit.path] = unit
+    for length, paths in by_depth.items():
+        shared = _shared_ancestor(list(paths)) if len(paths) > 8 else ""
+        if shared:
+            within = subtree_q(shared, path_field)
+        else:
+            within = Q()
+            for path in paths:
+                within |= subtree_q(path, path_field)
+        rows = (
+            qs.filter(within)
+            .annotate(_unit=Substr(path_field, 1, length))
+            .values("_unit")
+            .annotate(**aggregates)
+            .order_by()
+        )
+        for row in rows:
+            unit = paths.get(row.pop("_unit"))
+            if unit is not None:
+                found[unit.pk].append(row)
+    return found
 
 
 def _rate(part, whole) -> Decimal | None:
