@@ -6,7 +6,7 @@ chose in the top bar (UI.md: switching it changes every page).
 
 from django.utils import timezone
 
-from fuqing.core.navigation import field_actions_for, navigation_for
+from fuqing.core import frame
 
 YEAR_SESSION_KEY = "fuqing_campaign_year"
 
@@ -14,11 +14,9 @@ YEAR_SESSION_KEY = "fuqing_campaign_year"
 def current_campaign(request):
     """The campaign of the year chosen in the top bar (default: the latest visible), once per request."""
     if not hasattr(request, "_fuqing_campaign"):
-        from fuqing.campaigns.services import campaign_for
-
         user = getattr(request, "user", None)
         request._fuqing_campaign = (
-            campaign_for(user, request.session.get(YEAR_SESSION_KEY))
+            frame.campaign(user, request.session.get(YEAR_SESSION_KEY))
             if user and user.is_authenticated
             else None
         )
@@ -51,16 +49,16 @@ def platform(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from fuqing.campaigns.services import years_for
     from fuqing.core.reminders import request_unread_count
 
-    lineage = user.org.lineage() if user.org_id else []
+    # Cached until what they read changes (core.frame): the fixed cost of every signed-in page.
+    nav_sections, field_actions = frame.navigation(user)
     return {
-        "nav_sections": navigation_for(user),
-        "field_actions": field_actions_for(user),
+        "nav_sections": nav_sections,
+        "field_actions": field_actions,
         "current_campaign": current_campaign(request),
-        "campaign_years": years_for(user),
-        "user_lineage": lineage,
+        "campaign_years": frame.campaign_years(user),
+        "user_lineage": frame.lineage(user),
         "today": timezone.localdate(),
         # The bell in the top bar: a callable, so it is counted only when a page draws it (once).
         "reminder_unread": lambda: request_unread_count(request),

@@ -17,3 +17,20 @@ class OrgsConfig(AppConfig):
         register("admin", _("用户管理"), "orgs:users", ability="manage_users", order=20)
         register("admin", _("用户与授权"), "orgs:users", ability="grant_roles", order=20)
         register("admin", _("角色权限"), "orgs:roles", ability="grant_roles", order=30)
+        _frame_generations()
+
+
+def _frame_generations():
+    """A unit or a role saved or deleted: the frames that show them (lineage, navigation) read again."""
+    from django.db.models.signals import post_delete, post_save
+
+    from fuqing.core import frame
+    from fuqing.orgs.models import Org, Role
+
+    for model, name in ((Org, "orgs"), (Role, "roles")):
+
+        def changed(name=name, **kwargs):
+            frame.bump(name)
+
+        post_save.connect(changed, sender=model, dispatch_uid=f"frame-{name}-save", weak=False)
+        post_delete.connect(changed, sender=model, dispatch_uid=f"frame-{name}-delete", weak=False)

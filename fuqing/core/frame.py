@@ -1,0 +1,122 @@
+"""What every signed-in page's frame needs, cached (issue 16: the fixed cost of a page).
+
+The frame (top bar, navigation, year switch, bell) read the same few rows on every request: the
+navigation built from the roles, the campaign years and the current campaign, the unit's lineage, the
+count of unread reminders. Here each is kept in the configured cache (Redis at scale; a file cache shared
+by an embedded install's processes) under a key that names everything it depends on — the user's roles,
+her scope's paths, the year, the language — and a *generation* of the data it reads. Whatever changes that
+data bumps its generation once the transaction commits, so no page shows a frame older than its rows:
+
+* ``campaigns``: a campaign saved or deleted (the years, the current campaign);
+* ``orgs``: a unit saved or deleted (the lineage's names; a move changes the paths in the key);
+* ``roles``: a role's permissions changed (the navigation);
+* ``reminders``: any reminder written through ``fuqing.core.reminders`` (the bell's count).
+
+A generation that the cache lost is started again from the clock, never from a number an old entry
+could still carry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import get_language
+
+TIMEOUT = 3600  # an entry nobody reads goes; a changed row never waits for this (generations)
+_PREFIX = "fuqing:frame:"
+
+
+def generation(name: str) -> int:
+    key = f"{_PREFIX}gen:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = time.time_ns()
+        if not cache.add(key, value, timeout=None):
+            value = cache.get(key, value)
+    return value
+
+
+def _bump_now(name: str) -> None:
+    key = f"{_PREFIX}gen:{name}"
+    try:
+        cache.incr(key)
+    except ValueError:  # lost: start again from the clock, past every number an old entry holds
+        cache.set(key, time.time_ns(), timeout=None)
+
+
+def bump(name: str) -> None:
+    """The data behind ``name`` changed: entries cached under the current generation are stale.
+
+    Bumped now (this transaction's own next read sees the change) and again once the change commits:
+    a request that read the old rows in between cached them under the middle generation, which the
+    second bump leaves behind."""
+    _bump_now(name)
+    transaction.on_commit(lambda: _bump_now(name))
+
+
+def _key(kind: str, *parts) -> str:
+    raw = "|".join(str(p) for p in parts)
+    return f"{_PREFIX}{kind}:{hashlib.sha1(raw.encode()).hexdigest()}"  # noqa: S324 (a key, not a secret)
+
+
+def cached(kind: str, generations: tuple[str, ...], parts: tuple, compute):
+    """``compute()`` once per generation of ``generations`` and ``parts`` (what the value depends on)."""
+    key = _key(kind, *parts, *(generation(g) for g in generations))
+    value = cache.get(key)
+    if value is None:
+        value = {"v": compute()}  # wrapped: a computed None or 0 is a hit too
+        cache.set(key, value, TIMEOUT)
+    return value["v"]
+
+
+def _scope_parts(user) -> tuple:
+    from fuqing.core.scoping import user_scope
+
+    scope = user_scope(user)
+    return (scope.read_paths, scope.edit_paths, scope.volunteer)
+
+
+def _role_parts(user) -> tuple:
+    return (user.pk, tuple(sorted(r.pk for r in user.role_list)), user.is_active, get_language())
+
+
+def navigation(user) -> tuple[list, list]:
+    """The left navigation and the phone's field actions (``core.navigation``) for the user's roles."""
+    from fuqing.core.navigation import field_actions_for, navigation_for
+
+    return cached(
+        "nav",
+        ("roles",),
+        _role_parts(user),
+        lambda: (navigation_for(user), field_actions_for(user)),
+    )
+
+
+def campaign_years(user) -> list[int]:
+    from fuqing.campaigns.services import years_for
+
+    return cached("years", ("campaigns",), _scope_parts(user), lambda: years_for(user))
+
+
+def campaign(user, year) -> object:
+    from fuqing.campaigns.services import campaign_for
+
+    return cached(
+        "campaign", ("campaigns", "orgs"), (*_scope_parts(user), year), lambda: campaign_for(user, year)
+    )
+
+
+def lineage(user) -> list:
+    if not user.org_id:
+        return []
+    org = user.org
+    return cached("lineage", ("orgs",), (org.pk, org.path), org.lineage)
+
+
+def unread_reminders(user) -> int:
+    from fuqing.core.reminders import unread_count
+
+    return cached("unread", ("reminders",), (user.pk, *_scope_parts(user)), lambda: unread_count(user))
