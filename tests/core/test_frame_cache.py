@@ -89,7 +89,7 @@ def test_a_renamed_unit_shows_in_the_lineage(client, daoli, tree):
     tree.city.name = "哈尔滨市妇女联合会"
     tree.city.save()
     lineage = client.get(reverse("reminders")).context["user_lineage"]
-    assert [o.name for o in lineage][0] == "哈尔滨市妇女联合会"
+    assert lineage[0].name == "哈尔滨市妇女联合会"
 
 
 def test_the_frame_is_per_scope(client, daoli, nangang, tree):
