@@ -24,6 +24,14 @@ class Computed:
     value: object
     at: object  # an aware datetime: when the value was computed ("as of")
     fresh_until: float  # time.time() past which the next request recomputes it
+    version: object = None  # the data's generation it was computed from
+    computed_at: float = 0.0
+
+    def is_fresh(self, now: float, version, min_seconds: float) -> bool:
+        if self.fresh_until <= now:
+            return False
+        # The data changed since: recompute, but not more often than every ``min_seconds``.
+        return self.version == version or now - self.computed_at < min_seconds
 
 
 def shared(
@@ -33,16 +41,20 @@ def shared(
     lock_seconds: int = 120,
     wait_seconds: float | None = None,
     refresh: bool = False,
+    version=None,
+    min_seconds: float = 0,
 ) -> Computed:
-    """The cached ``compute()`` for ``key`` (computed by one request at a time)."""
+    """The cached ``compute()`` for ``key`` (computed by one request at a time). ``version``: the
+    generation of the data read (``core.frame.generation``); an entry of another version is recomputed
+    (by one request, the others served it meanwhile) once it is ``min_seconds`` old."""
     entry = None if refresh else cache.get(key)
     now = time.time()
-    if entry is not None and entry.fresh_until > now:
+    if entry is not None and entry.is_fresh(now, version, min_seconds):
         return entry
     lock = f"{key}:computing"
     if cache.add(lock, 1, lock_seconds):
         try:
-            return _store(key, compute, fresh_seconds)
+            return _store(key, compute, fresh_seconds, version)
         finally:
             cache.delete(lock)
     if entry is not None:  # another request is recomputing: the last figures meanwhile
@@ -57,14 +69,15 @@ def shared(
             return entry
         if cache.add(lock, 1, lock_seconds):  # the holder gave up (an error): compute ourselves
             try:
-                return _store(key, compute, fresh_seconds)
+                return _store(key, compute, fresh_seconds, version)
             finally:
                 cache.delete(lock)
-    return _store(key, compute, fresh_seconds)
+    return _store(key, compute, fresh_seconds, version)
 
 
-def _store(key: str, compute, fresh_seconds: int) -> Computed:
+def _store(key: str, compute, fresh_seconds: int, version=None) -> Computed:
     value = compute()
-    entry = Computed(value, timezone.now(), time.time() + fresh_seconds)
+    now = time.time()
+    entry = Computed(value, timezone.now(), now + fresh_seconds, version, now)
     cache.set(key, entry, fresh_seconds * KEEP_FACTOR)
     return entry
