@@ -12,15 +12,18 @@
 * **Counts that stop at a threshold.** Up to ``EXACT_COUNT_LIMIT`` rows are counted exactly; past it the
   page shows an estimate (PostgreSQL's planner estimate of the same filtered query, "about N") or, where
   the engine has none, "more than 10,000". Whether the threshold is passed is itself exact (one probe
-  ``LIMIT 1 OFFSET limit``), so an estimate never stands in for a small, exact number.
+  ``LIMIT 1 OFFSET limit``), so an estimate never stands in for a small, exact number (a list found past
+  the threshold is remembered as such for a minute).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
 from django.db import connections
 from django.db.models import F, Q
 from django.db.models.expressions import OrderBy
@@ -73,13 +76,35 @@ def planner_estimate(queryset) -> int | None:
 
 
 def count_rows(queryset, limit: int | None = None) -> ListCount:
-    """Exactly, up to ``limit`` rows; above it an estimate (never a COUNT over every row)."""
+    """Exactly, up to ``limit`` rows; above it an estimate (never a COUNT over every row).
+
+    That a list is past the threshold is remembered for ``BIG_SECONDS`` per query (its SQL names the
+    scope and the filters), so the probe and the estimate are not paid on every page of a big list;
+    small lists are always counted exactly, so a row added shows in the count at once."""
     limit = EXACT_COUNT_LIMIT if limit is None else limit
     bare = queryset.order_by()
+    key = _big_key(bare, limit)
+    if key is not None and (known := cache.get(key)) is not None:
+        return known
     if not bare.values_list("pk", flat=True)[limit : limit + 1]:
         return ListCount(bare.count(), exact=True, limit=limit)
     estimate = planner_estimate(bare)
-    return ListCount(max(estimate, limit + 1) if estimate is not None else 0, exact=False, limit=limit)
+    found = ListCount(max(estimate, limit + 1) if estimate is not None else 0, exact=False, limit=limit)
+    if key is not None:
+        cache.set(key, found, BIG_SECONDS)
+    return found
+
+
+BIG_SECONDS = 60
+
+
+def _big_key(queryset, limit: int) -> str | None:
+    try:
+        sql, params = queryset.values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    raw = f"{queryset.db}|{limit}|{sql}|{params!r}"
+    return "fuqing:paging:big:" + hashlib.sha1(raw.encode()).hexdigest()  # noqa: S324 (a key)
 
 
 @dataclass(frozen=True)
