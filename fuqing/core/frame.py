@@ -87,12 +87,17 @@ def navigation(user) -> tuple[list, list]:
     """The left navigation and the phone's field actions (``core.navigation``) for the user's roles."""
     from fuqing.core.navigation import field_actions_for, navigation_for
 
-    return cached(
-        "nav",
-        ("roles",),
-        _role_parts(user),
-        lambda: (navigation_for(user), field_actions_for(user)),
-    )
+    def compute():
+        # Labels as plain text (the language is in the key): a lazy string unpickles into a new class
+        # each time, ~1 ms apiece.
+        sections = [
+            {**s, "title": str(s["title"]), "items": [{**i, "label": str(i["label"])} for i in s["items"]]}
+            for s in navigation_for(user)
+        ]
+        actions = [{**a, "label": str(a["label"])} for a in field_actions_for(user)]
+        return sections, actions
+
+    return cached("nav", ("roles",), _role_parts(user), compute)
 
 
 def campaign_years(user) -> list[int]:
