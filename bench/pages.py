@@ -27,15 +27,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(workers: int = 2, threads: int = 4):
-    """gunicorn on the bench settings; yields its port; stopped (by its own pid) on exit."""
+def server(workers: int = 2, threads: int = 4, root: Path = ROOT):
+    """gunicorn on the bench settings (of the code at ``root``); yields its port; stopped (by its own pid)
+    on exit."""
     port = free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "FUQING_VAR_DIR": str(settings_var_dir()),
+    }
     command = [
         PYTHON, "-m", "gunicorn", "fuqing.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers), "--threads", str(threads), "--timeout", "120", "--log-level", "warning",
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    process = subprocess.Popen(command, cwd=root, env=env)
     try:
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -51,6 +56,12 @@ def server(workers: int = 2, threads: int = 4):
         process.wait(timeout=30)
 
 
+def settings_var_dir():
+    from django.conf import settings
+
+    return settings.VAR_DIR
+
+
 def session_cookie(user) -> str:
     """A signed-in session for ``user`` (as the login view leaves it), without the login form."""
     from django.conf import settings
@@ -61,7 +72,7 @@ def session_cookie(user) -> str:
 
     store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store[LOGIN_AT] = time.time()
     store[SEEN_AT] = time.time()
