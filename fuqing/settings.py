@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fuqing.core.frame.CachedUserMiddleware",  # the user, roles, unit and scope from the cache
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -151,7 +152,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from the cache, kept in the db
 
 # Background jobs (PLT-5): the database queue by default (worker: manage.py db_worker), RQ on Redis at scale.
 # A running job beats every JOB_HEARTBEAT_SECONDS; one silent for JOB_STALE_SECONDS (its worker was killed)

@@ -125,3 +125,74 @@ def unread_reminders(user) -> int:
     from fuqing.core.reminders import unread_count
 
     return cached("unread", ("reminders",), (user.pk, *_scope_parts(user)), lambda: unread_count(user))
+
+
+# --- the signed-in user ---------------------------------------------------------------------------------
+# The user row, her unit, her roles and her scope (4 queries on every request) are kept too, under the
+# ``users`` generation: any save or delete of a user, a role, a unit or a scope grant, a change of a user's
+# roles and a move in the tree bump it, so a disabled account, a changed password, a role taken away or a
+# grant revoked counts from the very next request. The session's own checks (the session hash) run on
+# every request as Django runs them; on any doubt Django's own ``get_user`` answers.
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _load_user(user_id):
+    from django.contrib.auth import get_user_model
+
+    from fuqing.core.scoping import user_scope
+
+    user = (
+        get_user_model()._default_manager.select_related("org").prefetch_related("roles").filter(pk=user_id)
+    )
+    user = user.first()
+    if user is not None:
+        user.role_list  # noqa: B018 (read before pickling: roles travel with the user)
+        user_scope(user)  # the scope travels too (computed from the grants read now)
+    return user
+
+
+def request_user(request):
+    """``request.user`` for ``CachedUserMiddleware``: Django's ``get_user`` with the rows from the cache."""
+    from django.contrib import auth
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils.crypto import constant_time_compare
+
+    session = request.session
+    try:
+        user_id = session[auth.SESSION_KEY]
+        backend = session[auth.BACKEND_SESSION_KEY]
+    except KeyError:
+        return AnonymousUser()
+    if backend != MODEL_BACKEND:
+        return auth.get_user(request)
+    user = cached("user", ("users",), (user_id,), lambda: _load_user(user_id))
+    session_hash = session.get(auth.HASH_SESSION_KEY)
+    if (
+        user is None
+        or not user.is_active
+        or not session_hash
+        or not constant_time_compare(session_hash, user.get_session_auth_hash())
+    ):
+        return auth.get_user(request)  # Django decides (fallback keys, logging out)
+    return user
+
+
+class CachedUserMiddleware:
+    """After Django's AuthenticationMiddleware: the same lazy ``request.user``, read through the cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils.functional import SimpleLazyObject
+
+        if hasattr(request, "session"):
+            request.user = SimpleLazyObject(lambda: _user_once(request))
+        return self.get_response(request)
+
+
+def _user_once(request):
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = request_user(request)
+    return request._cached_user

@@ -22,15 +22,27 @@ class OrgsConfig(AppConfig):
 
 def _frame_generations():
     """A unit or a role saved or deleted: the frames that show them (lineage, navigation) read again."""
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from fuqing.core import frame
-    from fuqing.orgs.models import Org, Role
+    from fuqing.orgs.models import Org, Role, ScopeGrant, User
 
-    for model, name in ((Org, "orgs"), (Role, "roles")):
+    for model, names in (
+        (Org, ("orgs", "users")),
+        (Role, ("roles", "users")),
+        (User, ("users",)),
+        (ScopeGrant, ("users",)),
+    ):
 
-        def changed(name=name, **kwargs):
-            frame.bump(name)
+        def changed(names=names, **kwargs):
+            for name in names:
+                frame.bump(name)
 
-        post_save.connect(changed, sender=model, dispatch_uid=f"frame-{name}-save", weak=False)
-        post_delete.connect(changed, sender=model, dispatch_uid=f"frame-{name}-delete", weak=False)
+        uid = f"frame-{model.__name__}"
+        post_save.connect(changed, sender=model, dispatch_uid=f"{uid}-save", weak=False)
+        post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
+
+    def roles_changed(**kwargs):
+        frame.bump("users")
+
+    m2m_changed.connect(roles_changed, sender=User.roles.through, dispatch_uid="frame-user-roles", weak=False)
