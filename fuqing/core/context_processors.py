@@ -55,6 +55,7 @@ def platform(request):
     nav_sections, field_actions = frame.navigation(user)
     return {
         "nav_sections": nav_sections,
+        "nav_html": frame.navigation_html(request, nav_sections),
         "field_actions": field_actions,
         "current_campaign": current_campaign(request),
         "campaign_years": frame.campaign_years(user),
