@@ -93,3 +93,18 @@ def run(args) -> None:
             if before is not None:
                 line["before_ratio"] = round(line["before_seconds"] / bare["seconds"], 2)
             emit(**line)
+        if not only or "hot-issues-burst" in only:
+            # 16 people open a unit's hot issues at the moment its figures expire (a threshold no one
+            # asked for yet: cold on both servers).
+            import random
+
+            for label, cookie in cookies.items():
+                days = random.randint(100, 3000)
+                url = f"/assistance/hot/?days={days}"
+                line = {"scenario": "hot-issues-burst-16", "user": label, "url": url}
+                bare = pages.latency(port, "/__bench__/bare")
+                if before is not None:
+                    line["before_seconds"] = round(pages.burst(before, url, cookie), 3)
+                line["seconds"] = round(pages.burst(port, url, cookie), 3)
+                line["baseline_seconds"] = round(bare, 4)
+                emit(**line)

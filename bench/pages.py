@@ -139,3 +139,29 @@ def throughput(port: int, path: str, cookie: str = "", clients: int = 16, second
     if sum(errors):
         raise RuntimeError(f"{path}: {sum(errors)} failed requests")
     return sum(done) / elapsed
+
+
+def burst(port: int, path: str, cookie: str = "", clients: int = 16) -> float:
+    """Seconds until ``clients`` simultaneous first requests of ``path`` are all answered (a cold cache:
+    do they all compute, or one?)."""
+    barrier = threading.Barrier(clients)
+    failures = []
+
+    def client():
+        barrier.wait()
+        try:
+            status, _ = get(port, path, cookie)
+            if status != 200:
+                failures.append(status)
+        except (OSError, http.client.HTTPException) as exc:
+            failures.append(exc)
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=client) for _ in range(clients)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    if failures:
+        raise RuntimeError(f"{path}: {failures[:3]}")
+    return time.perf_counter() - started
