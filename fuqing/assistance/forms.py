@@ -18,6 +18,7 @@ from fuqing.assistance.models import (
     SuggestionRecipient,
     SuggestionStage,
     Urgency,
+    report_model,
 )
 from fuqing.core import uploads
 from fuqing.core.forms import DateInput, Form, ScopedModelChoiceField, ScopedModelMultipleChoiceField
@@ -310,14 +311,12 @@ class SuggestionForm(Form):
     )
 
     def __init__(self, *args, user, need_ids=(), **kwargs):
-        from fuqing.research.models import Report
-
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = nearby_orgs(user)
         self.fields["needs"].queryset = Need.objects.visible_to(user).filter(pk__in=list(need_ids))
         self.fields["needs"].label_from_instance = lambda n: f"{n.reported_on:%Y-%m-%d} {n.description[:40]}"
         self.fields["reports"].queryset = (
-            Report.objects.visible_to(user).select_related("org").order_by("-year", "title")
+            report_model().objects.visible_to(user).select_related("org").order_by("-year", "title")
         )
         self.fields["year"].initial = timezone.localdate().year
         self.style_fields()

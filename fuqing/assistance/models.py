@@ -490,6 +490,12 @@ class Suggestion(models.Model):
         return self.get_recipient_display()
 
 
+def report_model():
+    """The research report a suggestion cites (NEED-6), reached through the link rather than by importing
+    research (research builds on needs: its reports cite them)."""
+    return Suggestion._meta.get_field("reports").related_model
+
+
 class SuggestionOutcome(models.Model):
     """A step a suggestion reached, with its date and (optionally) a document (NEED-6)."""
 

@@ -651,6 +651,18 @@ def _follow_visit(actor, visit) -> None:
         )
 
 
+def visible_visit_needs(user, visit) -> tuple[list[Need], list[VisitNeedLine]]:
+    """A visit's page (FLD-2): the needs register's rows of the visit the user may see, and the lines of
+    its text that are not needs yet."""
+    needs = list(
+        Need.objects.visible_to(user)
+        .filter(visit=visit)
+        .select_related("category")
+        .order_by("reported_on", "created_at")
+    )
+    return needs, pending_visit_lines(visit, needs)
+
+
 def pending_visit_lines(visit, needs=None) -> list[VisitNeedLine]:
     """Lines of the visit's text that are not (yet) needs — a visit recorded before the register, or by
     someone without the right to record needs (the visit page offers 转为诉求)."""

@@ -16,6 +16,7 @@ from fuqing.assistance.models import (
     SuggestionOutcome,
     SuggestionRecipient,
     SuggestionStage,
+    report_model,
 )
 from fuqing.assistance.services import check_org, require_edit
 from fuqing.core import audit, uploads
@@ -45,8 +46,7 @@ def _clean(values: dict) -> dict:
 
 
 def _check_evidence(actor, needs, reports) -> None:
-    from fuqing.research.models import Report
-
+    Report = report_model()
     if actor is None:
         return
     need_ids = {n.pk for n in needs}

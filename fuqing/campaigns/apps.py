@@ -10,7 +10,11 @@ class CampaignsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from fuqing.campaigns import demo, figures, ledgers, panels, reminders, summaries, synth  # noqa: F401
+        from fuqing.campaigns.services import campaign_for, years_for
+        from fuqing.core.context_processors import register_campaigns
         from fuqing.core.navigation import register
+
+        register_campaigns(campaign_for, years_for)  # the top bar's campaign year
 
         register("campaigns", _("活动日程"), "campaigns:list", perm=("campaigns", "view"), order=80)
         register("campaigns", _("活动日程"), "campaigns:list", ability="manage_campaigns", order=80)

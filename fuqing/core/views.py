@@ -29,7 +29,7 @@ from fuqing.core.models import AuditAction, AuditEvent, AuditResult, Job
 from fuqing.core.permissions import require_admin
 from fuqing.core.replica import replica_view
 from fuqing.core.routes import scoped, unscoped
-from fuqing.core.scoping import get_visible_or_404
+from fuqing.core.scoping import get_visible_or_404, org_model
 
 
 @unscoped("the caller's own start page; every figure on it goes through the scope door")
@@ -171,11 +171,9 @@ class ImportForm(Form):
 def ledger_import_view(ledger):
     @scoped(ledger.model, "import")
     def view(request):
-        from fuqing.orgs.models import Org
-
         if not ledger.can_import(request.user):
             raise PermissionDenied(_("您没有导入该台账的权限。"))
-        orgs = list(Org.objects.editable_by(request.user).filter(is_active=True)[:2000])
+        orgs = list(org_model().objects.editable_by(request.user).filter(is_active=True)[:2000])
         form = ImportForm(request.POST or None, request.FILES or None, orgs=orgs)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]  # checked by the form (SEC-10)

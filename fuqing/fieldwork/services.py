@@ -21,6 +21,7 @@ from fuqing.core import audit
 from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require
 from fuqing.core.scoping import can_edit, user_scope
+from fuqing.fieldwork.hooks import needs_hook
 from fuqing.fieldwork.models import (
     MAX_VISIT_DAYS,
     STATIONED_MIN_DAYS,
@@ -399,11 +400,10 @@ def may_record_needs(actor) -> bool:
 
 def record_needs(actor, visit: Visit) -> None:
     """FLD-2 / NEED-1: the needs a visit found become rows of the needs register, through the
-    assistance app's one rule (``sync_visit_needs``), in the caller's transaction."""
-    if may_record_needs(actor):
-        from fuqing.assistance.services import sync_visit_needs
-
-        sync_visit_needs(actor, visit)
+    assistance app's one rule (``sync_visit_needs``, through ``fieldwork.hooks``), in the caller's
+    transaction."""
+    if may_record_needs(actor) and (sync := needs_hook("sync_visit")):
+        sync(actor, visit)
 
 
 def women_org(actor, visit: Visit) -> Org:
@@ -440,10 +440,8 @@ def record_women(actor, visit: Visit, women: list[WomanMet]) -> None:
                     registered_on=visit.started_on if visit.started_on <= timezone.localdate() else None,
                 )
             met.append(woman)
-            if item.needs:
-                from fuqing.assistance.services import record_woman_needs
-
-                record_woman_needs(actor, visit, woman, item.needs)
+            if item.needs and (record := needs_hook("record_woman")):
+                record(actor, visit, woman, item.needs)
         except ValidationError as exc:
             raise ValidationError(
                 {"women": _("第 %(n)d 位妇女：%(why)s") % {"n": number, "why": "".join(exc.messages)}},
@@ -509,10 +507,9 @@ def delete_visit(actor, visit: Visit) -> None:
     if not can_edit(actor, visit):
         raise PermissionDenied(_("只读范围：您可以查看该走访，但不能删除。"))
     names = list(visit.attachments.values_list("stored_name", flat=True))
-    if may_record_needs(actor):  # needs nobody has worked on go with the visit; the others stay
-        from fuqing.assistance.services import withdraw_visit_needs
-
-        withdraw_visit_needs(actor, visit)
+    # needs nobody has worked on go with the visit; the others stay
+    if may_record_needs(actor) and (withdraw := needs_hook("withdraw_visit")):
+        withdraw(actor, visit)
     audit.record(AuditAction.DELETE, actor=actor, obj=visit, details={"method": visit.method})
     visit.delete()
     transaction.on_commit(lambda: remove_files(names))

@@ -5,7 +5,6 @@ demo accounts. Loaded only into an empty database (``manage.py load_demo``)."""
 from __future__ import annotations
 
 import csv
-import datetime
 import random
 from pathlib import Path
 
@@ -149,12 +148,6 @@ def load(
     community = places["daoli_community"]
     for group in ("1号楼妇女小组", "2号楼妇女小组"):
         services.add_org(None, parent=community, name=group, kind=OrgKind.WOMENS_GROUP)
-
-    from fuqing.campaigns.services import create_campaign
-
-    create_campaign(
-        None, org=city, year=2014, starts_on=datetime.date(2014, 4, 1), ends_on=datetime.date(2014, 8, 31)
-    )
 
     roles = {r.code: r for r in Role.objects.all()}
     encoded = make_password(password)

@@ -27,6 +27,7 @@ from fuqing.fieldwork.forms import (
     woman_label,
     women_json,
 )
+from fuqing.fieldwork.hooks import needs_hook
 from fuqing.fieldwork.models import STATIONED_MIN_DAYS, ContactPoint, Visit, VisitAttachment, VisitMethod
 from fuqing.fieldwork.views.common import require_edit, require_view
 from fuqing.orgs.models import Org
@@ -159,18 +160,11 @@ def _visit_needs(user, visit: Visit):
     """The needs register's rows of this visit the user may see (NEED-1), and the lines of its text
     that are not needs yet (recorded before the register, or by someone who may not record needs);
     for a user without the needs module, the visit's text as it is."""
-    from fuqing.assistance.models import Need
-    from fuqing.assistance.services import pending_visit_lines
-
-    if not user.has_module_perm("assistance", "view"):  # the register is not hers to see: the text
+    visit_needs = needs_hook("visit_needs")
+    if visit_needs is None or not user.has_module_perm("assistance", "view"):  # not hers: the text
         return [], [], services.parse_needs(visit.needs_text)
-    needs = list(
-        Need.objects.visible_to(user)
-        .filter(visit=visit)
-        .select_related("category")
-        .order_by("reported_on", "created_at")
-    )
-    return needs, pending_visit_lines(visit, needs), []
+    needs, pending = visit_needs(user, visit)
+    return needs, pending, []
 
 
 def _data_from(form: VisitForm) -> services.VisitData:
