@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from fuqing.core import jobs, limits, searches, uploads
 from fuqing.core.crypto import seal_params
+from fuqing.core.downloads import temporary_file_response as _temporary_file_response
 from fuqing.core.forms import DateInput, Form
 from fuqing.core.history import describe_details, object_type_label
 from fuqing.core.home import panels_for
@@ -197,28 +198,6 @@ def ledger_import_view(ledger):
         )
 
     return view
-
-
-class _DeletingFile:
-    """A file object that removes its temporary file once the response has been sent."""
-
-    def __init__(self, path: str):
-        self.path = path
-        self.handle = open(path, "rb")
-
-    def read(self, *args):
-        return self.handle.read(*args)
-
-    def close(self):
-        self.handle.close()
-        if os.path.exists(self.path):
-            os.remove(self.path)
-
-
-def _temporary_file_response(path: str, filename: str) -> FileResponse:
-    response = FileResponse(_DeletingFile(path), as_attachment=True, filename=filename)
-    response["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return response
 
 
 # --- audit ----------------------------------------------------------------------------------------
