@@ -17,7 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fuqing.assistance import reminders
+from fuqing.assistance import reminders, suggestions
+from fuqing.assistance.access import check_org, require_edit
 from fuqing.assistance.models import (
     Action,
     Need,
@@ -33,31 +34,12 @@ from fuqing.assistance.models import (
 from fuqing.assistance.text import extract_keywords, guess_category_code
 from fuqing.core import audit
 from fuqing.core.models import AuditAction
-from fuqing.core.permissions import require
-from fuqing.core.scoping import ensure_editable, user_scope
+from fuqing.core.scoping import user_scope
 
 MAX_DESCRIPTION = 2000
 
 
 # --- shared checks --------------------------------------------------------------------------------
-
-
-def require_edit(actor, obj=None) -> None:
-    """The module permission, then (for an existing object) the edit scope (NEED-4: nothing is
-    changed or closed by someone outside its scope). ``actor`` None is the platform itself (demo,
-    synthetic data, management commands), never a request."""
-    if actor is None:
-        return
-    require(actor, "assistance", "edit")
-    if obj is not None:
-        ensure_editable(actor, obj)
-
-
-def check_org(actor, org, field: str = "org", code: str = "NEED-1") -> None:
-    if org is None:
-        raise ValidationError({field: _("请选择所属单位。")}, code=code)
-    if actor is not None and not user_scope(actor).covers(org.path, edit=True):
-        raise ValidationError({field: _("所属单位超出了您可以编辑的范围。")}, code=code)
 
 
 def check_woman(actor, woman, field: str = "woman", code: str = "NEED-1") -> None:
@@ -371,7 +353,6 @@ def escalate_need(
 ):
     """The need becomes evidence of a policy suggestion (NEED-6): an existing one in scope is joined,
     or a new draft is created with ``title``, ``channel`` and ``recipient``."""
-    from fuqing.assistance import suggestions
 
     on = _closing(actor, need, on)
     if suggestion is None:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fuqing.assistance.access import check_org, require_edit
 from fuqing.assistance.models import (
     Need,
     Suggestion,
@@ -18,7 +19,6 @@ from fuqing.assistance.models import (
     SuggestionStage,
     report_model,
 )
-from fuqing.assistance.services import check_org, require_edit
 from fuqing.core import audit, uploads
 from fuqing.core.models import AuditAction
 
