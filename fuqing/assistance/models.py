@@ -6,6 +6,7 @@ Core contract other apps rely on: ``Need`` (opaque UUID id, ``org``, optional ``
 (``services.repoint_woman``).
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -72,8 +73,6 @@ class NeedQuerySet(ScopedQuerySet):
         return self.open().filter(review_on__lt=today)
 
     def due_within(self, today, days: int):
-        import datetime
-
         return self.open().filter(review_on__gte=today, review_on__lte=today + datetime.timedelta(days=days))
 
 

@@ -35,6 +35,10 @@ from fuqing.assistance.text import extract_keywords, guess_category_code
 from fuqing.core import audit
 from fuqing.core.models import AuditAction
 from fuqing.core.scoping import user_scope
+from fuqing.fieldwork.services import format_needs, parse_needs
+from fuqing.orgs.models import User
+from fuqing.orgs.services import administrators, is_administrator_account
+from fuqing.registry.models import Woman, WomanStatus
 
 MAX_DESCRIPTION = 2000
 
@@ -44,7 +48,6 @@ MAX_DESCRIPTION = 2000
 
 def check_woman(actor, woman, field: str = "woman", code: str = "NEED-1") -> None:
     """The woman must be a registered woman the actor may see (REG-3: picked within scope)."""
-    from fuqing.registry.models import Woman, WomanStatus
 
     if woman is None:
         return
@@ -54,8 +57,6 @@ def check_woman(actor, woman, field: str = "woman", code: str = "NEED-1") -> Non
 
 
 def check_user(actor, user, field: str, code: str) -> None:
-    from fuqing.orgs.models import User
-
     if user is None or actor is None:
         return
     if not User.objects.visible_to(actor).filter(pk=user.pk, is_active=True).exists():
@@ -67,8 +68,6 @@ def users_seeing(org):
     those granted it or a unit above it — one bounded query, no per-user scope computation. A user
     without a role or whose own unit is closed sees nothing (``User.compute_scope``). Administrator
     accounts are never handlers or helpers (SEC-5) and are left out."""
-    from fuqing.orgs.models import User
-    from fuqing.orgs.services import administrators
 
     paths = [*org.ancestor_paths(), org.path]
     granted = Q(scope_grants__org__path__in=paths, scope_grants__org__is_active=True)
@@ -89,7 +88,6 @@ def check_handler(handler, org, code: str = "NEED-1") -> None:
     """NEED-1: the handler (承办人) must see the need's unit, or the need never reaches her 待办 and
     opens as 404 for her; and she is a cadre, never an administrator account (SEC-5). Checked for every
     actor, the platform's demo included."""
-    from fuqing.orgs.services import is_administrator_account
 
     if is_administrator_account(handler):
         raise ValidationError(
@@ -436,7 +434,6 @@ class VisitNeedLine:
 def visit_need_lines(text: str) -> list[VisitNeedLine]:
     """The needs of a visit's ``needs_text``, read by field work's one parser (``parse_needs``: one per
     line, list markers dropped, 类别：描述 or 【类别】描述), each line once."""
-    from fuqing.fieldwork.services import format_needs, parse_needs
 
     lines, seen = [], set()
     for item in parse_needs(text):

@@ -11,7 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from fuqing.core import audit
 from fuqing.core.models import AuditAction, AuditResult
+from fuqing.core.scoping import ScopeDenied
 
 LOGIN_AT = "fuqing_login_at"
 
@@ -70,16 +71,12 @@ class SessionLimitsMiddleware:
         return None
 
     def process_exception(self, request, exception):
-        from fuqing.core.scoping import ScopeDenied
-
         if isinstance(exception, PermissionDenied | ScopeDenied):
             record_denied(request, exception)
         return None
 
 
 def record_denied(request, exception) -> None:
-    from fuqing.core.scoping import ScopeDenied
-
     user = request.user if request.user.is_authenticated else None
     details = {"path": request.path, "method": request.method}
     fields = {}
@@ -212,6 +209,5 @@ class UploadLimitMiddleware:
             message = _("表单中的“%(name)s”含有不允许的控制字符，未保存。") % {"name": name}
         else:
             return None
-        from django.shortcuts import render
 
         return render(request, "400.html", {"message": message}, status=400)

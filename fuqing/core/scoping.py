@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -218,7 +218,6 @@ def can_edit(user, obj) -> bool:
 
 def ensure_editable(user, obj) -> None:
     """A visible object the user may only read: refuse the change with a clear reason."""
-    from django.core.exceptions import PermissionDenied
 
     if not can_edit(user, obj):
         raise PermissionDenied("只读范围：您可以查看该单位的数据，但不能修改。")

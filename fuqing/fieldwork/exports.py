@@ -14,7 +14,9 @@ from fuqing.core import audit
 from fuqing.core.cells import neutralise
 from fuqing.core.downloads import temporary_file_response, tmp_dir
 from fuqing.core.models import AuditAction
+from fuqing.core.scoping import subtree_q
 from fuqing.fieldwork.models import Answer, QuestionKind, Response
+from fuqing.fieldwork.responses import answers_of
 from fuqing.fieldwork.tallies import Tallies
 
 
@@ -132,8 +134,6 @@ def tallies_xlsx(user, t: Tallies):
 
 
 def _responses(user, t: Tallies):
-    from fuqing.core.scoping import subtree_q
-
     return Response.objects.visible_to(user).filter(
         subtree_q(t.area.path, "org__path"), questionnaire=t.questionnaire
     )
@@ -163,8 +163,6 @@ def raw_responses_xlsx(user, questionnaire):
     XLSForm name), multiple choices joined; each repeat on its own sheet, its rows tied to the response
     id. Only responses the user may see."""
     import xlsxwriter
-
-    from fuqing.fieldwork.responses import answers_of
 
     fd, path = tempfile.mkstemp(suffix=".xlsx", dir=tmp_dir())
     os.close(fd)

@@ -7,12 +7,14 @@ from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fuqing.core import cells
 from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
 from fuqing.core.masking import mask_name
 from fuqing.fieldwork import services, stats
+from fuqing.fieldwork.forms import VisitFilterForm
 from fuqing.fieldwork.ledger_cells import (
     OrgResolver,
     UserResolver,
@@ -25,6 +27,7 @@ from fuqing.fieldwork.ledger_cells import (
     text_cell,
 )
 from fuqing.fieldwork.models import ContactPoint, Visit
+from fuqing.registry.models import VulnerableGroup
 
 
 @register
@@ -177,8 +180,6 @@ class VisitLedger(Ledger):
         )
 
     def filter(self, queryset, params: dict):
-        from fuqing.fieldwork.forms import VisitFilterForm
-
         form = VisitFilterForm(params)
         if not form.is_valid():
             return queryset
@@ -213,7 +214,6 @@ class VisitLedger(Ledger):
 
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
         """Resolve units, places and cadres in bulk, then apply the visit rules to every row."""
-        from fuqing.registry.models import VulnerableGroup
 
         actor = ctx.actor
         orgs = OrgResolver(actor, collect(rows, "org", "place"), ctx.org)
@@ -407,8 +407,6 @@ class ContactPointLedger(Ledger):
         return queryset
 
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
-        from django.utils import timezone
-
         actor = ctx.actor
         orgs = OrgResolver(actor, collect(rows, "org", "place"), ctx.org)
         users = UserResolver(actor, collect(rows, "keeper"))

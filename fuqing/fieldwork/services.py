@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from fuqing.core import audit
 from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require
 from fuqing.core.scoping import can_edit, user_scope
+from fuqing.fieldwork.attachments import remove_files
 from fuqing.fieldwork.hooks import needs_hook
 from fuqing.fieldwork.models import (
     MAX_VISIT_DAYS,
@@ -34,6 +36,8 @@ from fuqing.fieldwork.models import (
 )
 from fuqing.orgs.models import LEADERSHIP_POSITIONS, Org, OrgKind, Position, User
 from fuqing.orgs.services import administrators
+from fuqing.registry.models import VulnerableGroup
+from fuqing.registry.services import register_woman
 
 CONTACT_POINT_KINDS = (OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY)
 PLACE_KINDS = (OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY, OrgKind.WOMENS_GROUP)
@@ -253,7 +257,6 @@ class WomanMet:
 def allowed_members(actor):
     """Cadres who may be named on a visit: everyone in the actor's scope, and the leaders of the
     federations above her (a city vice-chair comes down with the district)."""
-    from django.db.models import Q
 
     lineage = actor.org.ancestor_paths() if actor.org_id else []
     return (
@@ -344,8 +347,6 @@ def check_visit(
 
 
 def _group_names() -> dict[int, str]:
-    from fuqing.registry.models import VulnerableGroup
-
     return dict(VulnerableGroup.objects.values_list("pk", "name"))
 
 
@@ -423,7 +424,6 @@ def record_women(actor, visit: Visit, women: list[WomanMet]) -> None:
     """FLD-2 / NEED-1: the women met by name join the visit — a new one is registered first
     (``registry.services.register_woman``) — and the needs written under each become her Needs of the
     visit (``assistance.services.record_woman_needs``). In the visit's transaction: all or nothing."""
-    from fuqing.registry.services import register_woman
 
     met = []
     for number, item in enumerate(women, 1):
@@ -501,8 +501,6 @@ def write_days(visit: Visit, member_ids: Iterable[int]) -> None:
 
 @transaction.atomic
 def delete_visit(actor, visit: Visit) -> None:
-    from fuqing.fieldwork.attachments import remove_files
-
     require(actor, "fieldwork", "edit")
     if not can_edit(actor, visit):
         raise PermissionDenied(_("只读范围：您可以查看该走访，但不能删除。"))

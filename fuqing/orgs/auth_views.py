@@ -30,6 +30,7 @@ from fuqing.core.context_processors import YEAR_SESSION_KEY
 from fuqing.core.forms import Form
 from fuqing.core.middleware import exempt_from_checks
 from fuqing.core.models import AuditAction, AuditResult
+from fuqing.core.passwords import CharacterClassValidator
 from fuqing.core.routes import unscoped
 from fuqing.orgs import services
 
@@ -137,7 +138,6 @@ def password_change(request):
             update_session_auth_hash(request, request.user)
             messages.success(request, _("密码已修改。"))
             return redirect("home")
-    from fuqing.core.passwords import CharacterClassValidator
 
     return render(
         request,

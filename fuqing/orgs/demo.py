@@ -5,9 +5,12 @@ demo accounts. Loaded only into an empty database (``manage.py load_demo``)."""
 from __future__ import annotations
 
 import csv
+import pkgutil
 import random
+from importlib import import_module
 from pathlib import Path
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -80,10 +83,6 @@ def ensure_builtin_rows() -> None:
     """The rows the data migrations create (roles, dictionaries), recreated if a flush removed them
     (a test database after a transactional test, a hand-emptied database). Convention: a data migration
     that creates built-in rows is named ``*_builtin_*`` and exposes an idempotent ``create(apps, editor)``."""
-    import pkgutil
-    from importlib import import_module
-
-    from django.apps import apps
 
     for config in apps.get_app_configs():
         if not config.name.startswith("fuqing."):

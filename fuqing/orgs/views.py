@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fuqing.core.history import history_for
+from fuqing.core.ledger import get_ledger
 from fuqing.core.permissions import require_admin
 from fuqing.core.routes import scoped, unscoped
 from fuqing.core.scoping import get_visible_or_404, scope_q, subtree_q, user_scope
@@ -61,7 +62,6 @@ def org_list(request):
     else:
         roots = visible.filter(path__in=user_scope(request.user).read_paths)
         page = None
-    from fuqing.core.ledger import get_ledger
 
     ledger = get_ledger("orgs")
     return render(

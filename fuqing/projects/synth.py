@@ -31,6 +31,7 @@ from fuqing.projects.models import (
     Volunteer,
     VolunteerPair,
 )
+from fuqing.projects.services.volunteers import phone_index
 from fuqing.registry.models import Woman
 
 YEAR = 2014
@@ -387,7 +388,6 @@ def _pairs(indicators: dict[str, Indicator], tree: Tree, rng) -> int:
     count = int(target * 0.9)
     if not tree.community_paths or not count:
         return 0
-    from fuqing.projects.services.volunteers import phone_index
 
     volunteers, households, elders, pairs = [], [], [], []
     now = timezone.now()

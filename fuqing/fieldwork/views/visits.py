@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fuqing.campaigns.models import Campaign
 from fuqing.core import uploads
 from fuqing.core.context_processors import list_year
 from fuqing.core.models import AuditEvent
@@ -29,6 +30,7 @@ from fuqing.fieldwork.forms import (
 )
 from fuqing.fieldwork.hooks import needs_hook
 from fuqing.fieldwork.models import STATIONED_MIN_DAYS, ContactPoint, Visit, VisitAttachment, VisitMethod
+from fuqing.fieldwork.services import CONTACT_POINT_KINDS, PLACE_KINDS
 from fuqing.fieldwork.views.common import require_edit, require_view
 from fuqing.orgs.models import Org
 from fuqing.registry.models import Woman
@@ -67,7 +69,6 @@ def _year_notices(request, year: int | None, stationed: bool) -> dict:
     """FLD-1: a list pinned to one year says what was recorded in other (later) years, with a link, so
     nothing recorded "disappears"; when today's year has no campaign yet the user is told, and offered
     the campaign setup if she may do it (else told whom to ask)."""
-    from fuqing.campaigns.models import Campaign
 
     today_year = timezone.localdate().year
     others = []
@@ -306,7 +307,6 @@ def place_search(request):
     form = PlaceSearchForm(request.GET)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     kinds = request.GET.get("kinds")
-    from fuqing.fieldwork.services import CONTACT_POINT_KINDS, PLACE_KINDS
 
     options = place_options(
         request.user, request.user.org, CONTACT_POINT_KINDS if kinds == "cp" else PLACE_KINDS, q=q

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from fuqing.core import cells
 from fuqing.core.cells import CellError
+from fuqing.core.crypto import blind_index
 from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
 from fuqing.projects import services
 from fuqing.projects.ledgers.common import (
@@ -34,7 +35,6 @@ def id_number_index(value: str) -> str:
         registry_index = None
     if registry_index is not None:
         return registry_index(value)
-    from fuqing.core.crypto import blind_index
 
     return blind_index(value.upper(), "id_number")
 
