@@ -18,7 +18,6 @@ import functools
 import json
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DataError, transaction
 from django.http import HttpResponseBase
@@ -30,7 +29,6 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from fuqing.api import assistance, auth, fieldwork, jobs, orgs, projects, registry, reminders, research
-from fuqing.core.middleware import SessionLimitsMiddleware, record_denied
 from fuqing.core.scoping import ScopeDenied
 
 
@@ -92,6 +90,9 @@ def _openapi_access(view):
             if auth.BearerToken().authenticate(request, header[7:].strip()) is None:
                 return api.create_response(request, {"detail": "Unauthorized"}, status=401)
             return view(request, *args, **kwargs)
+        from django.contrib.auth.views import redirect_to_login
+
+        from fuqing.core.middleware import SessionLimitsMiddleware
 
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -176,12 +177,16 @@ def error(request, status: int, detail: str, errors: dict | None = None):
 
 @api.exception_handler(ScopeDenied)
 def scope_denied(request, exc):
+    from fuqing.core.middleware import record_denied
+
     record_denied(request, exc)
     return api.create_response(request, {"detail": "Not Found"}, status=404)
 
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
+    from fuqing.core.middleware import record_denied
+
     record_denied(request, exc)
     return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
 

@@ -32,11 +32,9 @@ from fuqing.assistance.models import (
     Suggestion,
     SuggestionOutcome,
 )
-from fuqing.assistance.timeline import woman_timeline
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404
-from fuqing.orgs.models import Org, User
 from fuqing.registry.models import Woman
 
 router = Router(tags=["assistance"])
@@ -96,6 +94,8 @@ def _ref(user, data: dict, key: str, label: str, queryset, lookup: str = "pk"):
 
 
 def resolve(user, data: dict) -> dict:
+    from fuqing.orgs.models import Org, User
+
     _ref(user, data, "org", "单位", Org.objects.visible_to(user))
     _ref(user, data, "woman", "妇女", Woman.objects.visible_to(user).active())
     _ref(user, data, "category", "类别", NeedCategory.objects.all(), "code")
@@ -860,6 +860,7 @@ def _rows(rows) -> list[dict]:
 @scoped(Need, "page")
 def get_hot_issues(request, org: Id | None = None, year: Year | None = None, days: Count | None = None):
     """A unit's hot issues (NEED-5): aggregates only, inside the caller's scope."""
+    from fuqing.orgs.models import Org
 
     _view(request)
     unit = get_visible_or_404(Org, request.auth, pk=org) if org else request.auth.org
@@ -901,6 +902,7 @@ class TimelineOut(Schema):
 @scoped(Woman, "read", kwarg="woman_id")
 def woman_assistance(request, woman_id: str):
     """A woman's pairs, needs and actions on one timeline (NEED-2), masked."""
+    from fuqing.assistance.timeline import woman_timeline
 
     woman = get_visible_or_404(Woman, request.auth, pk=woman_id)
     _view(request)

@@ -11,7 +11,7 @@ import datetime
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -42,7 +42,6 @@ from fuqing.api.fieldwork_schemas import (
     visit_out,
 )
 from fuqing.api.types import Id
-from fuqing.assistance.models import Need
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, subtree_q
@@ -50,7 +49,6 @@ from fuqing.fieldwork import questionnaires as qservice
 from fuqing.fieldwork import responses, services, stats, tallies
 from fuqing.fieldwork.models import ContactPoint, Questionnaire, Response, Visit
 from fuqing.orgs.models import Org, User
-from fuqing.registry.models import VulnerableGroup
 
 router = Router(tags=["fieldwork"])
 
@@ -161,6 +159,10 @@ def update_contact_point(request, cp_id: Id, payload: ContactPointIn):
 
 
 def _visits(user):
+    from django.db.models import Prefetch
+
+    from fuqing.assistance.models import Need
+
     needs = Need.objects.none()
     if user.has_module_perm("assistance", "view"):
         needs = Need.objects.visible_to(user).select_related("category").order_by("reported_on", "created_at")
@@ -202,6 +204,8 @@ def list_visits(request, filters: Query[VisitFilter]):
 
 
 def _visit_data(actor, payload: VisitIn, visit: Visit | None) -> services.VisitData:
+    from fuqing.registry.models import VulnerableGroup
+
     def pick(name, default):
         value = getattr(payload, name)
         return default if value is None else value

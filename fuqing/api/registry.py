@@ -15,8 +15,6 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from fuqing.api.types import Day, Id, Limit, Offset
-from fuqing.core.cells import CellError
-from fuqing.core.crypto import blind_index
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped, unscoped
 from fuqing.core.scoping import get_visible_or_404
@@ -24,7 +22,6 @@ from fuqing.orgs.models import Org
 from fuqing.registry import finding, privacy, services
 from fuqing.registry.filters import SORTS, WomanFilter
 from fuqing.registry.models import Woman
-from fuqing.registry.validators import normalise_name, parse_phone
 
 router = Router(tags=["registry"])
 
@@ -200,6 +197,9 @@ def _page(qs, limit: int, offset: int) -> dict:
 @unscoped("the name travels in the body; the results are the caller's visible women")
 def search_women(request, payload: SearchIn):
     """Women by name (and phone, matched through its blind index) — personal data stays out of URLs."""
+    from fuqing.core.cells import CellError
+    from fuqing.core.crypto import blind_index
+    from fuqing.registry.validators import normalise_name, parse_phone
 
     require(request.auth, "registry", "view")
     name = normalise_name(payload.name)[:50]

@@ -21,7 +21,6 @@ from fuqing.core.forms import not_in_scope
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404, resolve_input
 from fuqing.orgs.models import Org, User
-from fuqing.research import markup
 from fuqing.research.models import SECTIONS, Entry, Report, ScoreSheet, Topic
 from fuqing.research.services import cup as cup_services
 from fuqing.research.services import reports as report_services
@@ -291,6 +290,7 @@ def report_out(r: Report) -> dict:
 def report_detail(r: Report, user) -> dict:
     """The report with its evidence, timeline, the actions open to the caller and its figures — live in a
     draft, as submitted afterwards (the same rule as the page, the Word file and the book)."""
+    from fuqing.research import markup
 
     scope = report_services.figure_scope(r, user)
     keys = dict.fromkeys(k for _f, _l, _h in SECTIONS for k in markup.figure_keys(getattr(r, _f)))
