@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -43,8 +44,6 @@ def check_redis() -> bool:
 def check_migrations() -> bool:
     global _migrations_applied
     if not _migrations_applied:
-        from django.db.migrations.executor import MigrationExecutor
-
         executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
         _migrations_applied = not executor.migration_plan(executor.loader.graph.leaf_nodes())
     return _migrations_applied

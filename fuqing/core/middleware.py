@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -187,12 +188,8 @@ class UploadLimitMiddleware:
             length = 0
         limit = (settings.UPLOAD_MAX_MB + 1) * 1024 * 1024
         if length > limit:
-            from django.http import HttpResponse
-
             message = _("上传的文件超过 %(n)d MB，已拒绝。请拆分后再上传。") % {"n": settings.UPLOAD_MAX_MB}
             if request.path.startswith("/api/"):  # the API answers JSON, errors included
-                from django.http import JsonResponse
-
                 return JsonResponse({"detail": message}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

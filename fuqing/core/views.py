@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -224,8 +225,6 @@ def filter_audit(queryset, params: dict):
         return queryset, form
     data = form.cleaned_data
     if data["q"]:
-        from django.db.models import Q
-
         queryset = queryset.filter(
             Q(actor_username__icontains=data["q"])
             | Q(object_repr__icontains=data["q"])

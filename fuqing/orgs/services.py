@@ -7,6 +7,7 @@ inside her own scope (delegation, SEC-3), writes in a transaction, and records t
 from __future__ import annotations
 
 import re
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -292,8 +293,6 @@ def end_sessions(user: User) -> int:
     keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     if settings.SESSION_ENGINE.endswith("cached_db") or settings.SESSION_ENGINE.endswith("cache"):
-        from importlib import import_module
-
         store = import_module(settings.SESSION_ENGINE).SessionStore
         for key in keys:
             store(session_key=key).delete()

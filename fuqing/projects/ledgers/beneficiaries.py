@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fuqing.core import cells
@@ -176,8 +177,6 @@ class BeneficiaryLedger(Ledger):
     def filter(self, queryset, params: dict):
         q = (params.get("q") or "").strip()[:50]
         if q:
-            from django.db.models import Q
-
             queryset = queryset.filter(
                 Q(notes__icontains=q)
                 | Q(help_kind__icontains=q)
