@@ -11,8 +11,8 @@ class CampaignsConfig(AppConfig):
 
         from fuqing.campaigns import demo, figures, ledgers, panels, reminders, summaries, synth  # noqa: F401
         from fuqing.campaigns.services import campaign_for, years_for
-        from fuqing.core.context_processors import register_campaigns
         from fuqing.core.navigation import register
+        from fuqing.core.years import register_campaigns
 
         register_campaigns(campaign_for, years_for)  # the top bar's campaign year
 

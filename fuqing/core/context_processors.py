@@ -3,8 +3,8 @@
 ``current_campaign(request)`` and ``selected_year(request)`` give every view the campaign year the user
 chose in the top bar (UI.md: switching it changes every page).
 
-Core knows no app: the app that keeps campaigns tells core how to find them (``register_campaigns``),
-and any app may add to every page's context (``register_context``), both from its ``AppConfig.ready()``.
+Core knows no app: the app that keeps campaigns tells core how to find them (``core.years``), and any
+app may add to every page's context (``register_context``), both from its ``AppConfig.ready()``.
 """
 
 from __future__ import annotations
@@ -13,19 +13,13 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
+from fuqing.core import years
 from fuqing.core.navigation import field_actions_for, navigation_for
 from fuqing.core.reminders import request_unread_count
 
 YEAR_SESSION_KEY = "fuqing_campaign_year"
 
-_CAMPAIGNS: dict[str, Callable] = {}
 _CONTEXT: list[Callable] = []
-
-
-def register_campaigns(campaign_for: Callable, years_for: Callable) -> None:
-    """``campaign_for(user, year or None)``: the campaign of that year (default: the latest) the user
-    sees; ``years_for(user)``: the years of the top bar's switch."""
-    _CAMPAIGNS.update(campaign_for=campaign_for, years_for=years_for)
 
 
 def register_context(func: Callable) -> Callable:
@@ -39,10 +33,9 @@ def current_campaign(request):
     """The campaign of the year chosen in the top bar (default: the latest visible), once per request."""
     if not hasattr(request, "_fuqing_campaign"):
         user = getattr(request, "user", None)
-        campaign_for = _CAMPAIGNS.get("campaign_for")
         request._fuqing_campaign = (
-            campaign_for(user, request.session.get(YEAR_SESSION_KEY))
-            if campaign_for and user and user.is_authenticated
+            years.campaign_for(user, request.session.get(YEAR_SESSION_KEY))
+            if user and user.is_authenticated
             else None
         )
     return request._fuqing_campaign
@@ -75,12 +68,11 @@ def platform(request):
     if user is None or not user.is_authenticated:
         return {}
     lineage = user.org.lineage() if user.org_id else []
-    years_for = _CAMPAIGNS.get("years_for")
     context = {
         "nav_sections": navigation_for(user),
         "field_actions": field_actions_for(user),
         "current_campaign": current_campaign(request),
-        "campaign_years": years_for(user) if years_for else [],
+        "campaign_years": years.years_for(user),
         "user_lineage": lineage,
         "today": timezone.localdate(),
         # The bell in the top bar: a callable, so it is counted only when a page draws it (once).
