@@ -26,6 +26,15 @@ from fuqing.orgs.models import ALLOWED_PARENTS, ApiToken, LoginSession, Org, Org
 DIVISION_CODE = re.compile(r"^(\d{6}|\d{9}|\d{12})$")
 
 
+def lockout_message() -> str:
+    """What a locked account is told (SEC-6), on the login page and by the API."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return _("该账户连续 %(n)d 次登录失败，已被锁定 %(m)d 分钟。请稍后再试，或联系安全管理员解锁。") % {
+        "n": settings.AXES_FAILURE_LIMIT,
+        "m": minutes,
+    }
+
+
 def _require_in_scope(actor, org: Org, what: str) -> None:
     """SEC-3: an administrator acts only inside her own subtree (and edit grants)."""
     if org is None or not user_scope(actor).covers(org.path, edit=True):
