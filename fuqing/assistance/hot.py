@@ -11,7 +11,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils.translation import get_language
@@ -21,8 +20,6 @@ from fuqing.assistance.models import Need, NeedCategory, NeedKeyword, NeedStatus
 from fuqing.assistance.text import stop_words
 from fuqing.core.scoping import subtree_q, user_scope
 from fuqing.core.templatetags.fuqing import monthname, yearname
-from fuqing.orgs.models import Org
-from fuqing.registry.models import VulnerableGroup
 
 
 def long_standing_days() -> int:
@@ -115,6 +112,9 @@ def _counts(qs, *fields):
 
 
 def hot_issues(user, org, year: int, today: datetime.date, threshold_days: int | None = None) -> HotIssues:
+    from fuqing.orgs.models import Org
+    from fuqing.registry.models import VulnerableGroup
+
     threshold_days = threshold_days or long_standing_days()
     needs = subtree_rows(Need, user, org).filter(year__in=(year - 1, year))
 
@@ -185,6 +185,7 @@ def cached_hot_issues(
 ) -> HotIssues:
     """``hot_issues`` kept in the cache for a few minutes per unit, year and threshold. Whoever may see
     a unit sees its whole subtree (scopes are subtrees), so the figures do not depend on the viewer."""
+    from django.core.cache import cache
 
     threshold_days = threshold_days or long_standing_days()
     # Labels (本级, months) are in the active language: one entry per language.

@@ -21,14 +21,11 @@ from fuqing.assistance.models import (
     PairingKind,
     Urgency,
 )
-from fuqing.assistance.views.needs import filter_needs
 from fuqing.core import cells
 from fuqing.core.cells import CellError
 from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
 from fuqing.core.masking import mask_name
 from fuqing.core.scoping import subtree_q
-from fuqing.orgs.models import Org, User
-from fuqing.registry.models import Woman
 
 
 def _woman_name(woman, ctx) -> str:
@@ -72,6 +69,9 @@ class Lookups:
     """What an import resolves in bulk: units under the target, women, users and categories."""
 
     def __init__(self, ctx: ImportContext):
+        from fuqing.orgs.models import Org, User
+        from fuqing.registry.models import Woman
+
         actor = ctx.actor
         orgs = list(Org.objects.editable_by(actor).filter(subtree_q(ctx.org.path), is_active=True))
         self.orgs_by_name: dict[str, list] = {}
@@ -296,6 +296,8 @@ class NeedLedger(Ledger):
         )
 
     def filter(self, queryset, params):
+        from fuqing.assistance.views.needs import filter_needs
+
         return filter_needs(None, params, queryset)[0]
 
     def check_rows(self, rows, ctx):
@@ -472,6 +474,8 @@ class PairingLedger(Ledger):
         )
 
     def check_rows(self, rows, ctx):
+        from fuqing.orgs.models import Org
+
         look = Lookups(ctx)
         visible_orgs = Org.objects.visible_to(ctx.actor).filter(is_active=True)
         for row in rows:
@@ -645,6 +649,8 @@ class ActionLedger(Ledger):
         )
 
     def check_rows(self, rows, ctx):
+        from fuqing.orgs.models import Org
+
         look = Lookups(ctx)
         needs = Need.objects.editable_by(ctx.actor).select_related("woman", "org")
         visible_orgs = Org.objects.visible_to(ctx.actor).filter(is_active=True)

@@ -7,14 +7,12 @@ from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fuqing.core import cells
 from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
 from fuqing.core.masking import mask_name
 from fuqing.fieldwork import services, stats
-from fuqing.fieldwork.forms import VisitFilterForm
 from fuqing.fieldwork.ledger_cells import (
     OrgResolver,
     UserResolver,
@@ -27,7 +25,6 @@ from fuqing.fieldwork.ledger_cells import (
     text_cell,
 )
 from fuqing.fieldwork.models import ContactPoint, Visit
-from fuqing.registry.models import VulnerableGroup
 
 
 @register
@@ -180,6 +177,8 @@ class VisitLedger(Ledger):
         )
 
     def filter(self, queryset, params: dict):
+        from fuqing.fieldwork.forms import VisitFilterForm
+
         form = VisitFilterForm(params)
         if not form.is_valid():
             return queryset
@@ -214,6 +213,7 @@ class VisitLedger(Ledger):
 
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
         """Resolve units, places and cadres in bulk, then apply the visit rules to every row."""
+        from fuqing.registry.models import VulnerableGroup
 
         actor = ctx.actor
         orgs = OrgResolver(actor, collect(rows, "org", "place"), ctx.org)
@@ -407,6 +407,8 @@ class ContactPointLedger(Ledger):
         return queryset
 
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
+        from django.utils import timezone
+
         actor = ctx.actor
         orgs = OrgResolver(actor, collect(rows, "org", "place"), ctx.org)
         users = UserResolver(actor, collect(rows, "keeper"))

@@ -6,15 +6,15 @@ from __future__ import annotations
 from django.utils import timezone
 
 from fuqing.core.home import Panel, register_panel
-from fuqing.projects import metrics
 from fuqing.projects.access import is_volunteer_only
-from fuqing.projects.models import VolunteerPair
-from fuqing.projects.services.projects import campaign_for_org
-from fuqing.projects.views.common import children_of, default_unit, page_year
-from fuqing.projects.views.overview import indicators_for
 
 
 def _lagging(request):
+    from fuqing.projects import metrics
+    from fuqing.projects.services.projects import campaign_for_org
+    from fuqing.projects.views.common import children_of, default_unit, page_year
+    from fuqing.projects.views.overview import indicators_for
+
     user = request.user
     if is_volunteer_only(user):
         return None
@@ -49,6 +49,8 @@ def _lagging(request):
 
 
 def _my_households(request):
+    from fuqing.projects.models import VolunteerPair
+
     user = request.user
     if not is_volunteer_only(user):
         return None

@@ -2,12 +2,13 @@
 
 from fuqing.core.home import Panel, register_panel
 from fuqing.research import rules
-from fuqing.research.models import Competition, ScoreSheet
-from fuqing.research.services.cup import entries_for_judge
-from fuqing.research.views.reports import awaiting_review
 
 
 def _review(request):
+    from fuqing.research.models import Competition, ScoreSheet
+    from fuqing.research.services.cup import entries_for_judge
+    from fuqing.research.views.reports import awaiting_review
+
     user = request.user
     reviewer = rules.is_research_office(user) or (
         user.is_leader and user.has_module_perm("research", "approve")

@@ -16,18 +16,18 @@ from fuqing.assistance.hot import cached_hot_issues, chart_data, long_standing_d
 from fuqing.assistance.models import Need, NeedCategory
 from fuqing.assistance.views.common import require_view
 from fuqing.core import audit
-from fuqing.core.context_processors import requested_year, selected_year
 from fuqing.core.forms import ModelForm
 from fuqing.core.models import AuditAction
 from fuqing.core.routes import scoped, unscoped
 from fuqing.core.scoping import get_visible_or_404
-from fuqing.orgs.models import Org
 
 
 @scoped(Need, "page")
 def hot_issues_view(request):
     """One unit's hot and difficult issues, this year beside last year (NEED-5). ``?org=`` picks a
     unit inside the user's scope; aggregates only (no personal data)."""
+    from fuqing.core.context_processors import requested_year, selected_year
+    from fuqing.orgs.models import Org
 
     require_view(request.user)
     org = request.user.org

@@ -25,7 +25,6 @@ from fuqing.core.context_processors import list_year
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.fieldwork.models import Visit
-from fuqing.orgs.models import Org
 from fuqing.registry.models import Woman
 
 
@@ -33,6 +32,7 @@ def filter_needs(user, params, qs=None, default_year: int | None = None):
     """The list's filters, from an allowlist (SEC-4). Returns (queryset, form, org). ``qs``: an
     already scoped queryset (the ledger export's), else the user's visible needs. ``default_year``:
     the year shown when none is asked for (the page's: the top bar's)."""
+    from fuqing.orgs.models import Org
 
     form = NeedFilterForm(params or None, initial={"year": default_year})
     qs = Need.objects.visible_to(user) if qs is None else qs
@@ -151,6 +151,8 @@ def need_add(request):
 
 
 def _picked(request, value):
+    from fuqing.registry.models import Woman
+
     if not value:
         return None
     try:
@@ -316,6 +318,7 @@ def visit_convert(request, pk):
 def woman_search(request):
     """Registered women within scope matching a name, shown masked, to pick for a need or a pair
     (htmx fragment). Names are matched exactly or by prefix; no unmasked data leaves the server."""
+    from fuqing.registry.models import Woman
 
     require_view(request.user)
     # The letters typed are posted, never put in the URL (issue 10 point 7): a GET finds nobody.

@@ -7,12 +7,10 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fuqing.core import cells
 from fuqing.core.cells import CellError
-from fuqing.core.crypto import blind_index
 from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
 from fuqing.projects import services
 from fuqing.projects.ledgers.common import (
@@ -36,6 +34,7 @@ def id_number_index(value: str) -> str:
         registry_index = None
     if registry_index is not None:
         return registry_index(value)
+    from fuqing.core.crypto import blind_index
 
     return blind_index(value.upper(), "id_number")
 
@@ -177,6 +176,8 @@ class BeneficiaryLedger(Ledger):
     def filter(self, queryset, params: dict):
         q = (params.get("q") or "").strip()[:50]
         if q:
+            from django.db.models import Q
+
             queryset = queryset.filter(
                 Q(notes__icontains=q)
                 | Q(help_kind__icontains=q)
