@@ -25,6 +25,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import get_language
 
+from fuqing.core import years
+
 TIMEOUT = 3600  # an entry nobody reads goes; a changed row never waits for this (generations)
 _PREFIX = "fuqing:frame:"
 
@@ -131,16 +133,13 @@ def navigation_html(request, sections: list) -> str:
 
 
 def campaign_years(user) -> list[int]:
-    from fuqing.campaigns.services import years_for
-
-    return cached("years", ("campaigns",), _scope_parts(user), lambda: years_for(user))
+    return cached("years", ("campaigns",), _scope_parts(user), lambda: years.years_for(user))
 
 
 def campaign(user, year) -> object:
-    from fuqing.campaigns.services import campaign_for
-
+    """The top bar's campaign (``core.years``: the campaigns app says how to find it)."""
     return cached(
-        "campaign", ("campaigns", "orgs"), (*_scope_parts(user), year), lambda: campaign_for(user, year)
+        "campaign", ("campaigns", "orgs"), (*_scope_parts(user), year), lambda: years.campaign_for(user, year)
     )
 
 
