@@ -6,6 +6,7 @@ Core contract other apps rely on: ``Need`` (opaque UUID id, ``org``, optional ``
 (``services.repoint_woman``).
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -72,8 +73,6 @@ class NeedQuerySet(ScopedQuerySet):
         return self.open().filter(review_on__lt=today)
 
     def due_within(self, today, days: int):
-        import datetime
-
         return self.open().filter(review_on__gte=today, review_on__lte=today + datetime.timedelta(days=days))
 
 
@@ -147,6 +146,8 @@ class Need(models.Model):
                 name="need_org_year_cover",
             ),
             models.Index(fields=["status", "review_on"], name="need_status_review"),
+            # The list's order to the last tie (keyset paging walks it; no sort of a day's needs).
+            models.Index(fields=["reported_on", "created_at", "id"], name="need_list_order"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -488,6 +489,12 @@ class Suggestion(models.Model):
         if self.recipient == SuggestionRecipient.DEPARTMENT and self.recipient_name:
             return self.recipient_name
         return self.get_recipient_display()
+
+
+def report_model():
+    """The research report a suggestion cites (NEED-6), reached through the link rather than by importing
+    research (research builds on needs: its reports cite them)."""
+    return Suggestion._meta.get_field("reports").related_model
 
 
 class SuggestionOutcome(models.Model):

@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 
 from fuqing.campaigns.errors import invalid
 from fuqing.campaigns.models import DeadlineKind, Obligation
+from fuqing.campaigns.submissions import can_submit
 from fuqing.core import audit, jobs
 from fuqing.core.documents import OfficialDocument, cn_date
 from fuqing.core.figures import ANNUAL, SURVEY_MONTH, Figure, FigureScope, compute, providers
+from fuqing.core.ledger_jobs import JobError
 from fuqing.core.models import AuditAction, Job
 from fuqing.core.uploads import private_root
 
@@ -154,8 +156,6 @@ def write_summary(scope: FigureScope, progress=None) -> tuple[Path, list[Figure]
 
 
 def can_draft(user, obligation: Obligation) -> bool:
-    from fuqing.campaigns.submissions import can_submit
-
     return obligation.deadline.kind in KIND_OF_DEADLINE and can_submit(user, obligation)
 
 
@@ -174,8 +174,6 @@ def start_draft(user, obligation: Obligation) -> Job:
 
 @jobs.handler(JOB_KIND)
 def run_draft(job: Job, progress) -> dict:
-    from fuqing.core.ledger_jobs import JobError
-
     obligation = (
         Obligation.objects.visible_to(job.user)
         .select_related("deadline__campaign", "org")

@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from fuqing.core import audit
+from fuqing.core import audit, frame
 from fuqing.core.models import AuditAction
 from fuqing.orgs.models import Org
-from fuqing.projects.models import Beneficiary, Project
+from fuqing.projects.models import Beneficiary, ElderlyPerson, Project
 from fuqing.projects.services.common import (
     amount,
     check_editor,
@@ -151,12 +151,12 @@ def repoint_benefits(duplicate: Woman, kept: Woman) -> int:
     )
     same = [b.pk for b in clashes if (b.project_id, b.help_kind, b.received_on) in kept_keys]
     Beneficiary.objects.filter(pk__in=same).delete()
+    frame.bump("projects")  # distinct women counted in the figures change
     return Beneficiary.objects.filter(woman=duplicate).update(woman=kept)
 
 
 def repoint_woman(duplicate: Woman, kept: Woman) -> int:
     """Everything projects holds about a duplicate record, moved to the kept one."""
-    from fuqing.projects.models import ElderlyPerson
 
     moved = repoint_benefits(duplicate, kept)
     ElderlyPerson.objects.filter(woman=duplicate).update(woman=kept)

@@ -17,12 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fuqing.assistance.models import Need
 from fuqing.core import audit, figures
 from fuqing.core.documents import clean_text
 from fuqing.core.figures import FigureScope
 from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require
 from fuqing.core.scoping import ensure_editable, subtree_q
+from fuqing.fieldwork.models import Visit
 from fuqing.research import markup, rules
 from fuqing.research.models import SECTIONS, Report, ReportEvent, ReportEventKind, ReportStatus, Topic
 
@@ -172,8 +174,6 @@ def update_report(actor, report: Report, *, year=None, topic: Topic | None = Non
 def set_evidence(actor, report: Report, *, visits=None, needs=None) -> Report:
     """Link the visits and needs a draft rests on (RES-2); only those the author may see, of the report's
     unit or below."""
-    from fuqing.assistance.models import Need
-    from fuqing.fieldwork.models import Visit
 
     require(actor, "research", "edit")
     ensure_editable(actor, report)

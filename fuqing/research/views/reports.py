@@ -14,12 +14,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fuqing.assistance.models import Need
 from fuqing.core import audit, figures
 from fuqing.core.context_processors import selected_year
 from fuqing.core.figures import FigureScope
 from fuqing.core.models import AuditAction
 from fuqing.core.routes import scoped, unscoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, subtree_q
+from fuqing.fieldwork.models import Visit
 from fuqing.orgs.models import Org, OrgKind
 from fuqing.research import markup, rules
 from fuqing.research.forms import ActionForm, ReportFilterForm, ReportForm
@@ -196,8 +198,6 @@ def _candidates(request, report, model, date_field: str, prefix: str):
 @scoped(Report, "change")
 def report_evidence(request, pk):
     """Pick the visits and needs the report rests on (RES-2), from lists of the unit's own records."""
-    from fuqing.assistance.models import Need
-    from fuqing.fieldwork.models import Visit
 
     report = get_visible_or_404(Report.objects.select_related("org"), request.user, pk=pk)
     if not request.user.has_module_perm("research", "edit") or not can_edit(request.user, report):
