@@ -63,7 +63,7 @@ def needs_found_for_units(scope: FigureScope, units) -> dict:
 
 def _resolved(n: int) -> Figure:
     return Figure(
-        "needs_resolved", "解决诉求", n, "件", note="本期发现的诉求中已解决的", title=_("已解决诉求")
+        "needs_resolved", "解决诉求", n, "件", note="本期发现的诉求中已解决的", table_title=_("已解决诉求")
     )
 
 
@@ -121,7 +121,7 @@ def needs_by_status(scope: FigureScope) -> Figure:
         _("件"),
         breakdown=counts,
         breakdown_title=_("办理结果"),
-        title=_("诉求办理结果统计"),
+        table_title=_("诉求办理结果统计"),
     )
 
 
@@ -141,7 +141,7 @@ def needs_by_category(scope: FigureScope) -> Figure:
         _("件"),
         breakdown=counts,
         breakdown_title=_("类别"),
-        title=_("诉求类别统计"),
+        table_title=_("诉求类别统计"),
     )
 
 
@@ -171,7 +171,7 @@ def needs_by_category_and_outcome(scope: FigureScope) -> Figure:
         breakdown=body,
         breakdown_title=_("类别"),
         columns=[*(labels[s] for s in statuses), _("合计")],
-        title=_("诉求类别与办理结果统计"),
+        table_title=_("诉求类别与办理结果统计"),
     )
 
 
@@ -198,5 +198,5 @@ def needs_by_group(scope: FigureScope) -> Figure:
         note=_("一人可属多个群体，合计为诉求件数。"),
         breakdown=counts,
         breakdown_title=_("困难群体"),
-        title=_("诉求按困难群体统计"),
+        table_title=_("诉求按困难群体统计"),
     )

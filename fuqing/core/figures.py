@@ -42,7 +42,8 @@ computes nothing. A scope caches what it computed, so a figure reused by another
 ``Figure(key, label, value, unit="", note="", breakdown=[...])``: ``value`` is the number (None: the register
 has no data, say why in ``note``; ``Figure.missing``); ``breakdown`` the rows of its table
 (``[label, n]``, or ``[label, n1, n2, …, total]`` with ``columns`` naming the value columns), headed by
-``breakdown_title``; ``title`` the table's caption when not the label.
+``breakdown_title``; ``table_title`` the table's caption when not the label (``caption``: either). The
+names research reports' figures had (``title``, ``rows``, ``total``, ``total_text``) read the same.
 
 ``compute_for_units``: a provider's ``for_units`` answers all units at once. Without one the fallback
 computes the figure unit by unit (queries grow with the units: give a provider ``for_units`` before a
@@ -135,11 +136,17 @@ class Figure:
     breakdown_title: str = ""  # the heading of the rows' label column (走访方式)
     breakdown_unit: str = ""  # the breakdown's unit when not the figure's (a rate in %)
     columns: list = field(default_factory=list)  # headings of the value columns (default: 数量)
-    title: str = ""  # the table's caption when not the label (走访方式统计)
+    table_title: str = ""  # the table's caption when not the label (走访方式统计)
 
     @property
     def caption(self) -> str:
-        return str(self.title or self.label)
+        return str(self.table_title or self.label)
+
+    # The names research reports' figures had (title, rows, total, total_text), for their readers.
+    title = property(lambda self: self.caption)
+    rows = property(lambda self: self.breakdown)
+    total = property(lambda self: self.value)
+    total_text = property(lambda self: self.value_text)
 
     @property
     def has_data(self) -> bool:
@@ -196,7 +203,7 @@ class Figure:
             breakdown_title=headers[0] if headers else "",
             breakdown_unit=data.get("breakdown_unit", ""),
             columns=headers[1:],
-            title=title,
+            table_title=title,
         )
 
 

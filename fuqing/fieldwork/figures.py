@@ -158,7 +158,7 @@ def visits_by_method(scope: FigureScope) -> Figure:
         _("次"),
         breakdown=counts,
         breakdown_title=_("走访方式"),
-        title=_("走访方式统计"),
+        table_title=_("走访方式统计"),
     )
 
 
@@ -209,5 +209,5 @@ def women_visited_by_group(scope: FigureScope) -> Figure:
         note=_("一人可属多个群体，也可不属于任何群体；合计为走访妇女人数。"),
         breakdown=counts,
         breakdown_title=_("困难群体"),
-        title=_("走访妇女按困难群体统计"),
+        table_title=_("走访妇女按困难群体统计"),
     )
