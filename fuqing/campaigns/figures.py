@@ -1,6 +1,7 @@
 """Campaigns' figures (CAM-2, CAM-3) in the platform's one registry (``fuqing.core.figures``): units that
-submitted their implementation plan, deadlines kept. Both need the scope's campaign; without one (a
-research report's calendar year) they say plainly that there is nothing to count."""
+submitted their implementation plan, deadlines kept. Both count within a campaign: the scope's, or (for a
+research report's calendar year) the campaign of that year run by the unit or the nearest federation
+above it; with none they say plainly that there is nothing to count."""
 
 from __future__ import annotations
 
@@ -8,10 +9,23 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from fuqing.campaigns.models import Obligation, Plan
+from fuqing.campaigns.models import Campaign, Obligation, Plan
 from fuqing.core.figures import ANNUAL, SUMMARY_KINDS, Figure, FigureScope, figure, subtree_groups
 
 NO_CAMPAIGN = "没有对应的活动年度"
+
+
+def _campaign(scope: FigureScope):
+    """The scope's campaign, or the one of its year run at the unit or above it (found once per scope)."""
+    if scope.campaign is not None:
+        return scope.campaign
+    if "campaigns.campaign" not in scope.cache:
+        org = scope.org
+        above = [org.path[:i] for i in range(org.steplen, len(org.path) + 1, org.steplen)]
+        scope.cache["campaigns.campaign"] = (
+            Campaign.objects.filter(year=scope.year, org__path__in=above).order_by("-org__depth").first()
+        )
+    return scope.cache["campaigns.campaign"]
 
 
 def _plans(value: int) -> Figure:
@@ -21,9 +35,10 @@ def _plans(value: int) -> Figure:
 @figure("plans", gettext_lazy("制定实施方案的单位"), order=80, summaries=SUMMARY_KINDS)
 def plans(scope: FigureScope) -> Figure:
     """Units of the subtree that submitted their implementation plan for this campaign (CAM-3)."""
-    if scope.campaign is None:
+    campaign = _campaign(scope)
+    if campaign is None:
         return Figure.missing("plans", "制定实施方案的单位", NO_CAMPAIGN)
-    return _plans(scope.rows(Plan).filter(campaign=scope.campaign).submitted().count())
+    return _plans(scope.rows(Plan).filter(campaign=campaign).submitted().count())
 
 
 @plans.for_units
@@ -38,12 +53,13 @@ def plans_for_units(scope: FigureScope, units) -> dict:
 @figure("submissions", gettext_lazy("按时报送"), order=90, summaries=(ANNUAL,))
 def submissions(scope: FigureScope) -> Figure:
     """How the subtree's units have kept this campaign's deadlines so far (CAM-2)."""
-    if scope.campaign is None:
+    campaign = _campaign(scope)
+    if campaign is None:
         return Figure.missing("submissions", "按时报送", NO_CAMPAIGN)
     today = timezone.localdate()
     counts = (
         scope.rows(Obligation)
-        .filter(deadline__campaign=scope.campaign, is_owed=True, deadline__due_on__lte=today)
+        .filter(deadline__campaign=campaign, is_owed=True, deadline__due_on__lte=today)
         .status_counts(today)
     )
     due = counts["on_time"] + counts["late"] + counts["missing"]

@@ -42,7 +42,8 @@ computes nothing. A scope caches what it computed, so a figure reused by another
 ``Figure(key, label, value, unit="", note="", breakdown=[...])``: ``value`` is the number (None: the register
 has no data, say why in ``note``; ``Figure.missing``); ``breakdown`` the rows of its table
 (``[label, n]``, or ``[label, n1, n2, …, total]`` with ``columns`` naming the value columns), headed by
-``breakdown_title``; ``title`` the table's caption when not the label.
+``breakdown_title``; ``table_title`` the table's caption when not the label (``caption``: either). The
+names research reports' figures had (``title``, ``rows``, ``total``, ``total_text``) read the same.
 
 ``compute_for_units``: a provider's ``for_units`` answers all units at once. Without one the fallback
 computes the figure unit by unit (queries grow with the units: give a provider ``for_units`` before a
@@ -135,11 +136,17 @@ class Figure:
     breakdown_title: str = ""  # the heading of the rows' label column (走访方式)
     breakdown_unit: str = ""  # the breakdown's unit when not the figure's (a rate in %)
     columns: list = field(default_factory=list)  # headings of the value columns (default: 数量)
-    title: str = ""  # the table's caption when not the label (走访方式统计)
+    table_title: str = ""  # the table's caption when not the label (走访方式统计)
 
     @property
     def caption(self) -> str:
-        return str(self.title or self.label)
+        return str(self.table_title or self.label)
+
+    # The names research reports' figures had (title, rows, total, total_text), for their readers.
+    title = property(lambda self: self.caption)
+    rows = property(lambda self: self.breakdown)
+    total = property(lambda self: self.value)
+    total_text = property(lambda self: self.value_text)
 
     @property
     def has_data(self) -> bool:
@@ -196,7 +203,7 @@ class Figure:
             breakdown_title=headers[0] if headers else "",
             breakdown_unit=data.get("breakdown_unit", ""),
             columns=headers[1:],
-            title=title,
+            table_title=title,
         )
 
 
@@ -321,6 +328,21 @@ def labelled(rows, choices, unset: str = "") -> list[list]:
     """``(code, n)`` rows as ``[label, n]`` with the choices' labels (never a bare code)."""
     labels = {str(k): str(v) for k, v in choices}
     return [[labels.get(str(code), str(code or unset or _("未填"))), n] for code, n in rows if n]
+
+
+def tally(key: str, label, counts, unit, breakdown_title, total=None, **extra) -> Figure:
+    """A count and its breakdown table: ``counts`` are ``[label, n]`` rows; the value is their sum unless
+    ``total`` is given (a woman in several groups counts once in all). ``extra``: note, table_title…"""
+    counts = [list(row) for row in counts]
+    value = sum(row[-1] for row in counts) if total is None else total
+    return Figure(
+        key, str(label), value, str(unit), breakdown=counts, breakdown_title=str(breakdown_title), **extra
+    )
+
+
+def by_code(rows) -> list:
+    """``(code, n)`` rows in the codes' order (a grouped query answers in any order)."""
+    return sorted(rows, key=lambda row: str(row[0] or ""))
 
 
 def subtree_groups(qs, units, *fields: str, path_field: str | None = None, **aggregates) -> dict:

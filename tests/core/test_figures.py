@@ -119,3 +119,11 @@ def test_res2_a_viewer_counts_only_what_she_may_see(tree, data, daoli):
     scope = FigureScope.of_year(tree.city, 2014, user=daoli)
     assert compute("visit_count", scope).value == 2  # 南岗's visit is not hers to count
     assert compute_for_units("visit_count", scope, [tree.a, tree.b])[tree.b.pk].value == 0
+
+
+def test_sup3_res2_campaign_figures_find_the_years_campaign_for_a_report(tree, campaign):
+    """A report's scope is a calendar year without a campaign: the campaign of that year run at the unit
+    or above it is used; a year without one says so."""
+    assert compute("plans", FigureScope.of_year(tree.a1, 2014)).value == 0
+    missing = compute("plans", FigureScope.of_year(tree.a1, 2013))
+    assert missing.value is None and missing.note
