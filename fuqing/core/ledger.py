@@ -105,6 +105,16 @@ class Ledger:
             and user_scope(user).volunteer is None
         )
 
+    # The masking note printed under the title; a register with no personal data sets personal = False.
+    personal: bool = True
+
+    def masking_note(self, unmasked: bool) -> str:
+        if not self.personal:
+            return ""
+        if unmasked:
+            return _("本表含未脱敏的个人信息，仅限工作使用，请妥善保管")
+        return _("本表个人信息已脱敏显示")
+
     def supports_import(self) -> bool:
         return type(self).write is not Ledger.write
 
@@ -178,32 +188,140 @@ def _cell(value):
     return cells.neutralise(value)
 
 
-def write_xlsx(path: str, title: str, headers: list[str], rows: Iterable[list], widths: list[int]) -> int:
-    """Write one sheet in constant memory; every text cell is neutralised. Returns the row count."""
+# The printed 台账 (issue 11, point 5): 宋体 throughout, a title row and a line naming the unit, the
+# campaign year, the date of export and the masking note above a bordered header that repeats on every
+# printed page; landscape A4 scaled to the page width, long text wrapped in columns no wider than
+# PRINT_MAX_WIDTH. Imports skip the title rows (``parse_file`` looks for the header below them).
+DOCUMENT_FONT = "宋体"
+PRINT_MAX_WIDTH = 30
+
+
+@dataclass(frozen=True)
+class Heading:
+    """The lines above a ledger's header: its title and the line of particulars."""
+
+    title: str
+    particulars: str = ""
+
+
+def display_width(text: str) -> int:
+    """Columns a text needs in a spreadsheet: a Chinese character is as wide as two Latin ones."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(text))
+
+
+def print_widths(headers: list[str], widths: list[int]) -> list[int]:
+    """Each column as wide as its register says, at least wide enough for its header, at most
+    PRINT_MAX_WIDTH (longer text wraps), so the whole row fits across a landscape page."""
+    return [
+        max(min(width, PRINT_MAX_WIDTH), min(display_width(h) + 2, PRINT_MAX_WIDTH))
+        for h, width in zip(headers, widths, strict=True)
+    ]
+
+
+def write_xlsx(
+    path: str,
+    title: str,
+    headers: list[str],
+    rows: Iterable[list],
+    widths: list[int],
+    heading: Heading | None = None,
+) -> int:
+    """Write one sheet in constant memory; every text cell is neutralised. Returns the row count.
+
+    With a ``heading`` the sheet is laid out as a printed 台账 (title and particulars lines above the
+    header); without one the header is the first row (import files built by tests and tools)."""
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False})
+    workbook = xlsxwriter.Workbook(
+        path,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "default_format_properties": {"font_name": DOCUMENT_FONT, "font_size": 10},
+        },
+    )
     sheet = workbook.add_worksheet(title[:31])
-    bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
-    for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
+    font = {"font_name": DOCUMENT_FONT}
+    head = workbook.add_format(
+        {
+            **font,
+            "bold": True,
+            "bg_color": "#F2F2F2",
+            "border": 1,
+            "text_wrap": True,
+            "align": "center",
+            "valign": "vcenter",
+        }
+    )
+    body = workbook.add_format({**font, "border": 1, "text_wrap": True, "valign": "top"})
+    widths = print_widths(headers, widths)
+    for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
-        sheet.write_string(0, col, header, bold)
-    sheet.freeze_panes(1, 0)
+    top = 0
+    last = max(len(headers) - 1, 0)
+    if heading is not None:
+        title_format = workbook.add_format(
+            {**font, "bold": True, "font_size": 16, "align": "center", "valign": "vcenter"}
+        )
+        line_format = workbook.add_format({**font, "font_size": 10, "align": "left", "valign": "vcenter"})
+        sheet.set_row(0, 30)
+        _merged(sheet, 0, last, heading.title, title_format)
+        _merged(sheet, 1, last, heading.particulars, line_format)
+        top = 2
+    for col, header in enumerate(headers):
+        sheet.write_string(top, col, header, head)
+    sheet.freeze_panes(top + 1, 0)
+    sheet.repeat_rows(top)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)  # as wide as one page, as long as it takes
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.center_horizontally()
+    sheet.set_footer("&C第 &P 页，共 &N 页")
     count = 0
     for count, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
             value = _cell(value)
             if value is None or value == "":
-                continue
-            if isinstance(value, str):
-                sheet.write_string(count, col, value)
+                sheet.write_blank(top + count, col, None, body)
+            elif isinstance(value, str):
+                sheet.write_string(top + count, col, value, body)
             else:
-                sheet.write(count, col, value)
+                sheet.write(top + count, col, value, body)
     workbook.close()
     return count
 
 
-def export_to_file(ledger: Ledger, user, queryset=None, unmasked: bool = False) -> tuple[str, int]:
+def _merged(sheet, row: int, last: int, text: str, fmt) -> None:
+    if last > 0:
+        sheet.merge_range(row, 0, row, last, text, fmt)
+    else:
+        sheet.write_string(row, 0, text, fmt)
+
+
+def sheet_title(ledger: Ledger) -> str:
+    return ledger.title if ledger.title.endswith("台账") else f"{ledger.title}台账"
+
+
+def export_heading(ledger: Ledger, user, year: int | None = None, unmasked: bool = False) -> Heading:
+    """ "道里区妇联 妇女档案台账", then 单位 / 年度 / 导出日期 / 导出人 / the masking note."""
+    unit = user.org.name if getattr(user, "org_id", None) else ""
+    parts = [_("单位：%(u)s") % {"u": unit}] if unit else []
+    if year:
+        parts.append(_("活动年度：%(y)s年") % {"y": year})
+    parts.append(_("导出日期：%(d)s") % {"d": timezone.localdate().strftime("%Y年%m月%d日")})
+    person = getattr(user, "name", "") or ""
+    if person:
+        parts.append(_("导出人：%(n)s") % {"n": person})
+    note = ledger.masking_note(unmasked)
+    if note:
+        parts.append(note)
+    return Heading(title=f"{unit} {sheet_title(ledger)}".strip(), particulars="　　".join(parts))
+
+
+def export_to_file(
+    ledger: Ledger, user, queryset=None, unmasked: bool = False, year: int | None = None
+) -> tuple[str, int]:
     """Export the user's scope (or a narrower queryset) to a temporary xlsx; returns (path, rows)."""
     qs = queryset if queryset is not None else ledger.queryset(user)
     ctx = ExportContext(user=user, unmasked=unmasked)
@@ -211,7 +329,14 @@ def export_to_file(ledger: Ledger, user, queryset=None, unmasked: bool = False) 
     fd, path = tempfile.mkstemp(suffix=".xlsx", dir=_tmp_dir())
     os.close(fd)
     rows = ledger.export_rows(qs, ctx)
-    count = write_xlsx(path, ledger.title, [c.header for c in columns], rows, [c.width for c in columns])
+    count = write_xlsx(
+        path,
+        ledger.title,
+        [c.header for c in columns],
+        rows,
+        [c.width for c in columns],
+        heading=export_heading(ledger, user, year=year, unmasked=unmasked),
+    )
     audit.record(
         AuditAction.EXPORT,
         actor=user,
@@ -228,7 +353,9 @@ def template_to_file(ledger: Ledger) -> str:
 
     fd, path = tempfile.mkstemp(suffix=".xlsx", dir=_tmp_dir())
     os.close(fd)
-    workbook = xlsxwriter.Workbook(path)
+    workbook = xlsxwriter.Workbook(
+        path, {"default_format_properties": {"font_name": DOCUMENT_FONT, "font_size": 10}}
+    )
     sheet = workbook.add_worksheet(ledger.title[:31])
     head = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     required = workbook.add_format({"bold": True, "bg_color": "#FCE4E4", "border": 1})
@@ -368,6 +495,8 @@ def _map_headers(ledger: Ledger, header_row: list) -> dict[int, Column]:
         if column is not None and column not in mapping.values():
             mapping[index] = column
     missing = [c.header for c in ledger.import_columns() if c.required and c not in mapping.values()]
+    if not mapping:  # a title row or the particulars line of an exported 台账: the header is below
+        raise LedgerFileError(_("表头中没有可识别的列。请使用下载的导入模板。"))
     if missing:
         raise LedgerFileError(
             _("表头缺少必填列：%(cols)s。请使用下载的导入模板。") % {"cols": "、".join(missing)}
@@ -542,3 +671,64 @@ def _write_in_chunks(ledger: Ledger, valid: list[ParsedRow], ctx: ImportContext,
                 ledger.undo(written[start : start + size], quiet)
         raise
     summary.written = True
+
+
+# The kit's resolvers and standard columns live beside the engine (imported last: they build on Column).
+from fuqing.core.ledger_kit import (  # noqa: E402
+    UNIT_RULE,
+    People,
+    RecordNumbers,
+    UnitResolver,
+    collect,
+    parse_file_number,
+    parse_names,
+    parse_record_number,
+    parse_year,
+    people_column,
+    person_column,
+    person_name,
+    project_column,
+    record_number_column,
+    reference_column,
+    short_number,
+    unit_column,
+    unit_rule,
+    woman_columns,
+    year_column,
+)
+
+__all__ = [
+    "UNIT_RULE",
+    "Column",
+    "ExportContext",
+    "Heading",
+    "ImportContext",
+    "Ledger",
+    "LedgerFileError",
+    "ParsedRow",
+    "People",
+    "RecordNumbers",
+    "RowError",
+    "UnitResolver",
+    "collect",
+    "export_to_file",
+    "get_ledger",
+    "import_file",
+    "parse_file_number",
+    "parse_names",
+    "parse_record_number",
+    "parse_year",
+    "people_column",
+    "person_column",
+    "person_name",
+    "project_column",
+    "record_number_column",
+    "reference_column",
+    "register",
+    "short_number",
+    "unit_column",
+    "unit_rule",
+    "woman_columns",
+    "write_xlsx",
+    "year_column",
+]

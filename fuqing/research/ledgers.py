@@ -6,9 +6,20 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fuqing.core import cells
-from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
-from fuqing.core.scoping import scope_q, subtree_q
-from fuqing.orgs.models import Org, OrgKind, User
+from fuqing.core.ledger import (
+    UNIT_RULE,
+    Column,
+    ImportContext,
+    Ledger,
+    ParsedRow,
+    RowError,
+    UnitResolver,
+    register,
+    unit_column,
+    year_column,
+)
+from fuqing.core.scoping import scope_q
+from fuqing.orgs.models import OrgKind, User
 from fuqing.research.models import Entry, Report, ReportStatus, Score, Topic
 from fuqing.research.rules import TOPIC_CITY_LEADERS, parent_path
 from fuqing.research.services import cup as cup_services
@@ -30,24 +41,13 @@ class TopicLedger(Ledger):
     export_permission = ("research", "export")
     import_permission = ("research", "edit")
     columns = (
-        Column(
-            "year",
-            "年度",
-            parse=cells.integer,
-            required=True,
-            example="2014",
-            export=lambda t, c: t.year,
-            width=8,
-        ),
-        Column(
+        year_column(),
+        unit_column(
             "unit",
             "课题单位",
             aliases=("单位", "单位名称"),
-            help="市妇联机关部（室）或区县(市)妇联的名称；不填则为导入时所选单位",
+            help="市妇联机关部（室）或区县(市)妇联。" + UNIT_RULE + "不填则为导入时所选单位",
             example="道里区妇联",
-            export=lambda t, c: t.org.name,
-            width=20,
-            parse=lambda v: cells.text(v, 100),
         ),
         Column(
             "title",
@@ -110,18 +110,16 @@ class TopicLedger(Ledger):
 
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
         """Resolve each row's unit (within the chosen organisation) and leader, by the RES-1 rules."""
-        units = list(
-            Org.objects.filter(
-                subtree_q(ctx.org.path), kind__in=(OrgKind.DEPARTMENT, OrgKind.DISTRICT), is_active=True
-            )
+        resolver = UnitResolver(
+            ctx.org,
+            ctx.actor,
+            column="课题单位",
+            accept=lambda u, parent: (
+                u.kind in (OrgKind.DEPARTMENT, OrgKind.DISTRICT) and topic_services.unit_kind(u, parent)
+            ),
         )
-        parents = {
-            o.path: o for o in Org.objects.filter(path__in={parent_path(o) for o in [*units, ctx.org]})
-        }
-        units = [u for u in units if topic_services.unit_kind(u, parents.get(parent_path(u)))]
-        by_name: dict[str, list[Org]] = {}
-        for unit in units:
-            by_name.setdefault(unit.name, []).append(unit)
+        parents = resolver.by_path
+        units = [resolver.by_path[path] for path in resolver.allowed]
         leader_orgs = {u.pk for u in units} | {
             parents[parent_path(u)].pk for u in units if parent_path(u) in parents
         }
@@ -134,24 +132,8 @@ class TopicLedger(Ledger):
             if row.errors:
                 continue
             values = row.values
-            unit_name = values.get("unit") or ""
-            if unit_name:
-                found = by_name.get(unit_name, [])
-                if len(found) != 1:
-                    message = (
-                        _("在“%(o)s”之下找不到名为“%(n)s”的部室或区县(市)妇联。")
-                        if not found
-                        else _("名为“%(n)s”的单位不止一个。")
-                    ) % {"o": ctx.org.name, "n": unit_name}
-                    row.errors.append(RowError(row.number, "课题单位", message))
-                    continue
-                unit = found[0]
-            elif ctx.org in units:
-                unit = ctx.org
-            else:
-                row.errors.append(
-                    RowError(row.number, "课题单位", _("请填写课题单位（部室或区县(市)妇联）。"))
-                )
+            unit = resolver.check(row, "unit")
+            if unit is None:
                 continue
             parent = parents.get(parent_path(unit))
             name = values["leader"]
@@ -171,8 +153,6 @@ class TopicLedger(Ledger):
                     % {"n": name}
                 )
                 row.errors.append(RowError(row.number, "课题组组长", message))
-            if not 2000 <= (values.get("year") or 0) <= 2100:
-                row.errors.append(RowError(row.number, "年度", _("年度应为四位年份。")))
 
     def write(self, rows: list[ParsedRow], ctx: ImportContext) -> int:
         for index, row in enumerate(rows, start=1):

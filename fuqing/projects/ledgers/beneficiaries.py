@@ -11,15 +11,23 @@ from django.utils.translation import gettext as _
 
 from fuqing.core import cells
 from fuqing.core.cells import CellError
-from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
+from fuqing.core.ledger import (
+    Column,
+    ImportContext,
+    Ledger,
+    ParsedRow,
+    RowError,
+    project_column,
+    register,
+    year_column,
+)
 from fuqing.projects import services
 from fuqing.projects.ledgers.common import (
-    OrgResolver,
     ProjectResolver,
     amount,
     editable,
     export_queryset,
-    year,
+    units,
 )
 from fuqing.projects.models import Beneficiary
 from fuqing.registry.models import Woman, WomanStatus
@@ -74,19 +82,8 @@ class BeneficiaryLedger(Ledger):
     export_permission = ("projects", "export")
     import_permission = ("projects", "edit")
     columns = (
-        Column(
-            "year", "年度", parse=year, required=True, example="2014", export=lambda b, c: b.year, width=8
-        ),
-        Column(
-            "project",
-            "项目",
-            parse=lambda v: cells.text(v, 100),
-            required=True,
-            aliases=("项目名称",),
-            example="贫困母亲救助",
-            export=lambda b, c: b.project.name,
-            width=16,
-        ),
+        year_column(),
+        project_column(required=True),
         Column(
             "help_kind",
             "帮扶类别",
@@ -125,7 +122,7 @@ class BeneficiaryLedger(Ledger):
             aliases=("妇女档案编号",),
             help="妇女档案的编号（可从妇女档案台账导出）",
             export=lambda b, c: record_number(b.woman),
-            width=38,
+            width=16,
         ),
         Column(
             "received_on",
@@ -191,7 +188,7 @@ class BeneficiaryLedger(Ledger):
         return queryset
 
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
-        orgs = OrgResolver(ctx.org)
+        orgs = units(ctx, "帮扶单位")
         projects = ProjectResolver(ctx.actor, ctx.org)
         women = self._women(rows, ctx)
         consents: dict[str, dict] = {}
@@ -213,7 +210,7 @@ class BeneficiaryLedger(Ledger):
             if woman is None:
                 row.errors.append(RowError(row.number, column, message))
                 continue
-            org, message = orgs.find(v.get("org") or "")
+            org, message = orgs.resolve(v.get("org") or "")
             if org is None:
                 row.errors.append(RowError(row.number, "帮扶单位", message))
                 continue

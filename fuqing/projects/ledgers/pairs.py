@@ -8,9 +8,18 @@ from django.utils.translation import gettext as _
 
 from fuqing.core import cells
 from fuqing.core.cells import CellError
-from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
+from fuqing.core.ledger import (
+    Column,
+    ImportContext,
+    Ledger,
+    ParsedRow,
+    RowError,
+    project_column,
+    register,
+    year_column,
+)
 from fuqing.projects import services
-from fuqing.projects.ledgers.common import OrgResolver, ProjectResolver, editable, export_queryset, year
+from fuqing.projects.ledgers.common import ProjectResolver, editable, export_queryset, units
 from fuqing.projects.models import Household, Sex, Source, Volunteer, VolunteerPair
 from fuqing.projects.services.volunteers import MOBILE, phone_index
 
@@ -41,18 +50,8 @@ class VolunteerPairLedger(Ledger):
     export_permission = ("projects", "export")
     import_permission = ("projects", "edit")
     columns = (
-        Column(
-            "year", "年度", parse=year, required=True, example="2014", export=lambda p, c: p.year, width=8
-        ),
-        Column(
-            "project",
-            "项目",
-            parse=lambda v: cells.text(v, 100),
-            required=True,
-            example="爱心暖夕阳",
-            export=lambda p, c: p.project.name,
-            width=14,
-        ),
+        year_column(),
+        project_column(required=True, aliases=(), example="爱心暖夕阳", width=14),
         Column(
             "volunteer",
             "志愿者姓名",
@@ -151,7 +150,7 @@ class VolunteerPairLedger(Ledger):
         return queryset
 
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
-        orgs = OrgResolver(ctx.org)
+        orgs = units(ctx, "单位")
         projects = ProjectResolver(ctx.actor, ctx.org)
         areas: dict[int, object] = {}
         phones = {phone_index(r.values["phone"]) for r in rows if r.values.get("phone")}
@@ -179,12 +178,12 @@ class VolunteerPairLedger(Ledger):
                     RowError(row.number, "项目", _("“%(p)s”没有由结对记录计算的指标。") % {"p": project.name})
                 )
                 continue
-            volunteer_org, message = orgs.find(v.get("volunteer_org") or "")
+            volunteer_org, message = orgs.resolve(v.get("volunteer_org") or "")
             if volunteer_org is None:
                 row.errors.append(RowError(row.number, "志愿者所在单位", message))
                 continue
             household_org, message = (
-                orgs.find(v.get("household_org") or "") if v.get("household_org") else (volunteer_org, "")
+                orgs.resolve(v.get("household_org") or "") if v.get("household_org") else (volunteer_org, "")
             )
             if household_org is None:
                 row.errors.append(RowError(row.number, "家庭所在社区(村)", message))

@@ -9,16 +9,24 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from fuqing.core import cells
-from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
+from fuqing.core.ledger import (
+    Column,
+    ImportContext,
+    Ledger,
+    ParsedRow,
+    RowError,
+    project_column,
+    register,
+    year_column,
+)
 from fuqing.projects import services
 from fuqing.projects.ledgers.common import (
-    OrgResolver,
     ProjectResolver,
     amount,
     editable,
     export_queryset,
     month,
-    year,
+    units,
 )
 from fuqing.projects.models import Indicator, ProgressEntry, Source
 from fuqing.projects.services.common import plain
@@ -36,25 +44,12 @@ class ProgressLedger(Ledger):
     export_permission = ("projects", "export")
     import_permission = ("projects", "edit")
     columns = (
-        Column(
-            "year",
-            "年度",
-            parse=year,
+        year_column(help="项目所属的活动年度"),
+        project_column(
+            attr="indicator.project.name",
             required=True,
-            example="2014",
-            help="项目所属的活动年度",
-            export=lambda e, c: e.year,
-            width=8,
-        ),
-        Column(
-            "project",
-            "项目",
-            parse=lambda v: cells.text(v, 100),
-            required=True,
-            aliases=("项目名称",),
             example="春风送岗位",
             help="项目名称，与系统中一致",
-            export=lambda e, c: e.indicator.project.name,
             width=18,
         ),
         Column(
@@ -146,7 +141,7 @@ class ProgressLedger(Ledger):
         return queryset
 
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
-        orgs = OrgResolver(ctx.org)
+        orgs = units(ctx, "单位")
         projects = ProjectResolver(ctx.actor, ctx.org)
         indicators = {
             (i.project_id, i.name): i
@@ -180,7 +175,7 @@ class ProgressLedger(Ledger):
                     )
                 )
                 continue
-            org, message = orgs.find(v.get("org") or "")
+            org, message = orgs.resolve(v.get("org") or "")
             if org is None:
                 row.errors.append(RowError(row.number, "单位", message))
                 continue
