@@ -612,3 +612,7 @@ class ActionLedger(Ledger):
             if ctx.progress:
                 ctx.progress(index, len(rows))
         return len(rows)
+
+
+# registered beside the three editable registers: the suggestions ledger (export only)
+from fuqing.assistance import ledger_suggestions  # noqa: E402, F401

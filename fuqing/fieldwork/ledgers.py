@@ -433,3 +433,7 @@ class ContactPointLedger(Ledger):
             if ctx.progress:
                 ctx.progress(index, total)
         return total
+
+
+# registered beside the visits and contact points: the raw responses ledger (export only)
+from fuqing.fieldwork import ledger_responses  # noqa: E402, F401
