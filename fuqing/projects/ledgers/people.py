@@ -1,5 +1,5 @@
 """巾帼志愿者 and 空巢老人家庭 as ledgers (PRJ-5, RPT-2): export of the user's scope, phones and elders'
-names masked unless unmasked; export only (both are registered on their pages, one by one)."""
+names masked unless unmasked (volunteers' names in full, as on their list); export only (both are registered on their pages, one by one)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,8 @@ class VolunteerLedger(Ledger):
     columns = (
         record_number_column("志愿者编号"),
         unit_column("org", "所在单位"),
-        Column("name", "姓名", export=lambda v, c: v.name if c.unmasked else mask_name(v.name), width=10),
+        # a volunteer's name is shown in full, as on her list; her phone is masked like on the page
+        Column("name", "姓名", export=lambda v, c: v.name, width=10),
         Column("phone", "联系电话", export=_phone, width=14),
         Column("pairs", "结对家庭数", export=lambda v, c: v.pair_count, width=10),
         Column("account", "平台账户", export=lambda v, c: "已开通" if v.user_id else "未开通", width=10),
