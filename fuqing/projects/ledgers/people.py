@@ -1,5 +1,6 @@
-"""巾帼志愿者 and 空巢老人家庭 as ledgers (PRJ-5, RPT-2): export of the user's scope, phones and elders'
-names masked unless unmasked (volunteers' names in full, as on their list); export only (both are registered on their pages, one by one)."""
+"""巾帼志愿者 and 空巢老人家庭 as ledgers (PRJ-5, RPT-2): export of the user's scope; phones and elders'
+names masked unless unmasked, volunteers' names in full as on their list. Export only: both are
+registered on their pages, one by one."""
 
 from __future__ import annotations
 
