@@ -97,6 +97,14 @@ class Lookups:
     def people(self, rows, key: str, column: str) -> People:
         return People(self.users, collect(rows, key), column)
 
+    def check_woman(self, row: ParsedRow, org):
+        """The woman a row names (None for a group's need), or False with the error added."""
+        woman, message = self.woman(row.values.get("woman_number", ""), row.values.get("woman_name", ""), org)
+        if message:
+            row.errors.append(RowError(row.number, "妇女姓名", message))
+            return False
+        return woman
+
     def woman(self, number: str, name: str, org):
         if number:
             woman = self.women_by_number.get(number)
@@ -267,9 +275,8 @@ class NeedLedger(Ledger):
             org = look.units.check(row, "org")
             if org is None:
                 continue
-            woman, message = look.woman(v.get("woman_number", ""), v.get("woman_name", ""), org)
-            if message:
-                row.errors.append(RowError(row.number, "妇女姓名", message))
+            woman = look.check_woman(row, org)
+            if woman is False:
                 continue
             handler = handlers.check(row, "handler")
             if row.errors:
@@ -299,12 +306,8 @@ class NeedLedger(Ledger):
                 continue
             v["_data"], v["_org"] = data, org
 
-    def write(self, rows, ctx):
-        for index, row in enumerate(rows, start=1):
-            services.create_need(ctx.actor, org=row.values["_org"], **row.values["_data"])
-            if ctx.progress:
-                ctx.progress(index, len(rows))
-        return len(rows)
+    def write_row(self, row, ctx):
+        services.create_need(ctx.actor, org=row.values["_org"], **row.values["_data"])
 
 
 # --- pairings -------------------------------------------------------------------------------------
@@ -409,9 +412,8 @@ class PairingLedger(Ledger):
             org = look.units.check(row, "org")
             if org is None:
                 continue
-            woman, message = look.woman(v.get("woman_number", ""), v.get("woman_name", ""), org)
-            if message:
-                row.errors.append(RowError(row.number, "妇女姓名", message))
+            woman = look.check_woman(row, org)
+            if woman is False:
                 continue
             users = []
             for name in v.get("helper_users") or []:
@@ -442,12 +444,8 @@ class PairingLedger(Ledger):
             data.update(helper_users=users, helper_orgs=helper_orgs, notes=v.get("notes", ""))
             v["_data"], v["_org"] = data, org
 
-    def write(self, rows, ctx):
-        for index, row in enumerate(rows, start=1):
-            pairings.create_pairing(ctx.actor, org=row.values["_org"], **row.values["_data"])
-            if ctx.progress:
-                ctx.progress(index, len(rows))
-        return len(rows)
+    def write_row(self, row, ctx):
+        pairings.create_pairing(ctx.actor, org=row.values["_org"], **row.values["_data"])
 
 
 # --- actions --------------------------------------------------------------------------------------
@@ -562,9 +560,8 @@ class ActionLedger(Ledger):
             org = need.org if need and not v.get("org") else look.units.check(row, "org")
             if org is None:
                 continue
-            woman, message = look.woman(v.get("woman_number", ""), v.get("woman_name", ""), org)
-            if message:
-                row.errors.append(RowError(row.number, "妇女姓名", message))
+            woman = look.check_woman(row, org)
+            if woman is False:
                 continue
             given_by = givers.check(row, "given_by")
             given_by_org = giving_units.check(row, "given_by_org") if v.get("given_by_org") else None
@@ -606,12 +603,8 @@ class ActionLedger(Ledger):
             data["consent_exception"] = row.values.get("consent_exception", "")
             row.values["_data"], row.values["_org"] = data, org
 
-    def write(self, rows, ctx):
-        for index, row in enumerate(rows, start=1):
-            pairings.record_action(ctx.actor, org=row.values["_org"], **row.values["_data"])
-            if ctx.progress:
-                ctx.progress(index, len(rows))
-        return len(rows)
+    def write_row(self, row, ctx):
+        pairings.record_action(ctx.actor, org=row.values["_org"], **row.values["_data"])
 
 
 # registered beside the three editable registers: the suggestions ledger (export only)

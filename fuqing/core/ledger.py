@@ -116,7 +116,7 @@ class Ledger:
         return _("本表个人信息已脱敏显示")
 
     def supports_import(self) -> bool:
-        return type(self).write is not Ledger.write
+        return type(self).write is not Ledger.write or type(self).write_row is not Ledger.write_row
 
     # --- export -------------------------------------------------------------------------------
     def queryset(self, user):
@@ -150,7 +150,16 @@ class Ledger:
     write_chunk: int | None = None
 
     def write(self, rows: list[ParsedRow], ctx: ImportContext) -> int:
-        """Write valid rows through the register's services; runs inside one transaction."""
+        """Write valid rows through the register's services; runs inside one transaction. By default
+        each row through ``write_row``, reporting progress."""
+        for index, row in enumerate(rows, start=1):
+            self.write_row(row, ctx)
+            if ctx.progress:
+                ctx.progress(index, len(rows))
+        return len(rows)
+
+    def write_row(self, row: ParsedRow, ctx: ImportContext) -> None:
+        """Write one checked row through the register's services."""
         raise NotImplementedError
 
     def undo(self, rows: list[ParsedRow], ctx: ImportContext) -> None:

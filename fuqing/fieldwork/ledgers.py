@@ -286,16 +286,11 @@ class VisitLedger(Ledger):
             year=values.get("year"),
         )
 
-    def write(self, rows: list[ParsedRow], ctx: ImportContext) -> int:
-        total = len(rows)
-        for index, row in enumerate(rows, start=1):
-            try:
-                services.save_visit(ctx.actor, None, row.values["_data"], record_audit=False)
-            except (ValidationError, PermissionDenied) as exc:  # checked already; a race is a crash
-                raise RuntimeError(f"row {row.number} became invalid during import") from exc
-            if ctx.progress:
-                ctx.progress(index, total)
-        return total
+    def write_row(self, row: ParsedRow, ctx: ImportContext) -> None:
+        try:
+            services.save_visit(ctx.actor, None, row.values["_data"], record_audit=False)
+        except (ValidationError, PermissionDenied) as exc:  # checked already; a race is a crash
+            raise RuntimeError(f"row {row.number} became invalid during import") from exc
 
 
 def _masked(value: str, masker, ctx) -> str:
@@ -426,13 +421,8 @@ class ContactPointLedger(Ledger):
             seen.add(key)
             values["_data"] = data
 
-    def write(self, rows: list[ParsedRow], ctx: ImportContext) -> int:
-        total = len(rows)
-        for index, row in enumerate(rows, start=1):
-            services.save_contact_point(ctx.actor, None, row.values["_data"], record_audit=False)
-            if ctx.progress:
-                ctx.progress(index, total)
-        return total
+    def write_row(self, row: ParsedRow, ctx: ImportContext) -> None:
+        services.save_contact_point(ctx.actor, None, row.values["_data"], record_audit=False)
 
 
 # registered beside the visits and contact points: the raw responses ledger (export only)

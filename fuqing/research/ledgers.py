@@ -154,21 +154,17 @@ class TopicLedger(Ledger):
                 )
                 row.errors.append(RowError(row.number, "课题组组长", message))
 
-    def write(self, rows: list[ParsedRow], ctx: ImportContext) -> int:
-        for index, row in enumerate(rows, start=1):
-            values = row.values
-            topic_services.create_topic(
-                ctx.actor,
-                org=values["_unit"],
-                year=values["year"],
-                title=values["title"],
-                leader=values["_leader"],
-                description=values.get("description") or "",
-                members=values.get("members") or "",
-            )
-            if ctx.progress:
-                ctx.progress(index, len(rows))
-        return len(rows)
+    def write_row(self, row: ParsedRow, ctx: ImportContext) -> None:
+        values = row.values
+        topic_services.create_topic(
+            ctx.actor,
+            org=values["_unit"],
+            year=values["year"],
+            title=values["title"],
+            leader=values["_leader"],
+            description=values.get("description") or "",
+            members=values.get("members") or "",
+        )
 
 
 def _status(report, ctx):

@@ -302,20 +302,16 @@ class BeneficiaryLedger(Ledger):
             return None, "姓名", _("姓名与妇女档案不一致，请核对。")
         return woman, "", ""
 
-    def write(self, rows: list[ParsedRow], ctx: ImportContext) -> int:
-        for index, row in enumerate(rows, start=1):
-            v = row.values
-            services.record_beneficiary(
-                ctx.actor,
-                project=v["_project"],
-                woman=v["_woman"],
-                org=v["_org"],
-                received_on=v["received_on"],
-                help_kind=v["_kind"],
-                amount_yuan=v.get("amount"),
-                notes=v.get("notes") or "",
-                consent_exception=v.get("consent_exception") or "",
-            )
-            if ctx.progress:
-                ctx.progress(index, len(rows))
-        return len(rows)
+    def write_row(self, row: ParsedRow, ctx: ImportContext) -> None:
+        v = row.values
+        services.record_beneficiary(
+            ctx.actor,
+            project=v["_project"],
+            woman=v["_woman"],
+            org=v["_org"],
+            received_on=v["received_on"],
+            help_kind=v["_kind"],
+            amount_yuan=v.get("amount"),
+            notes=v.get("notes") or "",
+            consent_exception=v.get("consent_exception") or "",
+        )
