@@ -29,6 +29,8 @@ from fuqing.core.scoping import user_scope
 class LedgerFileError(ValueError):
     """The file as a whole cannot be read (type, size, archive bomb, missing columns)."""
 
+    named_columns = False  # raised on a row that named some of the columns (the header, short of some)
+
 
 @dataclass(frozen=True)
 class Column:
@@ -507,9 +509,11 @@ def _map_headers(ledger: Ledger, header_row: list) -> dict[int, Column]:
     if not mapping:  # a title row or the particulars line of an exported 台账: the header is below
         raise LedgerFileError(_("表头中没有可识别的列。请使用下载的导入模板。"))
     if missing:
-        raise LedgerFileError(
+        error = LedgerFileError(
             _("表头缺少必填列：%(cols)s。请使用下载的导入模板。") % {"cols": "、".join(missing)}
         )
+        error.named_columns = True
+        raise error
     return mapping
 
 
@@ -539,7 +543,11 @@ def parse_file(
             mapping = _map_headers(ledger, header)
             break
         except LedgerFileError as exc:
-            first_error = first_error or exc
+            # a row naming some columns is the header the user meant: its complaint beats a title row's
+            if first_error is None or (
+                getattr(exc, "named_columns", False) and not first_error.named_columns
+            ):
+                first_error = exc
     if mapping is None:
         raise first_error or LedgerFileError(_("文件是空的。"))
     parsed: list[ParsedRow] = []

@@ -38,7 +38,12 @@ def test_rpt2_the_sheet_is_laid_out_for_printing(exported):
     assert sheet.print_title_rows == "$3:$3"  # the header repeats on every printed page
     setup = sheet.page_setup
     assert setup.orientation == "landscape" and str(setup.paperSize) == "9"  # A4
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth == 1 and setup.fitToHeight == 0
+    # as wide as one page (fitToWidth defaults to 1 when absent), as long as it takes
+    assert (
+        sheet.sheet_properties.pageSetUpPr.fitToPage
+        and setup.fitToWidth in (None, 1)
+        and setup.fitToHeight == 0
+    )
     assert {sheet.cell(row, 1).font.name for row in (1, 2, 3, 4)} == {"宋体"}
     assert sheet["A3"].border.left.style == "thin" and sheet["B4"].border.bottom.style == "thin"
     for col, header in enumerate(HEADERS, start=1):  # every header fits its column
