@@ -69,3 +69,22 @@ def test_sec5_users_export_for_the_security_administrator(tree, daoli, district_
 def test_every_register_has_an_export():
     for name in ("suggestions", "households", "volunteers", "responses", "users"):
         assert get_ledger(name).export_columns()
+
+
+def test_the_lists_offer_the_new_exports(tree, daoli, district_secadmin, login_as):
+    make_suggestion(tree.a1, "建议", daoli)
+    client = login_as(daoli)
+    assert (
+        reverse("ledger-export-suggestions")
+        in client.get(reverse("assistance:suggestion-list")).content.decode()
+    )
+    for page, name in (("projects:volunteers", "volunteers"), ("projects:households", "households")):
+        assert reverse(f"ledger-export-{name}") in client.get(reverse(page)).content.decode()
+    users_page = login_as(district_secadmin).get(reverse("orgs:users")).content.decode()
+    assert reverse("ledger-export-users") in users_page
+    response = make_response(tree.a1, "答案", daoli)
+    page = login_as(daoli).get(reverse("fieldwork:questionnaire-detail", args=[response.questionnaire.pk]))
+    assert (
+        f"{reverse('ledger-export-responses')}?questionnaire={response.questionnaire.pk}"
+        in page.content.decode()
+    )
