@@ -21,6 +21,8 @@ from fuqing.core.ledger import (
     UnitResolver,
     collect,
     register,
+    unit_column,
+    year_column,
 )
 from fuqing.orgs.models import User
 
@@ -39,10 +41,10 @@ class SubmissionLedger(Ledger):
     model = Obligation
     export_permission = ("campaigns", "export")
     columns = (
-        Column("year", "年度", export=lambda o, c: o.deadline.campaign.year, width=8),
+        year_column(attr="deadline.campaign.year", importable=False),
         Column("deadline", "报送事项", export=lambda o, c: o.deadline.name, width=28),
         Column("due_on", "截止日期", export=lambda o, c: o.deadline.due_on, width=12),
-        Column("org", "报送单位", export=lambda o, c: o.org.name, width=24),
+        unit_column("org", "报送单位", importable=False, width=24),
         Column("kind", "单位类型", export=lambda o, c: str(o.org.get_kind_display()), width=14),
         Column("code", "行政区划代码", export=lambda o, c: o.org.division_code, width=14),
         Column(
@@ -102,7 +104,7 @@ class PlanLedger(Ledger):
     export_permission = ("campaigns", "export")
     import_permission = ("campaigns", "edit")
     columns = (
-        Column("year", "年度", export=lambda p, c: p.campaign.year, width=8, importable=False),
+        year_column(attr="campaign.year", importable=False),
         Column(
             "org",
             "单位",

@@ -14,6 +14,7 @@ from fuqing.core.ledger import (
     ParsedRow,
     RowError,
     UnitResolver,
+    person_column,
     register,
     unit_column,
     year_column,
@@ -59,16 +60,14 @@ class TopicLedger(Ledger):
             width=36,
             parse=lambda v: cells.text(v, 200),
         ),
-        Column(
+        person_column(
             "leader",
             "课题组组长",
+            attr="leader",
             required=True,
             aliases=("组长", "牵头领导"),
-            help="部室课题由市妇联主席、副主席任组长；区县(市)课题由本级主席带队。填姓名或用户名",
+            help="部室课题由市妇联主席、副主席任组长；区县(市)课题由本级主席带队。填姓名（同名时填用户名）",
             example="王淑珍",
-            export=lambda t, c: t.leader.display_name,
-            width=12,
-            parse=lambda v: cells.text(v, 50),
         ),
         Column(
             "members",
@@ -178,8 +177,8 @@ class ReportLedger(Ledger):
     model = Report
     export_permission = ("research", "export")
     columns = (
-        Column("year", "年度", export=lambda r, c: r.year, width=8),
-        Column("org", "单位", export=lambda r, c: r.org.name, width=20),
+        year_column(importable=False),
+        unit_column("org", "单位", importable=False),
         Column("title", "标题", export=lambda r, c: r.title, width=40),
         Column("authors", "作者", export=lambda r, c: r.authors, width=16),
         Column("topic", "重点调研课题", export=lambda r, c: r.topic.title if r.topic_id else "", width=30),
@@ -251,7 +250,7 @@ class ScoreLedger(Ledger):
         Column("code", "参评编号", export=lambda s, c: s.sheet.entry.code, width=10),
         Column("title", "报告标题", export=lambda s, c: s.sheet.entry.report.title, width=36),
         Column("org", "报告单位", export=_blind(lambda s: s.sheet.entry.report.org.name), width=20),
-        Column("judge", "评委", export=lambda s, c: s.sheet.judge.user.display_name, width=12),
+        person_column("judge", "评委", attr="sheet.judge.user", importable=False),
         Column("criterion", "评分项", export=lambda s, c: s.criterion.name, width=16),
         Column("weight", "权重(%)", export=lambda s, c: s.criterion.weight, width=8),
         Column("value", "得分", export=lambda s, c: float(s.value), width=8),

@@ -19,6 +19,7 @@ from fuqing.core.ledger import (
     RowError,
     project_column,
     register,
+    unit_column,
     year_column,
 )
 from fuqing.projects import services
@@ -143,15 +144,7 @@ class BeneficiaryLedger(Ledger):
             export=lambda b, c: b.amount,
             width=12,
         ),
-        Column(
-            "org",
-            "帮扶单位",
-            parse=lambda v: cells.text(v, 100),
-            aliases=("单位",),
-            help="单位名称或区划代码；不填则为导入时选择的单位",
-            export=lambda b, c: b.org.name,
-            width=18,
-        ),
+        unit_column("org", "帮扶单位", width=18),
         Column("notes", "备注", parse=lambda v: cells.text(v, 200), export=lambda b, c: b.notes, width=30),
         Column(
             "consent_exception",

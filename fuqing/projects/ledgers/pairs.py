@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from fuqing.core import cells
 from fuqing.core.cells import CellError
 from fuqing.core.ledger import (
+    UNIT_RULE,
     Column,
     ImportContext,
     Ledger,
@@ -16,6 +17,7 @@ from fuqing.core.ledger import (
     RowError,
     project_column,
     register,
+    unit_column,
     year_column,
 )
 from fuqing.projects import services
@@ -72,15 +74,8 @@ class VolunteerPairLedger(Ledger):
             export=lambda p, c: p.volunteer.masked_phone,
             width=14,
         ),
-        Column(
-            "volunteer_org",
-            "志愿者所在单位",
-            parse=lambda v: cells.text(v, 100),
-            aliases=("志愿者单位",),
-            example="友谊社区",
-            help="单位名称或区划代码；不填则为导入时选择的单位",
-            export=lambda p, c: p.volunteer.org.name,
-            width=16,
+        unit_column(
+            "volunteer_org", "志愿者所在单位", attr="volunteer.org.name", aliases=("志愿者单位",), width=16
         ),
         Column(
             "address",
@@ -92,14 +87,12 @@ class VolunteerPairLedger(Ledger):
             export=lambda p, c: p.household.address,
             width=28,
         ),
-        Column(
+        unit_column(
             "household_org",
             "家庭所在社区(村)",
-            parse=lambda v: cells.text(v, 100),
+            attr="household.org.name",
             aliases=("家庭所在社区", "社区"),
-            example="友谊社区",
-            help="不填则与志愿者所在单位相同",
-            export=lambda p, c: p.household.org.name,
+            help=UNIT_RULE + "不填则与志愿者所在单位相同",
             width=16,
         ),
         Column(

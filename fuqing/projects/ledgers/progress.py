@@ -15,8 +15,10 @@ from fuqing.core.ledger import (
     Ledger,
     ParsedRow,
     RowError,
+    person_column,
     project_column,
     register,
+    unit_column,
     year_column,
 )
 from fuqing.projects import services
@@ -63,15 +65,8 @@ class ProgressLedger(Ledger):
             export=lambda e, c: e.indicator.name,
             width=18,
         ),
-        Column(
-            "org",
-            "单位",
-            parse=lambda v: cells.text(v, 100),
-            aliases=("填报单位", "单位名称", "区划代码"),
-            example="道里区妇联",
-            help="单位名称或区划代码；重名时写“上级名称/名称”；不填则为导入时选择的单位",
-            export=lambda e, c: e.org.name,
-            width=18,
+        unit_column(
+            "org", "单位", aliases=("填报单位", "单位名称", "区划代码"), example="道里区妇联", width=18
         ),
         Column(
             "month",
@@ -109,13 +104,7 @@ class ProgressLedger(Ledger):
             "unit", "计量单位", importable=False, export=lambda e, c: e.indicator.get_unit_display(), width=8
         ),
         Column("status", "状态", importable=False, export=_status, width=10),
-        Column(
-            "entered_by",
-            "填报人",
-            importable=False,
-            export=lambda e, c: e.entered_by.display_name if e.entered_by else "",
-            width=12,
-        ),
+        person_column("entered_by", "填报人", attr="entered_by", importable=False),
         Column("entered_at", "填报时间", importable=False, export=lambda e, c: e.entered_at, width=18),
     )
 
