@@ -8,20 +8,28 @@ the valid rows, when the user asks for that.
 
 from __future__ import annotations
 
-import datetime
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fuqing.core import audit, cells, uploads
 from fuqing.core.cells import CellError
+from fuqing.core.ledger_print import (
+    DOCUMENT_FONT,
+    Heading,
+    cell_value,
+    display_width,
+    export_heading,
+    print_widths,
+    sheet_title,
+    write_xlsx,
+)
 from fuqing.core.models import AuditAction
 from fuqing.core.scoping import user_scope
 
@@ -191,145 +199,6 @@ def ledgers() -> dict[str, Ledger]:
 # --- export ---------------------------------------------------------------------------------------
 
 
-def _cell(value):
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
-    if isinstance(value, datetime.date):
-        return value.strftime("%Y-%m-%d")
-    return cells.neutralise(value)
-
-
-# The printed 台账 (issue 11, point 5): 宋体 throughout, a title row and a line naming the unit, the
-# campaign year, the date of export and the masking note above a bordered header that repeats on every
-# printed page; landscape A4 scaled to the page width, long text wrapped in columns no wider than
-# PRINT_MAX_WIDTH. Imports skip the title rows (``parse_file`` looks for the header below them).
-DOCUMENT_FONT = "宋体"
-PRINT_MAX_WIDTH = 30
-
-
-@dataclass(frozen=True)
-class Heading:
-    """The lines above a ledger's header: its title and the line of particulars."""
-
-    title: str
-    particulars: str = ""
-
-
-def display_width(text: str) -> int:
-    """Columns a text needs in a spreadsheet: a Chinese character is as wide as two Latin ones."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(text))
-
-
-def print_widths(headers: list[str], widths: list[int]) -> list[int]:
-    """Each column as wide as its register says, at least wide enough for its header, at most
-    PRINT_MAX_WIDTH (longer text wraps), so the whole row fits across a landscape page."""
-    return [
-        max(min(width, PRINT_MAX_WIDTH), min(display_width(h) + 2, PRINT_MAX_WIDTH))
-        for h, width in zip(headers, widths, strict=True)
-    ]
-
-
-def write_xlsx(
-    path: str,
-    title: str,
-    headers: list[str],
-    rows: Iterable[list],
-    widths: list[int],
-    heading: Heading | None = None,
-) -> int:
-    """Write one sheet in constant memory; every text cell is neutralised. Returns the row count.
-
-    With a ``heading`` the sheet is laid out as a printed 台账 (title and particulars lines above the
-    header); without one the header is the first row (import files built by tests and tools)."""
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(
-        path,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "default_format_properties": {"font_name": DOCUMENT_FONT, "font_size": 10},
-        },
-    )
-    sheet = workbook.add_worksheet(title[:31])
-    font = {"font_name": DOCUMENT_FONT}
-    head = workbook.add_format(
-        {
-            **font,
-            "bold": True,
-            "bg_color": "#F2F2F2",
-            "border": 1,
-            "text_wrap": True,
-            "align": "center",
-            "valign": "vcenter",
-        }
-    )
-    body = workbook.add_format({**font, "border": 1, "text_wrap": True, "valign": "top"})
-    widths = print_widths(headers, widths)
-    for col, width in enumerate(widths):
-        sheet.set_column(col, col, width)
-    top = 0
-    last = max(len(headers) - 1, 0)
-    if heading is not None:
-        title_format = workbook.add_format(
-            {**font, "bold": True, "font_size": 16, "align": "center", "valign": "vcenter"}
-        )
-        line_format = workbook.add_format({**font, "font_size": 10, "align": "left", "valign": "vcenter"})
-        sheet.set_row(0, 30)
-        _merged(sheet, 0, last, heading.title, title_format)
-        _merged(sheet, 1, last, heading.particulars, line_format)
-        top = 2
-    for col, header in enumerate(headers):
-        sheet.write_string(top, col, header, head)
-    sheet.freeze_panes(top + 1, 0)
-    sheet.repeat_rows(top)
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)  # as wide as one page, as long as it takes
-    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    sheet.center_horizontally()
-    sheet.set_footer("&C第 &P 页，共 &N 页")
-    count = 0
-    for count, row in enumerate(rows, start=1):
-        for col, value in enumerate(row):
-            value = _cell(value)
-            if value is None or value == "":
-                sheet.write_blank(top + count, col, None, body)
-            elif isinstance(value, str):
-                sheet.write_string(top + count, col, value, body)
-            else:
-                sheet.write(top + count, col, value, body)
-    workbook.close()
-    return count
-
-
-def _merged(sheet, row: int, last: int, text: str, fmt) -> None:
-    if last > 0:
-        sheet.merge_range(row, 0, row, last, text, fmt)
-    else:
-        sheet.write_string(row, 0, text, fmt)
-
-
-def sheet_title(ledger: Ledger) -> str:
-    return ledger.title if ledger.title.endswith("台账") else f"{ledger.title}台账"
-
-
-def export_heading(ledger: Ledger, user, year: int | None = None, unmasked: bool = False) -> Heading:
-    """ "道里区妇联 妇女档案台账", then 单位 / 年度 / 导出日期 / 导出人 / the masking note."""
-    unit = user.org.name if getattr(user, "org_id", None) else ""
-    parts = [_("单位：%(u)s") % {"u": unit}] if unit else []
-    if year:
-        parts.append(_("活动年度：%(y)s年") % {"y": year})
-    parts.append(_("导出日期：%(d)s") % {"d": timezone.localdate().strftime("%Y年%m月%d日")})
-    person = getattr(user, "name", "") or ""
-    if person:
-        parts.append(_("导出人：%(n)s") % {"n": person})
-    note = ledger.masking_note(unmasked)
-    if note:
-        parts.append(note)
-    return Heading(title=f"{unit} {sheet_title(ledger)}".strip(), particulars="　　".join(parts))
-
-
 def export_to_file(
     ledger: Ledger, user, queryset=None, unmasked: bool = False, year: int | None = None
 ) -> tuple[str, int]:
@@ -337,7 +206,7 @@ def export_to_file(
     qs = queryset if queryset is not None else ledger.queryset(user)
     ctx = ExportContext(user=user, unmasked=unmasked)
     columns = ledger.export_columns()
-    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=_tmp_dir())
+    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=tmp_dir())
     os.close(fd)
     rows = ledger.export_rows(qs, ctx)
     count = write_xlsx(
@@ -362,7 +231,7 @@ def template_to_file(ledger: Ledger) -> str:
     """The import template: the header row, and a 说明 sheet with each column's rule and an example."""
     import xlsxwriter
 
-    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=_tmp_dir())
+    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=tmp_dir())
     os.close(fd)
     workbook = xlsxwriter.Workbook(
         path, {"default_format_properties": {"font_name": DOCUMENT_FONT, "font_size": 10}}
@@ -395,7 +264,7 @@ def template_to_file(ledger: Ledger) -> str:
     return path
 
 
-def _tmp_dir() -> str:
+def tmp_dir() -> str:
     path = (settings.SHARED_DIR or settings.VAR_DIR) / "tmp"
     path.mkdir(parents=True, exist_ok=True)
     return str(path)
@@ -715,6 +584,7 @@ from fuqing.core.ledger_kit import (  # noqa: E402
 )
 
 __all__ = [
+    "DOCUMENT_FONT",
     "UNIT_RULE",
     "Column",
     "ExportContext",
@@ -727,7 +597,10 @@ __all__ = [
     "RecordNumbers",
     "RowError",
     "UnitResolver",
+    "cell_value",
     "collect",
+    "display_width",
+    "export_heading",
     "export_to_file",
     "get_ledger",
     "import_file",
@@ -738,11 +611,14 @@ __all__ = [
     "people_column",
     "person_column",
     "person_name",
+    "print_widths",
     "project_column",
     "record_number_column",
     "reference_column",
     "register",
+    "sheet_title",
     "short_number",
+    "tmp_dir",
     "unit_column",
     "unit_rule",
     "woman_columns",

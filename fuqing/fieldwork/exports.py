@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from fuqing.core import audit
 from fuqing.core.cells import neutralise
-from fuqing.core.ledger import _tmp_dir
+from fuqing.core.ledger import tmp_dir
 from fuqing.core.models import AuditAction
 from fuqing.fieldwork.models import Answer, QuestionKind, Response
 from fuqing.fieldwork.tallies import Tallies
@@ -32,7 +32,7 @@ def tallies_xlsx(user, t: Tallies):
 
     from fuqing.core.views import _temporary_file_response
 
-    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=_tmp_dir())
+    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=tmp_dir())
     os.close(fd)
     book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
@@ -169,7 +169,7 @@ def raw_responses_xlsx(user, questionnaire):
     from fuqing.core.views import _temporary_file_response
     from fuqing.fieldwork.responses import answers_of
 
-    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=_tmp_dir())
+    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=tmp_dir())
     os.close(fd)
     book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
