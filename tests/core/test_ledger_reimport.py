@@ -18,10 +18,12 @@ from tests.registry.conftest import add_woman, new_id
 DAY = datetime.date(2014, 4, 15)
 
 
-def _reimport(name, user, org):
+def _reimport(name, user, org, seen=None):
     path, _count = export_to_file(get_ledger(name), user, year=2014)
     title = get_ledger(name).title
     assert heading(path)[0] == f"道里区妇联 {title.removesuffix('台账')}台账"
+    if seen is not None:
+        seen.extend(table(path))
     return import_file(get_ledger(name), path, ImportContext(actor=user, org=org))
 
 
@@ -48,7 +50,10 @@ def test_rpt3_an_exported_visits_ledger_imports_again(tree, daoli):
     daoli.name = "刘春梅"
     daoli.save(update_fields=["name"])
     record(daoli, start=DAY, place=tree.a1a, women_met=5)
-    summary = _reimport("visits", daoli, tree.a)
+    rows = []
+    summary = _reimport("visits", daoli, tree.a, rows)
+    lead = rows[1][rows[0].index("带队人")]
+    assert lead == "刘春梅"  # her name on the 台账, never her login name, and read back by it
     assert summary.errors == [] and summary.imported == 1
     assert Visit.objects.filter(place=tree.a1a, lead=daoli, started_on=DAY).count() == 2
 
