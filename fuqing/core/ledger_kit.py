@@ -459,3 +459,16 @@ def parse_names(value) -> list[str]:
     for sep in ("，", ",", "；", ";", " "):
         raw = raw.replace(sep, "、")
     return [n for n in raw.split("、") if n]
+
+
+def date_column(key: str, header: str, *, attr: str = "", example: str = "2014-04-15", **kw) -> Column:
+    """A date: read in every spelling ``cells.date`` knows (2014-04-15, 2014.4.15, 2014年4月15日, an
+    Excel date), printed as 2014-04-15."""
+    return Column(
+        key,
+        header,
+        parse=cells.date,
+        example=example,
+        export=lambda o, c: _attr(o, attr or key),
+        **{"width": 12, **kw},
+    )

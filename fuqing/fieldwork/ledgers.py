@@ -20,6 +20,7 @@ from fuqing.core.ledger import (
     RowError,
     UnitResolver,
     collect,
+    date_column,
     person_column,
     record_number_column,
     register,
@@ -51,26 +52,20 @@ class VisitLedger(Ledger):
     columns = (
         record_number_column("编号"),
         unit_column(aliases=("单位", "填报单位", "走访单位"), example="道里区妇联"),
-        Column(
+        date_column(
             "started_on",
             "开始日期",
-            parse=cells.date,
             required=True,
             aliases=("走访日期", "日期", "开始时间", "走访时间"),
             example="2014-04-15",
             help="走访的日期；多日走访填第一天",
-            export=lambda v, c: v.started_on,
-            width=12,
         ),
-        Column(
+        date_column(
             "ended_on",
             "结束日期",
-            parse=cells.date,
             aliases=("结束时间",),
             example="2014-04-21",
             help="当天往返可不填；蹲点调研不少于 7 天",
-            export=lambda v, c: v.ended_on,
-            width=12,
         ),
         Column(
             "method",

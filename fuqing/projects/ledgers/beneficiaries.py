@@ -17,6 +17,7 @@ from fuqing.core.ledger import (
     Ledger,
     ParsedRow,
     RowError,
+    date_column,
     project_column,
     register,
     unit_column,
@@ -125,15 +126,8 @@ class BeneficiaryLedger(Ledger):
             export=lambda b, c: record_number(b.woman),
             width=16,
         ),
-        Column(
-            "received_on",
-            "受助日期",
-            parse=cells.date,
-            required=True,
-            aliases=("帮扶日期", "日期"),
-            example="2014-05-12",
-            export=lambda b, c: b.received_on,
-            width=12,
+        date_column(
+            "received_on", "受助日期", required=True, aliases=("帮扶日期", "日期"), example="2014-05-12"
         ),
         Column(
             "amount",

@@ -15,6 +15,7 @@ from fuqing.core.ledger import (
     Ledger,
     ParsedRow,
     RowError,
+    date_column,
     project_column,
     register,
     unit_column,
@@ -109,15 +110,7 @@ class VolunteerPairLedger(Ledger):
         Column(
             "elder_birth_year", "老人出生年份", parse=cells.integer, example="1936", export=None, width=10
         ),
-        Column(
-            "started_on",
-            "结对日期",
-            parse=cells.date,
-            required=True,
-            example="2014-04-20",
-            export=lambda p, c: p.started_on,
-            width=12,
-        ),
+        date_column("started_on", "结对日期", required=True, example="2014-04-20"),
         Column("ended_on", "结束日期", importable=False, export=lambda p, c: p.ended_on, width=12),
         Column("notes", "备注", parse=lambda v: cells.text(v, 200), export=lambda p, c: p.notes, width=24),
     )
