@@ -258,7 +258,8 @@ def person_name(user) -> str:
     """A person as a 台账 prints her: her name (刘春梅), the login name only when she has none."""
     if user is None:
         return ""
-    return getattr(user, "name", "") or getattr(user, "username", "")
+    shown = getattr(user, "display_name", None)  # the account's own rule, when it has one
+    return shown or (getattr(user, "name", "") or "").strip() or getattr(user, "username", "")
 
 
 class People:
