@@ -541,6 +541,9 @@ def building_version(handbook, ctx):
         },
         form=False,
         proof=lambda obj, after: obj.versions.filter(changes=ctx.changed).exists(),
+    )
+
+
 # --- oversight ------------------------------------------------------------------------------------
 
 
