@@ -110,7 +110,11 @@ def test_plt3_out_of_scope_is_404_and_references_too(api, daoli, nangang, tree, 
             "category": "other",
         },
     )
-    assert response.status_code == 422 and "妇女不存在或不在您的数据范围内" in response.json()["detail"]
+    # 404 like every foreign id (the API kit's one answer), the field named
+    assert (
+        response.status_code == 404
+        and "妇女不存在或不在您的数据范围内" in response.json()["errors"]["woman"][0]
+    )
 
 
 def test_plt3_read_only_scope_cannot_close(api, researcher, daoli, tree, make_need):
