@@ -166,11 +166,11 @@ def test_plt3_hot_issues_and_reminders(api, daoli, tree, make_need):
     hot = api.as_(daoli).get("/hot-issues/", year=2014).json()
     assert hot["total"]["this_year"] == 1 and "灵活就业" in {t["label"] for t in hot["themes"]}
     assert api.get("/hot-issues/", org=tree.b.pk).status_code == 404
-    assert api.get("/reminders/").json() == []
+    assert api.get("/reminders/").json() == {"count": 0, "items": []}  # paged like every list
     make_need(daoli, tree.a1a, description="复查", review_on=datetime.date(2014, 5, 1), handler=daoli)
     from fuqing.assistance.reminders import generate_reminders
 
     generate_reminders(datetime.date(2014, 6, 1))
-    [row] = api.get("/reminders/", unread=True).json()
+    [row] = api.get("/reminders/", unread=True).json()["items"]
     assert row["source"] == "assistance.need" and row["kind"] == "overdue" and not row["read"]
     assert row["url"].startswith("/assistance/needs/")
