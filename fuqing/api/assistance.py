@@ -692,7 +692,7 @@ class TimelineEntry(Schema):
 
 class TimelineOut(Schema):
     woman: str
-    woman_name: str
+    woman_name: MaskedName
     needs: int
     open_needs: int
     actions: int
