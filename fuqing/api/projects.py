@@ -18,7 +18,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from fuqing.api.kit import MaskedName, MaskedPhone, paginate, query_schema, ref
+from fuqing.api.kit import MaskedName, MaskedPhone, YearQuery, paginate, query_schema, ref
 from fuqing.api.types import Amount, Count, Day, Id, Money, Ratio, Year
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
@@ -41,11 +41,6 @@ from fuqing.projects.views.common import children_of, default_unit
 from fuqing.registry.models import Woman
 
 router = Router(tags=["projects"])
-
-
-class YearQuery(Schema):
-    q: str | None = Field(None, max_length=50)
-    year: Year | None = None
 
 
 # --- projects and indicators ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from fuqing.api.kit import paginate, query_schema, ref
+from fuqing.api.kit import YearQuery, paginate, query_schema, ref
 from fuqing.api.types import Count, Id, Score, Year
 from fuqing.core.forms import not_in_scope
 from fuqing.core.routes import scoped
@@ -29,11 +29,6 @@ from fuqing.research.services import reports as report_services
 from fuqing.research.services import topics as topic_services
 
 router = Router(tags=["research"])
-
-
-class YearQuery(Schema):
-    q: str | None = Field(None, max_length=50)
-    year: Year | None = None
 
 
 # --- topics (RES-1) ---------------------------------------------------------------------------------
