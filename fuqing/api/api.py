@@ -23,7 +23,19 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Status
 from ninja.parser import Parser
 
-from fuqing.api import assistance, auth, fieldwork, jobs, kit, orgs, projects, registry, reminders, research
+from fuqing.api import (
+    assistance,
+    auth,
+    fieldwork,
+    jobs,
+    kit,
+    orgs,
+    oversight,
+    projects,
+    registry,
+    reminders,
+    research,
+)
 from fuqing.api.kit.errors import BadInput, document_errors
 
 
@@ -149,7 +161,9 @@ api.add_router("/", registry.router)
 api.add_router("/", assistance.router)
 api.add_router("/", projects.router)
 api.add_router("/", research.router)
+api.add_router("/", oversight.router)
 api.add_router("/", "fuqing.api.campaigns.router")
+api.add_router("/", "fuqing.api.building.router")
 
 
 kit.install(api)  # the one error shape and handler set (422/404/403/…)
