@@ -18,7 +18,7 @@ import functools
 import json
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import DataError, transaction
 from django.http import HttpResponseBase
 from django.utils.translation import gettext as _
@@ -28,7 +28,23 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
-from fuqing.api import assistance, auth, fieldwork, jobs, orgs, projects, registry, reminders, research
+from fuqing.api import (
+    admin,
+    assistance,
+    auth,
+    books,
+    campaign_writes,
+    competition,
+    dictionaries,
+    fieldwork,
+    jobs,
+    orgs,
+    projects,
+    registry,
+    reminders,
+    research,
+    volunteers,
+)
 from fuqing.core.scoping import ScopeDenied
 
 
@@ -163,6 +179,12 @@ api.add_router("/", assistance.router)
 api.add_router("/", projects.router)
 api.add_router("/", research.router)
 api.add_router("/", "fuqing.api.campaigns.router")
+api.add_router("/", campaign_writes.router)
+api.add_router("/", admin.router)
+api.add_router("/", dictionaries.router)
+api.add_router("/", competition.router)
+api.add_router("/", books.router)
+api.add_router("/", volunteers.router)
 
 
 # --- errors -----------------------------------------------------------------------------------------
@@ -225,6 +247,17 @@ def validation_error(request, exc):
     return error(request, 422, "；".join(m for ms in errors.values() for m in ms), errors)
 
 
+@api.exception_handler(ValidationError)
+def rule_broken(request, exc):
+    """A service's rule broken (or a model's validation): 422, each message under its field, named."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    named = {
+        field: [message if field == "__all__" else f"{label(field)}：{message}" for message in messages]
+        for field, messages in errors.items()
+    }
+    return error(request, 422, "；".join(m for ms in named.values() for m in ms), named)
+
+
 @api.exception_handler(OverflowError)
 @api.exception_handler(decimal.InvalidOperation)
 @api.exception_handler(DataError)
@@ -282,6 +315,9 @@ RULES = {
     "literal_error": lambda c: _("取值不在允许的范围内。"),
     "enum": lambda c: _("取值不在允许的范围内。"),
     "json_invalid": lambda c: _("不是合法的 JSON。"),
+    "string_pattern_mismatch": lambda c: _("只能由英文字母、数字和连字符组成。"),
+    "too_short": lambda c: _("至少 %(v)s 项。") % {"v": c.get("min_length")},
+    "too_long": lambda c: _("最多 %(v)s 项。") % {"v": c.get("max_length")},
 }
 
 
@@ -327,6 +363,45 @@ LABELS = {
     "place": _l("联系点所在地"),
     "community": _l("社区（村）"),
     "title": _l("标题"),
+    "username": _l("用户名"),
+    "password": _l("密码"),
+    "name": _l("名称"),
+    "position": _l("职务"),
+    "rank": _l("职级"),
+    "roles": _l("角色"),
+    "user": _l("用户"),
+    "can_edit": _l("可编辑"),
+    "code": _l("代码"),
+    "description": _l("说明"),
+    "permissions": _l("权限"),
+    "active": _l("启用"),
+    "is_active": _l("启用"),
+    "action": _l("操作"),
+    "result": _l("结果"),
+    "ip": _l("IP地址"),
+    "start": _l("起始日期"),
+    "end": _l("截止日期"),
+    "theme": _l("主题"),
+    "survey_month": _l("调研月"),
+    "notes": _l("说明"),
+    "competition": _l("评选"),
+    "criteria": _l("评分项"),
+    "reports": _l("报告"),
+    "first_prizes": _l("一等奖名额"),
+    "second_prizes": _l("二等奖名额"),
+    "third_prizes": _l("三等奖名额"),
+    "excellence_prizes": _l("优秀奖名额"),
+    "issuer": _l("编印单位署名"),
+    "issued_on": _l("编印日期"),
+    "phone": _l("联系电话"),
+    "address": _l("住址"),
+    "elders": _l("老人"),
+    "birth_year": _l("出生年份"),
+    "sex": _l("性别"),
+    "woman": _l("妇女档案"),
+    "reason": _l("原因"),
+    "account": _l("账户"),
+    "publish": _l("公布"),
 }
 
 
