@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, ModelSchema, Query, Router, Schema, Status
 
-from fuqing.api.types import Day, Id, Limit, Offset
+from fuqing.api.types import Day, Id, Limit, Offset, require_fields
 from fuqing.core.history import describe_details, object_type_label
 from fuqing.core.models import AuditEvent
 from fuqing.core.permissions import require_admin
@@ -108,15 +108,15 @@ class UserPatch(Schema):
 
 
 class ActiveIn(Schema):
-    active: bool
+    active: bool | None = None
 
 
 class PasswordIn(Schema):
-    password: str = Field(max_length=128)
+    password: str | None = Field(None, max_length=128)
 
 
 class RolesIn(Schema):
-    roles: list[Id]
+    roles: list[Id] | None = None
 
 
 def _users(user):
@@ -186,6 +186,7 @@ def update_user(request, user_id: uuid.UUID, payload: UserPatch):
 def set_user_active(request, user_id: uuid.UUID, payload: ActiveIn):
     """Disable (ending every session and token, SEC-6) or enable an account."""
     subject = _account(request, user_id)
+    require_fields(payload, "active")
     services.set_active(request.auth, subject, payload.active)
     return _users(request.auth).get(pk=subject.pk)
 
@@ -195,6 +196,7 @@ def set_user_active(request, user_id: uuid.UUID, payload: ActiveIn):
 def reset_password(request, user_id: uuid.UUID, payload: PasswordIn):
     """A system administrator sets a new password the user must replace at her next login."""
     subject = _account(request, user_id)
+    require_fields(payload, "password")
     services.set_password(request.auth, subject, payload.password)
     return Status(204, None)
 
@@ -214,6 +216,7 @@ def set_roles(request, user_id: uuid.UUID, payload: RolesIn):
     """The account's roles, all of them (security administrator; one administrator kind at most and
     no business role beside it, SEC-5; never her own)."""
     subject = _account(request, user_id)
+    require_fields(payload, "roles")
     roles = list(Role.objects.filter(pk__in=payload.roles))
     if len(roles) != len(set(payload.roles)):
         raise ValidationError({"roles": _("包含不存在的角色。")}, code="ORG-4")

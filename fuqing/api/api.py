@@ -43,7 +43,7 @@ from fuqing.api import (
     registry,
     reminders,
     research,
-    volunteers,
+    volunteers,  # noqa: F401  (its operations join the projects router)
 )
 from fuqing.core.scoping import ScopeDenied
 
@@ -176,7 +176,7 @@ api.add_router("/", reminders.router)
 api.add_router("/", fieldwork.router)
 api.add_router("/", registry.router)
 api.add_router("/", assistance.router)
-api.add_router("/", projects.router)
+api.add_router("/", projects.router)  # with the writes of ``volunteers`` (the same paths)
 api.add_router("/", research.router)
 api.add_router("/", "fuqing.api.campaigns.router")
 api.add_router("/", campaign_writes.router)
@@ -184,7 +184,6 @@ api.add_router("/", admin.router)
 api.add_router("/", dictionaries.router)
 api.add_router("/", competition.router)
 api.add_router("/", books.router)
-api.add_router("/", volunteers.router)
 
 
 # --- errors -----------------------------------------------------------------------------------------

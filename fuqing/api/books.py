@@ -6,6 +6,7 @@ file is downloaded from its job (``/jobs/{id}/``), like every other long piece o
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
@@ -30,7 +31,7 @@ class BookOut(Schema):
     issuer: str
     issued_on: datetime.date
     reports: list[int]
-    job: int | None
+    job: uuid.UUID | None
     job_status: str | None
 
 
@@ -64,7 +65,7 @@ class BookPatch(Schema):
 
 
 class JobOut(Schema):
-    job: int
+    job: uuid.UUID
     status: str
 
 

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, ModelSchema, Query, Router, Schema, Status
 
-from fuqing.api.types import Id, Limit, Offset, Year
+from fuqing.api.types import Id, Limit, Offset, Year, require_fields
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404, resolve_inputs
@@ -111,7 +111,7 @@ class CriterionIn(Schema):
 
 
 class CriteriaIn(Schema):
-    criteria: list[CriterionIn] = Field(max_length=50)
+    criteria: list[CriterionIn] | None = Field(None, max_length=50)
 
 
 class PublishIn(Schema):
@@ -180,6 +180,7 @@ def update_competition(request, competition_id: Id, payload: CompetitionPatch):
 def set_criteria(request, competition_id: Id, payload: CriteriaIn):
     """Replace the criteria: weights adding up to 100, before any judge has scored."""
     competition = _managed(request, competition_id)
+    require_fields(payload, "criteria")
     cup.set_criteria(request.auth, competition, [(c.name, c.weight) for c in payload.criteria])
     return _competitions(request.auth).get(pk=competition.pk)
 

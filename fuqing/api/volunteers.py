@@ -11,10 +11,18 @@ from __future__ import annotations
 
 import uuid
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Schema, Status
 
-from fuqing.api.projects import HouseholdOut, PairOut, VolunteerOut, household_out, pair_out, volunteer_out
-from fuqing.api.types import Day, Id
+from fuqing.api.projects import (
+    HouseholdOut,
+    PairOut,
+    VolunteerOut,
+    household_out,
+    pair_out,
+    router,
+    volunteer_out,
+)
+from fuqing.api.types import Day, Id, require_fields
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404
 from fuqing.orgs.models import Org
@@ -23,7 +31,8 @@ from fuqing.projects.access import require_edit
 from fuqing.projects.models import Household, Sex, Volunteer, VolunteerPair
 from fuqing.registry.models import Woman
 
-router = Router(tags=["projects"])
+# The same router as the lists and reads of these paths: ninja serves one path from one router.
+__all__ = ["router"]
 
 Phone = Field("", max_length=20, description="手机号码（1 开头的 11 位数字）")
 
@@ -58,7 +67,7 @@ class HouseholdIn(Schema):
 
 
 class PairEndIn(Schema):
-    ended_on: Day
+    ended_on: Day | None = None
     reason: str = Field("", max_length=100)
 
 
@@ -144,6 +153,7 @@ def end_pair(request, pair_id: Id, payload: PairEndIn):
     """End a pair (the volunteer moved, the elder passed away); it still counts for its year."""
     pair = get_visible_or_404(VolunteerPair, request.auth, pk=pair_id)
     require_edit(request.auth)
+    require_fields(payload, "ended_on")
     services.end_pair(request.auth, pair, ended_on=payload.ended_on, reason=payload.reason)
     related = ("project", "volunteer", "household", "org")
     return pair_out(VolunteerPair.objects.select_related(*related).get(pk=pair.pk))
