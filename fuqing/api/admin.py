@@ -9,23 +9,23 @@ writes through the API. Each acts only inside her own subtree (the services chec
 
 from __future__ import annotations
 
-import datetime
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, ModelSchema, Query, Router, Schema, Status
 
-from fuqing.api.types import Day, Id, Limit, Offset, require_fields
+from fuqing.api.kit import paginate, query_schema, ref
+from fuqing.api.types import Id, require_fields
+from fuqing.core.audit_filters import AuditFilter
 from fuqing.core.history import describe_details, object_type_label
 from fuqing.core.models import AuditEvent
 from fuqing.core.permissions import require_admin
 from fuqing.core.routes import scoped, unscoped
 from fuqing.core.scoping import get_visible_or_404
-from fuqing.core.views import filter_audit
 from fuqing.orgs import services
+from fuqing.orgs.filters import UserFilter
 from fuqing.orgs.models import Org, Position, Rank, Role, ScopeGrant, User
 
 router = Router(tags=["admin"])
@@ -37,10 +37,6 @@ def require_user_admin(user) -> None:
     """Accounts are seen by the administrators who run them (the page's rule, orgs.views)."""
     if not any(user.has_admin_ability(a) for a in USER_ADMINS):
         raise PermissionDenied(_("您没有管理用户的权限。"))
-
-
-def _page(qs, limit: int, offset: int) -> tuple[int, list]:
-    return qs.count(), list(qs[offset : offset + limit])
 
 
 # --- accounts -------------------------------------------------------------------------------------
@@ -78,17 +74,7 @@ class UserOut(ModelSchema):
         return any(role.admin_kind for role in obj.roles.all())
 
 
-class UserPage(Schema):
-    count: int
-    items: list[UserOut]
-
-
-class UserFilter(Schema):
-    q: str | None = Field(None, max_length=50)
-    org: Id | None = None
-    active: bool | None = None
-    limit: Limit = 100
-    offset: Offset = 0
+UserQuery = query_schema(UserFilter, "UserQuery", org=(Id | None, None))
 
 
 class UserIn(Schema):
@@ -129,21 +115,19 @@ def _account(request, user_id: uuid.UUID) -> User:
     return subject
 
 
-@router.get("/users/", response=UserPage, url_name="api-user-list")
+@router.get("/users/", response=list[UserOut], url_name="api-user-list")
+@paginate
 @scoped(User, "list")
-def list_users(request, filters: Query[UserFilter]):
-    """Accounts inside the administrator's scope (ORG-4), by unit and name."""
+def list_users(request, filters: Query[UserQuery]):
+    """Accounts inside the administrator's scope (ORG-4): the users page's filters, and a unit's subtree."""
     require_user_admin(request.auth)
-    qs = _users(request.auth).order_by("org__path", "username")
-    if filters.q:
-        qs = qs.filter(Q(username__icontains=filters.q) | Q(name__icontains=filters.q))
-    if filters.org:
-        org = get_visible_or_404(Org, request.auth, pk=filters.org)
-        qs = qs.filter(org__path__startswith=org.path)
-    if filters.active is not None:
-        qs = qs.filter(is_active=filters.active)
-    count, items = _page(qs, filters.limit, filters.offset)
-    return {"count": count, "items": items}
+    params = filters.dict()
+    qs = UserFilter.strict({k: v for k, v in params.items() if k != "org"}, request.auth).apply(
+        _users(request.auth).order_by("org__path", "username")
+    )
+    if params["org"]:
+        qs = qs.filter(org__path__startswith=ref(Org, request.auth, params["org"], "org", "单位").path)
+    return qs
 
 
 @router.get("/users/{user_id}/", response=UserOut, url_name="api-user-detail")
@@ -157,7 +141,7 @@ def get_user(request, user_id: uuid.UUID):
 def create_user(request, payload: UserIn):
     """A new account under the system administrator's own subtree, with no role yet (SEC-3, SEC-5); the
     password is a first one the user must replace at her first login."""
-    org = get_visible_or_404(Org, request.auth, pk=payload.org)
+    org = ref(Org, request.auth, payload.org, "org", "所属组织")
     user = services.create_user(request.auth, **{**payload.dict(), "org": org})
     return Status(201, _users(request.auth).get(pk=user.pk))
 
@@ -168,7 +152,7 @@ def update_user(request, user_id: uuid.UUID, payload: UserPatch):
     """Name, unit, position and rank of an account (system administrator; never an administrator's)."""
     subject = _account(request, user_id)
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    org = get_visible_or_404(Org, request.auth, pk=data["org"]) if "org" in data else subject.org
+    org = ref(Org, request.auth, data["org"], "org", "所属组织") if "org" in data else subject.org
     services.update_user(
         request.auth,
         subject,
@@ -219,7 +203,7 @@ def set_roles(request, user_id: uuid.UUID, payload: RolesIn):
     require_fields(payload, "roles")
     roles = list(Role.objects.filter(pk__in=payload.roles))
     if len(roles) != len(set(payload.roles)):
-        raise ValidationError({"roles": _("包含不存在的角色。")}, code="ORG-4")
+        raise ValidationError({"roles": _("包含不存在的角色。")}, code="ORG-4")  # roles are not scoped: 422
     services.assign_roles(request.auth, subject, roles)
     return _users(request.auth).get(pk=subject.pk)
 
@@ -249,15 +233,8 @@ class GrantOut(ModelSchema):
         return obj.org.name
 
 
-class GrantPage(Schema):
-    count: int
-    items: list[GrantOut]
-
-
-class GrantFilter(Schema):
+class GrantQuery(Schema):
     user: uuid.UUID | None = None
-    limit: Limit = 100
-    offset: Offset = 0
 
 
 class GrantIn(Schema):
@@ -270,16 +247,16 @@ def _grants(user):
     return ScopeGrant.objects.visible_to(user).select_related("user", "org")
 
 
-@router.get("/scope-grants/", response=GrantPage, url_name="api-grant-list")
+@router.get("/scope-grants/", response=list[GrantOut], url_name="api-grant-list")
+@paginate
 @scoped(ScopeGrant, "list")
-def list_grants(request, filters: Query[GrantFilter]):
+def list_grants(request, filters: Query[GrantQuery]):
     """Data scopes granted beyond the holders' own units, for accounts inside the caller's scope."""
     require_user_admin(request.auth)
     qs = _grants(request.auth).order_by("user__org__path", "user__username", "org__path")
     if filters.user:
-        qs = qs.filter(user=get_visible_or_404(User, request.auth, uuid=filters.user))
-    count, items = _page(qs, filters.limit, filters.offset)
-    return {"count": count, "items": items}
+        qs = qs.filter(user=ref(User, request.auth, filters.user, "user", "用户", lookup="uuid"))
+    return qs
 
 
 @router.post("/scope-grants/", response={201: GrantOut}, url_name="api-grant-create")
@@ -287,8 +264,8 @@ def list_grants(request, filters: Query[GrantFilter]):
 def create_grant(request, payload: GrantIn):
     """Grant an account read (or edit) scope over a unit inside the security administrator's own
     subtree; granting the same unit again changes can_edit."""
-    subject = get_visible_or_404(User, request.auth, uuid=payload.user)
-    org = get_visible_or_404(Org, request.auth, pk=payload.org)
+    subject = ref(User, request.auth, payload.user, "user", "用户", lookup="uuid")
+    org = ref(Org, request.auth, payload.org, "org", "授权的组织")
     grant = services.grant_scope(request.auth, subject, org, payload.can_edit)
     return Status(201, _grants(request.auth).get(pk=grant.pk))
 
@@ -411,38 +388,18 @@ class AuditOut(ModelSchema):
         return describe_details(obj.details)
 
 
-class AuditPage(Schema):
-    count: int
-    items: list[AuditOut]
+AuditQuery = query_schema(AuditFilter)
 
 
-class AuditFilter(Schema):
-    """The audit page's filters (``core.views.filter_audit``), the same names and rules."""
-
-    q: str | None = Field(None, max_length=150)
-    action: str | None = Field(None, max_length=20)
-    result: str | None = Field(None, max_length=10)
-    ip: str | None = Field(None, max_length=45)
-    start: Day | None = None
-    end: Day | None = None
-    limit: Limit = 100
-    offset: Offset = 0
-
-
-@router.get("/audit/", response=AuditPage, url_name="api-audit-list")
+@router.get("/audit/", response=list[AuditOut], url_name="api-audit-list")
+@paginate
 @scoped(AuditEvent, "list")
-def list_audit(request, filters: Query[AuditFilter]):
-    """The audit log inside the audit administrator's scope, newest first (SEC-7). Read-only: there is
-    no operation that writes, changes or deletes a record."""
+def list_audit(request, filters: Query[AuditQuery]):
+    """The audit log inside the audit administrator's scope, newest first (SEC-7), with the audit
+    page's filters. Read-only: no operation writes, changes or deletes a record."""
     require_admin(request.auth, "read_audit")
-    params = {k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in filters.dict().items()}
-    qs, form = filter_audit(
-        AuditEvent.objects.visible_to(request.auth), {k: v for k, v in params.items() if v}
-    )
-    if form.errors:
-        raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
-    count, items = _page(qs.order_by("-seq"), filters.limit, filters.offset)
-    return {"count": count, "items": items}
+    qs = AuditEvent.objects.visible_to(request.auth).order_by("-seq")
+    return AuditFilter.strict(filters.dict(), request.auth).apply(qs)
 
 
 @router.get("/audit/{event_id}/", response=AuditOut, url_name="api-audit-detail")

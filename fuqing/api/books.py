@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
-from fuqing.api.types import Day, Id, Limit, Offset, Year
+from fuqing.api.kit import paginate, ref, refs
+from fuqing.api.types import Day, Id, Year
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
-from fuqing.core.scoping import ensure_editable, get_visible_or_404, resolve_inputs
+from fuqing.core.scoping import ensure_editable, get_visible_or_404
 from fuqing.orgs.models import Org
 from fuqing.research.models import Book, Report
 from fuqing.research.services import books as services
@@ -24,27 +24,24 @@ router = Router(tags=["research"])
 
 class BookOut(Schema):
     id: int
-    org: int
-    org_name: str
+    org: int = Field(alias="org_id")
+    org_name: str = Field(alias="org.name")
     year: int
     title: str
     issuer: str
     issued_on: datetime.date
-    reports: list[int]
-    job: uuid.UUID | None
-    job_status: str | None
+    reports: list[int] = Field(description="收录的报告，按书中的顺序")
+    job: uuid.UUID | None = Field(None, alias="job_id", description="最近一次生成的后台任务")
+    job_status: str | None = Field(None, alias="job.status")
+
+    @staticmethod
+    def resolve_reports(book) -> list[int]:
+        return [item.report_id for item in book.items.all()]
 
 
-class BookPage(Schema):
-    count: int
-    items: list[BookOut]
-
-
-class BookFilter(Schema):
+class BookQuery(Schema):
     q: str | None = Field(None, max_length=50)
     year: Year | None = None
-    limit: Limit = 100
-    offset: Offset = 0
 
 
 class BookIn(Schema):
@@ -69,44 +66,26 @@ class JobOut(Schema):
     status: str
 
 
-def _book_out(book: Book) -> dict:
-    return {
-        "id": book.pk,
-        "org": book.org_id,
-        "org_name": book.org.name,
-        "year": book.year,
-        "title": book.title,
-        "issuer": book.issuer,
-        "issued_on": book.issued_on,
-        "reports": [item.report_id for item in book.items.all()],
-        "job": book.job_id,
-        "job_status": book.job.status if book.job_id else None,
-    }
-
-
 def _books(user):
     return Book.objects.visible_to(user).select_related("org", "job").prefetch_related("items")
 
 
 def _reports(request, ids: list[int]) -> list[int]:
     """The chosen reports through the door, in their order; one outside the caller's scope is 404."""
-    found = resolve_inputs(Report, request.auth, ids)
-    if len(found) != len(set(ids)):
-        raise Http404
-    return list(dict.fromkeys(ids))
+    return [r.pk for r in refs(Report, request.auth, ids, "reports", "报告")]
 
 
-@router.get("/books/", response=BookPage, url_name="api-book-list")
+@router.get("/books/", response=list[BookOut], url_name="api-book-list")
+@paginate
 @scoped(Book, "list")
-def list_books(request, filters: Query[BookFilter]):
+def list_books(request, filters: Query[BookQuery]):
     require(request.auth, "research", "view")
     qs = _books(request.auth).order_by("-year", "-created_at")
     if filters.year:
         qs = qs.filter(year=filters.year)
     if filters.q:
         qs = qs.filter(title__icontains=filters.q)
-    items = list(qs[filters.offset : filters.offset + filters.limit])
-    return {"count": qs.count(), "items": [_book_out(b) for b in items]}
+    return qs
 
 
 @router.get("/books/{book_id}/", response=BookOut, url_name="api-book-detail")
@@ -114,19 +93,19 @@ def list_books(request, filters: Query[BookFilter]):
 def get_book(request, book_id: Id):
     book = get_visible_or_404(_books(request.auth), request.auth, pk=book_id)
     require(request.auth, "research", "view")
-    return _book_out(book)
+    return book
 
 
 @router.post("/books/", response={201: BookOut}, url_name="api-book-create")
 @scoped(Book, "create", fk_fields={"reports": Report, "org": Org})
 def create_book(request, payload: BookIn):
     """A book: its cover (title, issuer, date) and the submitted reports it collects, in order."""
-    org = get_visible_or_404(Org, request.auth, pk=payload.org) if payload.org else request.auth.org
+    org = ref(Org, request.auth, payload.org, "org", "编印单位") if payload.org else request.auth.org
     data = payload.dict(exclude={"org", "reports"})
     book = services.save_book(
         request.auth, None, org=org, report_ids=_reports(request, payload.reports), **data
     )
-    return Status(201, _book_out(_books(request.auth).get(pk=book.pk)))
+    return Status(201, _books(request.auth).get(pk=book.pk))
 
 
 @router.patch("/books/{book_id}/", response=BookOut, url_name="api-book-update")
@@ -141,7 +120,7 @@ def update_book(request, book_id: Id, payload: BookPatch):
     services.save_book(
         request.auth, book, org=book.org, year=data.get("year", book.year), report_ids=ids, **values
     )
-    return _book_out(_books(request.auth).get(pk=book.pk))
+    return _books(request.auth).get(pk=book.pk)
 
 
 @router.post("/books/{book_id}/generate/", response={202: JobOut}, url_name="api-book-generate")

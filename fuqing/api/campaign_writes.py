@@ -13,7 +13,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from ninja import Field, ModelSchema, Query, Router, Schema, Status
 
-from fuqing.api.types import Day, Id, Limit, Offset, Year
+from fuqing.api.kit import paginate, ref
+from fuqing.api.types import Day, Id, Year
 from fuqing.campaigns import services
 from fuqing.campaigns.models import Campaign
 from fuqing.core.routes import scoped
@@ -46,16 +47,9 @@ class CampaignOut(ModelSchema):
         return obj.deadline_count if hasattr(obj, "deadline_count") else obj.deadlines.count()
 
 
-class CampaignPage(Schema):
-    count: int
-    items: list[CampaignOut]
-
-
-class CampaignFilter(Schema):
+class CampaignQuery(Schema):
     q: str | None = Field(None, max_length=50)
     year: Year | None = None
-    limit: Limit = 100
-    offset: Offset = 0
 
 
 class CampaignIn(Schema):
@@ -82,9 +76,10 @@ def _campaigns(user):
     return Campaign.objects.visible_to(user).select_related("org").annotate(deadline_count=Count("deadlines"))
 
 
-@router.get("/campaigns/", response=CampaignPage, url_name="api-campaign-list")
+@router.get("/campaigns/", response=list[CampaignOut], url_name="api-campaign-list")
+@paginate
 @scoped(Campaign, "list")
-def list_campaigns(request, filters: Query[CampaignFilter]):
+def list_campaigns(request, filters: Query[CampaignQuery]):
     """The campaigns the caller's year is framed by: her federations' and those above her."""
     require_view(request.auth)
     qs = _campaigns(request.auth).order_by("-year", "org__path")
@@ -92,8 +87,7 @@ def list_campaigns(request, filters: Query[CampaignFilter]):
         qs = qs.filter(year=filters.year)
     if filters.q:
         qs = qs.filter(Q(name__icontains=filters.q) | Q(theme__icontains=filters.q))
-    offset = filters.offset
-    return {"count": qs.count(), "items": list(qs[offset : offset + filters.limit])}
+    return qs
 
 
 @router.get("/campaigns/{campaign_id}/", response=CampaignOut, url_name="api-campaign-detail")
@@ -109,7 +103,9 @@ def get_campaign(request, campaign_id: Id):
 def create_campaign(request, payload: CampaignIn):
     """A year's campaign with the 2014 notice's calendar of deadlines (editable one by one)."""
     org = (
-        get_visible_or_404(Org, request.auth, pk=payload.org) if payload.org is not None else request.auth.org
+        ref(Org, request.auth, payload.org, "org", "主办单位")
+        if payload.org is not None
+        else request.auth.org
     )
     data = {k: v for k, v in payload.dict(exclude={"org"}).items() if v is not None}
     campaign = services.create_campaign(request.auth, org=org, **data)

@@ -14,14 +14,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, ModelSchema, Query, Router, Schema, Status
 
-from fuqing.api.types import Id, Limit, Offset, Year, require_fields
+from fuqing.api.kit import Rows, paginate, ref, refs
+from fuqing.api.types import Id, Year, require_fields
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
-from fuqing.core.scoping import get_visible_or_404, resolve_inputs
+from fuqing.core.scoping import get_visible_or_404
 from fuqing.orgs.models import Org, User
 from fuqing.research.models import Competition, Entry, Judge, Report
 from fuqing.research.services import cup
@@ -33,16 +33,10 @@ def require_view(user) -> None:
     require(user, "research", "view")
 
 
-class Paging(Schema):
+class CupQuery(Schema):
     q: str | None = Field(None, max_length=50)
     year: Year | None = None
     competition: Id | None = None
-    limit: Limit = 100
-    offset: Offset = 0
-
-
-def _page(qs, filters: Paging) -> tuple[int, list]:
-    return qs.count(), list(qs[filters.offset : filters.offset + filters.limit])
 
 
 # --- competitions ---------------------------------------------------------------------------------
@@ -80,11 +74,6 @@ class CompetitionOut(ModelSchema):
     @staticmethod
     def resolve_criteria(obj) -> list:
         return list(obj.criteria.all())
-
-
-class CompetitionPage(Schema):
-    count: int
-    items: list[CompetitionOut]
 
 
 class CompetitionIn(Schema):
@@ -131,9 +120,10 @@ def _managed(request, competition_id: int) -> Competition:
     return competition
 
 
-@router.get("/competitions/", response=CompetitionPage, url_name="api-competition-list")
+@router.get("/competitions/", response=list[CompetitionOut], url_name="api-competition-list")
+@paginate
 @scoped(Competition, "list")
-def list_competitions(request, filters: Query[Paging]):
+def list_competitions(request, filters: Query[CupQuery]):
     """The competitions of the caller's scope, newest year first."""
     require_view(request.auth)
     qs = _competitions(request.auth).order_by("-year", "org__path")
@@ -141,8 +131,7 @@ def list_competitions(request, filters: Query[Paging]):
         qs = qs.filter(year=filters.year)
     if filters.q:
         qs = qs.filter(name__icontains=filters.q)
-    count, items = _page(qs, filters)
-    return {"count": count, "items": items}
+    return qs
 
 
 @router.get("/competitions/{competition_id}/", response=CompetitionOut, url_name="api-competition-detail")
@@ -157,7 +146,7 @@ def get_competition(request, competition_id: Id):
 @scoped(Competition, "create")
 def create_competition(request, payload: CompetitionIn):
     """Open a year's competition with the default criteria (editable until scoring starts)."""
-    org = get_visible_or_404(Org, request.auth, pk=payload.org) if payload.org else request.auth.org
+    org = ref(Org, request.auth, payload.org, "org", "主办单位") if payload.org else request.auth.org
     data = payload.dict(exclude={"org"})
     competition = cup.create_competition(request.auth, org=org, **data)
     return Status(201, _competitions(request.auth).get(pk=competition.pk))
@@ -205,15 +194,10 @@ def publish(request, competition_id: Id, payload: PublishIn):
 
 class JudgeOut(Schema):
     id: int
-    competition: int
-    user: int
-    name: str
-    org_name: str
-
-
-class JudgePage(Schema):
-    count: int
-    items: list[JudgeOut]
+    competition: int = Field(alias="competition_id")
+    user: int = Field(alias="user_id")
+    name: str = Field(alias="user.display_name")
+    org_name: str = Field("", alias="user.org.name")
 
 
 class JudgeIn(Schema):
@@ -221,33 +205,22 @@ class JudgeIn(Schema):
     user: Id
 
 
-def _judge_out(judge: Judge) -> dict:
-    user = judge.user
-    return {
-        "id": judge.pk,
-        "competition": judge.competition_id,
-        "user": user.pk,
-        "name": user.display_name,
-        "org_name": user.org.name if user.org_id else "",
-    }
-
-
 def _judges(user):
     return Judge.objects.visible_to(user).select_related("user__org")
 
 
-@router.get("/judges/", response=JudgePage, url_name="api-judge-list")
+@router.get("/judges/", response=list[JudgeOut], url_name="api-judge-list")
+@paginate
 @scoped(Judge, "list")
-def list_judges(request, filters: Query[Paging]):
+def list_judges(request, filters: Query[CupQuery]):
     """The judges of the competitions the caller sees (by people's names)."""
     require_view(request.auth)
     qs = _judges(request.auth).order_by("competition", "id")
     if filters.competition:
-        qs = qs.filter(competition=get_visible_or_404(Competition, request.auth, pk=filters.competition))
+        qs = qs.filter(competition=ref(Competition, request.auth, filters.competition, "competition", "评选"))
     if filters.q:
         qs = qs.filter(Q(user__name__icontains=filters.q) | Q(user__username=filters.q))
-    count, items = _page(qs, filters)
-    return {"count": count, "items": [_judge_out(j) for j in items]}
+    return qs
 
 
 @router.post("/judges/", response={201: JudgeOut}, url_name="api-judge-create")
@@ -262,7 +235,7 @@ def create_judge(request, payload: JudgeIn):
             {"user": _("该人员不能担任评委：评委须能查看全部参评报告，且不能是管理员账号。")}, code="RES-4"
         )
     judge = cup.add_judge(request.auth, competition, user)
-    return Status(201, _judge_out(_judges(request.auth).get(pk=judge.pk)))
+    return Status(201, _judges(request.auth).get(pk=judge.pk))
 
 
 @router.delete("/judges/{judge_id}/", response={204: None}, url_name="api-judge-delete")
@@ -277,22 +250,19 @@ def delete_judge(request, judge_id: Id):
 
 
 class EntryOut(Schema):
+    """Blind until published: the report and its unit only to the organiser (``blind``)."""
+
     id: int
-    competition: int
+    competition: int = Field(alias="competition_id")
     code: str
-    title: str
-    report: int | None = Field(description="报告编号（主办单位或结果公布后可见）")
-    org: int | None
-    org_name: str | None
+    title: str = Field(alias="report.title")
+    report: int | None = Field(None, alias="shown_report", description="报告编号（主办单位或结果公布后可见）")
+    org: int | None = Field(None, alias="shown_org", description="报告单位（主办单位或结果公布后可见）")
+    org_name: str | None = Field(None, alias="shown_org_name")
     total: Decimal | None
     rank: int | None
     award: str
-    award_label: str
-
-
-class EntryPage(Schema):
-    count: int
-    items: list[EntryOut]
+    award_label: str = Field(alias="get_award_display")
 
 
 class EntriesIn(Schema):
@@ -304,41 +274,38 @@ class EntryList(Schema):
     items: list[EntryOut]
 
 
-def _entry_out(entry: Entry, user) -> dict:
-    """Blind until published: the unit and the report only to the organiser."""
-    shown = entry.competition.is_closed or cup.can_manage(user, entry.competition)
-    return {
-        "id": entry.pk,
-        "competition": entry.competition_id,
-        "code": entry.code,
-        "title": entry.report.title,
-        "report": entry.report_id if shown else None,
-        "org": entry.report.org_id if shown else None,
-        "org_name": entry.report.org.name if shown else None,
-        "total": entry.total,
-        "rank": entry.rank,
-        "award": entry.award,
-        "award_label": str(entry.get_award_display()) if entry.award else "",
-    }
+def blind(entries: list[Entry], user) -> list[Entry]:
+    """The report and its unit are shown to the competition's organiser, and to everyone who sees the
+    entry once the results are published; judges and others know an entry by its code and title."""
+    shown = {}
+    for entry in entries:
+        competition = entry.competition
+        if competition.pk not in shown:
+            shown[competition.pk] = competition.is_closed or cup.can_manage(user, competition)
+        visible = shown[competition.pk]
+        entry.shown_report = entry.report_id if visible else None
+        entry.shown_org = entry.report.org_id if visible else None
+        entry.shown_org_name = entry.report.org.name if visible else None
+    return entries
 
 
 def _entries(user):
     return Entry.objects.visible_to(user).select_related("competition__org", "report__org")
 
 
-@router.get("/entries/", response=EntryPage, url_name="api-entry-list")
+@router.get("/entries/", response=list[EntryOut], url_name="api-entry-list")
+@paginate
 @scoped(Entry, "list")
-def list_entries(request, filters: Query[Paging]):
+def list_entries(request, filters: Query[CupQuery]):
     require_view(request.auth)
     qs = _entries(request.auth).order_by("competition", "code")
     if filters.competition:
-        qs = qs.filter(competition=get_visible_or_404(Competition, request.auth, pk=filters.competition))
+        qs = qs.filter(competition=ref(Competition, request.auth, filters.competition, "competition", "评选"))
     if filters.year:
         qs = qs.filter(competition__year=filters.year)
     if filters.q:
         qs = qs.filter(Q(code=filters.q[:8]) | Q(report__title__icontains=filters.q))
-    count, items = _page(qs, filters)
-    return {"count": count, "items": [_entry_out(e, request.auth) for e in items]}
+    return Rows(qs, lambda entries: blind(entries, request.auth))
 
 
 @router.get("/entries/{entry_id}/", response=EntryOut, url_name="api-entry-detail")
@@ -346,7 +313,7 @@ def list_entries(request, filters: Query[Paging]):
 def get_entry(request, entry_id: Id):
     entry = get_visible_or_404(_entries(request.auth), request.auth, pk=entry_id)
     require_view(request.auth)
-    return _entry_out(entry, request.auth)
+    return blind([entry], request.auth)[0]
 
 
 @router.post("/entries/", response={201: EntryList}, url_name="api-entry-create")
@@ -355,12 +322,10 @@ def create_entries(request, payload: EntriesIn):
     """Enter reports: submitted ones of the competition's year and federation, not yet entered; each
     gets a random code the judges know it by."""
     competition = _managed(request, payload.competition)
-    reports = resolve_inputs(Report, request.auth, payload.reports)
-    if len(reports) != len(set(payload.reports)):
-        raise Http404  # an id outside the caller's scope (or none at all): nothing is said of it
+    reports = refs(Report, request.auth, payload.reports, "reports", "报告")
     created = cup.add_entries(request.auth, competition, [r.pk for r in reports])
     entries = _entries(request.auth).filter(pk__in=[e.pk for e in created]).order_by("code")
-    return Status(201, {"items": [_entry_out(e, request.auth) for e in entries]})
+    return Status(201, {"items": blind(list(entries), request.auth)})
 
 
 @router.delete("/entries/{entry_id}/", response={204: None}, url_name="api-entry-delete")

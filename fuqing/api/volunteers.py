@@ -13,15 +13,8 @@ import uuid
 
 from ninja import Field, Schema, Status
 
-from fuqing.api.projects import (
-    HouseholdOut,
-    PairOut,
-    VolunteerOut,
-    household_out,
-    pair_out,
-    router,
-    volunteer_out,
-)
+from fuqing.api.kit import ref
+from fuqing.api.projects import HouseholdOut, PairOut, VolunteerOut, router
 from fuqing.api.types import Day, Id, require_fields
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404
@@ -75,8 +68,8 @@ def _volunteer(request, volunteer_id: uuid.UUID) -> Volunteer:
     return get_visible_or_404(Volunteer.objects.select_related("org", "user"), request.auth, pk=volunteer_id)
 
 
-def _fresh(volunteer: Volunteer) -> dict:
-    return volunteer_out(Volunteer.objects.select_related("org").get(pk=volunteer.pk))
+def _fresh(volunteer: Volunteer) -> Volunteer:
+    return Volunteer.objects.select_related("org").get(pk=volunteer.pk)
 
 
 @router.post("/volunteers/", response={201: VolunteerOut}, url_name="api-volunteer-create")
@@ -84,7 +77,7 @@ def _fresh(volunteer: Volunteer) -> dict:
 def create_volunteer(request, payload: VolunteerIn):
     """A cadre registers a 巾帼志愿者 of a unit she may fill in (no account yet)."""
     require_edit(request.auth)
-    org = get_visible_or_404(Org, request.auth, pk=payload.org)
+    org = ref(Org, request.auth, payload.org, "org", "所在单位")
     volunteer = services.register_volunteer(request.auth, **{**payload.dict(), "org": org})
     return Status(201, _fresh(volunteer))
 
@@ -130,10 +123,10 @@ def grant_role(request, volunteer_id: uuid.UUID):
 def create_household(request, payload: HouseholdIn):
     """An empty-nest elderly household with its elders; an elder may be linked to her woman's record."""
     require_edit(request.auth)
-    org = get_visible_or_404(Org, request.auth, pk=payload.org)
+    org = ref(Org, request.auth, payload.org, "org", "所在社区(村)")
     elders = []
     for elder in payload.elders:
-        woman = get_visible_or_404(Woman, request.auth, pk=elder.woman) if elder.woman else None
+        woman = ref(Woman, request.auth, elder.woman, "elders", "关联的妇女档案")
         elders.append({**elder.dict(), "woman": woman})
     household = services.add_household(
         request.auth,
@@ -144,7 +137,7 @@ def create_household(request, payload: HouseholdIn):
         elders=elders,
     )
     fresh = Household.objects.select_related("org").prefetch_related("elders").get(pk=household.pk)
-    return Status(201, household_out(fresh))
+    return Status(201, fresh)
 
 
 @router.post("/volunteer-pairs/{pair_id}/end/", response=PairOut, url_name="api-pair-end")
@@ -156,4 +149,4 @@ def end_pair(request, pair_id: Id, payload: PairEndIn):
     require_fields(payload, "ended_on")
     services.end_pair(request.auth, pair, ended_on=payload.ended_on, reason=payload.reason)
     related = ("project", "volunteer", "household", "org")
-    return pair_out(VolunteerPair.objects.select_related(*related).get(pk=pair.pk))
+    return VolunteerPair.objects.select_related(*related).get(pk=pair.pk)

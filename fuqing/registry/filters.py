@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fuqing.core.filters import RegisterFilter
 from fuqing.core.forms import Form
 from fuqing.registry.models import VulnerableGroup, WomanStatus
 from fuqing.registry.validators import normalise_name
@@ -43,12 +44,10 @@ class WomanFilterForm(Form):
         self.fields["community"].widget.choices = [("", _("全部")), *communities]
 
 
-class WomanFilter:
+class WomanFilter(RegisterFilter):
     """Apply allowlisted filters to a queryset already limited to the user's scope."""
 
-    def __init__(self, params, communities=()):
-        self.form = WomanFilterForm(params or None, communities=communities)
-        self.data = self.form.cleaned_data if self.form.is_valid() else {}
+    form_class = WomanFilterForm
 
     def apply(self, queryset, export: bool = False):
         data = self.data

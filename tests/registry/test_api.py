@@ -93,10 +93,9 @@ def test_plt3_create_errors_are_chinese_and_name_the_field(tree, daoli, nangang,
         "/women/", {"org": tree.a1a.pk, "name": "刘春梅", "id_number": new_id(female=False)}
     )
     assert male.status_code == 422 and "表示男性" in male.json()["detail"]
-    assert (
-        api(daoli).post("/women/", {"org": tree.b1.pk, "name": "刘春梅", "id_number": new_id()}).status_code
-        == 422
-    )
+    # A foreign unit in the body is 404 like every foreign id (issue 11: one answer per problem).
+    foreign = api(daoli).post("/women/", {"org": tree.b1.pk, "name": "刘春梅", "id_number": new_id()})
+    assert foreign.status_code == 404 and "org" in foreign.json()["errors"]
     outsider = add_woman(nangang, tree.b1)
     hidden = api(daoli).post(
         "/women/", {"org": tree.a1a.pk, "name": "刘春梅", "id_number": outsider.id_number}
