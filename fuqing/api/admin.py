@@ -270,6 +270,14 @@ def create_grant(request, payload: GrantIn):
     return Status(201, _grants(request.auth).get(pk=grant.pk))
 
 
+@router.get("/scope-grants/{grant_id}/", response=GrantOut, url_name="api-grant-detail")
+@scoped(ScopeGrant, "read", kwarg="grant_id")
+def get_grant(request, grant_id: Id):
+    grant = get_visible_or_404(_grants(request.auth), request.auth, pk=grant_id)
+    require_user_admin(request.auth)
+    return grant
+
+
 @router.delete("/scope-grants/{grant_id}/", response={204: None}, url_name="api-grant-delete")
 @scoped(ScopeGrant, "delete", kwarg="grant_id")
 def delete_grant(request, grant_id: Id):

@@ -33,6 +33,7 @@ from fuqing.api import (
     fieldwork,
     jobs,
     kit,
+    org_writes,  # noqa: F401  (its operations join the orgs router)
     orgs,
     projects,
     registry,

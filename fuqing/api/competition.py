@@ -238,6 +238,14 @@ def create_judge(request, payload: JudgeIn):
     return Status(201, _judges(request.auth).get(pk=judge.pk))
 
 
+@router.get("/judges/{judge_id}/", response=JudgeOut, url_name="api-judge-detail")
+@scoped(Judge, "read", kwarg="judge_id")
+def get_judge(request, judge_id: Id):
+    judge = get_visible_or_404(_judges(request.auth), request.auth, pk=judge_id)
+    require_view(request.auth)
+    return judge
+
+
 @router.delete("/judges/{judge_id}/", response={204: None}, url_name="api-judge-delete")
 @scoped(Judge, "delete", kwarg="judge_id")
 def delete_judge(request, judge_id: Id):

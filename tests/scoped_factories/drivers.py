@@ -449,6 +449,7 @@ driver("api:api-user-unlock-POST")(user_unlock)
 driver("api:api-user-roles-PUT")(user_roles)
 driver("api:api-volunteer-grant-POST")(volunteer_grant)
 driver("api:api-pair-end-POST")(pair_end)
+driver("api:api-org-move-POST")(move_org)
 
 
 @driver("api:api-user-active-POST")

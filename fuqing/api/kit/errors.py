@@ -271,6 +271,10 @@ LABELS = {
     "reason": _l("原因"),
     "account": _l("账户"),
     "publish": _l("公布"),
+    "kind": _l("类型"),
+    "parent": _l("上级组织"),
+    "division_code": _l("行政区划代码"),
+    "code_year": _l("代码年份"),
 }
 
 
