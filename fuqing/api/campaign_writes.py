@@ -54,7 +54,7 @@ class CampaignQuery(Schema):
 
 class CampaignIn(Schema):
     year: Year
-    org: Id | None = Field(None, description="主办单位（默认为调用者所在单位）")
+    org: Id = Field(description="主办单位")
     name: str = Field("下基层、访妇情、办实事", max_length=100)
     theme: str = Field("下基层 访妇情 办实事", max_length=100)
     starts_on: Day | None = None
@@ -102,11 +102,7 @@ def get_campaign(request, campaign_id: Id):
 @scoped(Campaign, "create")
 def create_campaign(request, payload: CampaignIn):
     """A year's campaign with the 2014 notice's calendar of deadlines (editable one by one)."""
-    org = (
-        ref(Org, request.auth, payload.org, "org", "主办单位")
-        if payload.org is not None
-        else request.auth.org
-    )
+    org = ref(Org, request.auth, payload.org, "org", "主办单位")
     data = {k: v for k, v in payload.dict(exclude={"org"}).items() if v is not None}
     campaign = services.create_campaign(request.auth, org=org, **data)
     return Status(201, _campaigns(request.auth).get(pk=campaign.pk))

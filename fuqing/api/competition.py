@@ -78,7 +78,7 @@ class CompetitionOut(ModelSchema):
 
 class CompetitionIn(Schema):
     year: Year
-    org: Id | None = Field(None, description="主办单位（默认为调用者所在单位）")
+    org: Id = Field(description="主办单位（一般为研究室）")
     name: str = Field("“求实杯”调研成果评选", max_length=100)
     first_prizes: int = Field(1, ge=0, le=500)
     second_prizes: int = Field(2, ge=0, le=500)
@@ -146,7 +146,7 @@ def get_competition(request, competition_id: Id):
 @scoped(Competition, "create")
 def create_competition(request, payload: CompetitionIn):
     """Open a year's competition with the default criteria (editable until scoring starts)."""
-    org = ref(Org, request.auth, payload.org, "org", "主办单位") if payload.org else request.auth.org
+    org = ref(Org, request.auth, payload.org, "org", "主办单位")
     data = payload.dict(exclude={"org"})
     competition = cup.create_competition(request.auth, org=org, **data)
     return Status(201, _competitions(request.auth).get(pk=competition.pk))

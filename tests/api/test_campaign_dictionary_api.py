@@ -19,7 +19,7 @@ def _campaign(org, year=2014):
 
 
 def test_cam1_the_system_administrator_creates_a_campaign_with_its_calendar(call, tree, sysadmin):
-    response = call(sysadmin, "post", "/campaigns/", {"year": 2015, "survey_month": 5})
+    response = call(sysadmin, "post", "/campaigns/", {"org": tree.city.pk, "year": 2015, "survey_month": 5})
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["org"] == tree.city.pk and body["deadlines"] == 3 and body["starts_on"] == "2015-04-01"
@@ -31,13 +31,16 @@ def test_cam1_the_system_administrator_creates_a_campaign_with_its_calendar(call
 def test_cam1_bad_input_names_the_field_and_writes_nothing(call, tree, sysadmin):
     _campaign(tree.city, 2014)
     before = Campaign.objects.count(), Deadline.objects.count()
-    again = call(sysadmin, "post", "/campaigns/", {"year": 2014})
+    again = call(sysadmin, "post", "/campaigns/", {"org": tree.city.pk, "year": 2014})
     assert again.status_code == 422 and "年度（year）" in again.json()["detail"]
     dates = call(
-        sysadmin, "post", "/campaigns/", {"year": 2016, "starts_on": "2016-05-01", "ends_on": "2016-04-01"}
+        sysadmin,
+        "post",
+        "/campaigns/",
+        {"org": tree.city.pk, "year": 2016, "starts_on": "2016-05-01", "ends_on": "2016-04-01"},
     )
     assert dates.status_code == 422 and "ends_on" in dates.json()["errors"]
-    month = call(sysadmin, "post", "/campaigns/", {"year": 2016, "survey_month": 13})
+    month = call(sysadmin, "post", "/campaigns/", {"org": tree.city.pk, "year": 2016, "survey_month": 13})
     assert month.status_code == 422 and "调研月（survey_month）" in month.json()["detail"]
     assert (Campaign.objects.count(), Deadline.objects.count()) == before
 
@@ -158,8 +161,10 @@ def test_need1_a_cadre_without_assistance_reads_no_categories(call, tree):
     assert call(nobody, "get", "/vulnerable-groups/").status_code == 403
 
 
-def test_cam1_campaign_dates_outside_the_year(call, sysadmin):
-    response = call(sysadmin, "post", "/campaigns/", {"year": 2017, "starts_on": "2018-04-01"})
+def test_cam1_campaign_dates_outside_the_year(call, tree, sysadmin):
+    response = call(
+        sysadmin, "post", "/campaigns/", {"org": tree.city.pk, "year": 2017, "starts_on": "2018-04-01"}
+    )
     assert response.status_code == 422 and "开始日期（starts_on）" in response.json()["detail"]
     assert not Campaign.objects.filter(year=2017).exists()
     assert datetime.date(2017, 1, 1)

@@ -31,14 +31,18 @@ def reports(tree, new_report, daoli, nangang, city_leader):
 
 
 def test_res4_the_organiser_opens_a_competition_with_default_criteria(call, tree, researcher):
-    response = call(researcher, "post", "/competitions/", {"year": 2015, "first_prizes": 2})
+    response = call(
+        researcher, "post", "/competitions/", {"org": tree.research.pk, "year": 2015, "first_prizes": 2}
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["org"] == tree.research.pk and body["first_prizes"] == 2
     assert sum(c["weight"] for c in body["criteria"]) == 100
-    again = call(researcher, "post", "/competitions/", {"year": 2015})
+    again = call(researcher, "post", "/competitions/", {"org": tree.research.pk, "year": 2015})
     assert again.status_code == 422 and "年度（year）" in again.json()["detail"]
-    prizes = call(researcher, "post", "/competitions/", {"year": 2016, "third_prizes": 501})
+    prizes = call(
+        researcher, "post", "/competitions/", {"org": tree.research.pk, "year": 2016, "third_prizes": 501}
+    )
     assert prizes.status_code == 422 and "三等奖名额（third_prizes）" in prizes.json()["detail"]
     assert Competition.objects.count() == 1
 
