@@ -4,9 +4,10 @@ Shared rules every operation gets here, not in each router (issue 10 points 4, 8
 
 - a write (POST/PATCH/PUT/DELETE) runs in one transaction that is rolled back whenever it answers 4xx
   or fails, so a refused write leaves the database as it was;
-- every error is JSON: ``{"detail": "…", "errors": {"field": ["…"]}}`` for 422 (validation and rules,
-  the same body for both), ``{"detail": "…"}`` for 400, 401, 403, 404, 413 and 429 — all documented
-  in the OpenAPI description of every operation;
+- every error is JSON, made by the API kit's one handler set (``fuqing.api.kit.errors``):
+  ``{"detail": "…", "errors": {"field": ["…"]}}`` for 422 (validation and rules, the same body for
+  both), ``{"detail": "…"}`` for 400, 401, 403, 404, 409, 413 and 429 — all documented in the OpenAPI
+  description of every operation;
 - values the database cannot hold (ids and offsets past 2^63, amounts like 1e40, counts like 10^20,
   NUL characters) are refused as 422, never a 500.
 """

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from fuqing.api.kit import paginate, query_schema, ref
+from fuqing.api.kit import NotVisible, paginate, query_schema, ref
 from fuqing.api.types import Id
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
@@ -53,9 +53,9 @@ def _user(actor, pk: int | None, field: str) -> User | None:
     if pk is None:
         return None
     user = services.allowed_members(actor).filter(pk=pk).first()
-    if user is None:
-        raise ValidationError(
-            {field: _("找不到编号为 %(pk)s 的干部（须是您范围内的干部或上级妇联领导）。") % {"pk": pk}}
+    if user is None:  # outside her scope and not a leader above: 404 like any foreign id
+        raise NotVisible(
+            field, _("找不到编号为 %(pk)s 的干部（须是您范围内的干部或上级妇联领导）。") % {"pk": pk}
         )
     return user
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from fuqing.api.kit import MaskedName, MaskedPhone, paginate, ref
+from fuqing.api.kit import MaskedName, MaskedPhone, YearQuery, paginate, query_schema, ref
 from fuqing.api.types import Amount, Count, Day, Id, Money, Ratio, Year
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
@@ -26,6 +26,7 @@ from fuqing.core.scoping import get_visible_or_404, user_scope
 from fuqing.orgs.models import Org
 from fuqing.projects import metrics, services
 from fuqing.projects.access import require_edit, require_view
+from fuqing.projects.filters import BeneficiaryFilter
 from fuqing.projects.models import (
     Beneficiary,
     Household,
@@ -40,11 +41,6 @@ from fuqing.projects.views.common import children_of, default_unit
 from fuqing.registry.models import Woman
 
 router = Router(tags=["projects"])
-
-
-class YearQuery(Schema):
-    q: str | None = Field(None, max_length=50)
-    year: Year | None = None
 
 
 # --- projects and indicators ---------------------------------------------------------------------
@@ -526,6 +522,9 @@ class BeneficiaryOut(Schema):
     notes: str
 
 
+BeneficiaryQuery = query_schema(BeneficiaryFilter)
+
+
 def _beneficiaries(user):
     return Beneficiary.objects.visible_to(user).select_related("project", "woman", "org")
 
@@ -533,20 +532,15 @@ def _beneficiaries(user):
 @router.get("/beneficiaries/", response=list[BeneficiaryOut], url_name="api-beneficiary-list")
 @paginate
 @scoped(Beneficiary, "list")
-def list_beneficiaries(
-    request, filters: Query[YearQuery], project: Id | None = None, woman: uuid.UUID | None = None
-):
-    """Beneficiaries in the caller's scope; names masked (REG-3)."""
+def list_beneficiaries(request, filters: Query[BeneficiaryQuery], woman: uuid.UUID | None = None):
+    """Beneficiaries in the caller's scope, the list page's filters (a woman by her id, never her name
+    in a URL); names masked (REG-3)."""
     require_view(request.auth)
-    qs = _beneficiaries(request.auth)
-    if project:
-        qs = qs.filter(project_id=project)
+    qs = BeneficiaryFilter.strict(filters.dict(), request.auth).apply(
+        _beneficiaries(request.auth), names=False
+    )
     if woman:
-        qs = qs.filter(woman_id=woman)
-    if filters.year:
-        qs = qs.filter(year=filters.year)
-    if q := filters.q:
-        qs = qs.filter(Q(notes__icontains=q) | Q(help_kind__icontains=q) | Q(project__name__icontains=q))
+        qs = qs.filter(woman=ref(Woman, request.auth, woman, "woman", "妇女"))
     return qs.order_by("-received_on", "-created_at")
 
 

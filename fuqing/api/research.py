@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from fuqing.api.kit import paginate, query_schema, ref
+from fuqing.api.kit import NotVisible, YearQuery, paginate, query_schema, ref
 from fuqing.api.types import Count, Id, Score, Year
 from fuqing.core.forms import not_in_scope
 from fuqing.core.routes import scoped
@@ -29,11 +29,6 @@ from fuqing.research.services import reports as report_services
 from fuqing.research.services import topics as topic_services
 
 router = Router(tags=["research"])
-
-
-class YearQuery(Schema):
-    q: str | None = Field(None, max_length=50)
-    year: Year | None = None
 
 
 # --- topics (RES-1) ---------------------------------------------------------------------------------
@@ -70,13 +65,13 @@ class TopicPatch(Schema):
 
 def _leader(actor, org: Org, pk: int | None) -> User | None:
     """The leader by id among those eligible for the unit; another user in the caller's scope gets the
-    rule's message; anyone else is "not found" (SEC-2: the answer names nobody outside the scope)."""
+    rule's message (422); anyone else is 404 like any foreign id (SEC-2: the answer names nobody)."""
     if pk is None:
         return None
     user = topic_services.eligible_leaders(org).filter(pk=pk).first()
     user = user or resolve_input(User.objects.filter(is_active=True), actor, pk)
     if user is None:
-        raise ValidationError({"leader": not_in_scope(_("课题组组长"))}, code="SEC-2")
+        raise NotVisible("leader", not_in_scope(_("课题组组长")))
     return user
 
 

@@ -146,5 +146,7 @@ def test_plt3_openapi_describes_every_women_operation(tree, daoli, login_as):
     params = {p["name"] for p in paths["/api/v1/women/"]["get"]["parameters"]}
     assert params == {"q", "community", "group", "status", "sort", "limit", "offset"}
     components = schema["components"]["schemas"]
-    assert {"WomanOut", "WomanIn", "WomanPatch", "UnmaskIn", "ErrorOut"} <= set(components)
+    assert {"WomanOut", "WomanIn", "WomanPatch", "UnmaskIn", "ApiError", "ApiInvalid"} <= set(
+        components
+    )  # the kit's two error bodies
     assert "409" in paths["/api/v1/women/"]["post"]["responses"]

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema
-from pydantic import Field
-
-from fuqing.api.types import Year
+from ninja import Router
 
 router = Router(tags=["campaigns"])
 
@@ -14,8 +11,3 @@ router = Router(tags=["campaigns"])
 def require_view(user) -> None:
     if not user.has_module_perm("campaigns", "view"):
         raise PermissionDenied("您没有查看活动与报送的权限。")
-
-
-class YearQuery(Schema):
-    q: str | None = Field(None, max_length=50)
-    year: Year | None = None

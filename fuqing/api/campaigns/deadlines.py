@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from ninja import Field, Query, Schema, Status
 
-from fuqing.api.campaigns.common import YearQuery, require_view, router
-from fuqing.api.kit import Paging, Rows, page, paginate, refs
+from fuqing.api.campaigns.common import require_view, router
+from fuqing.api.kit import Paging, Rows, YearQuery, page, paginate, refs
 from fuqing.api.types import Count, Day, Id
 from fuqing.campaigns import services, submissions
 from fuqing.campaigns.models import Campaign, Deadline, Obligation, ObligationStatus

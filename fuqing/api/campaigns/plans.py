@@ -8,8 +8,8 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from ninja import Field, Query, Schema, Status
 
-from fuqing.api.campaigns.common import YearQuery, require_view, router
-from fuqing.api.kit import paginate, refs
+from fuqing.api.campaigns.common import require_view, router
+from fuqing.api.kit import YearQuery, paginate, refs
 from fuqing.api.types import Id
 from fuqing.campaigns import plans as plan_services
 from fuqing.campaigns.models import Campaign, Plan, PlanAttachment

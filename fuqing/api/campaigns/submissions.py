@@ -9,8 +9,8 @@ from django.urls import reverse
 from ninja import Field, File, Form, Query, Schema, Status
 from ninja.files import UploadedFile
 
-from fuqing.api.campaigns.common import YearQuery, require_view, router
-from fuqing.api.kit import paginate
+from fuqing.api.campaigns.common import require_view, router
+from fuqing.api.kit import YearQuery, paginate
 from fuqing.api.types import Id
 from fuqing.campaigns import submissions
 from fuqing.campaigns.models import Obligation, Submission

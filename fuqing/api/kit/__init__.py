@@ -69,7 +69,7 @@ router never catches a ``ValidationError``. Unmasking stays one logged operation
 
 from fuqing.api.kit.errors import BadInput, NotVisible, install
 from fuqing.api.kit.fields import MaskedIdNumber, MaskedName, MaskedPhone, MaskedText, ref, refs
-from fuqing.api.kit.filters import RegisterFilter, query_schema
+from fuqing.api.kit.filters import RegisterFilter, YearQuery, query_schema
 from fuqing.api.kit.paging import MAX_PAGE, Paged, Paging, Rows, page, paginate
 
 __all__ = [
@@ -84,6 +84,7 @@ __all__ = [
     "Paging",
     "RegisterFilter",
     "Rows",
+    "YearQuery",
     "install",
     "page",
     "paginate",

@@ -13,6 +13,7 @@ the field named), so a foreign id answers the same everywhere.
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
@@ -66,9 +67,17 @@ def refs(queryset_or_model, user, values, field: str, label: str, *, edit: bool 
     )
     qs = qs.editable_by(user) if edit else qs.visible_to(user)
     try:
-        found = {str(getattr(o, lookup)): o for o in qs.filter(**{f"{lookup}__in": values})}
+        found = {_key(getattr(o, lookup)): o for o in qs.filter(**{f"{lookup}__in": values})}
     except (ValueError, TypeError, ValidationError, OverflowError):
         found = {}
-    if len(found) != len(values) or any(str(v) not in found for v in values):
+    if any(_key(v) not in found for v in values):
         raise NotVisible(field, f"{label}不存在或不在您的数据范围内。")
-    return [found[str(v)] for v in values]
+    return list({id(o): o for o in (found[_key(v)] for v in values)}.values())
+
+
+def _key(value) -> str:
+    """An id as compared: a UUID in its one spelling, anything else as text."""
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        return str(value)

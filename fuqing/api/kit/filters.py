@@ -16,7 +16,7 @@ from django import forms
 from ninja import Schema
 from pydantic import Field, create_model
 
-from fuqing.api.types import MAX_ID
+from fuqing.api.types import MAX_ID, Year
 from fuqing.core.filters import RegisterFilter
 
 
@@ -51,3 +51,10 @@ def query_schema(filter_class: type[RegisterFilter], name: str | None = None, **
     return create_model(
         name or filter_class.__name__.replace("Filter", "") + "Query", __base__=Schema, **fields
     )
+
+
+class YearQuery(Schema):
+    """The words and the year most lists take when their register has no filter form of its own."""
+
+    q: str | None = Field(None, max_length=50, description="关键词")
+    year: Year | None = None
