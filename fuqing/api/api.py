@@ -28,7 +28,7 @@ from fuqing.api import (
     assistance,
     auth,
     books,
-    campaign_writes,
+    campaign_writes,  # noqa: F401  (its operations join the campaigns router)
     competition,
     dictionaries,
     fieldwork,
@@ -168,7 +168,6 @@ api.add_router("/", assistance.router)
 api.add_router("/", projects.router)  # with the writes of ``volunteers`` (the same paths)
 api.add_router("/", research.router)
 api.add_router("/", "fuqing.api.campaigns.router")
-api.add_router("/", campaign_writes.router)
 api.add_router("/", admin.router)
 api.add_router("/", dictionaries.router)
 api.add_router("/", competition.router)

@@ -11,17 +11,20 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
-from ninja import Field, ModelSchema, Query, Router, Schema, Status
+from ninja import Field, ModelSchema, Query, Schema, Status
 
+from fuqing.api.campaigns.common import router
 from fuqing.api.kit import paginate, ref
 from fuqing.api.types import Day, Id, Year
 from fuqing.campaigns import services
-from fuqing.campaigns.models import Campaign
+from fuqing.campaigns.models import Campaign, Deadline
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404
 from fuqing.orgs.models import Org
 
-router = Router(tags=["campaigns"])
+# The campaigns' router (``api/campaigns``): ninja serves one path from one router, and a deadline's
+# DELETE shares its path with the deadline's GET and PATCH there.
+__all__ = ["router"]
 
 
 def require_view(user) -> None:
@@ -124,3 +127,14 @@ def copy_campaign(request, campaign_id: Id):
     campaign = get_visible_or_404(Campaign.objects.select_related("org"), request.auth, pk=campaign_id)
     new = services.copy_to_next_year(request.auth, campaign)
     return Status(201, _campaigns(request.auth).get(pk=new.pk))
+
+
+@router.delete("/deadlines/{deadline_id}/", response={204: None}, url_name="api-deadline-delete")
+@scoped(Deadline, "delete", kwarg="deadline_id")
+def delete_deadline(request, deadline_id: Id):
+    """Remove a deadline set by mistake, with who owed it — never one a unit has submitted for (422)."""
+    deadline = get_visible_or_404(
+        Deadline.objects.select_related("campaign__org"), request.auth, pk=deadline_id
+    )
+    services.delete_deadline(request.auth, deadline)
+    return Status(204, None)

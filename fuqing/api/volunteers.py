@@ -59,6 +59,12 @@ class HouseholdIn(Schema):
     elders: list[ElderIn] = Field(min_length=1, max_length=20)
 
 
+class HouseholdPatch(Schema):
+    address: str | None = Field(None, max_length=200)
+    phone: str | None = Field(None, max_length=20)
+    notes: str | None = Field(None, max_length=300)
+
+
 class PairEndIn(Schema):
     ended_on: Day | None = None
     reason: str = Field("", max_length=100)
@@ -138,6 +144,16 @@ def create_household(request, payload: HouseholdIn):
     )
     fresh = Household.objects.select_related("org").prefetch_related("elders").get(pk=household.pk)
     return Status(201, fresh)
+
+
+@router.patch("/households/{household_id}/", response=HouseholdOut, url_name="api-household-update")
+@scoped(Household, "change", kwarg="household_id")
+def update_household(request, household_id: uuid.UUID, payload: HouseholdPatch):
+    """Change a household's address, phone or notes (its elders stay)."""
+    household = get_visible_or_404(Household, request.auth, pk=household_id)
+    require_edit(request.auth)
+    services.update_household(request.auth, household, **payload.dict(exclude_unset=True))
+    return Household.objects.select_related("org").prefetch_related("elders").get(pk=household.pk)
 
 
 @router.post("/volunteer-pairs/{pair_id}/end/", response=PairOut, url_name="api-pair-end")

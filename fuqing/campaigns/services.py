@@ -267,6 +267,23 @@ def _validate_deadline(deadline: Deadline, orgs: list[Org], previous_kind: str |
         raise invalid(errors, "CAM-2")
 
 
+@transaction.atomic
+def delete_deadline(actor, deadline: Deadline) -> None:
+    """Remove a deadline set by mistake (CAM-1), with its obligations — never one a unit has already
+    submitted for (its submissions are the unit's record)."""
+    require_admin(actor, "manage_campaigns")
+    ensure_editable(actor, deadline.campaign)
+    if deadline.obligations.filter(versions__gt=0).exists():
+        raise invalid({"__all__": _("已有单位报送，不能删除该截止日期；可修改日期或报送单位。")}, "CAM-1")
+    audit.record(
+        AuditAction.DELETE,
+        actor=actor,
+        obj=deadline,
+        details={"campaign": deadline.campaign_id, "code": deadline.code},
+    )
+    deadline.delete()
+
+
 _UNIT_SPLIT = re.compile(r"[\n\r,，;；、]+")
 _NAME_WITH_CODE = re.compile(r"^(.*?)[(（]\s*(\d{6,12})\s*[)）]$")
 

@@ -168,3 +168,21 @@ def test_cam1_campaign_dates_outside_the_year(call, tree, sysadmin):
     assert response.status_code == 422 and "开始日期（starts_on）" in response.json()["detail"]
     assert not Campaign.objects.filter(year=2017).exists()
     assert datetime.date(2017, 1, 1)
+
+
+def test_cam1_a_deadline_set_by_mistake_is_removed_unless_someone_submitted(call, tree, sysadmin, daoli):
+    campaign = _campaign(tree.city)
+    mistake, submitted = list(campaign.deadlines.order_by("due_on")[:2])
+    submitted.obligations.filter(org=tree.a).update(versions=1)
+    assert call(daoli, "delete", f"/deadlines/{mistake.pk}/").status_code == 403
+    refused = call(sysadmin, "delete", f"/deadlines/{submitted.pk}/")
+    assert refused.status_code == 422 and Deadline.objects.filter(pk=submitted.pk).exists()
+    assert call(sysadmin, "delete", f"/deadlines/{mistake.pk}/").status_code == 204
+    assert not Deadline.objects.filter(pk=mistake.pk).exists()
+    assert AuditEvent.objects.filter(action="delete", object_id=str(mistake.pk)).exists()
+
+
+def test_cam1_the_sibling_districts_deadline_is_not_found(call, tree, district_sysadmin):
+    deadline = _campaign(tree.b).deadlines.first()
+    assert call(district_sysadmin, "delete", f"/deadlines/{deadline.pk}/").status_code == 404
+    assert Deadline.objects.filter(pk=deadline.pk).exists()

@@ -156,3 +156,24 @@ def _sunset_project(tree):
         measure=Measure.HOUSEHOLDS,
     )
     return project
+
+
+def test_prj5_a_household_is_changed_by_a_cadre_of_its_unit(call, tree, colleague, nangang):
+    from fuqing.core.models import AuditEvent
+
+    home = services.add_household(None, org=tree.a1a, address="友谊路5号", elders=[{"name": "王桂芝"}])
+    services.add_household(None, org=tree.a1a, address="友谊路6号", elders=[{"name": "李桂兰"}])
+    clash = call(colleague, "patch", f"/households/{home.pk}/", {"address": "友谊路6号"})
+    assert clash.status_code == 422 and "住址（address）" in clash.json()["detail"]
+    phone = call(colleague, "patch", f"/households/{home.pk}/", {"phone": "123"})
+    assert phone.status_code == 422 and "联系电话（phone）" in phone.json()["detail"]
+    assert call(nangang, "patch", f"/households/{home.pk}/", {"address": "改"}).status_code == 404
+    home.refresh_from_db()
+    assert home.address == "友谊路5号" and home.phone == ""
+    response = call(
+        colleague, "patch", f"/households/{home.pk}/", {"address": "友谊路7号", "phone": "13904510007"}
+    )
+    assert response.status_code == 200 and response.json()["address"] == "友谊路7号"
+    assert response.json()["phone"] != "13904510007"
+    event = AuditEvent.objects.filter(action="update", object_id=str(home.pk)).latest("seq")
+    assert event.details == {"fields": ["address", "phone"]} and "13904510007" not in str(event.details)
