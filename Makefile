@@ -44,12 +44,21 @@ run: demo
 worker: install
 	$(PY) manage.py db_worker
 
-# Browser tests need Debian's Chromium and CJK fonts; installed when missing and we are root.
+# Browser tests need Debian's Chromium and CJK fonts; the print tests convert ledgers and Word documents
+# to PDF with LibreOffice and read them with poppler's pdftotext. Installed when missing and we are root.
+OFFICE_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		echo "installing chromium and fonts-noto-cjk"; \
 		(apt-get install -y -qq chromium fonts-noto-cjk >/dev/null 2>&1 || \
 		 (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)); \
+	fi
+	@if { ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null; } && [ "$$(id -u)" = "0" ] \
+		&& command -v apt-get >/dev/null; then \
+		echo "installing $(OFFICE_PACKAGES)"; \
+		(apt-get install -y -qq --no-install-recommends $(OFFICE_PACKAGES) >/dev/null 2>&1 || \
+		 (apt-get update -qq >/dev/null 2>&1 && \
+		  apt-get install -y -qq --no-install-recommends $(OFFICE_PACKAGES) >/dev/null)); \
 	fi
 
 test: install-dev browser-deps

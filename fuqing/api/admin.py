@@ -357,6 +357,7 @@ def update_role(request, role_id: Id, payload: RolePatch):
 
 
 class AuditOut(ModelSchema):
+    actor_name: str = Field(alias="actor_name", description="操作人姓名（无账户时为登录时输入的用户名）")
     action_label: str
     result_label: str
     object_type_label: str
@@ -406,13 +407,13 @@ def list_audit(request, filters: Query[AuditQuery]):
     """The audit log inside the audit administrator's scope, newest first (SEC-7), with the audit
     page's filters. Read-only: no operation writes, changes or deletes a record."""
     require_admin(request.auth, "read_audit")
-    qs = AuditEvent.objects.visible_to(request.auth).order_by("-seq")
+    qs = AuditEvent.objects.visible_to(request.auth).select_related("actor").order_by("-seq")
     return AuditFilter.strict(filters.dict(), request.auth).apply(qs)
 
 
 @router.get("/audit/{event_id}/", response=AuditOut, url_name="api-audit-detail")
 @scoped(AuditEvent, "read", kwarg="event_id")
 def get_audit(request, event_id: Id):
-    event = get_visible_or_404(AuditEvent, request.auth, pk=event_id)
+    event = get_visible_or_404(AuditEvent.objects.select_related("actor"), request.auth, pk=event_id)
     require_admin(request.auth, "read_audit")
     return event

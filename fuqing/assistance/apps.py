@@ -7,6 +7,7 @@ class AssistanceConfig(AppConfig):
     verbose_name = "诉求与帮扶"
 
     def ready(self):
+        _history_labels()
         from django.utils.translation import gettext_lazy as _
 
         from fuqing.assistance import demo, ledgers, panels, reminders, synth  # noqa: F401
@@ -22,3 +23,11 @@ class AssistanceConfig(AppConfig):
         register("assistance", _("热点难点问题"), "assistance:hot-issues", perm=view, order=40)
         register("assistance", _("对策建议"), "assistance:suggestion-list", perm=view, order=50)
         register("admin", _("诉求类别"), "assistance:categories", ability="manage_campaigns", order=60)
+
+
+def _history_labels():
+    """History and the audit log show this app's codes by their labels (issue 11 pt 7)."""
+    from fuqing.assistance.models import NeedCategory
+    from fuqing.core.history import register_dictionary
+
+    register_dictionary(NeedCategory, "category", "categories")

@@ -1,12 +1,21 @@
 from django.apps import AppConfig
 
 
+def _history_labels():
+    """History and the audit log show this app's codes by their labels (issue 11 pt 7)."""
+    from fuqing.campaigns.models import Deadline
+    from fuqing.core.history import register_dictionary
+
+    register_dictionary(Deadline, "deadline")
+
+
 class CampaignsConfig(AppConfig):
     name = "fuqing.campaigns"
     label = "campaigns"
     verbose_name = "活动与报送"
 
     def ready(self):
+        _history_labels()
         from django.utils.translation import gettext_lazy as _
 
         from fuqing.campaigns import demo, ledgers, panels, reminders, summaries, synth  # noqa: F401

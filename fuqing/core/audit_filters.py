@@ -36,7 +36,10 @@ class AuditFilter(RegisterFilter):
         if data.get("q"):
             q = data["q"]
             queryset = queryset.filter(
-                Q(actor_username__icontains=q) | Q(object_repr__icontains=q) | Q(object_id=q)
+                Q(actor_username__icontains=q)
+                | Q(actor__name__icontains=q)  # people are searched by their names too
+                | Q(object_repr__icontains=q)
+                | Q(object_id=q)
             )
         if data.get("action"):
             queryset = queryset.filter(action=data["action"])

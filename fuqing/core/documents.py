@@ -16,7 +16,7 @@ One small API for every document the platform drafts (research books RES-5, acti
     doc.save(path_or_file)
 
 The page (GB/T 9704 §5.2, §7): A4; top margin 37 mm; binding (left) margin 28 mm; text block 156 × 225 mm
-(so right 26 mm, bottom 35 mm); a document grid of 22 lines × 28 characters (line pitch 28.95 pt); page
+(so right 26 mm, bottom 35 mm); 22 lines × 28 characters (exact line pitch 28.95 pt, no snapping grid); page
 numbers "— 1 —" in 4号 宋体 below the text block, odd pages right and even pages left, one character in.
 
 Fonts: the standard names 仿宋_GB2312, 楷体_GB2312 and 小标宋, which stock Windows lacks. We use 仿宋,
@@ -26,28 +26,40 @@ machines that have those instead. Digits and Latin letters use Times New Roman. 
 override any of them. LibreOffice without the fonts substitutes Noto CJK, keeping the layout.
 
 Inline ``**bold**`` is honoured in paragraphs and headings. A table of contents is written with its
-entries already filled in (page numbers estimated from the 22 × 28 grid, as PAGEREF fields to bookmarks);
-Word recomputes them when the document is opened (``updateFields``); LibreOffice on Tools › Update.
+entries already filled in, as PAGEREF fields to bookmarks. LibreOffice and WPS show the numbers written in
+the file, so ``save(target, paginate=True)`` lays the document out once with LibreOffice
+(``fuqing.core.office``) and writes the page numbers where the titles really landed; without LibreOffice
+the numbers are estimated from the 22 × 28 grid. Word recomputes them on opening (``updateFields``).
+
+The signature and date are kept with the paragraph (or the table's last row) before them, so they never
+open a page alone; a page break is the next paragraph's "page break before", not an empty paragraph.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 import math
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from lxml import etree
+
+from fuqing.core import office
+
+log = logging.getLogger(__name__)
 
 # --- GB/T 9704 measures --------------------------------------------------------------------------
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
@@ -181,6 +193,8 @@ class OfficialDocument:
         self._toc_anchor = None
         self._toc_levels = 1
         self._toc_entries: list[tuple[int, str, str, int]] = []  # level, text, bookmark, page
+        self._toc_numbers: dict[str, object] = {}  # bookmark → the run holding its page number
+        self._break_before_next = False
         self._bookmark = 0
         self._page, self._lines = 1, 0.0
         self._numbered_from_cover = False
@@ -199,11 +213,14 @@ class OfficialDocument:
         section.header_distance = Mm(15)
         # The page number's dash sits 7 mm below the text block (§7.5).
         section.footer_distance = Mm(BOTTOM_MM - 7) - SIZE_4
+        # The 22 lines come from every style's exact 28.95 pt line spacing; the grid only records the
+        # pitch. A "lines" grid would add nothing in Word (exact spacing is never snapped) and makes
+        # LibreOffice ignore "keep with next", leaving a signature or date alone on a page.
         _set_child(
             section._sectPr,
             "docGrid",
             SECTPR_ORDER,
-            type="lines",
+            type="default",
             linePitch=round(LINE_PITCH.pt * 20),
         )
 
@@ -326,7 +343,11 @@ class OfficialDocument:
         return paragraph
 
     def _new(self, style: str):
-        return self._styled(self.doc.add_paragraph(), style)
+        paragraph = self._styled(self.doc.add_paragraph(), style)
+        if self._break_before_next:
+            paragraph.paragraph_format.page_break_before = True
+            self._break_before_next = False
+        return paragraph
 
     def _advance(self, lines: float) -> None:
         self._body_started = True
@@ -458,6 +479,8 @@ class OfficialDocument:
         if title:
             self._add("FQ Caption", title)
             self._advance(1)
+        elif self._break_before_next:
+            self._new("FQ Body")  # a table cannot break before itself: an empty line carries the break
         columns = max(len(r) for r in rows)
         table = self.doc.add_table(rows=len(rows), cols=columns)
         table._tbl.tblPr.style = self.doc.styles["Table Grid"].style_id
@@ -469,6 +492,8 @@ class OfficialDocument:
                 self._styled(paragraph, "FQ Table")
                 run = paragraph.add_run(clean_text(values[c]) if c < len(values) else "")
                 run.bold = header and r == 0
+        if header:  # a table running onto the next page repeats its header there
+            _set_child(table.rows[0]._tr.get_or_add_trPr(), "tblHeader", _TRPR_ORDER)
         per_cell = max(1.0, TEXT_WIDTH_PT / SIZE_4.pt / columns - 0.5)  # 四号 characters a cell holds
         heights = [max(math.ceil(text_width(v) / per_cell) for v in (r or [""])) for r in rows]
         self._advance(sum(0.76 * h + 0.25 for h in heights))  # 22 pt lines and the cell padding
@@ -476,20 +501,56 @@ class OfficialDocument:
         self._advance(1)
         return table
 
+    def _keep_last_with_next(self) -> None:
+        """The body's last paragraph (or a table's last row) stays on the page of what follows."""
+        body = self.doc.element.body
+        last = None
+        for element in reversed(body):  # empty lines (after a table, say) are kept too, up to the text
+            if element.tag == qn("w:tbl") or (
+                element.tag == qn("w:p") and "".join(element.itertext()).strip()
+            ):
+                last = element
+                break
+            if element.tag == qn("w:p"):
+                Paragraph(element, None).paragraph_format.keep_with_next = True
+        if last is None:
+            return
+        if last.tag == qn("w:tbl"):
+            row = last.findall(qn("w:tr"))[-1]
+            _set_child(row.get_or_add_trPr(), "cantSplit", _TRPR_ORDER)
+            for p in row.iter(qn("w:p")):
+                Paragraph(p, None).paragraph_format.keep_with_next = True
+            return
+        paragraph = Paragraph(last, None)
+        paragraph.paragraph_format.keep_with_next = True
+
     def signature(self, issuer: str, date: datetime.date) -> None:
-        """The issuer centred above the date; the date four characters in from the right (§7.3.5)."""
-        self._new("FQ Body")
+        """The issuer centred above the date; the date four characters in from the right (§7.3.5).
+
+        One paragraph (the date after a line break), kept together and kept with the paragraph before it:
+        never a signature or date alone on a page. Both lines are centred on one tab stop, so the issuer
+        sits centred above the date. (Two paragraphs chained by "keep with next" are not reliably kept
+        together by LibreOffice; one paragraph's "keep lines together" is.)"""
+        self._keep_last_with_next()
         when = cn_date(date)
-        offset = max(0.0, (text_width(when) - text_width(issuer)) / 2)
-        for text, right in ((issuer, 4 + offset), (when, 4)):
-            paragraph = self._add("FQ Signature", text)
-            paragraph.paragraph_format.right_indent = Pt(CHAR_PITCH_PT * right)
-            paragraph.paragraph_format.keep_with_next = text == issuer  # never a date alone on a page
+        axis = TEXT_WIDTH_PT - CHAR_PITCH_PT * (4 + text_width(when) / 2)
+        paragraph = self._new("FQ Signature")
+        fmt = paragraph.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        fmt.tab_stops.add_tab_stop(Pt(axis), WD_TAB_ALIGNMENT.CENTER)
+        fmt.keep_together = True
+        fmt.space_before = (
+            LINE_PITCH  # the blank line above, as space: an empty paragraph would break the keep
+        )
+        paragraph.add_run("\t" + clean_text(issuer))
+        paragraph.add_run().add_break()
+        paragraph.add_run("\t" + when)
         self._advance(3)
 
     def page_break(self) -> None:
-        paragraph = self._new("FQ Body")
-        paragraph.add_run().add_break(WD_BREAK.PAGE)
+        """What follows starts a new page (its first paragraph breaks before itself: an empty paragraph
+        holding the break would leave a blank line at the top of the new page in Word)."""
+        self._break_before_next = True
         if self._lines > 0:
             self._page += 1
         self._lines = 0.0
@@ -531,22 +592,48 @@ class OfficialDocument:
                 link.append(_field_part(paragraph, kind, f"PAGEREF {bookmark} \\h"))
             number = paragraph.add_run(str(page))
             link.append(number._r)
+            self._toc_numbers[bookmark] = number
             link.append(_field_part(paragraph, "end"))
             if index == len(entries) - 1:
                 _field_part(paragraph, "end")
 
-    def save(self, target) -> None:
-        """Write the .docx to a path or a binary file object."""
+    def save(self, target, *, paginate: bool = False) -> None:
+        """Write the .docx to a path or a binary file object. With ``paginate`` and a table of contents,
+        the document is laid out once by LibreOffice and the contents get the real page numbers."""
         if self._toc_anchor is not None:
             self._fill_toc()
             settings = self.doc.settings.element
             _set_child(settings, "updateFields", ["updateFields", *SETTINGS_SUCCESSORS], val="true")
             self._toc_anchor = None
+        if paginate and self._toc_numbers:
+            self.paginate()
         self.doc.save(target)
+
+    def paginate(self) -> bool:
+        """Write into the contents the page numbers LibreOffice lays the titles out on. False (numbers
+        left as estimated) when LibreOffice is missing or fails; the document is still good to save."""
+        if not office.available():
+            log.warning("LibreOffice is not installed: the contents keep estimated page numbers")
+            return False
+        with tempfile.TemporaryDirectory(prefix="fq-doc-") as folder:
+            draft = Path(folder) / "layout.docx"
+            self.doc.save(str(draft))
+            try:
+                landed = office.bookmark_pages(draft)
+            except office.OfficeError:
+                log.exception("laying the document out with LibreOffice failed; estimated page numbers kept")
+                return False
+        for bookmark, run in self._toc_numbers.items():
+            if bookmark in landed:
+                run.text = str(landed[bookmark])
+        return True
 
 
 _RPR_ORDER = (
     "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
     "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText "
     "vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
+).split()
+_TRPR_ORDER = (
+    "cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader tblCellSpacing jc hidden"
 ).split()

@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -108,6 +109,16 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit records cannot be deleted")
+
+    @property
+    def actor_name(self) -> str:
+        """Who acted, by her name (the account's ``display_name``; load with ``select_related("actor")``).
+        A record without an account (a failed login) keeps what was typed: that is its subject."""
+        try:
+            actor = self.actor if self.actor_id else None
+        except ObjectDoesNotExist:  # no constraint: an account removed from the database
+            actor = None
+        return actor.display_name if actor is not None else self.actor_username
 
 
 class JobStatus(models.TextChoices):

@@ -236,10 +236,10 @@ def filter_audit(queryset, params: dict):
 def audit_list(request):
     require_admin(request.user, "read_audit")
     queryset, form = filter_audit(AuditEvent.objects.visible_to(request.user), request.GET)
-    page = Paginator(queryset.select_related("org"), 50).get_page(request.GET.get("page"))
+    page = Paginator(queryset.select_related("org", "actor"), 50).get_page(request.GET.get("page"))
     for event in page:
         event.type_label = object_type_label(event.object_type)
-        event.summary = describe_details(event.details)
+        event.summary = describe_details(event.details, event.object_type)
     params = request.GET.copy()
     params.pop("page", None)
     return render(

@@ -177,11 +177,14 @@ class User(AbstractUser):
         ordering = ["org__path", "username"]
 
     def __str__(self):
-        return self.name or self.username
+        return self.display_name
 
     @property
     def display_name(self) -> str:
-        return self.name or self.username
+        """How the interface, history and documents name her: 刘春梅, never the login (issue 11 pt 7).
+        The login only when the account has no name at all (an administrator made by the command line
+        without ``--name``); every form that creates an account asks for the name."""
+        return self.name.strip() or self.username
 
     @property
     def is_volunteer(self) -> bool:

@@ -88,7 +88,7 @@ def _access(event: AuditEvent) -> TimelineEntry:
     else:
         title = _("拒绝访问")
         detail = ""
-    return TimelineEntry(at=event.at, title=title, actor=event.actor_username, detail=detail, kind="access")
+    return TimelineEntry(at=event.at, title=title, actor=event.actor_name, detail=detail, kind="access")
 
 
 def _registrations(woman: Woman, ids: list) -> list[TimelineEntry]:
@@ -123,9 +123,13 @@ def timeline(woman: Woman, user) -> list[TimelineEntry]:
         )
         for e in WomanEvent.objects.filter(woman_id__in=ids).order_by("-at", "-id")[:LIMIT]
     ]
-    access = AuditEvent.objects.filter(
-        object_type="registry.woman", object_id__in=[str(i) for i in ids], action__in=ACCESS_ACTIONS
-    ).order_by("-seq")[:LIMIT]
+    access = (
+        AuditEvent.objects.filter(
+            object_type="registry.woman", object_id__in=[str(i) for i in ids], action__in=ACCESS_ACTIONS
+        )
+        .select_related("actor")
+        .order_by("-seq")[:LIMIT]
+    )
     entries.extend(_access(e) for e in access)
     for source in hooks.timeline_sources():
         entries.extend(source(ids, user))

@@ -7,6 +7,7 @@ class ResearchConfig(AppConfig):
     verbose_name = "调研"
 
     def ready(self):
+        _history_labels()
         from django.utils.translation import gettext_lazy as _
 
         from fuqing.core.navigation import register
@@ -17,3 +18,11 @@ class ResearchConfig(AppConfig):
         register("research", _("报告"), "research:reports", perm=("research", "view"), order=20)
         register("research", _("求实杯"), "research:cup", perm=("research", "view"), order=30)
         register("research", _("汇编"), "research:books", perm=("research", "export"), order=40)
+
+
+def _history_labels():
+    """History and the audit log show this app's codes by their labels (issue 11 pt 7)."""
+    from fuqing.core.history import register_labels
+    from fuqing.research.services.reports import ACTION_LABELS
+
+    register_labels("action", {k: str(v) for k, v in ACTION_LABELS.items()})

@@ -196,6 +196,11 @@ def test_sec7_the_audit_administrator_reads_the_log_nobody_writes_it(
     assert response.status_code == 200
     items = response.json()["items"]
     assert any(i["object_id"] == str(daoli.pk) and i["action_label"] == "修改" for i in items)
+    assert {i["actor_name"] for i in items if i["object_id"] == str(daoli.pk)} == {
+        district_sysadmin.display_name
+    }
+    by_name = call(auditor, "get", "/audit/", {"q": district_sysadmin.name}).json()["items"]
+    assert by_name and all(i["actor_name"] == district_sysadmin.display_name for i in by_name)
     event = AuditEvent.objects.filter(object_id=str(daoli.pk), action="update").latest("seq")
     assert call(auditor, "get", f"/audit/{event.pk}/").json()["seq"] == event.seq
     for who in (daoli, district_sysadmin):

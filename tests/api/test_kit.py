@@ -294,3 +294,42 @@ def test_reports_page_ledger_and_api_accept_the_same_filters_and_give_the_same_r
         str(r.pk) for r in ReportFilter(params, daoli).apply(Report.objects.visible_to(daoli))
     } == api_rows
     assert _page_ids(client, daoli, reverse("research:reports"), params) == api_rows
+
+
+def _queries(client, headers, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(f"/api/v1{path}", {"year": 2014}, **headers).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_a_page_costs_the_same_queries_whatever_its_length(
+    client, tree, daoli, django_assert_max_num_queries
+):
+    """Schemas read from the models add no query per row: the lists prefetch what their items show."""
+    from fuqing.research.services import reports as report_services
+
+    categories = {c.code: c for c in NeedCategory.objects.all()}
+
+    def add(n: int) -> None:
+        for _i in range(n):
+            need_services.create_need(
+                daoli,
+                org=tree.a1a,
+                description="需要",
+                category=categories["other"],
+                reported_on=DAY,
+                group_description="座谈会",
+            )
+            record(daoli, start=DAY, method="forum", place=tree.a1a)
+            report_services.create_report(daoli, org=tree.a, year=2014, title="报告", authors="", **SECTIONS)
+
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token_for(daoli)}"}
+    add(1)
+    few = {path: _queries(client, headers, path) for path in ("/needs/", "/visits/", "/reports/")}
+    add(4)
+    for path, count in few.items():
+        with django_assert_max_num_queries(count):
+            _queries(client, headers, path)

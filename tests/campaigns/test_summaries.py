@@ -292,3 +292,20 @@ def test_sup3_the_draft_shows_completion_rates_in_percent(tree, campaign, jobs_p
     _doc, text = document_text(str(path))
     assert "实事项目目标完成 | 1项 | 共 2 项指标分解到本单位，已完成 1 项" in text
     assert "指标 | 数量（完成率，%）" in text and "春风送岗位·提供就业岗位 | 120.0" in text
+
+
+def test_sup3_printed_draft_keeps_the_signature_with_the_text_and_one_basic_situation(
+    tree, campaign, data, tmp_path
+):
+    """The draft as printed (LibreOffice): the unit and date close the last page under the text, never
+    alone on a page; the opening part appears once."""
+    from tests.core.test_document_pages import assert_signature_never_alone, flat
+    from tests.office import pdf_pages, require_office, to_pdf
+
+    require_office()
+    scope = SummaryScope.of(tree.a, campaign, SURVEY_MONTH)
+    path = tmp_path / "draft.docx"
+    build_document(scope, figures.compute(scope), drafted_on=D(2014, 5, 6)).save(str(path))
+    pages = pdf_pages(to_pdf(path, tmp_path))
+    assert assert_signature_never_alone(pages, tree.a.name, "2014年5月6日") == 1
+    assert flat("".join(pages)).count("一、基本情况") == 1

@@ -27,6 +27,19 @@ def cndate(value):
 
 
 @register.filter
+def person(value, default="—"):
+    """A person as the interface names her: ``{{ need.handler|person }}`` → 刘春梅 (never the login).
+    Takes an account (its ``display_name``), an audit record or timeline entry (its ``actor_name``)."""
+    if value is None or value == "":
+        return default
+    for attribute in ("display_name", "actor_name"):
+        name = getattr(value, attribute, None)
+        if name is not None:
+            return name or default
+    return str(value)
+
+
+@register.filter
 def isodate(value):
     """2014-04-03 in tables and ledgers."""
     if not value:

@@ -115,6 +115,7 @@ def visit_detail(request, pk):
     history = (
         AuditEvent.objects.visible_to(request.user)
         .filter(object_type="fieldwork.visit", object_id=str(visit.pk))
+        .select_related("actor")
         .order_by("-seq")[:20]
     )
     editable = can_edit(request.user, visit)

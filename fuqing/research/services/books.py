@@ -39,15 +39,26 @@ def figures_note(report: Report, scope: FigureScope) -> str:
     return _("文中数据为实时统计（草稿预览），报送时将固定为报送当时的数据。")
 
 
+def authors_headings(text: str) -> int:
+    """How many first-level headings (一、…) the author wrote in this part (0: the part gets ours)."""
+    return sum(1 for block in markup.parse(text) if block.kind == "heading" and block.level == 1)
+
+
 def write_report(doc: OfficialDocument, report: Report, user) -> None:
     """One report: title, unit and authors, the three parts as 一、二、三、 with its figures (as submitted,
     or live for a draft) and the date they were taken, and its unit and date at the end."""
     doc.title(report.title)
     doc.subtitle("　".join(filter(None, [report.org.name, report.authors])))
     scope = figure_scope(report, user)
-    for number, (field, _label, heading) in zip(CN_NUMBERS, SECTIONS, strict=False):
-        doc.heading(1, f"{number}、{heading}")
-        markup.to_document(doc, getattr(report, field), scope)
+    done = 0  # first-level headings so far, the author's and ours: ours continue the count
+    for field, _label, heading in SECTIONS:
+        text = getattr(report, field)
+        own = authors_headings(text)
+        if not own:  # the author's own 一、… stand; ours would repeat them
+            own = 1
+            doc.heading(1, f"{CN_NUMBERS[min(done, len(CN_NUMBERS) - 1)]}、{heading}")
+        done += own
+        markup.to_document(doc, text, scope)
     if note := figures_note(report, scope):
         doc.paragraph(note)
     if report.submitted_at:
@@ -173,7 +184,7 @@ def run_book(job: Job, progress) -> dict:
     folder = (settings.SHARED_DIR or settings.VAR_DIR) / "documents"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}.docx"
-    doc.save(str(path))
+    doc.save(str(path), paginate=True)  # the contents get the pages LibreOffice lays the titles out on
     progress(len(reports) + 1, len(reports) + 1)
     job.output_file = str(path)
     job.output_name = f"{book.title}.docx"
