@@ -36,6 +36,7 @@ from fuqing.api import (
     kit,
     org_writes,  # noqa: F401  (its operations join the orgs router)
     orgs,
+    oversight,
     projects,
     registry,
     reminders,
@@ -167,7 +168,9 @@ api.add_router("/", registry.router)
 api.add_router("/", assistance.router)
 api.add_router("/", projects.router)  # with the writes of ``volunteers`` (the same paths)
 api.add_router("/", research.router)
+api.add_router("/", oversight.router)
 api.add_router("/", "fuqing.api.campaigns.router")
+api.add_router("/", "fuqing.api.building.router")
 api.add_router("/", admin.router)
 api.add_router("/", dictionaries.router)
 api.add_router("/", competition.router)

@@ -16,11 +16,11 @@ from ninja import Field, Query, Router, Schema, Status
 
 from fuqing.api.kit import NotVisible, YearQuery, paginate, query_schema, ref
 from fuqing.api.types import Count, Id, Score, Year
+from fuqing.core import figures
 from fuqing.core.forms import not_in_scope
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404, resolve_input
 from fuqing.orgs.models import Org, User
-from fuqing.research import figures
 from fuqing.research.filters import ReportFilter
 from fuqing.research.models import SECTIONS, Entry, Report, ScoreSheet, Topic
 from fuqing.research.models import Score as ScoreModel
@@ -233,10 +233,10 @@ def report_detail(r: Report, user) -> Report:
     r.shown_figures = [
         {
             "key": k,
-            "title": f.title,
+            "title": f.caption,
             "headers": f.headers,
-            "rows": f.rows,
-            "total": float(f.total) if isinstance(f.total, Decimal) else f.total,
+            "rows": f.breakdown,
+            "total": float(f.value) if isinstance(f.value, Decimal) else f.value,
             "unit": f.unit,
             "note": f.note,
         }

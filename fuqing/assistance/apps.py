@@ -10,7 +10,7 @@ class AssistanceConfig(AppConfig):
         _history_labels()
         from django.utils.translation import gettext_lazy as _
 
-        from fuqing.assistance import demo, ledgers, panels, reminders, synth  # noqa: F401
+        from fuqing.assistance import demo, figures, ledgers, panels, reminders, synth  # noqa: F401
         from fuqing.core.navigation import register
 
         view = ("assistance", "view")

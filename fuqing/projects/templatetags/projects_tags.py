@@ -11,6 +11,7 @@ STATUS_CLASSES = {
     "on_track": "text-bg-success",
     "behind": "text-bg-warning",
     "at_risk": "text-bg-danger",
+    "missed": "text-bg-danger",
     "no_target": "text-bg-light border",
 }
 
