@@ -24,17 +24,24 @@ from ninja import NinjaAPI, Status
 from ninja.parser import Parser
 
 from fuqing.api import (
+    admin,
     assistance,
     auth,
+    books,
+    campaign_writes,  # noqa: F401  (its operations join the campaigns router)
+    competition,
+    dictionaries,
     fieldwork,
     jobs,
     kit,
+    org_writes,  # noqa: F401  (its operations join the orgs router)
     orgs,
     oversight,
     projects,
     registry,
     reminders,
     research,
+    volunteers,  # noqa: F401  (its operations join the projects router)
 )
 from fuqing.api.kit.errors import BadInput, document_errors
 
@@ -159,11 +166,15 @@ api.add_router("/", reminders.router)
 api.add_router("/", fieldwork.router)
 api.add_router("/", registry.router)
 api.add_router("/", assistance.router)
-api.add_router("/", projects.router)
+api.add_router("/", projects.router)  # with the writes of ``volunteers`` (the same paths)
 api.add_router("/", research.router)
 api.add_router("/", oversight.router)
 api.add_router("/", "fuqing.api.campaigns.router")
 api.add_router("/", "fuqing.api.building.router")
+api.add_router("/", admin.router)
+api.add_router("/", dictionaries.router)
+api.add_router("/", competition.router)
+api.add_router("/", books.router)
 
 
 kit.install(api)  # the one error shape and handler set (422/404/403/…)
