@@ -91,6 +91,10 @@ def _path_ids(path: str, operation: dict) -> str:
     return path
 
 
+# registers only the security, system or audit administrator reads (issue 11: accounts, roles, grants, audit)
+ADMIN_ONLY = {"roles", "users", "grants", "audit"}
+
+
 def test_a_missing_or_foreign_id_in_any_path_is_the_same_404_in_every_router(client, schema, tree, daoli):
     """Every read of one object by id, in every router, answers the one 404 body."""
     tried = []
@@ -101,6 +105,10 @@ def test_a_missing_or_foreign_id_in_any_path_is_the_same_404_in_every_router(cli
         url = _path_ids(path, operation).removeprefix("/api/v1")
         response = call(client, daoli, "get", url)
         tried.append(url)
+        if url.strip("/").split("/")[0] in ADMIN_ONLY and response.status_code == 403:
+            # an administrators' register refuses a cadre whatever the id: nothing about the id is told
+            assert set(response.json()) == {"detail"}, url
+            continue
         assert response.status_code == 404, (url, response.status_code, response.content[:200])
         assert response.json() == {"detail": "Not Found"}, url
     routers = {url.strip("/").split("/")[0] for url in tried}
