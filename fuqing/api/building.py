@@ -2,28 +2,30 @@
 groups and their members, teams and term elections, training sessions and attendance, the handbook
 library, conditions of women's work, and the coverage of a unit's children.
 
-The same scoping and services as the pages: lists start at ``visible_to``, objects come through
-``get_visible_or_404`` (404 outside the caller's scope), writes go through ``fuqing.building.services``.
-Registry women appear masked.
+Written on the API kit (``fuqing.api.kit``): the same scoping and services as the pages; lists start at
+``visible_to`` and are paged by the kit, objects come through ``get_visible_or_404`` and ids in bodies
+or query strings through ``ref``/``refs`` (404 outside the caller's scope), writes go through
+``fuqing.building.services`` and their refusals reach the one handler set. Registry women appear masked.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
-from ninja.responses import Status
+from ninja import Field, Query, Router, Schema, Status
 
+from fuqing.api.kit import MaskedName, MaskedPhone, YearQuery, paginate, ref, refs
 from fuqing.api.types import Count as CountT
-from fuqing.api.types import Day, Id, Limit, Money, Offset, Year
+from fuqing.api.types import Day, Id, Money, Year, require_fields
 from fuqing.building import coverage, services
 from fuqing.building.models import (
     Attendance,
     Election,
     Handbook,
+    HandbookVersion,
     HomeSetting,
     TrainingSession,
     WomensGroup,
@@ -33,21 +35,11 @@ from fuqing.building.models import (
 from fuqing.building.units import children_of, default_unit
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
-from fuqing.core.scoping import get_visible_or_404, resolve_input, resolve_inputs, subtree_q
+from fuqing.core.scoping import get_visible_or_404, subtree_q
 from fuqing.orgs.models import Org
 from fuqing.registry.models import Woman
 
 router = Router(tags=["building"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
-
-
-def invalid(exc: ValidationError):
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return Status(422, {"detail": "；".join(exc.messages), "errors": errors})
 
 
 def _view(user):
@@ -58,18 +50,16 @@ def _edit(user):
     require(user, "building", "edit")
 
 
-class Page(Schema):
-    limit: Limit = 100
-    offset: Offset = 0
-    q: str | None = None
+class UnitQuery(Schema):
+    """Words and a unit whose subtree the list keeps (the unit through the scope door)."""
+
+    q: str | None = Field(None, max_length=50, description="关键词")
     org: Id | None = None
 
 
-def _page(qs, page: Page, user, path_field="org__path") -> tuple[int, list]:
-    if page.org:
-        unit = get_visible_or_404(Org, user, pk=page.org)
-        qs = qs.filter(subtree_q(unit.path, path_field))
-    return qs.count(), list(qs[page.offset : page.offset + page.limit])
+def _in_unit(qs, user, org: int | None, path_field="org__path"):
+    unit = ref(Org, user, org, "org", "单位")
+    return qs.filter(subtree_q(unit.path, path_field)) if unit else qs
 
 
 # --- Women's Homes --------------------------------------------------------------------------------
@@ -77,60 +67,35 @@ def _page(qs, page: Page, user, path_field="org__path") -> tuple[int, list]:
 
 class HomeOut(Schema):
     id: int
-    org: int
-    org_name: str
+    org: int = Field(alias="org_id")
+    org_name: str = Field(alias="org.name")
     name: str
     address: str
-    setting: str
-    setting_name: str
+    setting: str = Field(alias="setting.code")
+    setting_name: str = Field(alias="setting.name")
     founded_on: Day | None
     standard: str
     demo_level: str
     functions: list[str]
     keeper: str
-    keeper_phone: str = Field(description="脱敏")
+    keeper_phone: MaskedPhone = Field(alias="keeper_phone_masked")
     hours: str
     is_active: bool
 
 
-def home_out(h: WomensHome) -> dict:
-    return {
-        "id": h.pk,
-        "org": h.org_id,
-        "org_name": h.org.name,
-        "name": h.name,
-        "address": h.address,
-        "setting": h.setting.code,
-        "setting_name": h.setting.name,
-        "founded_on": h.founded_on,
-        "standard": h.standard,
-        "demo_level": h.demo_level,
-        "functions": h.functions,
-        "keeper": h.keeper,
-        "keeper_phone": h.keeper_phone_masked,
-        "hours": h.hours,
-        "is_active": h.is_active,
-    }
-
-
-class HomePage(Schema):
-    count: int
-    items: list[HomeOut]
-
-
-@router.get("/building/homes/", response=HomePage, url_name="api-building-home-list")
+@router.get("/building/homes/", response=list[HomeOut], url_name="api-building-home-list")
+@paginate
 @scoped(WomensHome, "list")
-def list_homes(request, page: Query[Page], setting: str | None = None, demo: bool | None = None):
+def list_homes(request, filters: Query[UnitQuery], setting: str | None = None, demo: bool | None = None):
     _view(request.auth)
     qs = WomensHome.objects.visible_to(request.auth).select_related("org", "setting")
-    if page.q:
-        qs = qs.filter(Q(name__icontains=page.q[:50]) | Q(address__icontains=page.q[:50]))
+    if filters.q:
+        qs = qs.filter(Q(name__icontains=filters.q) | Q(address__icontains=filters.q))
     if setting:
         qs = qs.filter(setting__code=setting[:40])
     if demo is not None:
         qs = qs.exclude(demo_level="none") if demo else qs.filter(demo_level="none")
-    count, items = _page(qs.order_by("org__path", "name"), page, request.auth)
-    return {"count": count, "items": [home_out(h) for h in items]}
+    return _in_unit(qs.order_by("org__path", "name"), request.auth, filters.org)
 
 
 @router.get("/building/homes/{home_id}/", response=HomeOut, url_name="api-building-home")
@@ -138,7 +103,7 @@ def list_homes(request, page: Query[Page], setting: str | None = None, demo: boo
 def get_home(request, home_id: Id):
     home = get_visible_or_404(WomensHome.objects.select_related("org", "setting"), request.auth, pk=home_id)
     _view(request.auth)
-    return home_out(home)
+    return home
 
 
 class HomeIn(Schema):
@@ -155,19 +120,15 @@ class HomeIn(Schema):
     hours: str = Field("", max_length=100)
 
 
-@router.post("/building/homes/", response={201: HomeOut, 422: ErrorOut}, url_name="api-building-home-create")
+@router.post("/building/homes/", response={201: HomeOut}, url_name="api-building-home-create")
 @scoped(WomensHome, "create")
 def create_home(request, payload: HomeIn):
     """Register a Women's Home (BLD-1)."""
     _edit(request.auth)
-    org = get_visible_or_404(Org, request.auth, edit=True, pk=payload.org)
+    org = ref(Org, request.auth, payload.org, "org", "单位", edit=True)
     data = payload.dict(exclude={"org"})
     data["setting"] = services.homes.home_setting(payload.setting)
-    try:
-        home = services.create_home(request.auth, org, **data)
-    except ValidationError as exc:
-        return invalid(exc)
-    return Status(201, home_out(home))
+    return Status(201, services.create_home(request.auth, org, **data))
 
 
 class ActivityIn(Schema):
@@ -186,20 +147,14 @@ class ActivityOut(Schema):
 
 @router.post(
     "/building/homes/{home_id}/activities/",
-    response={201: ActivityOut, 422: ErrorOut},
+    response={201: ActivityOut},
     url_name="api-building-home-activity",
 )
 @scoped(WomensHome, "change", kwarg="home_id")
 def add_home_activity(request, home_id: Id, payload: ActivityIn):
     home = get_visible_or_404(WomensHome, request.auth, edit=True, pk=home_id)
     _edit(request.auth)
-    try:
-        a = services.add_activity(request.auth, home, **payload.dict())
-    except ValidationError as exc:
-        return invalid(exc)
-    return Status(
-        201, {"id": a.pk, "held_on": a.held_on, "year": a.year, "theme": a.theme, "attendance": a.attendance}
-    )
+    return Status(201, services.add_activity(request.auth, home, **payload.dict()))
 
 
 class SettingOut(Schema):
@@ -213,10 +168,7 @@ class SettingOut(Schema):
 def list_settings(request):
     """The settings dictionary of Women's Homes (platform-wide)."""
     _view(request.auth)
-    return [
-        {"code": s.code, "name": s.name, "is_place": s.is_place}
-        for s in HomeSetting.objects.filter(is_active=True)
-    ]
+    return HomeSetting.objects.filter(is_active=True)
 
 
 # --- women's groups -------------------------------------------------------------------------------
@@ -224,47 +176,36 @@ def list_settings(request):
 
 class GroupOut(Schema):
     id: int
-    org: int
-    org_name: str
+    org: int = Field(alias="org_id")
+    org_name: str = Field(alias="org.name")
     name: str
     kind: str
     place: str
     founded_on: Day | None
-    leader: str = Field(description="组长（脱敏）")
-    members: list[str] = Field(description="成员（脱敏）")
+    leader: MaskedName = Field(description="组长（脱敏）")
+    members: list[MaskedName] = Field(description="成员（脱敏）")
+
+    @staticmethod
+    def resolve_leader(group) -> str:
+        return group.leader.masked_name if group.leader_id else ""
+
+    @staticmethod
+    def resolve_members(group) -> list[str]:
+        return [m.woman.masked_name for m in group.members.all()]
 
 
-def group_out(g: WomensGroup) -> dict:
-    return {
-        "id": g.pk,
-        "org": g.org_id,
-        "org_name": g.org.name,
-        "name": g.name,
-        "kind": g.kind,
-        "place": g.place,
-        "founded_on": g.founded_on,
-        "leader": g.leader.masked_name if g.leader_id else "",
-        "members": [m.woman.masked_name for m in g.members.all()],
-    }
-
-
-class GroupPage(Schema):
-    count: int
-    items: list[GroupOut]
-
-
-@router.get("/building/groups/", response=GroupPage, url_name="api-building-group-list")
+@router.get("/building/groups/", response=list[GroupOut], url_name="api-building-group-list")
+@paginate
 @scoped(WomensGroup, "list")
-def list_groups(request, page: Query[Page], kind: str | None = None):
+def list_groups(request, filters: Query[UnitQuery], kind: str | None = None):
     _view(request.auth)
     qs = WomensGroup.objects.visible_to(request.auth).select_related("org", "leader")
-    if page.q:
-        qs = qs.filter(Q(name__icontains=page.q[:50]) | Q(place__icontains=page.q[:50]))
+    if filters.q:
+        qs = qs.filter(Q(name__icontains=filters.q) | Q(place__icontains=filters.q))
     if kind:
         qs = qs.filter(kind=kind[:20])
     qs = qs.prefetch_related("members__woman").order_by("org__path", "name")
-    count, items = _page(qs, page, request.auth)
-    return {"count": count, "items": [group_out(g) for g in items]}
+    return _in_unit(qs, request.auth, filters.org)
 
 
 class GroupIn(Schema):
@@ -276,76 +217,41 @@ class GroupIn(Schema):
     leader: str | None = Field(None, max_length=40, description="组长在妇女档案中的编号（UUID）")
 
 
-@router.post(
-    "/building/groups/",
-    response={201: GroupOut, 404: ErrorOut, 422: ErrorOut},
-    url_name="api-building-group-create",
-)
+def _group(pk: int) -> WomensGroup:
+    return WomensGroup.objects.select_related("org", "leader").prefetch_related("members__woman").get(pk=pk)
+
+
+@router.post("/building/groups/", response={201: GroupOut}, url_name="api-building-group-create")
 @scoped(WomensGroup, "create", fk_fields={"leader": Woman})
 def create_group(request, payload: GroupIn):
     """A women's group or flexible organisation (BLD-2, BLD-5)."""
     _edit(request.auth)
-    org = get_visible_or_404(Org, request.auth, edit=True, pk=payload.org)
-    leader = None
-    if payload.leader:
-        found = resolve_inputs(Woman, request.auth, [payload.leader])
-        if not found:
-            return Status(
-                422,
-                {
-                    "detail": "组长：所选项不存在或不在您的范围内。",
-                    "errors": {"leader": ["所选项不存在或不在您的范围内。"]},
-                },
-            )
-        leader = found[0]
-    try:
-        group = services.create_group(
-            request.auth,
-            org,
-            name=payload.name,
-            kind=payload.kind,
-            place=payload.place,
-            founded_on=payload.founded_on,
-            leader=leader,
-        )
-    except ValidationError as exc:
-        return invalid(exc)
-    return Status(201, group_out(WomensGroup.objects.select_related("org", "leader").get(pk=group.pk)))
+    org = ref(Org, request.auth, payload.org, "org", "单位", edit=True)
+    group = services.create_group(
+        request.auth,
+        org,
+        name=payload.name,
+        kind=payload.kind,
+        place=payload.place,
+        founded_on=payload.founded_on,
+        leader=ref(Woman, request.auth, payload.leader, "leader", "组长"),
+    )
+    return Status(201, _group(group.pk))
 
 
 class MembersIn(Schema):
     women: list[str] = Field([], max_length=500, description="妇女档案编号（UUID）")
 
 
-@router.post(
-    "/building/groups/{group_id}/members/",
-    response={200: GroupOut, 422: ErrorOut},
-    url_name="api-building-group-members",
-)
+@router.post("/building/groups/{group_id}/members/", response=GroupOut, url_name="api-building-group-members")
 @scoped(WomensGroup, "change", kwarg="group_id", fk_fields={"women": Woman})
 def add_group_members(request, group_id: Id, payload: MembersIn):
     group = get_visible_or_404(
         WomensGroup.objects.select_related("org"), request.auth, edit=True, pk=group_id
     )
     _edit(request.auth)
-    women = resolve_inputs(Woman, request.auth, payload.women)
-    if len(women) != len(set(payload.women)):
-        return Status(
-            422,
-            {
-                "detail": "成员：所选项不存在或不在您的范围内。",
-                "errors": {"women": ["所选项不存在或不在您的范围内。"]},
-            },
-        )
-    try:
-        services.add_members(request.auth, group, women)
-    except ValidationError as exc:
-        return invalid(exc)
-    return group_out(
-        WomensGroup.objects.select_related("org", "leader")
-        .prefetch_related("members__woman")
-        .get(pk=group.pk)
-    )
+    services.add_members(request.auth, group, refs(Woman, request.auth, payload.women, "women", "成员"))
+    return _group(group.pk)
 
 
 # --- teams and elections --------------------------------------------------------------------------
@@ -358,8 +264,8 @@ class MemberOut(Schema):
 
 class ElectionOut(Schema):
     id: int
-    org: int
-    org_name: str
+    org: int = Field(alias="org_id")
+    org_name: str = Field(alias="org.name")
     held_on: Day
     term_years: int
     next_due: Day
@@ -368,41 +274,29 @@ class ElectionOut(Schema):
     gaps: list[str]
     members: list[MemberOut]
 
+    @staticmethod
+    def resolve_overdue(election) -> bool:
+        return election.is_current and election.next_due < timezone.localdate()
 
-def election_out(e: Election, today) -> dict:
-    members = list(e.members.all())
-    return {
-        "id": e.pk,
-        "org": e.org_id,
-        "org_name": e.org.name,
-        "held_on": e.held_on,
-        "term_years": e.term_years,
-        "next_due": e.next_due,
-        "is_current": e.is_current,
-        "overdue": e.is_current and e.next_due < today,
-        "gaps": services.team_gaps(e.org, [m.role for m in members]) if e.is_current else [],
-        "members": [{"role": m.role, "name": m.name} for m in members],
-    }
+    @staticmethod
+    def resolve_gaps(election) -> list[str]:
+        if not election.is_current:
+            return []
+        return services.team_gaps(election.org, [m.role for m in election.members.all()])
 
 
-class ElectionPage(Schema):
-    count: int
-    items: list[ElectionOut]
-
-
-@router.get("/building/elections/", response=ElectionPage, url_name="api-building-election-list")
+@router.get("/building/elections/", response=list[ElectionOut], url_name="api-building-election-list")
+@paginate
 @scoped(Election, "list")
-def list_elections(request, page: Query[Page], current: bool = True):
+def list_elections(request, filters: Query[UnitQuery], current: bool = True):
     """Term elections with their teams; ``current=true`` (default) lists each unit's current team."""
     _view(request.auth)
     qs = Election.objects.visible_to(request.auth).select_related("org").prefetch_related("members")
     if current:
         qs = qs.filter(is_current=True)
-    if page.q:
-        qs = qs.filter(Q(org__name__icontains=page.q[:50]) | Q(note__icontains=page.q[:50]))
-    count, items = _page(qs.order_by("org__path", "-held_on"), page, request.auth)
-    today = timezone.localdate()
-    return {"count": count, "items": [election_out(e, today) for e in items]}
+    if filters.q:
+        qs = qs.filter(Q(org__name__icontains=filters.q) | Q(note__icontains=filters.q))
+    return _in_unit(qs.order_by("org__path", "-held_on"), request.auth, filters.org)
 
 
 class MemberIn(Schema):
@@ -419,7 +313,7 @@ class ElectionIn(Schema):
 
 @router.post(
     "/building/units/{org_id}/elections/",
-    response={201: ElectionOut, 422: ErrorOut},
+    response={201: ElectionOut},
     url_name="api-building-election-create",
 )
 @scoped(Election, "create", lookup="org_id", kwarg="org_id")
@@ -427,19 +321,15 @@ def record_election(request, org_id: Id, payload: ElectionIn):
     """Record a term election: its team replaces the current one, which stays in history (BLD-3)."""
     org = get_visible_or_404(Org, request.auth, edit=True, pk=org_id)
     _edit(request.auth)
-    try:
-        election = services.record_election(
-            request.auth,
-            org,
-            held_on=payload.held_on,
-            term=payload.term_years,
-            members=[m.dict() for m in payload.members],
-            note=payload.note,
-        )
-    except ValidationError as exc:
-        return invalid(exc)
-    election = Election.objects.select_related("org").prefetch_related("members").get(pk=election.pk)
-    return Status(201, election_out(election, timezone.localdate()))
+    election = services.record_election(
+        request.auth,
+        org,
+        held_on=payload.held_on,
+        term=payload.term_years,
+        members=[m.dict() for m in payload.members],
+        note=payload.note,
+    )
+    return Status(201, Election.objects.select_related("org").prefetch_related("members").get(pk=election.pk))
 
 
 # --- training -------------------------------------------------------------------------------------
@@ -447,8 +337,8 @@ def record_election(request, org_id: Id, payload: ElectionIn):
 
 class SessionOut(Schema):
     id: int
-    org: int
-    org_name: str
+    org: int = Field(alias="org_id")
+    org_name: str = Field(alias="org.name")
     year: int
     held_on: Day
     place: str
@@ -458,39 +348,17 @@ class SessionOut(Schema):
     trainer: str
 
 
-def session_out(s: TrainingSession) -> dict:
-    return {
-        "id": s.pk,
-        "org": s.org_id,
-        "org_name": s.org.name,
-        "year": s.year,
-        "held_on": s.held_on,
-        "place": s.place,
-        "level": s.level,
-        "topic": s.topic,
-        "hours": s.hours,
-        "trainer": s.trainer,
-    }
-
-
-class SessionPage(Schema):
-    count: int
-    items: list[SessionOut]
-
-
-@router.get("/building/trainings/", response=SessionPage, url_name="api-building-session-list")
+@router.get("/building/trainings/", response=list[SessionOut], url_name="api-building-session-list")
+@paginate
 @scoped(TrainingSession, "list")
-def list_sessions(
-    request, limit: Limit = 100, offset: Offset = 0, year: Year | None = None, q: str | None = None
-):
+def list_sessions(request, filters: Query[YearQuery]):
     _view(request.auth)
     qs = TrainingSession.objects.visible_to(request.auth).select_related("org")
-    if year:
-        qs = qs.filter(year=year)
-    if q:
-        qs = qs.filter(Q(topic__icontains=q[:50]) | Q(place__icontains=q[:50]))
-    qs = qs.order_by("-held_on", "-id")
-    return {"count": qs.count(), "items": [session_out(s) for s in qs[offset : offset + limit]]}
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    if filters.q:
+        qs = qs.filter(Q(topic__icontains=filters.q) | Q(place__icontains=filters.q))
+    return qs.order_by("-held_on", "-id")
 
 
 class SessionIn(Schema):
@@ -503,51 +371,29 @@ class SessionIn(Schema):
     trainer: str = Field("", max_length=100)
 
 
-@router.post(
-    "/building/trainings/", response={201: SessionOut, 422: ErrorOut}, url_name="api-building-session-create"
-)
+@router.post("/building/trainings/", response={201: SessionOut}, url_name="api-building-session-create")
 @scoped(TrainingSession, "create")
 def create_session(request, payload: SessionIn):
     """Plan a training session for one of the three levels (BLD-4)."""
     _edit(request.auth)
-    org = get_visible_or_404(Org, request.auth, edit=True, pk=payload.org)
-    try:
-        session = services.create_session(request.auth, org, **payload.dict(exclude={"org"}))
-    except ValidationError as exc:
-        return invalid(exc)
-    return Status(201, session_out(session))
+    org = ref(Org, request.auth, payload.org, "org", "单位", edit=True)
+    return Status(201, services.create_session(request.auth, org, **payload.dict(exclude={"org"})))
 
 
 class AttendanceOut(Schema):
     id: int
-    session: int
-    org: int
-    org_name: str
+    session: int = Field(alias="session_id")
+    org: int = Field(alias="org_id")
+    org_name: str = Field(alias="org.name")
     name: str
     position: str
     hours: Decimal
 
 
-def attendance_out(a: Attendance) -> dict:
-    return {
-        "id": a.pk,
-        "session": a.session_id,
-        "org": a.org_id,
-        "org_name": a.org.name,
-        "name": a.name,
-        "position": a.position,
-        "hours": a.hours,
-    }
-
-
-class AttendancePage(Schema):
-    count: int
-    items: list[AttendanceOut]
-
-
-@router.get("/building/attendance/", response=AttendancePage, url_name="api-building-attendance-list")
+@router.get("/building/attendance/", response=list[AttendanceOut], url_name="api-building-attendance-list")
+@paginate
 @scoped(Attendance, "list")
-def list_attendance(request, page: Query[Page], session: Id | None = None, year: Year | None = None):
+def list_attendance(request, filters: Query[UnitQuery], session: Id | None = None, year: Year | None = None):
     """Attendance by person (BLD-4): the caller's subtree's cadres."""
     _view(request.auth)
     qs = Attendance.objects.visible_to(request.auth).select_related("org")
@@ -555,14 +401,13 @@ def list_attendance(request, page: Query[Page], session: Id | None = None, year:
         qs = qs.filter(session_id=session)
     if year:
         qs = qs.filter(session__year=year)
-    if page.q:
-        qs = qs.filter(Q(name__icontains=page.q[:50]) | Q(org__name__icontains=page.q[:50]))
-    count, items = _page(qs.order_by("session_id", "org__path", "name"), page, request.auth)
-    return {"count": count, "items": [attendance_out(a) for a in items]}
+    if filters.q:
+        qs = qs.filter(Q(name__icontains=filters.q) | Q(org__name__icontains=filters.q))
+    return _in_unit(qs.order_by("session_id", "org__path", "name"), request.auth, filters.org)
 
 
 class AttendanceIn(Schema):
-    org: Id | None = None
+    org: Id | None = None  # required, but checked after the session's scope door (require_fields)
     name: str = Field("", max_length=50)
     position: str = Field("", max_length=50)
     hours: Decimal | None = Field(None, ge=Decimal("0.5"), le=200, max_digits=6, decimal_places=1)
@@ -570,7 +415,7 @@ class AttendanceIn(Schema):
 
 @router.post(
     "/building/trainings/{session_id}/attendance/",
-    response={201: AttendanceOut, 422: ErrorOut},
+    response={201: AttendanceOut},
     url_name="api-building-attendance-create",
 )
 @scoped(TrainingSession, "change", kwarg="session_id", fk_fields={"org": Org})
@@ -580,22 +425,12 @@ def add_attendance(request, session_id: Id, payload: AttendanceIn):
         TrainingSession.objects.select_related("org"), request.auth, edit=True, pk=session_id
     )
     _edit(request.auth)
-    org = resolve_input(Org, request.auth, payload.org, edit=True)
-    if org is None:
-        return Status(
-            422,
-            {
-                "detail": "所在单位：所选项不存在或不在您的范围内。",
-                "errors": {"org": ["所选项不存在或不在您的范围内。"]},
-            },
-        )
-    try:
-        a = services.add_attendance(
-            request.auth, session, org=org, name=payload.name, position=payload.position, hours=payload.hours
-        )
-    except ValidationError as exc:
-        return invalid(exc)
-    return Status(201, attendance_out(a))
+    require_fields(payload, "org")
+    org = ref(Org, request.auth, payload.org, "org", "所在单位", edit=True)
+    row = services.add_attendance(
+        request.auth, session, org=org, name=payload.name, position=payload.position, hours=payload.hours
+    )
+    return Status(201, row)
 
 
 # --- handbooks and conditions ---------------------------------------------------------------------
@@ -606,55 +441,43 @@ class VersionOut(Schema):
     number: int
     changes: str
     file_name: str
-    downloads: int
+    downloads: int = Field(alias="n")
 
 
 class HandbookOut(Schema):
     id: int
-    org_name: str
+    org_name: str = Field(alias="org.name")
     title: str
     levels: list[str]
     description: str
-    versions: list[VersionOut]
+    versions: list[VersionOut] = Field(alias="version_rows")
 
 
 @router.get("/building/handbooks/", response=list[HandbookOut], url_name="api-building-handbook-list")
 @scoped(Handbook, "list")
-def list_handbooks(request, q: str | None = None):
-    """The library with every version (current first) and its downloads."""
+def list_handbooks(request, filters: Query[UnitQuery]):
+    """The library with every version (current first) and its downloads (at most 500 handbooks)."""
     _view(request.auth)
     qs = Handbook.objects.visible_to(request.auth).select_related("org")
-    if q:
-        qs = qs.filter(Q(title__icontains=q[:50]) | Q(description__icontains=q[:50]))
-    handbooks = list(qs.order_by("title")[:500])
-    from fuqing.building.models import HandbookVersion
-
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q) | Q(description__icontains=filters.q))
+    handbooks = list(_in_unit(qs, request.auth, filters.org).order_by("title")[:500])
     versions: dict[int, list] = {}
     for v in (
         HandbookVersion.objects.filter(handbook__in=handbooks)
         .annotate(n=Count("downloads"))
         .order_by("handbook_id", "-number")
     ):
-        versions.setdefault(v.handbook_id, []).append(
-            {"id": v.pk, "number": v.number, "changes": v.changes, "file_name": v.file_name, "downloads": v.n}
-        )
-    return [
-        {
-            "id": h.pk,
-            "org_name": h.org.name,
-            "title": h.title,
-            "levels": h.levels,
-            "description": h.description,
-            "versions": versions.get(h.pk, []),
-        }
-        for h in handbooks
-    ]
+        versions.setdefault(v.handbook_id, []).append(v)
+    for h in handbooks:
+        h.version_rows = versions.get(h.pk, [])
+    return handbooks
 
 
 class ConditionOut(Schema):
     id: int
-    org: int
-    org_name: str
+    org: int = Field(alias="org_id")
+    org_name: str = Field(alias="org.name")
     year: int
     funding: Decimal
     funding_in_budget: bool
@@ -665,44 +488,28 @@ class ConditionOut(Schema):
     note: str
     gaps: list[str]
 
-
-def condition_out(c: WorkCondition) -> dict:
-    return {
-        "id": c.pk,
-        "org": c.org_id,
-        "org_name": c.org.name,
-        "year": c.year,
-        "funding": c.funding,
-        "funding_in_budget": c.funding_in_budget,
-        "venue": c.venue,
-        "venue_area": c.venue_area,
-        "full_time_staff": c.full_time_staff,
-        "part_time_staff": c.part_time_staff,
-        "note": c.note,
-        "gaps": c.gaps(),
-    }
+    @staticmethod
+    def resolve_gaps(condition) -> list[str]:
+        return condition.gaps()
 
 
-class ConditionPage(Schema):
-    count: int
-    items: list[ConditionOut]
+class ConditionQuery(UnitQuery):
+    year: Year | None = None
 
 
-@router.get("/building/conditions/", response=ConditionPage, url_name="api-building-condition-list")
+@router.get("/building/conditions/", response=list[ConditionOut], url_name="api-building-condition-list")
+@paginate
 @scoped(WorkCondition, "list")
-def list_conditions(request, page: Query[Page], year: Year | None = None):
+def list_conditions(request, filters: Query[ConditionQuery]):
     _view(request.auth)
     qs = WorkCondition.objects.visible_to(request.auth).select_related("org")
-    if year:
-        qs = qs.filter(year=year)
-    if page.q:
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    if filters.q:
         qs = qs.filter(
-            Q(org__name__icontains=page.q[:50])
-            | Q(note__icontains=page.q[:50])
-            | Q(venue__icontains=page.q[:50])
+            Q(org__name__icontains=filters.q) | Q(note__icontains=filters.q) | Q(venue__icontains=filters.q)
         )
-    count, items = _page(qs.order_by("-year", "org__path"), page, request.auth)
-    return {"count": count, "items": [condition_out(c) for c in items]}
+    return _in_unit(qs.order_by("-year", "org__path"), request.auth, filters.org)
 
 
 class ConditionIn(Schema):
@@ -717,21 +524,13 @@ class ConditionIn(Schema):
     note: str = Field("", max_length=200)
 
 
-@router.post(
-    "/building/conditions/",
-    response={201: ConditionOut, 422: ErrorOut},
-    url_name="api-building-condition-save",
-)
+@router.post("/building/conditions/", response={201: ConditionOut}, url_name="api-building-condition-save")
 @scoped(WorkCondition, "create")
 def save_condition(request, payload: ConditionIn):
     """A unit's conditions for a year (BLD-6); saving again replaces the year's row."""
     _edit(request.auth)
-    org = get_visible_or_404(Org, request.auth, edit=True, pk=payload.org)
-    try:
-        condition = services.save_condition(request.auth, org, **payload.dict(exclude={"org"}))
-    except ValidationError as exc:
-        return invalid(exc)
-    return Status(201, condition_out(condition))
+    org = ref(Org, request.auth, payload.org, "org", "单位", edit=True)
+    return Status(201, services.save_condition(request.auth, org, **payload.dict(exclude={"org"})))
 
 
 # --- coverage -------------------------------------------------------------------------------------
@@ -762,12 +561,10 @@ class CoverageOut(Schema):
     children: list[CoverageRow]
 
 
-def _row(org, t) -> dict:
-    return {
-        "org": org.pk,
-        "org_name": org.name,
-        **{k: getattr(t, k) for k in CoverageRow.model_fields if k not in ("org", "org_name")},
-    }
+def _row(org, totals) -> dict:
+    """One unit's coverage: the unit named, its totals as ``coverage`` counted them."""
+    counted = {k: getattr(totals, k) for k in CoverageRow.model_fields if k not in ("org", "org_name")}
+    return {"org": org.pk, "org_name": org.name, **counted}
 
 
 @router.get("/building/coverage/", response=CoverageOut, url_name="api-building-coverage")
@@ -775,11 +572,9 @@ def _row(org, t) -> dict:
 def building_coverage(request, year: Year, org: Id | None = None):
     """Coverage over a unit and each of its children (BLD-1 … BLD-5), for dashboards."""
     _view(request.auth)
-    unit = get_visible_or_404(Org, request.auth, pk=org) if org else default_unit(request.auth)
+    unit = ref(Org, request.auth, org, "org", "单位") if org else default_unit(request.auth)
     if unit is None:
-        from ninja.errors import HttpError
-
-        raise HttpError(404, "not found")
+        raise Http404
     on = coverage.as_of_for(year, timezone.localdate())
     rows = coverage.by_children(unit, children_of(unit, request.auth), year, on)
     return {
