@@ -170,11 +170,10 @@ def _raw_figures(scope) -> None:
 
 def _summary(scope) -> dict:
     """Figures, then the Word draft, timed apart; peak memory in a second, traced run."""
-    from fuqing.campaigns import figures
-    from fuqing.campaigns.summaries import build_document, draft_path
+    from fuqing.campaigns.summaries import build_document, draft_path, summary_figures
 
     with timed() as figures_clock:
-        figs = figures.compute(scope)
+        figs = summary_figures(scope)
     with timed() as document_clock:
         path = draft_path()
         build_document(scope, figs).save(str(path))
@@ -182,7 +181,7 @@ def _summary(scope) -> dict:
     path.unlink()
     with traced_memory() as memory:
         path = draft_path()
-        build_document(scope, figures.compute(scope)).save(str(path))
+        build_document(scope, summary_figures(scope)).save(str(path))
     path.unlink()
     return {
         "figures_seconds": round(figures_clock["seconds"], 3),
@@ -195,9 +194,10 @@ def _summary(scope) -> dict:
 
 def run(args) -> None:
     _prepare(args.scale)
-    from fuqing.campaigns.figures import ANNUAL, SURVEY_MONTH, SummaryScope
     from fuqing.campaigns.models import Campaign, Obligation
     from fuqing.campaigns.submissions import counts_by_branch, counts_by_deadline
+    from fuqing.campaigns.summaries import summary_scope
+    from fuqing.core.figures import ANNUAL, SURVEY_MONTH
     from fuqing.orgs.models import Org, OrgKind
 
     counts = _counts()
@@ -206,7 +206,7 @@ def run(args) -> None:
     district = Org.objects.filter(kind=OrgKind.DISTRICT).order_by("path").first()
     for label, org in (("province" if args.scale == "province" else "city", root), ("district", district)):
         for kind in (SURVEY_MONTH, ANNUAL):
-            scope = SummaryScope.of(org, campaign, kind)
+            scope = summary_scope(org, campaign, kind)
             _summary(scope)  # warm caches and imports once
             measured = _summary(scope)
             with timed() as base:

@@ -161,6 +161,7 @@ else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_USER_MODEL = "orgs.User"
+ORG_MODEL = "orgs.Org"  # the organisation tree; core reaches it through core.scoping.org_model()
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

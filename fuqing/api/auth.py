@@ -75,7 +75,7 @@ def issue_token(request, payload: TokenIn):
     """Exchange username, password (and a TOTP code for administrators) for a bearer token."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        from fuqing.orgs.auth_views import lockout_message
+        from fuqing.orgs.services import lockout_message
 
         return Status(429, {"detail": lockout_message()})
     if user is None:

@@ -15,14 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from fuqing.api.types import Id
-from fuqing.core.permissions import require
-from fuqing.core.routes import scoped
-from fuqing.core.scoping import can_edit, get_visible_or_404, subtree_q
-from fuqing.fieldwork import questionnaires as qservice
-from fuqing.fieldwork import responses, services, stats, tallies
-from fuqing.fieldwork.models import ContactPoint, Questionnaire, Response, Visit
-from fuqing.fieldwork.schemas import (
+from fuqing.api.fieldwork_schemas import (
     ContactPointFilter,
     ContactPointIn,
     ContactPointOut,
@@ -48,6 +41,13 @@ from fuqing.fieldwork.schemas import (
     response_out,
     visit_out,
 )
+from fuqing.api.types import Id
+from fuqing.core.permissions import require
+from fuqing.core.routes import scoped
+from fuqing.core.scoping import can_edit, get_visible_or_404, subtree_q
+from fuqing.fieldwork import questionnaires as qservice
+from fuqing.fieldwork import responses, services, stats, tallies
+from fuqing.fieldwork.models import ContactPoint, Questionnaire, Response, Visit
 from fuqing.orgs.models import Org, User
 
 router = Router(tags=["fieldwork"])

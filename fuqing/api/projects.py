@@ -36,7 +36,7 @@ from fuqing.projects.models import (
     Volunteer,
     VolunteerPair,
 )
-from fuqing.projects.views.common import children_of, default_unit
+from fuqing.projects.units import children_of, default_unit
 from fuqing.registry.models import Woman
 
 router = Router(tags=["projects"])

@@ -16,11 +16,11 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from fuqing.api.types import Count, Id, Limit, Offset, Score, Year
+from fuqing.core import figures
 from fuqing.core.forms import not_in_scope
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404, resolve_input
 from fuqing.orgs.models import Org, User
-from fuqing.research import figures
 from fuqing.research.models import SECTIONS, Entry, Report, ScoreSheet, Topic
 from fuqing.research.services import cup as cup_services
 from fuqing.research.services import reports as report_services
@@ -303,10 +303,10 @@ def report_detail(r: Report, user) -> dict:
         "figures": [
             {
                 "key": k,
-                "title": f.title,
+                "title": f.caption,
                 "headers": f.headers,
-                "rows": f.rows,
-                "total": float(f.total) if isinstance(f.total, Decimal) else f.total,
+                "rows": f.breakdown,
+                "total": float(f.value) if isinstance(f.value, Decimal) else f.value,
                 "unit": f.unit,
                 "note": f.note,
             }

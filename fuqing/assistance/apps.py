@@ -10,8 +10,16 @@ class AssistanceConfig(AppConfig):
         _history_labels()
         from django.utils.translation import gettext_lazy as _
 
-        from fuqing.assistance import demo, ledgers, panels, reminders, synth  # noqa: F401
+        from fuqing.assistance import demo, figures, ledgers, panels, reminders, services, synth  # noqa: F401
         from fuqing.core.navigation import register
+        from fuqing.fieldwork.hooks import register_needs
+
+        register_needs(  # a visit's lines become needs of the register (FLD-2, NEED-1)
+            sync_visit=services.sync_visit_needs,
+            record_woman=services.record_woman_needs,
+            withdraw_visit=services.withdraw_visit_needs,
+            visit_needs=services.visible_visit_needs,
+        )
 
         view = ("assistance", "view")
         edit = ("assistance", "edit")

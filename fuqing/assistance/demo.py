@@ -12,7 +12,14 @@ import datetime
 import random
 from decimal import Decimal
 
+from fuqing.assistance import pairings, services, suggestions
+from fuqing.assistance.models import ActionService, Need, NeedCategory, PairingKind, SuggestionStage
 from fuqing.core.loaders import register_demo_step
+from fuqing.core.scoping import subtree_q
+from fuqing.fieldwork.models import Visit
+from fuqing.orgs.models import Org, OrgKind, User
+from fuqing.registry import privacy
+from fuqing.registry.models import Woman, WomanStatus
 
 NEEDS_2014 = [
     ("employment", "希望社区提供灵活就业岗位，孩子上学后想找一份能照顾家的工作", "visit", 0),
@@ -40,14 +47,6 @@ DEMO_WOMEN = ["张秀英", "王桂兰", "李淑珍", "刘玉凤", "陈丽华", "
 
 @register_demo_step(300)
 def load_assistance_demo(summary: dict) -> None:
-    from fuqing.assistance import pairings, services, suggestions
-    from fuqing.assistance.models import ActionService, Need, NeedCategory, PairingKind, SuggestionStage
-    from fuqing.core.scoping import subtree_q
-    from fuqing.fieldwork.models import Visit
-    from fuqing.orgs.models import Org, OrgKind, User
-    from fuqing.registry import privacy
-    from fuqing.registry.models import Woman, WomanStatus
-
     city = Org.objects.filter(depth=1, name="哈尔滨市妇联").first()
     daoli = Org.objects.filter(name="道里区妇联").first()
     if city is None or daoli is None:

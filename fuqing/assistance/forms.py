@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,15 +21,20 @@ from fuqing.assistance.models import (
     SuggestionRecipient,
     SuggestionStage,
     Urgency,
+    report_model,
 )
+from fuqing.assistance.pairings import projects_for
+from fuqing.assistance.services import check_handler, users_seeing
 from fuqing.core import uploads
 from fuqing.core.forms import DateInput, Form, ScopedModelChoiceField, ScopedModelMultipleChoiceField
 from fuqing.core.scoping import subtree_q
+from fuqing.orgs.models import Org, User
+from fuqing.orgs.services import administrators
+from fuqing.registry.models import Woman
 
 
 def nearby_orgs(user):
     """Units a user picks from: her own subtree two levels down, and the units she may edit."""
-    from fuqing.orgs.models import Org
 
     qs = Org.objects.editable_by(user).filter(is_active=True)
     if user.org_id:
@@ -37,8 +45,6 @@ def nearby_orgs(user):
 def nearby_users(user):
     """Cadres a user names as handler or helper: those of her unit and the units just below it — never an
     administrator account (SEC-5)."""
-    from fuqing.orgs.models import User
-    from fuqing.orgs.services import administrators
 
     qs = User.objects.visible_to(user).filter(is_active=True).exclude(pk__in=administrators().values("pk"))
     if user.org_id:
@@ -70,8 +76,6 @@ class WomanField(ScopedModelChoiceField):
     """A woman picked from the registry within scope; the page shows her masked (REG-3)."""
 
     def __init__(self, user, **kwargs):
-        from fuqing.registry.models import Woman
-
         super().__init__(
             queryset=Woman.objects.visible_to(user).active(),
             required=False,
@@ -106,9 +110,6 @@ class NeedForm(Form):
         woman or a visit): the handlers offered are then only cadres who can see it (NEED-1).
         ``new``: a hidden id that makes a replayed submission (the phone's outbox, a double tap) return
         the need already recorded instead of a second one (PLT-6)."""
-        import uuid
-
-        from fuqing.assistance.services import users_seeing
 
         super().__init__(*args, **kwargs)
         if new:
@@ -133,9 +134,6 @@ class NeedForm(Form):
 
     def clean(self):
         """The handler must see the chosen unit (the service checks it again)."""
-        from django.core.exceptions import ValidationError
-
-        from fuqing.assistance.services import check_handler
 
         data = super().clean()
         try:
@@ -224,7 +222,6 @@ class PairingForm(Form):
     def __init__(self, *args, user, org=None, **kwargs):
         """``org``: the pair's unit when it is settled (a pair being edited): the cadres offered as
         helpers are then only those who can see it (NEED-2)."""
-        from fuqing.assistance.services import users_seeing
 
         super().__init__(*args, **kwargs)
         self.fields["woman"] = WomanField(user)
@@ -271,7 +268,6 @@ class ActionForm(Form):
     def __init__(self, *args, user, org=None, year=None, **kwargs):
         """``org`` and ``year``: the unit of the need, pair or woman, and the need's year (else the
         selected campaign year): the projects offered are those of that year covering that unit."""
-        from fuqing.assistance.pairings import projects_for
 
         super().__init__(*args, **kwargs)
         self.fields["given_by"].queryset = nearby_users(user)
@@ -310,14 +306,12 @@ class SuggestionForm(Form):
     )
 
     def __init__(self, *args, user, need_ids=(), **kwargs):
-        from fuqing.research.models import Report
-
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = nearby_orgs(user)
         self.fields["needs"].queryset = Need.objects.visible_to(user).filter(pk__in=list(need_ids))
         self.fields["needs"].label_from_instance = lambda n: f"{n.reported_on:%Y-%m-%d} {n.description[:40]}"
         self.fields["reports"].queryset = (
-            Report.objects.visible_to(user).select_related("org").order_by("-year", "title")
+            report_model().objects.visible_to(user).select_related("org").order_by("-year", "title")
         )
         self.fields["year"].initial = timezone.localdate().year
         self.style_fields()

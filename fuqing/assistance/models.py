@@ -6,6 +6,7 @@ Core contract other apps rely on: ``Need`` (opaque UUID id, ``org``, optional ``
 (``services.repoint_woman``).
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -72,8 +73,6 @@ class NeedQuerySet(ScopedQuerySet):
         return self.open().filter(review_on__lt=today)
 
     def due_within(self, today, days: int):
-        import datetime
-
         return self.open().filter(review_on__gte=today, review_on__lte=today + datetime.timedelta(days=days))
 
 
@@ -488,6 +487,12 @@ class Suggestion(models.Model):
         if self.recipient == SuggestionRecipient.DEPARTMENT and self.recipient_name:
             return self.recipient_name
         return self.get_recipient_display()
+
+
+def report_model():
+    """The research report a suggestion cites (NEED-6), reached through the link rather than by importing
+    research (research builds on needs: its reports cite them)."""
+    return Suggestion._meta.get_field("reports").related_model
 
 
 class SuggestionOutcome(models.Model):

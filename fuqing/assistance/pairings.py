@@ -32,6 +32,8 @@ from fuqing.assistance.services import (
 from fuqing.core import audit
 from fuqing.core.models import AuditAction
 from fuqing.core.scoping import user_scope
+from fuqing.orgs.services import is_administrator_account
+from fuqing.projects.models import Project
 from fuqing.registry.models import ConsentPurpose
 from fuqing.registry.privacy import check_help_consent, record_consent_exception
 
@@ -74,7 +76,6 @@ def _clean_pairing(actor, values: dict, users: list, orgs: list, org=None) -> No
 def check_helpers(users: list, org, woman) -> None:
     """NEED-2: a cadre helper must see the pair's unit and the woman's unit, or the pair never reaches
     her 待办 and its page opens as 404 for her. Checked for every actor, the platform's demo included."""
-    from fuqing.orgs.services import is_administrator_account
 
     units = [u for u in (org, woman.org if woman is not None else None) if u is not None]
     for user in users:
@@ -296,7 +297,6 @@ def _clean_action(actor, values: dict) -> dict:
 def project_for_name(name: str, year: int, org):
     """The livelihood project an action names in text (NEED-3): exactly that name, that year, run by
     the action's unit or by the nearest federation above it. None when there is none."""
-    from fuqing.projects.models import Project
 
     name = (name or "").strip()
     if not name or org is None:
@@ -311,7 +311,6 @@ def project_for_name(name: str, year: int, org):
 def projects_for(actor, org, year: int):
     """Projects an action of ``org`` may name: those of ``year`` the actor sees that cover the unit
     (run by it or a federation above it)."""
-    from fuqing.projects.models import Project
 
     qs = Project.objects.all() if actor is None else Project.objects.visible_to(actor)
     qs = qs.filter(year=year)

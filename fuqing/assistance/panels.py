@@ -3,13 +3,12 @@ reminders — all of them, the same number as the top bar's bell."""
 
 from django.utils import timezone
 
+from fuqing.assistance.reminders import todo_for
 from fuqing.core.home import Panel, register_panel
+from fuqing.core.reminders import request_unread_count
 
 
 def _todo(request):
-    from fuqing.assistance.reminders import todo_for
-    from fuqing.core.reminders import request_unread_count
-
     user = request.user
     if user.org_id is None:
         return None

@@ -17,7 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fuqing.assistance import reminders
+from fuqing.assistance import reminders, suggestions
+from fuqing.assistance.access import check_org, require_edit
 from fuqing.assistance.models import (
     Action,
     Need,
@@ -33,8 +34,11 @@ from fuqing.assistance.models import (
 from fuqing.assistance.text import extract_keywords, guess_category_code
 from fuqing.core import audit
 from fuqing.core.models import AuditAction
-from fuqing.core.permissions import require
-from fuqing.core.scoping import ensure_editable, user_scope
+from fuqing.core.scoping import user_scope
+from fuqing.fieldwork.services import format_needs, parse_needs
+from fuqing.orgs.models import User
+from fuqing.orgs.services import administrators, is_administrator_account
+from fuqing.registry.models import Woman, WomanStatus
 
 MAX_DESCRIPTION = 2000
 
@@ -42,27 +46,8 @@ MAX_DESCRIPTION = 2000
 # --- shared checks --------------------------------------------------------------------------------
 
 
-def require_edit(actor, obj=None) -> None:
-    """The module permission, then (for an existing object) the edit scope (NEED-4: nothing is
-    changed or closed by someone outside its scope). ``actor`` None is the platform itself (demo,
-    synthetic data, management commands), never a request."""
-    if actor is None:
-        return
-    require(actor, "assistance", "edit")
-    if obj is not None:
-        ensure_editable(actor, obj)
-
-
-def check_org(actor, org, field: str = "org", code: str = "NEED-1") -> None:
-    if org is None:
-        raise ValidationError({field: _("请选择所属单位。")}, code=code)
-    if actor is not None and not user_scope(actor).covers(org.path, edit=True):
-        raise ValidationError({field: _("所属单位超出了您可以编辑的范围。")}, code=code)
-
-
 def check_woman(actor, woman, field: str = "woman", code: str = "NEED-1") -> None:
     """The woman must be a registered woman the actor may see (REG-3: picked within scope)."""
-    from fuqing.registry.models import Woman, WomanStatus
 
     if woman is None:
         return
@@ -72,8 +57,6 @@ def check_woman(actor, woman, field: str = "woman", code: str = "NEED-1") -> Non
 
 
 def check_user(actor, user, field: str, code: str) -> None:
-    from fuqing.orgs.models import User
-
     if user is None or actor is None:
         return
     if not User.objects.visible_to(actor).filter(pk=user.pk, is_active=True).exists():
@@ -85,8 +68,6 @@ def users_seeing(org):
     those granted it or a unit above it — one bounded query, no per-user scope computation. A user
     without a role or whose own unit is closed sees nothing (``User.compute_scope``). Administrator
     accounts are never handlers or helpers (SEC-5) and are left out."""
-    from fuqing.orgs.models import User
-    from fuqing.orgs.services import administrators
 
     paths = [*org.ancestor_paths(), org.path]
     granted = Q(scope_grants__org__path__in=paths, scope_grants__org__is_active=True)
@@ -107,7 +88,6 @@ def check_handler(handler, org, code: str = "NEED-1") -> None:
     """NEED-1: the handler (承办人) must see the need's unit, or the need never reaches her 待办 and
     opens as 404 for her; and she is a cadre, never an administrator account (SEC-5). Checked for every
     actor, the platform's demo included."""
-    from fuqing.orgs.services import is_administrator_account
 
     if is_administrator_account(handler):
         raise ValidationError(
@@ -371,7 +351,6 @@ def escalate_need(
 ):
     """The need becomes evidence of a policy suggestion (NEED-6): an existing one in scope is joined,
     or a new draft is created with ``title``, ``channel`` and ``recipient``."""
-    from fuqing.assistance import suggestions
 
     on = _closing(actor, need, on)
     if suggestion is None:
@@ -455,7 +434,6 @@ class VisitNeedLine:
 def visit_need_lines(text: str) -> list[VisitNeedLine]:
     """The needs of a visit's ``needs_text``, read by field work's one parser (``parse_needs``: one per
     line, list markers dropped, 类别：描述 or 【类别】描述), each line once."""
-    from fuqing.fieldwork.services import format_needs, parse_needs
 
     lines, seen = [], set()
     for item in parse_needs(text):
@@ -649,6 +627,18 @@ def _follow_visit(actor, visit) -> None:
             obj=need,
             details={"visit": str(visit.pk), "org": visit.org_id, "reported_on": day.isoformat()},
         )
+
+
+def visible_visit_needs(user, visit) -> tuple[list[Need], list[VisitNeedLine]]:
+    """A visit's page (FLD-2): the needs register's rows of the visit the user may see, and the lines of
+    its text that are not needs yet."""
+    needs = list(
+        Need.objects.visible_to(user)
+        .filter(visit=visit)
+        .select_related("category")
+        .order_by("reported_on", "created_at")
+    )
+    return needs, pending_visit_lines(visit, needs)
 
 
 def pending_visit_lines(visit, needs=None) -> list[VisitNeedLine]:

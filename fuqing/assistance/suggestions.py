@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fuqing.assistance.access import check_org, require_edit
 from fuqing.assistance.models import (
     Need,
     Suggestion,
@@ -16,8 +17,8 @@ from fuqing.assistance.models import (
     SuggestionOutcome,
     SuggestionRecipient,
     SuggestionStage,
+    report_model,
 )
-from fuqing.assistance.services import check_org, require_edit
 from fuqing.core import audit, uploads
 from fuqing.core.models import AuditAction
 
@@ -45,8 +46,7 @@ def _clean(values: dict) -> dict:
 
 
 def _check_evidence(actor, needs, reports) -> None:
-    from fuqing.research.models import Report
-
+    Report = report_model()
     if actor is None:
         return
     need_ids = {n.pk for n in needs}

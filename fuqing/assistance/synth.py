@@ -11,8 +11,12 @@ import uuid
 from decimal import Decimal
 
 from fuqing.assistance.bulk import insert
+from fuqing.assistance.models import Action, Need, NeedCategory, NeedKeyword, Pairing, PairingHelper
 from fuqing.assistance.text import extract_keywords
 from fuqing.core.synth import SynthContext, register_step
+from fuqing.orgs.models import Org, OrgKind, User
+from fuqing.projects.models import Project
+from fuqing.registry.models import Woman
 
 SCALES = {
     "city": {"needs": 50_000, "pairings": 8_000, "actions": 25_000},
@@ -128,10 +132,6 @@ def _day(rng, year: int) -> datetime.date:
 
 @register_step("assistance", order=300)
 def synth_assistance(ctx: SynthContext) -> None:
-    from fuqing.assistance.models import Action, Need, NeedCategory, NeedKeyword, Pairing, PairingHelper
-    from fuqing.orgs.models import Org, OrgKind, User
-    from fuqing.registry.models import Woman
-
     rng = ctx.rng
     size = SCALES[ctx.scale]
     communities = list(Org.objects.filter(kind=OrgKind.COMMUNITY).values_list("id", flat=True))
@@ -268,8 +268,6 @@ def _project_finder():
     """NEED-3 in bulk: the livelihood project an action's name stands for — that name and year, run by
     the action's unit or the nearest federation above it (``pairings.project_for_name``, without a
     query per action)."""
-    from fuqing.orgs.models import Org
-    from fuqing.projects.models import Project
 
     projects: dict[tuple[str, int], list[tuple[str, int]]] = {}
     for pk, name, year, path in Project.objects.values_list("pk", "name", "year", "org__path"):

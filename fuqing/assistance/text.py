@@ -8,6 +8,7 @@ them in batches.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from functools import lru_cache
@@ -34,7 +35,6 @@ def stop_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def tokenizer():
     """A jieba tokenizer of our own (the global one stays untouched), with the domain dictionary."""
-    import logging
 
     import jieba
 

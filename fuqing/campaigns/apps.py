@@ -18,8 +18,12 @@ class CampaignsConfig(AppConfig):
         _history_labels()
         from django.utils.translation import gettext_lazy as _
 
-        from fuqing.campaigns import demo, ledgers, panels, reminders, summaries, synth  # noqa: F401
+        from fuqing.campaigns import demo, figures, ledgers, panels, reminders, summaries, synth  # noqa: F401
+        from fuqing.campaigns.services import campaign_for, years_for
         from fuqing.core.navigation import register
+        from fuqing.core.years import register_campaigns
+
+        register_campaigns(campaign_for, years_for)  # the top bar's campaign year
 
         register("campaigns", _("活动日程"), "campaigns:list", perm=("campaigns", "view"), order=80)
         register("campaigns", _("活动日程"), "campaigns:list", ability="manage_campaigns", order=80)

@@ -10,7 +10,13 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from fuqing.campaigns import plans
+from fuqing.campaigns.models import Campaign, Obligation, Plan, PlanVersion
+from fuqing.campaigns.reminders import generate_reminders
+from fuqing.campaigns.services import create_campaign
+from fuqing.campaigns.submissions import submit_document
 from fuqing.core.loaders import register_demo_step
+from fuqing.orgs.models import Org, User
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -69,14 +75,17 @@ def _upload(name: str, title: str, body: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, demo_docx(title, body))
 
 
+@register_demo_step(1)
+def load_campaign_2014(summary: dict) -> None:
+    """The city's 2014 campaign of the notice, before any app's records (they belong to its year)."""
+    city = Org.objects.get(division_code="230100", depth=1)
+    create_campaign(
+        None, org=city, year=2014, starts_on=datetime.date(2014, 4, 1), ends_on=datetime.date(2014, 8, 31)
+    )
+
+
 @register_demo_step(500)
 def load_campaign_demo(summary: dict) -> None:
-    from fuqing.campaigns import plans
-    from fuqing.campaigns.models import Campaign, Obligation, Plan, PlanVersion
-    from fuqing.campaigns.reminders import generate_reminders
-    from fuqing.campaigns.submissions import submit_document
-    from fuqing.orgs.models import User
-
     campaign = Campaign.objects.filter(year=2014).select_related("org").order_by("org__depth").first()
     if campaign is None:
         return

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from fuqing.campaigns.models import Campaign, Deadline
+from fuqing.campaigns.services import resolve_units, units_text
 from fuqing.core.forms import DateInput, Form, ModelForm, ScopedModelMultipleChoiceField
 from fuqing.orgs.models import OrgKind
 
@@ -52,13 +53,9 @@ class DeadlineForm(ModelForm):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         if self.instance.pk and not self.is_bound:
-            from fuqing.campaigns.services import units_text
-
             self.initial["owed_by_orgs"] = units_text(self.instance.owed_by_orgs.order_by("path"))
 
     def clean_owed_by_orgs(self):
-        from fuqing.campaigns.services import resolve_units
-
         try:
             return resolve_units(self.campaign, self.cleaned_data["owed_by_orgs"])
         except ValidationError as exc:

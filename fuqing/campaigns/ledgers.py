@@ -8,8 +8,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fuqing.campaigns import submissions
+from fuqing.campaigns import plans, submissions
 from fuqing.campaigns.models import Obligation, ObligationStatus, Plan
+from fuqing.campaigns.services import campaign_for
 from fuqing.core import cells
 from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
 from fuqing.core.scoping import subtree_q
@@ -192,7 +193,6 @@ class PlanLedger(Ledger):
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
         """Units inside the target and the importer's edit scope, one row per unit, leaders found
         among the unit's active people — checked in bulk before anything is written."""
-        from fuqing.campaigns.services import campaign_for
 
         campaign = campaign_for(ctx.actor, ctx.extra.get("year"))
         if campaign is None or not ctx.org.path.startswith(campaign.org.path):
@@ -264,8 +264,6 @@ class PlanLedger(Ledger):
             row.values["_leaders"] = leaders
 
     def write(self, rows: list[ParsedRow], ctx: ImportContext) -> int:
-        from fuqing.campaigns import plans
-
         campaign = ctx.extra["campaign"]
         existing = {
             p.org_id: p

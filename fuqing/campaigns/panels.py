@@ -2,19 +2,18 @@
 
 from django.utils import timezone
 
+from fuqing.campaigns.models import Obligation
+from fuqing.campaigns.reminders import SOURCE
+from fuqing.campaigns.submission_views import row
+from fuqing.core.context_processors import current_campaign
 from fuqing.core.home import Panel, register_panel
+from fuqing.core.models import Reminder
+from fuqing.core.reminders import request_unread_count
 
 SHOWN = 5
 
 
 def _owed(request):
-    from fuqing.campaigns.models import Obligation
-    from fuqing.campaigns.reminders import SOURCE
-    from fuqing.campaigns.submission_views import row
-    from fuqing.core.context_processors import current_campaign
-    from fuqing.core.models import Reminder
-    from fuqing.core.reminders import request_unread_count
-
     user = request.user
     if user.org_id is None:
         return None

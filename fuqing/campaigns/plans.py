@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 
 from fuqing.campaigns.errors import invalid
 from fuqing.campaigns.models import Campaign, Plan, PlanAttachment, PlanVersion
+from fuqing.campaigns.submissions import record_plan
 from fuqing.core import audit, uploads
 from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require
 from fuqing.core.scoping import can_edit
-from fuqing.orgs.models import Org, User
+from fuqing.orgs.models import LEADERSHIP_POSITIONS, Org, User
 
 PLAN_FIELDS = ("title", "goals", "responsibilities", "measures")
 MAX_ATTACHMENTS = 20
@@ -130,7 +131,6 @@ def update_plan(actor, plan: Plan, *, leaders=None, **data) -> Plan:
 def submit_plan(actor, plan: Plan, at=None) -> Plan:
     """Submit the plan's current version. Where the campaign has an "implementation plan" deadline,
     this is the unit's submission for it (CAM-2, timeliness counted)."""
-    from fuqing.campaigns.submissions import record_plan
 
     _check_editor(actor, plan.org)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -172,7 +172,6 @@ def remove_attachment(actor, attachment: PlanAttachment) -> None:
 
 def leader_choices(org: Org):
     """The people who may lead a unit's plan: its active users, leaders first."""
-    from fuqing.orgs.models import LEADERSHIP_POSITIONS
 
     users = list(User.objects.filter(org=org, is_active=True).order_by("username"))
     return sorted(users, key=lambda u: u.position not in LEADERSHIP_POSITIONS)

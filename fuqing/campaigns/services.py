@@ -8,6 +8,7 @@ import re
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fuqing.campaigns.errors import invalid
@@ -348,7 +349,6 @@ def sync_obligations(deadline: Deadline) -> dict:
 
 def sync_open_deadlines(today: datetime.date | None = None) -> int:
     """Re-check who owes every deadline not yet past (new, moved or deactivated units); daily."""
-    from django.utils import timezone
 
     today = today or timezone.localdate()
     count = 0

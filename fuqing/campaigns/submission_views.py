@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from fuqing.campaigns import submissions
 from fuqing.campaigns.forms import SubmissionForm
 from fuqing.campaigns.models import Obligation, ObligationStatus, Submission
+from fuqing.campaigns.summaries import can_draft, start_draft
 from fuqing.core import uploads
 from fuqing.core.context_processors import current_campaign
 from fuqing.core.models import Job
@@ -190,7 +191,6 @@ def obligation_submit(request, pk):
 @scoped(Obligation, "change")
 def obligation_draft(request, pk):
     """Ask for the Word draft of the summary this deadline wants (SUP-3); it is made in the background."""
-    from fuqing.campaigns.summaries import can_draft, start_draft
 
     obligation = _obligation(request, pk)
     if not can_draft(request.user, obligation):

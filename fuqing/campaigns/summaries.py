@@ -4,6 +4,7 @@ edits the draft and uploads it as its submission for the deadline."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from pathlib import Path
 
@@ -11,12 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fuqing.campaigns import figures as figure_registry
 from fuqing.campaigns.errors import invalid
-from fuqing.campaigns.figures import ANNUAL, SURVEY_MONTH, Figure, SummaryScope
 from fuqing.campaigns.models import DeadlineKind, Obligation
+from fuqing.campaigns.submissions import can_submit
 from fuqing.core import audit, jobs
 from fuqing.core.documents import OfficialDocument, cn_date
+from fuqing.core.figures import ANNUAL, SURVEY_MONTH, Figure, FigureScope, compute, providers
+from fuqing.core.ledger_jobs import JobError
 from fuqing.core.models import AuditAction, Job
 from fuqing.core.uploads import private_root
 
@@ -26,7 +28,36 @@ TITLES = {SURVEY_MONTH: "妇女需求调研月活动总结", ANNUAL: "“{name}�
 CN_NUMBERS = "一二三四五六七八九十"
 
 
-def summary_title(scope: SummaryScope) -> str:
+def summary_scope(org, campaign, kind: str) -> FigureScope:
+    """What one summary covers: the unit's subtree, the campaign, and the period of the summary's kind
+    (the survey month, or the campaign's calendar year)."""
+    if kind == SURVEY_MONTH:
+        start, end = campaign.survey_month_range
+    elif kind == ANNUAL:
+        start, end = datetime.date(campaign.year, 1, 1), datetime.date(campaign.year, 12, 31)
+    else:
+        raise ValueError(kind)
+    return FigureScope(org, start, end, campaign=campaign, kind=kind)
+
+
+def period_label(scope: FigureScope) -> str:
+    if scope.kind == SURVEY_MONTH:
+        return f"{scope.start.year}年{scope.start.month}月妇女需求调研月"
+    return f"{scope.year}年"
+
+
+def summary_figures(scope: FigureScope, progress=None) -> list[Figure]:
+    """The figures a summary of the scope's kind prints, from the figures registry, in order."""
+    chosen = providers(summary=scope.kind)
+    figs = []
+    for index, provider in enumerate(chosen, start=1):
+        figs.append(compute(provider.key, scope))
+        if progress is not None:
+            progress(index, len(chosen) + 1)
+    return figs
+
+
+def summary_title(scope: FigureScope) -> str:
     what = TITLES[scope.kind].format(name=scope.campaign.name)
     return f"{scope.org.name}{scope.year}年{what}"
 
@@ -37,7 +68,7 @@ def _value(fig: Figure) -> str:
     return f"{fig.value}{fig.unit}"
 
 
-def _overview(scope: SummaryScope, figs: dict[str, Figure]) -> str:
+def _overview(scope: FigureScope, figs: dict[str, Figure]) -> str:
     """The opening paragraph: the figures that have data, in plain sentences."""
     parts = []
     if figs.get("visits") and figs["visits"].has_data:
@@ -52,13 +83,13 @@ def _overview(scope: SummaryScope, figs: dict[str, Figure]) -> str:
         parts.append(f"发现妇女群众诉求{figs['needs_found'].value}件{done}")
     if figs.get("reports") and figs["reports"].has_data:
         parts.append(f"形成调研报告{figs['reports'].value}篇")
-    lead = f"{scope.period_label}，{scope.org.name}及所属各级妇联组织"
+    lead = f"{period_label(scope)}，{scope.org.name}及所属各级妇联组织"
     if not parts:
         return lead + "在平台中尚无走访、诉求和调研报告的记录。以下数据请核实后补充。"
     return f"{lead}{'，'.join(parts)}。"
 
 
-def build_document(scope: SummaryScope, figs: list[Figure], drafted_on=None) -> OfficialDocument:
+def build_document(scope: FigureScope, figs: list[Figure], drafted_on=None) -> OfficialDocument:
     """The draft: title, overview, the figures table (saying plainly which have no data), breakdowns,
     and the sections the unit writes itself."""
     drafted_on = drafted_on or timezone.localdate()
@@ -77,7 +108,7 @@ def build_document(scope: SummaryScope, figs: list[Figure], drafted_on=None) -> 
         elif fig.value == 0:
             note = "平台中没有本期的相关记录" + (f"（{fig.note}）" if fig.note else "")
         rows.append([fig.label, _value(fig), note])
-    doc.table(rows, title=f"表1 {scope.period_label}主要数据（{scope.org.name}及所属单位）")
+    doc.table(rows, title=f"表1 {period_label(scope)}主要数据（{scope.org.name}及所属单位）")
     missing = [f.label for f in figs if not f.has_data]
     if missing:
         doc.paragraph(f"说明：{'、'.join(missing)}在平台中暂无本期数据，请根据实际情况补充，或注明未开展。")
@@ -111,9 +142,9 @@ def draft_path() -> Path:
     return folder / f"{uuid.uuid4().hex}.docx"
 
 
-def write_summary(scope: SummaryScope, progress=None) -> tuple[Path, list[Figure]]:
+def write_summary(scope: FigureScope, progress=None) -> tuple[Path, list[Figure]]:
     """Compute the figures and write the draft; returns the file and the figures."""
-    figs = figure_registry.compute(scope, progress)
+    figs = summary_figures(scope, progress)
     path = draft_path()
     build_document(scope, figs).save(str(path))
     if progress is not None:
@@ -125,8 +156,6 @@ def write_summary(scope: SummaryScope, progress=None) -> tuple[Path, list[Figure
 
 
 def can_draft(user, obligation: Obligation) -> bool:
-    from fuqing.campaigns.submissions import can_submit
-
     return obligation.deadline.kind in KIND_OF_DEADLINE and can_submit(user, obligation)
 
 
@@ -145,8 +174,6 @@ def start_draft(user, obligation: Obligation) -> Job:
 
 @jobs.handler(JOB_KIND)
 def run_draft(job: Job, progress) -> dict:
-    from fuqing.core.ledger_jobs import JobError
-
     obligation = (
         Obligation.objects.visible_to(job.user)
         .select_related("deadline__campaign", "org")
@@ -155,7 +182,7 @@ def run_draft(job: Job, progress) -> dict:
     )
     if obligation is None or not job.user.is_active or not can_draft(job.user, obligation):
         raise JobError(_("您已没有为该单位生成总结初稿的权限。"))
-    scope = SummaryScope.of(
+    scope = summary_scope(
         obligation.org, obligation.deadline.campaign, KIND_OF_DEADLINE[obligation.deadline.kind]
     )
     path, figs = write_summary(scope, progress)

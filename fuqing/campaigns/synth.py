@@ -6,17 +6,16 @@ from __future__ import annotations
 import datetime
 from zoneinfo import ZoneInfo
 
+from fuqing.campaigns.models import Campaign, Obligation, Submission
+from fuqing.campaigns.services import create_campaign
 from fuqing.core.synth import SynthContext, register_step
+from fuqing.orgs.models import Org
 
 TZ = ZoneInfo("Asia/Shanghai")
 
 
 @register_step("campaigns", order=500)
 def synth_campaigns(ctx: SynthContext) -> None:
-    from fuqing.campaigns.models import Campaign, Obligation, Submission
-    from fuqing.campaigns.services import create_campaign
-    from fuqing.orgs.models import Org
-
     root = Org.objects.filter(depth=1).order_by("path").first()
     if root is None:
         return

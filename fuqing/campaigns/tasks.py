@@ -7,12 +7,13 @@ import datetime
 from django.db import close_old_connections, connection
 from django_tasks import task
 
+from fuqing.campaigns.reminders import generate_reminders
+from fuqing.campaigns.services import sync_open_deadlines
+
 
 @task()
 def send_reminders(day: str | None = None) -> dict:
     """The daily reminder run (CAM-2); ``day`` as YYYY-MM-DD, default today."""
-    from fuqing.campaigns.reminders import generate_reminders
-    from fuqing.campaigns.services import sync_open_deadlines
 
     if not connection.in_atomic_block:  # a worker between tasks; never inside a caller's transaction
         close_old_connections()

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fuqing.core.models import AuditAction, AuditEvent, AuditHead, AuditResult
+from fuqing.core.scoping import is_scoped, org_of
 from fuqing.env import local_secret
 
 GENESIS = "0" * 64
@@ -112,7 +113,6 @@ def record(
     object_repr: str = "",
 ) -> AuditEvent:
     """Append one event. ``org`` defaults to the object's organisation, else the actor's."""
-    from fuqing.core.scoping import is_scoped, org_of
 
     if obj is not None:
         object_type, object_id, object_repr = _object_fields(obj)

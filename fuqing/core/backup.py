@@ -37,10 +37,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import django
+from django.apps import apps
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections, transaction
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import TextField, Value
+from django.db.models.functions import Cast, Replace
+from django.db.utils import load_backend
 from django_tasks import task
 
+from fuqing.core import audit, crypto
+from fuqing.core.crypto import EncryptedTextField, encrypted_fields
+from fuqing.core.models import AuditEvent, AuditHead, Job
 from fuqing.env import child_environ
 
 FORMAT = "fuqing-backup-1"
@@ -123,7 +133,6 @@ def current_keys(head: int | None = None) -> dict:
     """The keys this install runs with (from the environment or var/), and the anchor file's lines —
     those up to ``head``, the chain head in the database snapshot (anchors are appended as events commit,
     so the file may already name records the snapshot does not hold)."""
-    from fuqing.core import audit, crypto
 
     field_keys, index_key = crypto._keys()
     anchors = audit.anchor_path()
@@ -145,8 +154,6 @@ def _anchor_seq(line: str) -> float:
 
 
 def audit_anchor_path() -> Path:
-    from fuqing.core import audit
-
     return audit.anchor_path()
 
 
@@ -159,7 +166,6 @@ def install_keys(keys: dict, force: bool = False) -> list[str]:
     """Write the bundle's keys where an install without key settings reads them (var/), and the anchor
     file where FUQING_AUDIT_ANCHOR_FILE (or var/) says; returns warnings about settings that override
     them. Caches are cleared so this process uses them at once."""
-    from fuqing.core import audit, crypto
 
     var = Path(settings.VAR_DIR)
     old_secret = (
@@ -297,7 +303,6 @@ def extra_database(alias: str, url: str | None = None, conf: dict | None = None)
     import dj_database_url
 
     conf = conf or dj_database_url.parse(url)
-    from django.db.utils import load_backend
 
     settings_dict = connections.configure_settings(
         {DEFAULT_DB_ALIAS: dict(connections.settings[DEFAULT_DB_ALIAS]), alias: conf}
@@ -412,7 +417,6 @@ def _skip(root_name: str, root: Path, path: Path, exclude: list[Path]) -> bool:
 
 def _copy_files(target: Path, exclude: list[Path]) -> dict[str, dict]:
     """Copy the files under var/ (and MEDIA_ROOT) into target/files; their sizes and checksums."""
-    from fuqing.core import audit
 
     exclude = [p.resolve() for p in exclude]
     db_name = connections[DEFAULT_DB_ALIAS].settings_dict.get("NAME")
@@ -456,8 +460,6 @@ def _private_dirs(path: Path, top: Path) -> None:
 
 
 def _versions() -> dict:
-    from django.db.migrations.recorder import MigrationRecorder
-
     latest: dict[str, str] = {}
     for app, name in MigrationRecorder(connections[DEFAULT_DB_ALIAS]).applied_migrations():
         latest[app] = max(latest.get(app, ""), name)
@@ -614,7 +616,6 @@ def _check_file(path: Path, expected: dict, label: str) -> None:
 
 def restore(source: Path | str, *, force: bool = False, progress=print) -> dict:
     """Rebuild this install (its database, var/ files and keys) from a backup, then check it."""
-    from django.core.management import call_command
 
     source = Path(source)
     manifest = read_manifest(source)
@@ -707,10 +708,6 @@ def _restore_files(source: Path, manifest: dict) -> None:
 
 def _move_job_paths(manifest: dict) -> None:
     """Jobs name their files by absolute path; point them into this install's folders."""
-    from django.db.models import Value
-    from django.db.models.functions import Replace
-
-    from fuqing.core.models import Job
 
     var = Path(settings.VAR_DIR).resolve()
     moves = [(manifest.get("shared_dir") or "", _shared_dir() or var), (manifest.get("var_dir") or "", var)]
@@ -750,10 +747,6 @@ def check(manifest: dict, keys: dict, alias: str = DEFAULT_DB_ALIAS, sample: int
 def _decrypt_sample(keys: dict, alias: str, sample: int) -> list[str]:
     """Read back a sample of every encrypted field with the keys in the bundle."""
     from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
-
-    from fuqing.core.crypto import encrypted_fields
 
     fernet = MultiFernet([Fernet(k.encode()) for k in keys["field_keys"]])
     problems = []
@@ -777,8 +770,6 @@ def _decrypt_sample(keys: dict, alias: str, sample: int) -> list[str]:
 def _chain_problems(alias: str) -> list[str]:
     """The audit chain in ``alias``: ``verify_chain`` and ``check_anchors`` for the default database,
     the same walk over another one (move_to checks the target before anyone switches to it)."""
-    from fuqing.core import audit
-    from fuqing.core.models import AuditEvent, AuditHead
 
     if alias == DEFAULT_DB_ALIAS:
         _checked, found = audit.verify_chain()
@@ -901,8 +892,6 @@ def _drop_pg_database(info: dict, name: str) -> None:
 
 
 def _models():
-    from django.apps import apps
-
     return [
         m
         for m in apps.get_models(include_auto_created=True)
@@ -933,11 +922,6 @@ def copy_database(source: str, target: str, batch: int = 2000, progress=print) -
     Target tables are emptied first; the copy is one transaction on the target; PostgreSQL's sequences
     are reset after it so new rows insert.
     """
-    from django.core.management.color import no_style
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
-
-    from fuqing.core.crypto import EncryptedTextField
 
     dst = connections[target]
     models = _models()
@@ -1021,7 +1005,6 @@ def move_to(url: str, *, force: bool = False, progress=print) -> dict:
 @task()
 def backup_task(root: str, keep: int) -> dict:
     """The nightly backup on the worker (cron: ``manage.py backup ROOT --keep N --enqueue``)."""
-    from django.db import close_old_connections, connection
 
     if not connection.in_atomic_block:  # a worker's stale connection; never a caller's transaction
         close_old_connections()

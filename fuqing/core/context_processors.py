@@ -2,23 +2,39 @@
 
 ``current_campaign(request)`` and ``selected_year(request)`` give every view the campaign year the user
 chose in the top bar (UI.md: switching it changes every page).
+
+Core knows no app: the app that keeps campaigns tells core how to find them (``core.years``), and any
+app may add to every page's context (``register_context``), both from its ``AppConfig.ready()``.
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.utils import timezone
 
+from fuqing.core import years
 from fuqing.core.navigation import field_actions_for, navigation_for
+from fuqing.core.reminders import request_unread_count
 
 YEAR_SESSION_KEY = "fuqing_campaign_year"
+
+_CONTEXT: list[Callable] = []
+
+
+def register_context(func: Callable) -> Callable:
+    """``func(request) -> dict`` adds to the context of every signed-in page (the frame's extras)."""
+    if func not in _CONTEXT:
+        _CONTEXT.append(func)
+    return func
 
 
 def current_campaign(request):
     """The campaign of the year chosen in the top bar (default: the latest visible), once per request."""
     if not hasattr(request, "_fuqing_campaign"):
-        from fuqing.campaigns.services import campaign_for
-
         user = getattr(request, "user", None)
         request._fuqing_campaign = (
-            campaign_for(user, request.session.get(YEAR_SESSION_KEY))
+            years.campaign_for(user, request.session.get(YEAR_SESSION_KEY))
             if user and user.is_authenticated
             else None
         )
@@ -51,17 +67,17 @@ def platform(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from fuqing.campaigns.services import years_for
-    from fuqing.core.reminders import request_unread_count
-
     lineage = user.org.lineage() if user.org_id else []
-    return {
+    context = {
         "nav_sections": navigation_for(user),
         "field_actions": field_actions_for(user),
         "current_campaign": current_campaign(request),
-        "campaign_years": years_for(user),
+        "campaign_years": years.years_for(user),
         "user_lineage": lineage,
         "today": timezone.localdate(),
         # The bell in the top bar: a callable, so it is counted only when a page draws it (once).
         "reminder_unread": lambda: request_unread_count(request),
     }
+    for func in _CONTEXT:
+        context.update(func(request))
+    return context

@@ -16,9 +16,12 @@ import tempfile
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Case, TextField, Value, When
+from django.db.models.functions import Cast
 from django.db.models.query_utils import DeferredAttribute
 
 from fuqing.env import env, env_list
@@ -218,7 +221,6 @@ class MaskField(models.CharField):
 
 def encrypted_fields() -> list[tuple[type[models.Model], str]]:
     """Every (model, field name) stored through ``EncryptedTextField``, across all apps."""
-    from django.apps import apps
 
     return [
         (model, f.name)
@@ -243,9 +245,6 @@ def rotate_all(batch: int = 1000, progress=None) -> dict[str, int]:
     of one UPDATE ... CASE each; values already readable with the newest key alone are skipped, so an
     interrupted run can simply be started again. Returns the number re-encrypted per model field.
     """
-    from django.db import transaction
-    from django.db.models import Case, TextField, Value, When
-    from django.db.models.functions import Cast
 
     keys, _ = _keys()
     primary = Fernet(keys[0])

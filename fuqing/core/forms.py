@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from fuqing.core.scoping import resolve_input
@@ -62,7 +63,6 @@ def bound_inputs(form) -> None:
 
     Integer fields without a maximum get one (ids: 64 bits; counts: 32 bits); date fields must lie in
     2000–2100 unless the form lists them in ``any_year_fields`` (e.g. a date of birth)."""
-    from django.core.validators import MaxValueValidator
 
     exempt = set(getattr(form, "any_year_fields", ()))
     for name, field in form.fields.items():

@@ -14,12 +14,15 @@ from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from fuqing.core.models import Job, JobStatus
 from fuqing.core.routes import unscoped
 
 log = logging.getLogger(__name__)
@@ -34,8 +37,6 @@ def check_database() -> bool:
 
 
 def check_redis() -> bool:
-    from django.core.cache import cache
-
     cache.set("fuqing:healthz", "1", 10)
     return cache.get("fuqing:healthz") == "1"
 
@@ -43,16 +44,12 @@ def check_redis() -> bool:
 def check_migrations() -> bool:
     global _migrations_applied
     if not _migrations_applied:
-        from django.db.migrations.executor import MigrationExecutor
-
         executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
         _migrations_applied = not executor.migration_plan(executor.loader.graph.leaf_nodes())
     return _migrations_applied
 
 
 def check_worker() -> bool:
-    from fuqing.core.models import Job, JobStatus
-
     waited = timezone.now() - timedelta(seconds=settings.HEALTH_QUEUE_WAIT_SECONDS)
     if Job.objects.filter(status=JobStatus.QUEUED, created_at__lt=waited).exists():
         return False

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import os
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -302,7 +303,6 @@ MAX_LISTED_ERRORS = 1000
 
 def _unpacked_sizes(path: str) -> tuple[int, int]:
     """(worksheets, shared strings): their unpacked sizes in bytes, from the archive's directory."""
-    import zipfile
 
     try:
         with zipfile.ZipFile(path) as archive:

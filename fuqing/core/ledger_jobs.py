@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from fuqing.core import jobs
 from fuqing.core.crypto import open_params
 from fuqing.core.ledger import ImportContext, LedgerFileError, export_to_file, get_ledger, import_file
+from fuqing.core.models import Job
 from fuqing.core.replica import JOB_PARAM as REPLICA_JOB_PARAM
 from fuqing.core.replica import replica_reads
 
@@ -107,7 +108,6 @@ class CommittedProgress:
         self.last = now
         if self.side is None:
             self.side = connections.create_connection(DEFAULT_DB_ALIAS)
-        from fuqing.core.models import Job
 
         with self.side.cursor() as cursor:
             cursor.execute(

@@ -3,6 +3,7 @@
 from fuqing.core.history import describe_details, object_type_label
 from fuqing.core.ledger import Column, Ledger, register
 from fuqing.core.models import AuditEvent
+from fuqing.core.views import filter_audit
 
 
 def _at(event, ctx):
@@ -34,6 +35,4 @@ class AuditLedger(Ledger):
         return False
 
     def filter(self, queryset, params):
-        from fuqing.core.views import filter_audit
-
         return filter_audit(queryset, params)[0]

@@ -13,6 +13,8 @@ import time
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from fuqing.core.models import RateCounter
+
 
 def _window(period: int) -> int:
     return int(time.time() // period)
@@ -20,7 +22,6 @@ def _window(period: int) -> int:
 
 def take(key: str, limit: int, period: int = 3600) -> bool:
     """Spend one unit of ``key``'s current window; False (nothing spent) once ``limit`` is reached."""
-    from fuqing.core.models import RateCounter
 
     window = _window(period)
     counters = RateCounter.objects.filter(key=key, window=window)
@@ -35,7 +36,5 @@ def take(key: str, limit: int, period: int = 3600) -> bool:
 
 
 def used(key: str, period: int = 3600) -> int:
-    from fuqing.core.models import RateCounter
-
     row = RateCounter.objects.filter(key=key, window=_window(period)).values_list("count", flat=True)
     return next(iter(row), 0)

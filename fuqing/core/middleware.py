@@ -11,7 +11,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from fuqing.core import audit
 from fuqing.core.models import AuditAction, AuditResult
+from fuqing.core.scoping import ScopeDenied
 
 LOGIN_AT = "fuqing_login_at"
 
@@ -70,16 +72,12 @@ class SessionLimitsMiddleware:
         return None
 
     def process_exception(self, request, exception):
-        from fuqing.core.scoping import ScopeDenied
-
         if isinstance(exception, PermissionDenied | ScopeDenied):
             record_denied(request, exception)
         return None
 
 
 def record_denied(request, exception) -> None:
-    from fuqing.core.scoping import ScopeDenied
-
     user = request.user if request.user.is_authenticated else None
     details = {"path": request.path, "method": request.method}
     fields = {}
@@ -190,12 +188,8 @@ class UploadLimitMiddleware:
             length = 0
         limit = (settings.UPLOAD_MAX_MB + 1) * 1024 * 1024
         if length > limit:
-            from django.http import HttpResponse
-
             message = _("上传的文件超过 %(n)d MB，已拒绝。请拆分后再上传。") % {"n": settings.UPLOAD_MAX_MB}
             if request.path.startswith("/api/"):  # the API answers JSON, errors included
-                from django.http import JsonResponse
-
                 return JsonResponse({"detail": message}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
@@ -212,6 +206,5 @@ class UploadLimitMiddleware:
             message = _("表单中的“%(name)s”含有不允许的控制字符，未保存。") % {"name": name}
         else:
             return None
-        from django.shortcuts import render
 
         return render(request, "400.html", {"message": message}, status=400)

@@ -79,7 +79,7 @@ class AuditEvent(models.Model):
     )
     actor_username = models.CharField(_("操作人"), max_length=150, blank=True, db_index=True)
     org = models.ForeignKey(
-        "orgs.Org", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        settings.ORG_MODEL, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     action = models.CharField(_("操作"), max_length=20, choices=AuditAction.choices, db_index=True)
     result = models.CharField(_("结果"), max_length=10, choices=AuditResult.choices)
@@ -135,7 +135,7 @@ class Job(models.Model):
     scope_volunteer = "user"  # a volunteer sees only the jobs she started
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    org = models.ForeignKey(settings.ORG_MODEL, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
     kind = models.CharField(_("类型"), max_length=40)
     title = models.CharField(_("名称"), max_length=200)
@@ -230,7 +230,7 @@ class Reminder(models.Model):
     scope_field = "org"
     scope_volunteer = "user"  # a volunteer sees only her own reminders
 
-    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    org = models.ForeignKey(settings.ORG_MODEL, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
     source = models.CharField(_("来源"), max_length=40)
     key = models.CharField(_("对象"), max_length=64)

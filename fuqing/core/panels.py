@@ -2,21 +2,21 @@
 
 from django.utils import timezone
 
+from fuqing.core.context_processors import current_campaign
 from fuqing.core.home import Panel, register_panel
 
 
 def _unit(request):
-    from fuqing.orgs.models import Org
-
     user = request.user
     if user.org_id is None:
         return None
-    return {"org": user.org, "children": Org.objects.get_children(user.org).filter(is_active=True).count()}
+    return {
+        "org": user.org,
+        "children": type(user.org).objects.get_children(user.org).filter(is_active=True).count(),
+    }
 
 
 def _calendar(request):
-    from fuqing.core.context_processors import current_campaign
-
     campaign = current_campaign(request)
     if campaign is None:
         return {"campaign": None}

@@ -22,12 +22,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's MP_Node alphabet
+
+
+def org_model():
+    """The organisation tree's model (``settings.ORG_MODEL``): core names no app, like the user model."""
+    return apps.get_model(settings.ORG_MODEL)
 
 
 def path_upper(path: str) -> str | None:
@@ -212,7 +218,6 @@ def can_edit(user, obj) -> bool:
 
 def ensure_editable(user, obj) -> None:
     """A visible object the user may only read: refuse the change with a clear reason."""
-    from django.core.exceptions import PermissionDenied
 
     if not can_edit(user, obj):
         raise PermissionDenied("只读范围：您可以查看该单位的数据，但不能修改。")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from fuqing.core import jobs, limits, searches, uploads
 from fuqing.core.crypto import seal_params
+from fuqing.core.downloads import temporary_file_response as _temporary_file_response
 from fuqing.core.forms import DateInput, Form
 from fuqing.core.history import describe_details, object_type_label
 from fuqing.core.home import panels_for
@@ -29,7 +31,7 @@ from fuqing.core.models import AuditAction, AuditEvent, AuditResult, Job
 from fuqing.core.permissions import require_admin
 from fuqing.core.replica import replica_view
 from fuqing.core.routes import scoped, unscoped
-from fuqing.core.scoping import get_visible_or_404
+from fuqing.core.scoping import get_visible_or_404, org_model
 
 
 @unscoped("the caller's own start page; every figure on it goes through the scope door")
@@ -171,11 +173,9 @@ class ImportForm(Form):
 def ledger_import_view(ledger):
     @scoped(ledger.model, "import")
     def view(request):
-        from fuqing.orgs.models import Org
-
         if not ledger.can_import(request.user):
             raise PermissionDenied(_("您没有导入该台账的权限。"))
-        orgs = list(Org.objects.editable_by(request.user).filter(is_active=True)[:2000])
+        orgs = list(org_model().objects.editable_by(request.user).filter(is_active=True)[:2000])
         form = ImportForm(request.POST or None, request.FILES or None, orgs=orgs)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]  # checked by the form (SEC-10)
@@ -199,28 +199,6 @@ def ledger_import_view(ledger):
         )
 
     return view
-
-
-class _DeletingFile:
-    """A file object that removes its temporary file once the response has been sent."""
-
-    def __init__(self, path: str):
-        self.path = path
-        self.handle = open(path, "rb")
-
-    def read(self, *args):
-        return self.handle.read(*args)
-
-    def close(self):
-        self.handle.close()
-        if os.path.exists(self.path):
-            os.remove(self.path)
-
-
-def _temporary_file_response(path: str, filename: str) -> FileResponse:
-    response = FileResponse(_DeletingFile(path), as_attachment=True, filename=filename)
-    response["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return response
 
 
 # --- audit ----------------------------------------------------------------------------------------
@@ -247,8 +225,6 @@ def filter_audit(queryset, params: dict):
         return queryset, form
     data = form.cleaned_data
     if data["q"]:
-        from django.db.models import Q
-
         queryset = queryset.filter(
             Q(actor_username__icontains=data["q"])
             | Q(object_repr__icontains=data["q"])

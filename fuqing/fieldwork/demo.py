@@ -6,8 +6,14 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.contrib.auth.hashers import make_password
+
 from fuqing.core.loaders import register_demo_step
+from fuqing.fieldwork import questionnaires, responses, services
+from fuqing.fieldwork.models import QuestionKind, VisitMethod
+from fuqing.fieldwork.questionnaires import QuestionData
 from fuqing.orgs.models import Org, OrgKind, Position, Rank, Role, User
+from fuqing.registry.models import VulnerableGroup
 
 # Cadres who go on visits without a demo login of their own (no usable password), with the role their
 # position carries so other demo steps can name them too (so the compliance view has people in it).
@@ -44,12 +50,6 @@ def _month_day(rng: random.Random) -> datetime.date:
 
 @register_demo_step(30)
 def load_fieldwork(summary: dict) -> None:
-    from django.contrib.auth.hashers import make_password
-
-    from fuqing.fieldwork import services
-    from fuqing.fieldwork.models import VisitMethod
-    from fuqing.registry.models import VulnerableGroup
-
     rng = random.Random(2014)
     users = {u.username: u for u in User.objects.select_related("org").filter(username__in=summary["users"])}
     places = {
@@ -177,10 +177,6 @@ def load_fieldwork(summary: dict) -> None:
 
 
 def _questionnaire(rng, users, places, communities, street) -> None:
-    from fuqing.fieldwork import questionnaires, responses
-    from fuqing.fieldwork.models import QuestionKind
-    from fuqing.fieldwork.questionnaires import QuestionData
-
     yes_no = [{"value": "yes", "label": "是"}, {"value": "no", "label": "否"}]
     questionnaire = questionnaires.create_questionnaire(
         users["city"],

@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from fuqing.core import audit
 from fuqing.core.cells import neutralise
-from fuqing.core.ledger import _tmp_dir
+from fuqing.core.downloads import temporary_file_response, tmp_dir
 from fuqing.core.models import AuditAction
+from fuqing.core.scoping import subtree_q
 from fuqing.fieldwork.models import Answer, QuestionKind, Response
+from fuqing.fieldwork.responses import answers_of
 from fuqing.fieldwork.tallies import Tallies
 
 
@@ -30,9 +32,7 @@ def _text(sheet, row: int, col: int, value) -> None:
 def tallies_xlsx(user, t: Tallies):
     import xlsxwriter
 
-    from fuqing.core.views import _temporary_file_response
-
-    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=_tmp_dir())
+    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=tmp_dir())
     os.close(fd)
     book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
@@ -130,12 +130,10 @@ def tallies_xlsx(user, t: Tallies):
         obj=t.questionnaire,
         details={"area": t.area.pk, "responses": t.responses},
     )
-    return _temporary_file_response(path, f"问卷统计-{t.questionnaire.pk}.xlsx")
+    return temporary_file_response(path, f"问卷统计-{t.questionnaire.pk}.xlsx")
 
 
 def _responses(user, t: Tallies):
-    from fuqing.core.scoping import subtree_q
-
     return Response.objects.visible_to(user).filter(
         subtree_q(t.area.path, "org__path"), questionnaire=t.questionnaire
     )
@@ -166,10 +164,7 @@ def raw_responses_xlsx(user, questionnaire):
     id. Only responses the user may see."""
     import xlsxwriter
 
-    from fuqing.core.views import _temporary_file_response
-    from fuqing.fieldwork.responses import answers_of
-
-    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=_tmp_dir())
+    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=tmp_dir())
     os.close(fd)
     book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
@@ -228,4 +223,4 @@ def raw_responses_xlsx(user, questionnaire):
     _text(about, 2, 0, f"导出于 {timezone.localdate():%Y-%m-%d}")
     book.close()
     audit.record(AuditAction.EXPORT, actor=user, obj=questionnaire, details={"raw_responses": count})
-    return _temporary_file_response(path, f"问卷答卷-{questionnaire.pk}.xlsx")
+    return temporary_file_response(path, f"问卷答卷-{questionnaire.pk}.xlsx")

@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from fuqing.core import uploads
 from fuqing.core.forms import DateInput, Form, ScopedModelChoiceField, ScopedModelMultipleChoiceField
 from fuqing.core.scoping import resolve_input
+from fuqing.fieldwork import skiplogic
 from fuqing.fieldwork.models import ContactPoint, QuestionKind, VisitMethod, localized
-from fuqing.fieldwork.services import CONTACT_POINT_KINDS, PLACE_KINDS, federation_of
+from fuqing.fieldwork.services import CONTACT_POINT_KINDS, MAX_WOMEN_MET, PLACE_KINDS, WomanMet, federation_of
 from fuqing.orgs.models import LEADERSHIP_POSITIONS, Org, Position, User
+from fuqing.registry.models import VulnerableGroup, Woman
 
 PLACE_OPTIONS_MAX = 300
 
@@ -213,7 +215,6 @@ class VisitForm(Form):
         self.fields["place"].widget.choices = place_options(user, org or user.org, selected=selected)
         self.fields["place"].widget.attrs["id"] = "id_place"
         self.group_fields = []
-        from fuqing.registry.models import VulnerableGroup
 
         counts = dict(visit.group_counts.values_list("group_id", "count")) if visit else {}
         for group in VulnerableGroup.objects.filter(is_active=True):
@@ -247,8 +248,6 @@ class VisitForm(Form):
 
 def parse_women(user, raw) -> list | None:
     """The women picker's JSON as ``WomanMet`` items (None when the page sent nothing)."""
-    from fuqing.fieldwork.services import MAX_WOMEN_MET, WomanMet
-    from fuqing.registry.models import Woman
 
     if raw in (None, ""):
         return None
@@ -428,8 +427,6 @@ class QuestionForm(Form):
         self.style_fields()
 
     def relevant_source(self) -> str:
-        from fuqing.fieldwork import skiplogic
-
         data = self.cleaned_data
         if data["relevant"].strip():
             return data["relevant"].strip()

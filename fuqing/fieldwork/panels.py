@@ -4,7 +4,10 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import get_language
 
+from fuqing.core.context_processors import selected_year
 from fuqing.core.home import Panel, register_panel
+from fuqing.fieldwork import stats
+from fuqing.fieldwork.models import GRASSROOTS_DAYS_TARGET
 
 
 def month_name(month: int) -> str:
@@ -15,10 +18,6 @@ def month_name(month: int) -> str:
 
 
 def _my_fieldwork(request):
-    from fuqing.core.context_processors import selected_year
-    from fuqing.fieldwork import stats
-    from fuqing.fieldwork.models import GRASSROOTS_DAYS_TARGET
-
     user = request.user
     today = timezone.localdate()
     year = selected_year(request)

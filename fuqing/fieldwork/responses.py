@@ -19,6 +19,7 @@ from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require
 from fuqing.core.scoping import can_edit, user_scope
 from fuqing.fieldwork import skiplogic
+from fuqing.fieldwork.attachments import storage
 from fuqing.fieldwork.models import CHOICE_KINDS, Answer, Question, QuestionKind, Questionnaire, Response
 from fuqing.fieldwork.services import invalid
 from fuqing.orgs.models import Org
@@ -308,8 +309,6 @@ def _write_answers(response: Response, questions: list[Question], values: dict) 
 def _stored(response: Response, code: str, value):
     """A repeat row's value as JSON, or a photo stored under MEDIA_ROOT (its name kept as the answer)."""
     if hasattr(value, "read"):
-        from fuqing.fieldwork.attachments import storage
-
         extension = (value.name.rsplit(".", 1)[-1] if "." in value.name else "jpg").lower()[:5]
         folder = f"questionnaires/{response.questionnaire_id}/{response.pk}"
         name = f"{folder}/{code}-{uuid.uuid4().hex[:8]}.{extension}"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,8 @@ from fuqing.core import audit
 from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require
 from fuqing.core.scoping import can_edit, user_scope
+from fuqing.fieldwork.attachments import remove_files
+from fuqing.fieldwork.hooks import needs_hook
 from fuqing.fieldwork.models import (
     MAX_VISIT_DAYS,
     STATIONED_MIN_DAYS,
@@ -33,6 +36,8 @@ from fuqing.fieldwork.models import (
 )
 from fuqing.orgs.models import LEADERSHIP_POSITIONS, Org, OrgKind, Position, User
 from fuqing.orgs.services import administrators
+from fuqing.registry.models import VulnerableGroup
+from fuqing.registry.services import register_woman
 
 CONTACT_POINT_KINDS = (OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY)
 PLACE_KINDS = (OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY, OrgKind.WOMENS_GROUP)
@@ -252,7 +257,6 @@ class WomanMet:
 def allowed_members(actor):
     """Cadres who may be named on a visit: everyone in the actor's scope, and the leaders of the
     federations above her (a city vice-chair comes down with the district)."""
-    from django.db.models import Q
 
     lineage = actor.org.ancestor_paths() if actor.org_id else []
     return (
@@ -343,8 +347,6 @@ def check_visit(
 
 
 def _group_names() -> dict[int, str]:
-    from fuqing.registry.models import VulnerableGroup
-
     return dict(VulnerableGroup.objects.values_list("pk", "name"))
 
 
@@ -399,11 +401,10 @@ def may_record_needs(actor) -> bool:
 
 def record_needs(actor, visit: Visit) -> None:
     """FLD-2 / NEED-1: the needs a visit found become rows of the needs register, through the
-    assistance app's one rule (``sync_visit_needs``), in the caller's transaction."""
-    if may_record_needs(actor):
-        from fuqing.assistance.services import sync_visit_needs
-
-        sync_visit_needs(actor, visit)
+    assistance app's one rule (``sync_visit_needs``, through ``fieldwork.hooks``), in the caller's
+    transaction."""
+    if may_record_needs(actor) and (sync := needs_hook("sync_visit")):
+        sync(actor, visit)
 
 
 def women_org(actor, visit: Visit) -> Org:
@@ -423,7 +424,6 @@ def record_women(actor, visit: Visit, women: list[WomanMet]) -> None:
     """FLD-2 / NEED-1: the women met by name join the visit — a new one is registered first
     (``registry.services.register_woman``) — and the needs written under each become her Needs of the
     visit (``assistance.services.record_woman_needs``). In the visit's transaction: all or nothing."""
-    from fuqing.registry.services import register_woman
 
     met = []
     for number, item in enumerate(women, 1):
@@ -440,10 +440,8 @@ def record_women(actor, visit: Visit, women: list[WomanMet]) -> None:
                     registered_on=visit.started_on if visit.started_on <= timezone.localdate() else None,
                 )
             met.append(woman)
-            if item.needs:
-                from fuqing.assistance.services import record_woman_needs
-
-                record_woman_needs(actor, visit, woman, item.needs)
+            if item.needs and (record := needs_hook("record_woman")):
+                record(actor, visit, woman, item.needs)
         except ValidationError as exc:
             raise ValidationError(
                 {"women": _("第 %(n)d 位妇女：%(why)s") % {"n": number, "why": "".join(exc.messages)}},
@@ -503,16 +501,13 @@ def write_days(visit: Visit, member_ids: Iterable[int]) -> None:
 
 @transaction.atomic
 def delete_visit(actor, visit: Visit) -> None:
-    from fuqing.fieldwork.attachments import remove_files
-
     require(actor, "fieldwork", "edit")
     if not can_edit(actor, visit):
         raise PermissionDenied(_("只读范围：您可以查看该走访，但不能删除。"))
     names = list(visit.attachments.values_list("stored_name", flat=True))
-    if may_record_needs(actor):  # needs nobody has worked on go with the visit; the others stay
-        from fuqing.assistance.services import withdraw_visit_needs
-
-        withdraw_visit_needs(actor, visit)
+    # needs nobody has worked on go with the visit; the others stay
+    if may_record_needs(actor) and (withdraw := needs_hook("withdraw_visit")):
+        withdraw(actor, visit)
     audit.record(AuditAction.DELETE, actor=actor, obj=visit, details={"method": visit.method})
     visit.delete()
     transaction.on_commit(lambda: remove_files(names))

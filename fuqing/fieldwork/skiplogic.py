@@ -13,6 +13,7 @@ parentheses. Anything else raises ``SkipLogicError`` naming what is not supporte
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from decimal import Decimal, InvalidOperation
@@ -588,8 +589,6 @@ def _function(name: str, args: list):
     if name == "false":
         return False
     if name == "today":
-        import datetime
-
         return datetime.date.today().isoformat()
     raise SkipLogicError(f"不支持表达式中的函数“{name}()”。")
 

@@ -22,7 +22,8 @@ from fuqing.fieldwork.models import (
     VisitMember,
     VisitMethod,
 )
-from fuqing.orgs.models import Org, OrgKind, Rank, User
+from fuqing.orgs.models import Org, OrgKind, Position, Rank, User
+from fuqing.registry.models import VulnerableGroup
 
 COMPLIANCE_RANKS = (Rank.BUREAU, Rank.DIVISION)
 
@@ -104,7 +105,6 @@ class CadreDays:
 
 def compliance_rows(actor, area: Org, year: int) -> list[CadreDays]:
     """The compliance list as plain rows (no model instances: it is read-only and may be a province)."""
-    from fuqing.orgs.models import Position
 
     positions, ranks = dict(Position.choices), dict(Rank.choices)
     values = compliance_queryset(actor, area, year, below_only=False).values_list(
@@ -167,7 +167,6 @@ class SurveyFigures:
 def survey_month_figures(actor, area: Org, year: int, month: int = 4) -> SurveyFigures:
     """Visits started in the survey month, rolled up to each child of ``area`` (its whole subtree):
     count per method, women met, women of each vulnerable group, visits led by leaders. Four queries."""
-    from fuqing.registry.models import VulnerableGroup
 
     start, end = month_bounds(year, month)
     width = len(area.path) + Org.steplen

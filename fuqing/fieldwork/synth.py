@@ -17,7 +17,10 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from fuqing.core.synth import SynthContext, register_step
+from fuqing.fieldwork.models import ContactPoint, Visit, VisitDay, VisitGroupCount, VisitMember
+from fuqing.orgs.demo import read_divisions
 from fuqing.orgs.models import LEADERSHIP_POSITIONS, Org, OrgKind, Rank, User
+from fuqing.registry.models import VulnerableGroup
 
 PROVINCE_VISITS = 500_000
 YEAR = 2014
@@ -183,8 +186,6 @@ class Writer:
             self.flush()
 
     def flush(self) -> None:
-        from fuqing.fieldwork.models import Visit, VisitDay, VisitGroupCount, VisitMember
-
         with transaction.atomic():
             fast_insert(Visit, self.VISIT_FIELDS, self.visits)
             fast_insert(VisitMember, ["visit", "user", "is_lead"], self.members)
@@ -196,7 +197,6 @@ class Writer:
 def _contact_points(ctx: SynthContext, units: dict[int, Unit]) -> dict[int, list[tuple[int, int]]]:
     """Every leadership member of a district, city or province keeps 1–3 contact points; every
     department keeps 1–2. Returns {user id or -unit id: [(contact point id, place id)]}."""
-    from fuqing.fieldwork.models import ContactPoint
 
     rng = ctx.rng
     rows, keys = [], []
@@ -225,8 +225,6 @@ def _contact_points(ctx: SynthContext, units: dict[int, Unit]) -> dict[int, list
 
 @register_step("fieldwork", order=30)
 def synth_fieldwork(ctx: SynthContext) -> None:
-    from fuqing.registry.models import VulnerableGroup
-
     rng = ctx.rng
     units, _by_path = _units()
     points = _contact_points(ctx, units)
@@ -260,7 +258,6 @@ def synth_fieldwork(ctx: SynthContext) -> None:
 
 def _analyze() -> None:
     """Fresh planner statistics after a bulk load, so the first figures do not use empty-table plans."""
-    from fuqing.fieldwork.models import ContactPoint, Visit, VisitDay, VisitGroupCount, VisitMember
 
     if connection.vendor != "postgresql":
         return
@@ -300,7 +297,6 @@ def _senior_year(rng, writer: Writer, unit: Unit, cadre, points: list) -> None:
 
 def _city_share() -> float:
     """Harbin's share of the province, by townships in the division file."""
-    from fuqing.orgs.demo import read_divisions
 
     townships = [r for r in read_divisions() if r["level"] == "township"]
     harbin = [r for r in townships if r["code"].startswith("2301")]

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from fuqing.core import cells
 from fuqing.core.ledger import LedgerFileError, check_upload
 from fuqing.fieldwork import skiplogic
-from fuqing.fieldwork.models import QuestionKind
+from fuqing.fieldwork.models import QuestionKind, localized
 from fuqing.fieldwork.questionnaires import CODE, QuestionData
 
 KINDS = {
@@ -82,7 +82,6 @@ def _languages(value) -> dict[str, str]:
 
 def _main(labels: dict[str, str]) -> str:
     """The label stored as the question's text: Chinese first, then the default, then any."""
-    from fuqing.fieldwork.models import localized
 
     return localized(labels, "zh-hans")
 

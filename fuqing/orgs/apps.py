@@ -9,8 +9,11 @@ class OrgsConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
+        from fuqing.core.loaders import register_demo_base
         from fuqing.core.navigation import register
-        from fuqing.orgs import ledgers, synth  # noqa: F401
+        from fuqing.orgs import demo, ledgers, signals, synth  # noqa: F401
+
+        register_demo_base(demo.load)  # the tree and the accounts, before every app's demo records
 
         register("admin", _("组织机构"), "orgs:list", perm=("orgs", "view"), order=10)
         register("admin", _("组织机构"), "orgs:list", ability="manage_tree", order=10)

@@ -30,16 +30,10 @@ from fuqing.core.context_processors import YEAR_SESSION_KEY
 from fuqing.core.forms import Form
 from fuqing.core.middleware import exempt_from_checks
 from fuqing.core.models import AuditAction, AuditResult
+from fuqing.core.passwords import CharacterClassValidator
 from fuqing.core.routes import unscoped
 from fuqing.orgs import services
-
-
-def lockout_message() -> str:
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return _("该账户连续 %(n)d 次登录失败，已被锁定 %(m)d 分钟。请稍后再试，或联系安全管理员解锁。") % {
-        "n": settings.AXES_FAILURE_LIMIT,
-        "m": minutes,
-    }
+from fuqing.orgs.services import lockout_message
 
 
 def locked_out(request, response=None, credentials=None):
@@ -137,7 +131,6 @@ def password_change(request):
             update_session_auth_hash(request, request.user)
             messages.success(request, _("密码已修改。"))
             return redirect("home")
-    from fuqing.core.passwords import CharacterClassValidator
 
     return render(
         request,

@@ -5,10 +5,12 @@ demo accounts. Loaded only into an empty database (``manage.py load_demo``)."""
 from __future__ import annotations
 
 import csv
-import datetime
+import pkgutil
 import random
+from importlib import import_module
 from pathlib import Path
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -81,10 +83,6 @@ def ensure_builtin_rows() -> None:
     """The rows the data migrations create (roles, dictionaries), recreated if a flush removed them
     (a test database after a transactional test, a hand-emptied database). Convention: a data migration
     that creates built-in rows is named ``*_builtin_*`` and exposes an idempotent ``create(apps, editor)``."""
-    import pkgutil
-    from importlib import import_module
-
-    from django.apps import apps
 
     for config in apps.get_app_configs():
         if not config.name.startswith("fuqing."):
@@ -149,12 +147,6 @@ def load(
     community = places["daoli_community"]
     for group in ("1号楼妇女小组", "2号楼妇女小组"):
         services.add_org(None, parent=community, name=group, kind=OrgKind.WOMENS_GROUP)
-
-    from fuqing.campaigns.services import create_campaign
-
-    create_campaign(
-        None, org=city, year=2014, starts_on=datetime.date(2014, 4, 1), ends_on=datetime.date(2014, 8, 31)
-    )
 
     roles = {r.code: r for r in Role.objects.all()}
     encoded = make_password(password)

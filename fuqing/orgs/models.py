@@ -3,6 +3,7 @@
 import uuid
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -114,8 +115,6 @@ class Role(models.Model):
         return self.name
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         unknown = set(self.permissions) - set(all_codes())
         if unknown:
             raise ValidationError({"permissions": _("未知的权限：%s") % ", ".join(sorted(unknown))})

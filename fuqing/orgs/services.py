@@ -7,6 +7,7 @@ inside her own scope (delegation, SEC-3), writes in a transaction, and records t
 from __future__ import annotations
 
 import re
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -23,6 +24,15 @@ from fuqing.core.scoping import user_scope
 from fuqing.orgs.models import ALLOWED_PARENTS, ApiToken, LoginSession, Org, OrgKind, Role, ScopeGrant, User
 
 DIVISION_CODE = re.compile(r"^(\d{6}|\d{9}|\d{12})$")
+
+
+def lockout_message() -> str:
+    """What a locked account is told (SEC-6), on the login page and by the API."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return _("该账户连续 %(n)d 次登录失败，已被锁定 %(m)d 分钟。请稍后再试，或联系安全管理员解锁。") % {
+        "n": settings.AXES_FAILURE_LIMIT,
+        "m": minutes,
+    }
 
 
 def _require_in_scope(actor, org: Org, what: str) -> None:
@@ -292,8 +302,6 @@ def end_sessions(user: User) -> int:
     keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     if settings.SESSION_ENGINE.endswith("cached_db") or settings.SESSION_ENGINE.endswith("cache"):
-        from importlib import import_module
-
         store = import_module(settings.SESSION_ENGINE).SessionStore
         for key in keys:
             store(session_key=key).delete()

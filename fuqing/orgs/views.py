@@ -8,11 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fuqing.core.history import history_for
+from fuqing.core.ledger import get_ledger
+from fuqing.core.middleware import record_denied
 from fuqing.core.permissions import require_admin
 from fuqing.core.routes import scoped, unscoped
 from fuqing.core.scoping import get_visible_or_404, scope_q, subtree_q, user_scope
@@ -61,7 +64,6 @@ def org_list(request):
     else:
         roots = visible.filter(path__in=user_scope(request.user).read_paths)
         page = None
-    from fuqing.core.ledger import get_ledger
 
     ledger = get_ledger("orgs")
     return render(
@@ -274,8 +276,6 @@ def _report(request, exc: Exception) -> None:
         for error in exc.messages:
             messages.error(request, error)
     else:
-        from fuqing.core.middleware import record_denied
-
         record_denied(request, exc)
         messages.error(request, str(exc) or _("您没有这项操作的权限。"))
 
@@ -411,8 +411,6 @@ def role_edit(request, pk=None):
         raise PermissionDenied(_("您没有管理角色的权限。"))
     role = Role.objects.filter(pk=pk).first() if pk else None
     if pk and role is None:
-        from django.http import Http404
-
         raise Http404
     initial = {"code": role.code, "name": role.name, "description": role.description} if role else None
     form = RoleForm(request.POST or None, initial=initial, editing=role is not None)

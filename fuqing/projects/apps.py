@@ -10,7 +10,7 @@ class ProjectsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from fuqing.core.navigation import register
-        from fuqing.projects import demo, ledgers, panels, registry_hooks, synth  # noqa: F401
+        from fuqing.projects import demo, figures, ledgers, panels, registry_hooks, synth  # noqa: F401
         from fuqing.projects.access import is_volunteer_only
 
         registry_hooks.connect()

@@ -28,7 +28,8 @@ from fuqing.projects.models import (
     VolunteerPair,
 )
 from fuqing.projects.services.volunteers import phone_index
-from fuqing.registry.models import Woman
+from fuqing.registry.models import Consent, ConsentPurpose, Woman
+from fuqing.registry.privacy import health_related
 
 R, B, P = Source.REPORTED, Source.BENEFICIARIES, Source.VOLUNTEER_PAIRS
 
@@ -380,8 +381,6 @@ def _beneficiaries(projects, districts, women, rng) -> None:
 
 def _health_consents(rows) -> None:
     """Health help needs her consent to the health purpose (SEC-9): the demo's screened women gave it."""
-    from fuqing.registry.models import Consent, ConsentPurpose
-    from fuqing.registry.privacy import health_related
 
     helped = {r.woman_id for r in rows if health_related(r.project.name, r.help_kind)}
     have = set(

@@ -3,18 +3,19 @@
 
 from __future__ import annotations
 
+from fuqing.projects.models import Beneficiary
+from fuqing.projects.services.beneficiaries import repoint_benefits as move
+
 
 def connect() -> None:
     try:
         from fuqing.registry import hooks
     except ImportError:  # the registry's hooks arrive with the registry branch
         return
-    from fuqing.projects.models import Beneficiary
 
     @hooks.repointer(Beneficiary)
     def repoint_benefits(survivor, merged, actor) -> int:
         """REG-4: the same help recorded on both records is one help — the merged record's copy goes."""
-        from fuqing.projects.services.beneficiaries import repoint_benefits as move
 
         return move(merged, survivor)
 

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fuqing.campaigns.models import Campaign
+from fuqing.campaigns.services import create_campaign
 from fuqing.core.synth import SynthContext, register_step, woman_name
 from fuqing.orgs.models import Org, OrgKind
 from fuqing.projects.demo import PROJECTS_2014
@@ -31,6 +32,7 @@ from fuqing.projects.models import (
     Volunteer,
     VolunteerPair,
 )
+from fuqing.projects.services.volunteers import phone_index
 from fuqing.registry.models import Woman
 
 YEAR = 2014
@@ -133,8 +135,6 @@ def synth_projects(ctx: SynthContext) -> None:
     with transaction.atomic():
         campaign = Campaign.objects.filter(org=root, year=YEAR).first()
         if campaign is None:
-            from fuqing.campaigns.services import create_campaign
-
             campaign = create_campaign(None, org=root, year=YEAR)
         indicators = _projects(root, campaign, ctx.scale)
         tree = _tree(root)
@@ -387,7 +387,6 @@ def _pairs(indicators: dict[str, Indicator], tree: Tree, rng) -> int:
     count = int(target * 0.9)
     if not tree.community_paths or not count:
         return 0
-    from fuqing.projects.services.volunteers import phone_index
 
     volunteers, households, elders, pairs = [], [], [], []
     now = timezone.now()

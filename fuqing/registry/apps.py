@@ -11,7 +11,7 @@ class RegistryConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from fuqing.core.navigation import register
-        from fuqing.registry import demo, ledgers, synth, tasks  # noqa: F401
+        from fuqing.registry import demo, figures, ledgers, synth, tasks  # noqa: F401
 
         register("registry", _("妇女名册"), "registry:list", perm=("registry", "view"), order=10)
         register("registry", _("登记妇女"), "registry:add", perm=("registry", "edit"), order=20)

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fuqing.core.forms import Form
+from fuqing.core.scoping import subtree_q
+from fuqing.orgs.models import Org
 from fuqing.registry.models import VulnerableGroup, WomanStatus
 from fuqing.registry.validators import normalise_name
 
@@ -56,9 +58,6 @@ class WomanFilter:
             name = normalise_name(q)
             queryset = queryset.filter(Q(name__icontains=name) | Q(file_number__in={q, q.upper()}))
         if org_id := data.get("community"):
-            from fuqing.core.scoping import subtree_q
-            from fuqing.orgs.models import Org
-
             org = Org.objects.filter(pk=org_id).only("path").first()
             queryset = queryset.filter(subtree_q(org.path, "org__path")) if org else queryset.none()
         if group := data.get("group"):

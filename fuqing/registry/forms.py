@@ -11,6 +11,7 @@ from fuqing.core.forms import DateInput, Form
 from fuqing.orgs.forms import OrgChoiceField
 from fuqing.registry import services
 from fuqing.registry.models import UNMASKABLE_FIELDS, CloseReason, ConsentPurpose, VulnerableGroup
+from fuqing.registry.privacy import notice_version
 from fuqing.registry.services import MALE_CODE
 
 
@@ -99,7 +100,6 @@ class WomanForm(Form):
         else:
             del self.fields["reason"]
             self.fields["registered_on"].initial = timezone.localdate()
-        from fuqing.registry.privacy import notice_version
 
         self.fields["notice_version"].initial = notice_version()
         self.style_fields()

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.dispatch import Signal
 
+from fuqing.registry.models import Woman
+
 women_merged = Signal()  # sender=Woman, survivor=Woman, merged=Woman, actor=User
 
 _REPOINTERS: dict[type[models.Model], Callable] = {}
@@ -40,7 +42,6 @@ def _registry_owned(model) -> bool:
 
 def repoint_related(survivor, merged, actor) -> dict[str, int]:
     """Move every row of other apps from ``merged`` to ``survivor``; returns moved rows per model."""
-    from fuqing.registry.models import Woman
 
     moved: dict[str, int] = {}
     for model, func in _REPOINTERS.items():

@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 
 from django.db.models import BooleanField, Case, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fuqing.core import cells
@@ -18,6 +19,8 @@ from fuqing.core.masking import mask_name
 from fuqing.core.scoping import subtree_q
 from fuqing.orgs.models import Org, OrgKind
 from fuqing.registry import services
+from fuqing.registry.filters import WomanFilter
+from fuqing.registry.importing import import_women, undo_import
 from fuqing.registry.models import (
     ANONYMISED_NAME,
     Consent,
@@ -26,6 +29,7 @@ from fuqing.registry.models import (
     Woman,
     WomanStatus,
 )
+from fuqing.registry.privacy import health_consent_message
 from fuqing.registry.validators import age_on, normalise_name, parse_id_number, parse_phone
 
 _SPLIT = re.compile(r"[、,，;；/\s]+")
@@ -178,13 +182,10 @@ class WomanLedger(Ledger):
         return Woman.objects.visible_to(user).order_by("org__path", "name", "id")
 
     def filter(self, queryset, params: dict):
-        from fuqing.registry.filters import WomanFilter
-
         return WomanFilter(params).apply(queryset, export=True)
 
     def export_rows(self, queryset, ctx: ExportContext):
         """Rows as plain values, a chunk at a time: masked forms are stored, so nothing is decrypted."""
-        from django.utils import timezone
 
         today = timezone.localdate()
         has_health = Case(
@@ -327,20 +328,14 @@ class WomanLedger(Ledger):
         return services_import(ctx.actor, [row.values for row in rows], ctx.progress)
 
     def undo(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
-        from fuqing.registry.importing import undo_import
-
         undo_import([row.values for row in rows])
 
 
 def services_health_message() -> str:
-    from fuqing.registry.privacy import health_consent_message
-
     return health_consent_message()
 
 
 def services_import(actor, records: list[dict], progress) -> int:
-    from fuqing.registry.importing import import_women
-
     return import_women(actor, records, progress=progress)
 
 

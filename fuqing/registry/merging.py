@@ -16,7 +16,7 @@ from fuqing.core import audit
 from fuqing.core.models import AuditAction
 from fuqing.registry import hooks
 from fuqing.registry.models import Consent, Woman, WomanEventKind, WomanStatus
-from fuqing.registry.services import ensure_can_change, record_event
+from fuqing.registry.records import ensure_can_change, record_event
 
 FILLABLE = ("phone", "address", "household_notes")
 

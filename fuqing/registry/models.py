@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fuqing.core.crypto import EncryptedTextField, has_value, is_sealed
+from fuqing.core.crypto import EncryptedTextField, blind_index, has_value, is_sealed
 from fuqing.core.masking import mask_id_number, mask_name, mask_phone, mask_text
 from fuqing.core.scoping import ScopedQuerySet
 from fuqing.registry.validators import age_on
@@ -220,7 +220,6 @@ class Woman(models.Model):
 
         A value still sealed (loaded, never read nor set) has not changed: its derived forms stand, and
         saving the record decrypts nothing."""
-        from fuqing.core.crypto import blind_index
 
         if not is_sealed(self, "id_number"):
             self.id_number_index = blind_index(self.id_number, "id_number") if self.id_number else ""

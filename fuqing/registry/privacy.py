@@ -24,7 +24,7 @@ from fuqing.registry.models import (
     WomanEventKind,
     WomanStatus,
 )
-from fuqing.registry.services import _ensure_open, ensure_can_change, record_event
+from fuqing.registry.records import ensure_can_change, ensure_open, record_event
 
 MIN_REASON = 4
 
@@ -62,7 +62,7 @@ def give_consent(
     """Record her consent to one purpose under a version of the notice; one in force per purpose."""
     if actor is not None:
         ensure_can_change(actor, woman)
-    _ensure_open(woman)
+    ensure_open(woman)
     if purpose not in ConsentPurpose.values:
         raise ValidationError({"purpose": _("未知的用途。")}, code="SEC-9")
     version = (version or notice_version()).strip()[:30]
@@ -306,7 +306,7 @@ def _anonymise(woman: Woman) -> None:
 def remove_woman(actor, woman: Woman, reason: str) -> Woman:
     """REG-5: removal on her request — personal fields anonymised at once, the record counted still."""
     ensure_can_change(actor, woman)
-    _ensure_open(woman)
+    ensure_open(woman)
     reason = _reason(reason)
     _anonymise(woman)
     woman.status = WomanStatus.REMOVED

@@ -12,7 +12,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -23,16 +23,18 @@ from fuqing.core.cells import CellError
 from fuqing.core.crypto import blind_index
 from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require
-from fuqing.core.scoping import can_edit, user_scope
+from fuqing.core.scoping import user_scope
 from fuqing.orgs.models import Org, OrgKind
+from fuqing.registry import privacy
+from fuqing.registry.merging import merge_women
 from fuqing.registry.models import (
     ConsentPurpose,
     VulnerableGroup,
     Woman,
-    WomanEvent,
     WomanEventKind,
     WomanStatus,
 )
+from fuqing.registry.records import ensure_can_change, ensure_open, record_event
 from fuqing.registry.validators import IdNumber, normalise_name, parse_id_number, parse_phone
 
 MAX_NOTES = 2000
@@ -59,35 +61,6 @@ def check_org(actor, org: Org | None) -> None:
         raise ValidationError(
             {"org": _("妇女档案只能登记在有效的妇联组织之下，不能登记在部室。")}, code="REG-1"
         )
-
-
-def ensure_can_change(actor, woman: Woman) -> None:
-    require(actor, "registry", "edit")
-    if not can_edit(actor, woman):
-        raise PermissionDenied(_("只读范围：您可以查看该档案，但不能修改。"))
-
-
-def _ensure_open(woman: Woman) -> None:
-    if woman.status in (WomanStatus.MERGED, WomanStatus.REMOVED):
-        raise ValidationError(
-            _("该档案已%(s)s，不能再修改。") % {"s": woman.get_status_display()}, code="REG-5"
-        )
-
-
-def record_event(woman: Woman, kind: str, actor=None, **details) -> WomanEvent:
-    return WomanEvent.objects.create(
-        woman=woman,
-        kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_name=_actor_name(actor),
-        details=details,
-    )
-
-
-def _actor_name(actor) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return _("系统")
-    return actor.display_name
 
 
 # --- validating a record's fields ----------------------------------------------------------------
@@ -183,8 +156,6 @@ def clean_fields(
     if "groups" in data:
         values["groups"] = list(data.get("groups") or [])
     if health_consent is not None and values.get("health_notes") and not health_consent:
-        from fuqing.registry import privacy
-
         fail("health_notes", privacy.health_consent_message(), "SEC-9")
     if errors:
         raise ValidationError(errors)
@@ -268,8 +239,6 @@ def register_woman(
 ) -> Woman:
     """REG-1: a new record. The same ID number twice is refused (REG-4); health notes need her separate
     consent to the health purpose (SEC-9), given on this form or recorded before."""
-    from fuqing.registry import privacy
-
     if actor is not None:
         require(actor, "registry", "edit")
     check_org(actor, org)
@@ -321,8 +290,6 @@ def register_woman(
 def correction_consent(woman: Woman, changes: dict, given: bool = False) -> bool | None:
     """For ``clean_fields``: whether a correction's new health notes have her consent (SEC-9), recorded
     before or ``given`` on the form; None when the health notes do not change."""
-    from fuqing.registry import privacy
-
     notes = str(changes.get("health_notes") or "").strip()
     if not notes or notes == woman.health_notes:
         return None
@@ -340,7 +307,7 @@ def update_woman(
     only the names of the fields that changed."""
 
     ensure_can_change(actor, woman)
-    _ensure_open(woman)
+    ensure_open(woman)
     unknown = set(changes) - {*CORRECTABLE, "confirm_male"}
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)}")
@@ -372,8 +339,5 @@ def update_woman(
     audit.record(AuditAction.UPDATE, actor=actor, obj=woman, details={"fields": changed, "reason": reason})
     return woman
 
-
-# Merging lives in its own module; other apps call it as registry.services.merge_women.
-from fuqing.registry.merging import merge_women  # noqa: E402
 
 __all__ = ["merge_women", "register_woman", "update_woman"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fuqing.core import audit
-from fuqing.core.ledger import _cell, _tmp_dir
+from fuqing.core.downloads import export_cell, tmp_dir
 from fuqing.core.models import AuditAction
 from fuqing.registry import hooks
 from fuqing.registry.history import timeline
@@ -48,7 +48,7 @@ def _consents(woman: Woman) -> tuple[list, list[list]]:
 def build_workbook(woman: Woman, user) -> str:
     import xlsxwriter
 
-    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=_tmp_dir())
+    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=tmp_dir())
     os.close(fd)
     book = xlsxwriter.Workbook(path, {"strings_to_formulas": False})
     head = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
@@ -60,7 +60,7 @@ def build_workbook(woman: Woman, user) -> str:
             ws.write_string(0, col, str(header), head)
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row):
-                value = _cell(value)
+                value = export_cell(value)
                 if value is None or value == "":
                     continue
                 if isinstance(value, str):

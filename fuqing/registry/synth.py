@@ -13,6 +13,7 @@ processes while the parent inserts — COPY on PostgreSQL, executemany on SQLite
 from __future__ import annotations
 
 import datetime
+import multiprocessing
 import os
 import random
 import uuid
@@ -336,8 +337,6 @@ def synth_women(ctx: SynthContext, workers: int | None = None) -> None:
     total = 0
     with transaction.atomic():
         if workers > 1 and len(jobs) > 1:
-            import multiprocessing
-
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
                 for prepared in _bounded_map(pool, prepare_district, jobs, ahead=workers * 2):
                     total += insert_district(prepared, women_cols, link_cols, consent_cols)

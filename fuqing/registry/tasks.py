@@ -7,11 +7,11 @@ Enqueue it daily (cron: ``manage.py anonymise_expired --enqueue``) or run it inl
 from django.db import close_old_connections, connection
 from django_tasks import task
 
+from fuqing.registry.privacy import anonymise_expired
+
 
 @task()
 def anonymise_expired_task() -> int:
-    from fuqing.registry.privacy import anonymise_expired
-
     if not connection.in_atomic_block:  # a worker's stale connection; never a caller's open transaction
         close_old_connections()
     return anonymise_expired()

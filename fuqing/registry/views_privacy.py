@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fuqing.core.downloads import temporary_file_response
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404
 from fuqing.registry import privacy, services
@@ -174,12 +174,8 @@ def woman_export(request, pk):
         except ValidationError as exc:
             form.apply_service_error(exc)
         else:
-            from fuqing.core.views import _DeletingFile
-
             filename = f"个人信息-{woman.file_number}-{timezone.localdate():%Y%m%d}.xlsx"
-            response = FileResponse(_DeletingFile(path), as_attachment=True, filename=filename)
-            response["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            return response
+            return temporary_file_response(path, filename)
     return render(
         request,
         "registry/woman_action.html",

@@ -10,10 +10,17 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from fuqing.assistance.models import Need
 from fuqing.core.loaders import register_demo_step
 from fuqing.core.scoping import subtree_q
+from fuqing.fieldwork.models import Visit
 from fuqing.orgs.models import Org, OrgKind, Position, Rank, Role, User
 from fuqing.research.demo_texts import DISTRICT_TOPIC, REPORTS, TOPICS
+from fuqing.research.models import Report, ReportEvent, Topic
+from fuqing.research.services import books as book_services
+from fuqing.research.services import cup as cup_services
+from fuqing.research.services import reports as report_services
+from fuqing.research.services import topics as topic_services
 
 YEAR = 2014
 CITY_VICE_CHAIRS = [("陈玉兰", Position.VICE_CHAIR_FULL), ("刘桂芝", Position.VICE_CHAIR_PART)]
@@ -56,12 +63,6 @@ def _at(month: int, day: int, hour: int = 10):
 
 @register_demo_step(400)
 def load_research_demo(summary: dict) -> None:
-    from fuqing.research.models import Report, ReportEvent, Topic
-    from fuqing.research.services import books as book_services
-    from fuqing.research.services import cup as cup_services
-    from fuqing.research.services import reports as report_services
-    from fuqing.research.services import topics as topic_services
-
     city = Org.objects.get(depth=1, kind=OrgKind.CITY, name="哈尔滨市妇联")
     units = {o.name: o for o in Org.objects.filter(subtree_q(city.path)).exclude(kind=OrgKind.COMMUNITY)}
     chair = _leader(city, Position.CHAIR, "王淑珍")
@@ -185,9 +186,6 @@ def load_research_demo(summary: dict) -> None:
 
 def _link_evidence(author, report) -> None:
     """Up to five of the unit's 2014 visits and needs, where the other registers' demos made some."""
-    from fuqing.assistance.models import Need
-    from fuqing.fieldwork.models import Visit
-    from fuqing.research.services import reports as report_services
 
     span = {"gte": datetime.date(YEAR, 1, 1), "lt": datetime.date(YEAR + 1, 1, 1)}
     visits = (
@@ -209,7 +207,6 @@ def _link_evidence(author, report) -> None:
 def _back_to_2014(report, number: int) -> None:
     """The demo happened in 2014: written in June, submitted late August, reviewed and recommended in
     September (the notice's calendar)."""
-    from fuqing.research.models import Report, ReportEvent
 
     day = 1 + number
     moments = {

@@ -17,12 +17,12 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from fuqing.core import figures
 from fuqing.core.documents import OfficialDocument, clean_text, heading_level
-from fuqing.research import figures
-from fuqing.research.figures import FigureScope
+from fuqing.core.figures import FigureScope
 
-PLACEHOLDER = re.compile(r"\{\{\s*figure:([A-Za-z0-9_]+)\s*\}\}")
-_TOKENS = re.compile(r"\*\*(?P<bold>.+?)\*\*|\{\{\s*figure:(?P<key>[A-Za-z0-9_]+)\s*\}\}")
+PLACEHOLDER = re.compile(r"\{\{\s*figure:([A-Za-z0-9_.]+)\s*\}\}")
+_TOKENS = re.compile(r"\*\*(?P<bold>.+?)\*\*|\{\{\s*figure:(?P<key>[A-Za-z0-9_.]+)\s*\}\}")
 MAX_SECTION_CHARS = 50000
 
 
@@ -84,7 +84,7 @@ def _figure_number_html(key: str, scope: FigureScope | None) -> str:
     if figure is None:
         return format_html('<span class="text-danger">{}</span>', _missing(key))
     return format_html(
-        '<span class="fq-report-figure-value" title="{}">{}</span>', figure.title, figure.total_text
+        '<span class="fq-report-figure-value" title="{}">{}</span>', figure.caption, figure.value_text
     )
 
 
@@ -96,7 +96,7 @@ def _figure_table_html(key: str, scope: FigureScope | None) -> str:
         return format_html('<p class="text-danger">{}</p>', _missing(key))
     if not figure.headers:
         return format_html(
-            '<p class="fq-report-figure"><strong>{}</strong>：{}</p>', figure.title, figure.total_text
+            '<p class="fq-report-figure"><strong>{}</strong>：{}</p>', figure.caption, figure.value_text
         )
     head = "".join(format_html("<th>{}</th>", h) for h in figure.headers)
     rows = figure.table_rows()[1:] or [[_("暂无数据"), *[""] * (len(figure.headers) - 1)]]
@@ -110,7 +110,7 @@ def _figure_table_html(key: str, scope: FigureScope | None) -> str:
         '<figure class="fq-report-figure"><div class="fw-semibold mb-1">{}</div>'
         '<div class="table-responsive"><table class="table table-sm table-bordered mb-1">'
         "<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>{}</figure>",
-        figure.title,
+        figure.caption,
         mark_safe(head),  # noqa: S308 — built from escaped cells above
         mark_safe(body),  # noqa: S308
         note,
@@ -141,7 +141,7 @@ def to_html(text: str, scope: FigureScope | None = None) -> SafeString:
 def _inline_plain(text: str, scope: FigureScope) -> str:
     def number(match):
         figure = figures.compute(match.group(1), scope)
-        return _missing(match.group(1)) if figure is None else figure.total_text
+        return _missing(match.group(1)) if figure is None else figure.value_text
 
     return PLACEHOLDER.sub(number, text)
 
@@ -154,11 +154,12 @@ def to_document(doc: OfficialDocument, text: str, scope: FigureScope) -> None:
             if figure is None:
                 doc.paragraph(_missing(block.text))
             elif not figure.headers:
-                doc.paragraph(f"{figure.title}：{figure.total_text}")
+                doc.paragraph(f"{figure.caption}：{figure.value_text}")
             else:
                 empty = [[_("暂无数据"), *[""] * (len(figure.headers) - 1)]]
                 doc.table(
-                    figure.table_rows() if figure.rows else [figure.headers, *empty], title=figure.title
+                    figure.table_rows() if figure.breakdown else [figure.headers, *empty],
+                    title=figure.caption,
                 )
                 if figure.note:
                     doc.paragraph(figure.note)

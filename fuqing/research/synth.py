@@ -11,7 +11,19 @@ from django.utils import timezone
 
 from fuqing.core.synth import SynthContext, register_step
 from fuqing.orgs.models import Org, OrgKind, Position, User
+from fuqing.research.models import (
+    Competition,
+    Criterion,
+    Entry,
+    Judge,
+    Report,
+    ReportEvent,
+    Score,
+    ScoreSheet,
+    Topic,
+)
 from fuqing.research.rules import TOPIC_CITY_LEADERS, judge_conflict
+from fuqing.research.services.cup import DEFAULT_CRITERIA
 
 YEAR = 2014
 SUBJECTS = [
@@ -59,19 +71,6 @@ def _pick_status(rng) -> str:
 
 @register_step("research", order=80)
 def synth_research(ctx: SynthContext) -> None:
-    from fuqing.research.models import (
-        Competition,
-        Criterion,
-        Entry,
-        Judge,
-        Report,
-        ReportEvent,
-        Score,
-        ScoreSheet,
-        Topic,
-    )
-    from fuqing.research.services.cup import DEFAULT_CRITERIA
-
     rng = ctx.rng
     orgs = {
         o.path: o for o in Org.objects.filter(kind__in=(OrgKind.CITY, OrgKind.DEPARTMENT, OrgKind.DISTRICT))

@@ -4,11 +4,12 @@ demo visits found are real needs of the register, actions name the demo's liveli
 
 from fuqing.assistance.models import Action, Need
 from fuqing.assistance.services import pending_visit_lines
-from fuqing.campaigns import figures as summary_figures
 from fuqing.campaigns.models import Campaign
+from fuqing.campaigns.summaries import summary_figures, summary_scope
+from fuqing.core import figures as report_figures
+from fuqing.core.figures import ANNUAL, SURVEY_MONTH, FigureScope
 from fuqing.fieldwork.models import Visit
 from fuqing.orgs.models import Org
-from fuqing.research import figures as report_figures
 
 
 def test_need1_need3_sup3_res2_the_demo_is_one_story(db):
@@ -28,18 +29,16 @@ def test_need1_need3_sup3_res2_the_demo_is_one_story(db):
 
     daoli = Org.objects.get(name="道里区妇联")
     campaign = Campaign.objects.get(year=2014, org__depth=1)
-    for kind in (summary_figures.SURVEY_MONTH, summary_figures.ANNUAL):
-        figs = {
-            f.key: f for f in summary_figures.compute(summary_figures.SummaryScope.of(daoli, campaign, kind))
-        }
+    for kind in (SURVEY_MONTH, ANNUAL):
+        figs = {f.key: f for f in summary_figures(summary_scope(daoli, campaign, kind))}
         for key in ("visits", "women_met", "needs_found", "reports"):
             assert figs[key].value, (kind, key)
         assert all(rate > 0 for _name, rate in figs["targets"].breakdown)  # progress on every indicator
         assert figs["women_met"].breakdown  # by vulnerable group, from the visits' group counts
-    scope = report_figures.FigureScope(daoli, 2014)
+    scope = FigureScope.of_year(daoli, 2014)
     for key in ("visit_count", "women_visited", "women_visited_by_group", "needs_count", "needs_by_category"):
-        assert report_figures.compute(key, scope).total, key
-    assert report_figures.compute("women_visited_by_group", scope).rows
-    assert "未标注" not in dict(report_figures.compute("needs_by_category", scope).rows)
-    annual = summary_figures.SummaryScope.of(daoli, campaign, summary_figures.ANNUAL)
-    assert {f.key: f for f in summary_figures.compute(annual)}["targets"].value  # some reached by year end
+        assert report_figures.compute(key, scope).value, key
+    assert report_figures.compute("women_visited_by_group", scope).breakdown
+    assert "未标注" not in dict(report_figures.compute("needs_by_category", scope).breakdown)
+    annual = summary_scope(daoli, campaign, ANNUAL)
+    assert {f.key: f for f in summary_figures(annual)}["targets"].value  # some reached by year end

@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
 
 from fuqing.assistance.models import Need
-from fuqing.campaigns import figures
-from fuqing.campaigns.figures import ANNUAL, SURVEY_MONTH, Figure, SummaryScope
 from fuqing.campaigns.models import Plan
-from fuqing.campaigns.summaries import build_document, start_draft
+from fuqing.campaigns.summaries import build_document, start_draft, summary_figures, summary_scope
+from fuqing.core import figures
+from fuqing.core.figures import ANNUAL, SURVEY_MONTH, Figure
 from fuqing.core.models import AuditEvent, Job
 from fuqing.fieldwork.models import Visit, VisitGroupCount
 from fuqing.registry.models import VulnerableGroup, Woman
@@ -63,11 +63,11 @@ def data(tree):
 
 
 def values(scope) -> dict:
-    return {f.key: f.value for f in figures.compute(scope)}
+    return {f.key: f.value for f in summary_figures(scope)}
 
 
 def test_sup3_survey_month_figures_cover_the_units_subtree_and_april(tree, campaign, data):
-    got = values(SummaryScope.of(tree.a, campaign, SURVEY_MONTH))
+    got = values(summary_scope(tree.a, campaign, SURVEY_MONTH))
     assert got["visits"] == 3  # the June visit and 南岗's visits are not counted
     assert got["women_met"] == 25  # the head counts of 道里's April visits (12 + 8 + 5)
     assert got["women_registered"] == 2
@@ -78,46 +78,46 @@ def test_sup3_survey_month_figures_cover_the_units_subtree_and_april(tree, campa
 
 
 def test_sup3_annual_figures_cover_the_campaign_year(tree, campaign, data):
-    got = values(SummaryScope.of(tree.a, campaign, ANNUAL))
+    got = values(summary_scope(tree.a, campaign, ANNUAL))
     assert got["visits"] == 4 and got["needs_found"] == 4 and got["needs_resolved"] == 2
     assert got["women_met"] == 55
 
 
 def test_sup3_figures_of_a_township_and_the_city(tree, campaign, data):
-    assert values(SummaryScope.of(tree.a1, campaign, SURVEY_MONTH))["visits"] == 2
-    assert values(SummaryScope.of(tree.city, campaign, SURVEY_MONTH))["visits"] == 5
+    assert values(summary_scope(tree.a1, campaign, SURVEY_MONTH))["visits"] == 2
+    assert values(summary_scope(tree.city, campaign, SURVEY_MONTH))["visits"] == 5
 
 
 def test_sup3_breakdowns_by_method_status_and_group(tree, campaign, data):
-    figs = {f.key: f for f in figures.compute(SummaryScope.of(tree.a, campaign, SURVEY_MONTH))}
+    figs = {f.key: f for f in summary_figures(summary_scope(tree.a, campaign, SURVEY_MONTH))}
     assert dict(figs["visits"].breakdown) == {"一对一访谈": 1, "入户走访": 2}
     assert dict(figs["needs_found"].breakdown) == {"办理中": 2, "已解决": 1}
     assert dict(figs["women_registered"].breakdown) == {"留守妇女": 1}
     # women met by vulnerable group: the April visits' group counts of 道里's subtree, not 南岗's
-    assert figs["women_met"].breakdown == [("留守妇女", 7), ("失地妇女", 3)]
+    assert figs["women_met"].breakdown == [["留守妇女", 7], ["失地妇女", 3]]
 
 
 def test_sup3_figures_run_a_bounded_number_of_queries(tree, campaign, data, django_assert_max_num_queries):
     for day in range(1, 29):
         visit(tree.a1a, D(2014, 4, day))
     with django_assert_max_num_queries(14):
-        figures.compute(SummaryScope.of(tree.a, campaign, ANNUAL))
+        summary_figures(summary_scope(tree.a, campaign, ANNUAL))
 
 
 def test_sup3_apps_register_and_replace_figure_providers(tree, campaign, monkeypatch):
     monkeypatch.setattr(figures, "_PROVIDERS", dict(figures._PROVIDERS))
 
-    @figures.figure("targets", "实事项目目标完成", order=60)
+    @figures.figure("targets", "实事项目目标完成", order=60, summaries=(ANNUAL, SURVEY_MONTH), replace=True)
     def targets(scope):
         return Figure("targets", "实事项目目标完成", 7, "项")
 
-    @figures.figure("homes", "妇女之家", order=65, kinds=(ANNUAL,))
+    @figures.figure("building.homes", "妇女之家", order=65, summaries=(ANNUAL,))
     def homes(scope):
-        return Figure("homes", "妇女之家", 3, "个")
+        return Figure("building.homes", "妇女之家", 3, "个")
 
-    assert values(SummaryScope.of(tree.a, campaign, ANNUAL))["targets"] == 7
-    assert "homes" in values(SummaryScope.of(tree.a, campaign, ANNUAL))
-    assert "homes" not in values(SummaryScope.of(tree.a, campaign, SURVEY_MONTH))
+    assert values(summary_scope(tree.a, campaign, ANNUAL))["targets"] == 7
+    assert "building.homes" in values(summary_scope(tree.a, campaign, ANNUAL))
+    assert "building.homes" not in values(summary_scope(tree.a, campaign, SURVEY_MONTH))
 
 
 def document_text(path_or_bytes) -> tuple[Document, str]:
@@ -131,9 +131,9 @@ def document_text(path_or_bytes) -> tuple[Document, str]:
 
 
 def test_sup3_document_has_the_units_figures_and_says_when_there_are_none(tree, campaign, data, tmp_path):
-    scope = SummaryScope.of(tree.a, campaign, SURVEY_MONTH)
+    scope = summary_scope(tree.a, campaign, SURVEY_MONTH)
     path = tmp_path / "draft.docx"
-    build_document(scope, figures.compute(scope), drafted_on=D(2014, 5, 6)).save(str(path))
+    build_document(scope, summary_figures(scope), drafted_on=D(2014, 5, 6)).save(str(path))
     doc, text = document_text(str(path))
     assert "道里区妇联2014年妇女需求调研月活动总结" in text
     assert "开展走访调研3次" in text and "发现妇女群众诉求3件，已解决1件" in text
@@ -152,9 +152,9 @@ def test_sup3_document_has_the_units_figures_and_says_when_there_are_none(tree, 
 
 
 def test_sup3_a_unit_without_any_records_gets_a_plain_draft(tree, campaign, tmp_path):
-    scope = SummaryScope.of(tree.b, campaign, ANNUAL)
+    scope = summary_scope(tree.b, campaign, ANNUAL)
     path = tmp_path / "empty.docx"
-    build_document(scope, figures.compute(scope)).save(str(path))
+    build_document(scope, summary_figures(scope)).save(str(path))
     _doc, text = document_text(str(path))
     assert "在平台中尚无走访、诉求和调研报告的记录" in text
     assert "走访调研 | 0次 | 平台中没有本期的相关记录" in text
@@ -236,9 +236,9 @@ def test_sup3_plans_figure_counts_submitted_plans(tree, campaign, daoli):
         goals="目标",
         responsibilities="责任",
     )
-    assert values(SummaryScope.of(tree.city, campaign, ANNUAL))["plans"] == 0
+    assert values(summary_scope(tree.city, campaign, ANNUAL))["plans"] == 0
     plans.submit_plan(daoli, plan)
-    assert values(SummaryScope.of(tree.city, campaign, ANNUAL))["plans"] == 1
+    assert values(summary_scope(tree.city, campaign, ANNUAL))["plans"] == 1
     assert Plan.objects.count() == 1
 
 
@@ -265,30 +265,30 @@ def jobs_project(tree, campaign, city_leader, daoli):
 
 
 def test_sup3_prj3_targets_figure_counts_reached_targets_and_completion_rates(tree, campaign, jobs_project):
-    annual = {f.key: f for f in figures.compute(SummaryScope.of(tree.a, campaign, ANNUAL))}["targets"]
+    annual = {f.key: f for f in summary_figures(summary_scope(tree.a, campaign, ANNUAL))}["targets"]
     assert annual.value == 1 and annual.unit == "项"  # 1,200 of 1,000 jobs reached; 10 of 40 trainings not
     assert annual.note == "共 2 项指标分解到本单位，已完成 1 项"
-    assert annual.breakdown == [("春风送岗位·提供就业岗位", 120.0), ("春风送岗位·就业技能培训", 25.0)]
-    survey = {f.key: f for f in figures.compute(SummaryScope.of(tree.a, campaign, SURVEY_MONTH))}["targets"]
+    assert annual.breakdown == [["春风送岗位·提供就业岗位", 120.0], ["春风送岗位·就业技能培训", 25.0]]
+    survey = {f.key: f for f in summary_figures(summary_scope(tree.a, campaign, SURVEY_MONTH))}["targets"]
     assert survey.value == 0  # by the end of April: 500 of 1,000 jobs, 6 of 40 trainings
-    assert survey.breakdown == [("春风送岗位·提供就业岗位", 50.0), ("春风送岗位·就业技能培训", 15.0)]
-    city = {f.key: f for f in figures.compute(SummaryScope.of(tree.city, campaign, ANNUAL))}["targets"]
+    assert survey.breakdown == [["春风送岗位·提供就业岗位", 50.0], ["春风送岗位·就业技能培训", 15.0]]
+    city = {f.key: f for f in summary_figures(summary_scope(tree.city, campaign, ANNUAL))}["targets"]
     assert city.value == 0 and dict(city.breakdown) == {
         "春风送岗位·提供就业岗位": 40.0,
         "春风送岗位·就业技能培训": 10.0,
     }
-    assert {f.key: f for f in figures.compute(SummaryScope.of(tree.b, campaign, ANNUAL))}[
+    assert {f.key: f for f in summary_figures(summary_scope(tree.b, campaign, ANNUAL))}[
         "targets"
     ].breakdown == [
-        ("春风送岗位·提供就业岗位", 0.0),
-        ("春风送岗位·就业技能培训", 0.0),
+        ["春风送岗位·提供就业岗位", 0.0],
+        ["春风送岗位·就业技能培训", 0.0],
     ]  # 南岗 reported nothing
 
 
 def test_sup3_the_draft_shows_completion_rates_in_percent(tree, campaign, jobs_project, tmp_path):
-    scope = SummaryScope.of(tree.a, campaign, ANNUAL)
+    scope = summary_scope(tree.a, campaign, ANNUAL)
     path = tmp_path / "annual.docx"
-    build_document(scope, figures.compute(scope), drafted_on=D(2014, 8, 25)).save(str(path))
+    build_document(scope, summary_figures(scope), drafted_on=D(2014, 8, 25)).save(str(path))
     _doc, text = document_text(str(path))
     assert "实事项目目标完成 | 1项 | 共 2 项指标分解到本单位，已完成 1 项" in text
     assert "指标 | 数量（完成率，%）" in text and "春风送岗位·提供就业岗位 | 120.0" in text

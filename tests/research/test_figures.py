@@ -9,10 +9,10 @@ import datetime
 import pytest
 
 from fuqing.assistance.models import Need, NeedCategory
+from fuqing.core import figures
+from fuqing.core.figures import Figure, FigureScope
 from fuqing.fieldwork.models import Visit, VisitGroupCount
 from fuqing.registry.models import VulnerableGroup, Woman
-from fuqing.research import figures
-from fuqing.research.figures import Figure, FigureScope
 
 YEAR = 2014
 DAY = datetime.date(YEAR, 4, 20)
@@ -62,47 +62,47 @@ def data(tree):
 
 
 def _rows(figure: Figure) -> dict:
-    return {row[0]: row[-1] for row in figure.rows}
+    return {row[0]: row[-1] for row in figure.breakdown}
 
 
 def test_res2_women_visited_by_group_adds_up_the_visits_group_counts_of_the_subtree(tree, data):
-    figure = figures.compute("women_visited_by_group", FigureScope(tree.a, YEAR))
-    assert figure.rows == [["失地妇女", 5], ["留守妇女", 5]]  # 5 + 0 and 2 + 3; not 南岗's, not 2013's
-    assert figure.total == 20  # the women met in all (12 + 8), whatever their groups
+    figure = figures.compute("women_visited_by_group", FigureScope.of_year(tree.a, YEAR))
+    assert figure.breakdown == [["失地妇女", 5], ["留守妇女", 5]]  # 5 + 0 and 2 + 3; not 南岗's, not 2013's
+    assert figure.value == 20  # the women met in all (12 + 8), whatever their groups
     assert figure.table_rows()[-1] == ["合计", "20"]
-    assert figures.compute("women_visited", FigureScope(tree.a1, YEAR)).total == 20
-    assert figures.compute("women_visited", FigureScope(tree.a1a, YEAR)).total == 12
+    assert figures.compute("women_visited", FigureScope.of_year(tree.a1, YEAR)).value == 20
+    assert figures.compute("women_visited", FigureScope.of_year(tree.a1a, YEAR)).value == 12
 
 
 def test_res2_needs_by_status_counts_the_outcomes(tree, data):
-    figure = figures.compute("needs_by_status", FigureScope(tree.a, YEAR))
+    figure = figures.compute("needs_by_status", FigureScope.of_year(tree.a, YEAR))
     assert _rows(figure) == {"已解决": 2, "办理中": 1, "解释疏导": 1}
-    assert figure.total == 4
+    assert figure.value == 4
 
 
 def test_res2_needs_by_category_come_from_the_dictionary(tree, data):
-    figure = figures.compute("needs_by_category", FigureScope(tree.a, YEAR))
-    assert figure.total == 4 and figure.rows == [["就业", 2], ["住房", 1], ["未标注", 1]]
-    cross = figures.compute("needs_by_category_and_outcome", FigureScope(tree.a, YEAR))
+    figure = figures.compute("needs_by_category", FigureScope.of_year(tree.a, YEAR))
+    assert figure.value == 4 and figure.breakdown == [["就业", 2], ["住房", 1], ["未标注", 1]]
+    cross = figures.compute("needs_by_category_and_outcome", FigureScope.of_year(tree.a, YEAR))
     assert cross.headers == ["类别", "办理中", "已解决", "解释疏导", "转化为建议", "合计"]
-    assert cross.rows == [["就业", 1, 1, 0, 0, 2], ["住房", 0, 0, 1, 0, 1], ["未标注", 0, 1, 0, 0, 1]]
-    assert cross.total == 4
+    assert cross.breakdown == [["就业", 1, 1, 0, 0, 2], ["住房", 0, 0, 1, 0, 1], ["未标注", 0, 1, 0, 0, 1]]
+    assert cross.value == 4
 
 
 def test_res2_needs_by_group_and_counts(tree, data):
-    scope = FigureScope(tree.a, YEAR)
+    scope = FigureScope.of_year(tree.a, YEAR)
     assert _rows(figures.compute("needs_by_group", scope)) == {"失地妇女": 3, "留守妇女": 2, "未标注": 1}
-    assert figures.compute("needs_count", scope).total == 4
-    assert figures.compute("needs_resolved", scope).total == 2
-    assert figures.compute("women_visited", scope).total == 20
+    assert figures.compute("needs_count", scope).value == 4
+    assert figures.compute("needs_resolved", scope).value == 2
+    assert figures.compute("women_visited", scope).value == 20
 
 
 def test_res2_figures_of_the_city_include_every_district(tree, data):
-    assert figures.compute("needs_count", FigureScope(tree.city, YEAR)).total == 5
+    assert figures.compute("needs_count", FigureScope.of_year(tree.city, YEAR)).value == 5
 
 
 def test_res2_each_figure_is_one_grouped_query(tree, data, django_assert_max_num_queries):
-    scope = FigureScope(tree.a, YEAR)
+    scope = FigureScope.of_year(tree.a, YEAR)
     with django_assert_max_num_queries(2):
         figures.compute("needs_by_status", scope)
     with django_assert_max_num_queries(1):
@@ -111,7 +111,7 @@ def test_res2_each_figure_is_one_grouped_query(tree, data, django_assert_max_num
         figures.compute("women_visited_by_group", scope)  # its rows, and the women met in all
     for key in ("women_visited", "needs_by_category", "needs_by_category_and_outcome", "needs_count"):
         with django_assert_max_num_queries(1):
-            figures.compute(key, FigureScope(tree.a, YEAR))
+            figures.compute(key, FigureScope.of_year(tree.a, YEAR))
     with django_assert_max_num_queries(1):
         figures.compute("needs_by_group", scope)  # the total is needs_count's, computed already
     with django_assert_max_num_queries(0):
@@ -119,23 +119,23 @@ def test_res2_each_figure_is_one_grouped_query(tree, data, django_assert_max_num
 
 
 def test_res2_other_apps_register_and_replace_figures(tree):
-    @figures.register("test_answer", "测试")
+    @figures.figure("test.answer", "测试")
     def answer(scope):
-        return Figure(title="答案", total=42, unit="件")
+        return Figure("test.answer", "答案", 42, "件")
 
     try:
-        assert figures.compute("test_answer", FigureScope(tree.a, YEAR)).total_text == "42件"
+        assert figures.compute("test.answer", FigureScope.of_year(tree.a, YEAR)).value_text == "42件"
         with pytest.raises(ValueError):
-            figures.register("test_answer", "重复")(answer)
-        figures.register("test_answer", "替换", replace=True)(lambda scope: Figure(title="新", total=7))
-        assert figures.compute("test_answer", FigureScope(tree.a, YEAR)).total == 7
+            figures.figure("test.answer", "重复")(lambda scope: None)
+        figures.figure("test.answer", "替换", replace=True)(lambda scope: Figure("test.answer", "新", 7))
+        assert figures.compute("test.answer", FigureScope.of_year(tree.a, YEAR)).value == 7
         with pytest.raises(ValueError):
-            figures.register("Bad-Key", "x")(answer)
+            figures.figure("Bad-Key", "x")
     finally:
-        figures._PROVIDERS.pop("test_answer", None)
+        figures._PROVIDERS.pop("test.answer", None)
 
 
 def test_res2_every_provider_runs_on_an_empty_scope(tree):
     for provider in figures.providers():
-        figure = provider.compute(FigureScope(tree.a, YEAR))
-        assert figure.title and figure.total in (0, None)
+        figure = provider.compute(FigureScope.of_year(tree.a, YEAR))
+        assert figure.key == provider.key and figure.caption and figure.value in (0, None)

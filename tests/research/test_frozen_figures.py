@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fuqing.assistance.models import Need
+from fuqing.core.figures import Figure
 from fuqing.fieldwork.models import Visit
-from fuqing.research.figures import Figure
 from fuqing.research.models import Report
 from fuqing.research.services import books as book_services
 from fuqing.research.services import cup as cup_services
@@ -159,12 +159,34 @@ def test_res4_judges_see_the_figures_as_submitted(
 
 def test_res2_a_figure_keeps_its_numbers_through_the_snapshot():
     figure = Figure(
-        title="t", headers=["a", "b"], rows=[["x", Decimal("1.5")], ["y", 2]], total=Decimal("3.5")
+        "k",
+        "t",
+        Decimal("3.5"),
+        breakdown=[["x", Decimal("1.5")], ["y", 2]],
+        breakdown_title="a",
+        columns=["b"],
     )
-    back = Figure.from_data(figure.to_data())
+    back = Figure.from_data(figure.to_data(), "k")
     assert (
-        back.total == Decimal("3.5") and back.total_text == "3.5" and back.table_rows() == figure.table_rows()
+        back.value == Decimal("3.5") and back.value_text == "3.5" and back.table_rows() == figure.table_rows()
     )
+
+
+def test_res2_a_snapshot_taken_before_the_one_registry_reads_the_same():
+    """Reports submitted before the figures moved to core hold the old shape (title, headers, rows, total)."""
+    old = {
+        "title": "走访方式统计",
+        "headers": ["走访方式", "数量"],
+        "rows": [["入户走访", 3]],
+        "total": 3,
+        "unit": "次",
+        "note": "",
+    }
+    back = Figure.from_data(old, "visits_by_method")
+    assert back.caption == "走访方式统计" and back.value_text == "3次"
+    assert (back.title, back.rows, back.total, back.total_text) == ("走访方式统计", [["入户走访", 3]], 3, "3次")
+    assert back.table_rows() == [["走访方式", "数量"], ["入户走访", "3"], ["合计", "3"]]
+    assert {k: v for k, v in back.to_data().items() if k in old} == old
 
 
 def test_res3_the_migration_freezes_reports_already_submitted(tree, new_report, daoli, recorded):

@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from fuqing.assistance.models import Need
+from fuqing.core import figures
+from fuqing.core.figures import FigureScope
 from fuqing.fieldwork.models import Visit
 from fuqing.research import markup
-from fuqing.research.figures import FigureScope
 from fuqing.research.models import Report, ReportEvent
 from fuqing.research.services import reports as services
 from tests.research.conftest import SECTIONS, YEAR
@@ -137,10 +138,10 @@ def test_res2_the_sibling_district_cannot_write_for_another_unit(tree, nangang):
 
 def test_res2_figure_scope_follows_the_viewers_scope(tree, daoli):
     _visit(tree.a)
-    from fuqing.research import figures
-
-    assert figures.compute("visit_count", FigureScope(tree.a, YEAR, daoli)).total == 1
-    assert figures.compute("visit_count", FigureScope(tree.b, YEAR, daoli)).total == 0  # not hers to count
+    assert figures.compute("visit_count", FigureScope.of_year(tree.a, YEAR, daoli)).value == 1
+    assert (
+        figures.compute("visit_count", FigureScope.of_year(tree.b, YEAR, daoli)).value == 0
+    )  # not hers to count
 
 
 def test_res2_detail_and_list_pages_have_bounded_queries(

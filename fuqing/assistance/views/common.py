@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
 from fuqing.core.permissions import require
+from fuqing.registry.models import Woman
 
 
 def require_view(user) -> None:
@@ -37,7 +38,6 @@ def report_error(request, exc: Exception) -> None:
 
 def woman_from(request, key: str = "woman"):
     """A woman named in the query string, if visible (for prefilled forms)."""
-    from fuqing.registry.models import Woman
 
     value = request.GET.get(key) or request.POST.get(key)
     if not value:

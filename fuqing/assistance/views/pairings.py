@@ -22,6 +22,7 @@ from fuqing.core.context_processors import list_year, selected_year
 from fuqing.core.masking import mask_name
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, subtree_q
+from fuqing.orgs.models import Org
 from fuqing.registry.models import Woman
 
 HELPERS = Prefetch("helpers", queryset=PairingHelper.objects.select_related("user", "helper_org"))
@@ -180,7 +181,6 @@ def pairing_edit(request, pk):
 @scoped(Action, "list")
 def action_list(request):
     """Actions with the funds they add up to per project and per unit (NEED-3)."""
-    from fuqing.orgs.models import Org
 
     require_view(request.user)
     form = ActionFilterForm(request.GET or None, initial={"year": selected_year(request)})

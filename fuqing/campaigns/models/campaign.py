@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fuqing.core.scoping import ScopedQuerySet, user_scope
+from fuqing.orgs.models import OrgKind
 
 
 class InheritedDownQuerySet(ScopedQuerySet):
@@ -122,8 +123,6 @@ class Deadline(models.Model):
 
     @property
     def owed_by_labels(self) -> str:
-        from fuqing.orgs.models import OrgKind
-
         return "、".join(str(OrgKind(k).label) for k in self.owed_by_kinds if k in OrgKind.values)
 
     @property

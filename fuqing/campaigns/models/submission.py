@@ -8,6 +8,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fuqing.campaigns.models.stored import StoredFile
@@ -141,8 +142,6 @@ class Submission(StoredFile):
 
     @property
     def submitted_on(self) -> datetime.date:
-        from django.utils import timezone
-
         return timezone.localdate(self.submitted_at)
 
     @property

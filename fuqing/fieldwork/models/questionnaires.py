@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from fuqing.campaigns.models import InheritedDownQuerySet
@@ -86,8 +87,6 @@ def localized(texts: dict | None, language: str | None = None) -> str:
     if not texts:
         return ""
     if language is None:
-        from django.utils.translation import get_language
-
         language = get_language() or "zh-hans"
     wanted = language.split("-")[0].lower()
     by_code = {_language_of(k): v for k, v in texts.items()}

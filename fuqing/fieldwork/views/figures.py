@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fuqing.core.cells import neutralise
 from fuqing.core.context_processors import selected_year
 from fuqing.core.routes import scoped
 from fuqing.fieldwork import stats
@@ -142,12 +145,7 @@ def survey_month_view(request):
 
 
 def _xlsx(figures, year: int, month: int):
-    import io
-
     import xlsxwriter
-    from django.http import HttpResponse
-
-    from fuqing.core.cells import neutralise
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})

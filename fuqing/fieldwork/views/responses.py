@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.fieldwork import responses, tallies
+from fuqing.fieldwork.exports import raw_responses_xlsx, tallies_xlsx
 from fuqing.fieldwork.forms import ResponseForm
 from fuqing.fieldwork.models import Answer, Questionnaire, Response, localized
 from fuqing.fieldwork.views.common import area_for, require_edit, require_view
@@ -238,8 +239,6 @@ def questionnaire_tallies(request, pk):
 
 @scoped(Questionnaire, "export")
 def questionnaire_export(request, pk):
-    from fuqing.fieldwork.exports import tallies_xlsx
-
     questionnaire = get_visible_or_404(Questionnaire.objects.select_related("org"), request.user, pk=pk)
     if not request.user.has_module_perm("fieldwork", "export"):
         raise PermissionDenied(_("您没有导出“下基层”模块数据的权限。"))
@@ -250,7 +249,6 @@ def questionnaire_export(request, pk):
 @scoped(Questionnaire, "export")
 def responses_export(request, pk):
     """Raw responses to Excel, one row per response and each repeat on its own sheet (FLD-6)."""
-    from fuqing.fieldwork.exports import raw_responses_xlsx
 
     questionnaire = get_visible_or_404(Questionnaire.objects.select_related("org"), request.user, pk=pk)
     if not request.user.has_module_perm("fieldwork", "export"):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fuqing.campaigns.models import Campaign
 from fuqing.core import uploads
 from fuqing.core.context_processors import list_year
 from fuqing.core.models import AuditEvent
@@ -27,7 +28,9 @@ from fuqing.fieldwork.forms import (
     woman_label,
     women_json,
 )
+from fuqing.fieldwork.hooks import needs_hook
 from fuqing.fieldwork.models import STATIONED_MIN_DAYS, ContactPoint, Visit, VisitAttachment, VisitMethod
+from fuqing.fieldwork.services import CONTACT_POINT_KINDS, PLACE_KINDS
 from fuqing.fieldwork.views.common import require_edit, require_view
 from fuqing.orgs.models import Org
 from fuqing.registry.models import Woman
@@ -66,7 +69,6 @@ def _year_notices(request, year: int | None, stationed: bool) -> dict:
     """FLD-1: a list pinned to one year says what was recorded in other (later) years, with a link, so
     nothing recorded "disappears"; when today's year has no campaign yet the user is told, and offered
     the campaign setup if she may do it (else told whom to ask)."""
-    from fuqing.campaigns.models import Campaign
 
     today_year = timezone.localdate().year
     others = []
@@ -160,18 +162,11 @@ def _visit_needs(user, visit: Visit):
     """The needs register's rows of this visit the user may see (NEED-1), and the lines of its text
     that are not needs yet (recorded before the register, or by someone who may not record needs);
     for a user without the needs module, the visit's text as it is."""
-    from fuqing.assistance.models import Need
-    from fuqing.assistance.services import pending_visit_lines
-
-    if not user.has_module_perm("assistance", "view"):  # the register is not hers to see: the text
+    visit_needs = needs_hook("visit_needs")
+    if visit_needs is None or not user.has_module_perm("assistance", "view"):  # not hers: the text
         return [], [], services.parse_needs(visit.needs_text)
-    needs = list(
-        Need.objects.visible_to(user)
-        .filter(visit=visit)
-        .select_related("category")
-        .order_by("reported_on", "created_at")
-    )
-    return needs, pending_visit_lines(visit, needs), []
+    needs, pending = visit_needs(user, visit)
+    return needs, pending, []
 
 
 def _data_from(form: VisitForm) -> services.VisitData:
@@ -313,7 +308,6 @@ def place_search(request):
     form = PlaceSearchForm(request.GET)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     kinds = request.GET.get("kinds")
-    from fuqing.fieldwork.services import CONTACT_POINT_KINDS, PLACE_KINDS
 
     options = place_options(
         request.user, request.user.org, CONTACT_POINT_KINDS if kinds == "cp" else PLACE_KINDS, q=q

@@ -4,6 +4,7 @@ rules as on the page — her area, the project's year, no pair twice."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fuqing.core import cells
@@ -141,8 +142,6 @@ class VolunteerPairLedger(Ledger):
     def filter(self, queryset, params: dict):
         q = (params.get("q") or "").strip()[:50]
         if q:
-            from django.db.models import Q
-
             queryset = queryset.filter(
                 Q(notes__icontains=q) | Q(volunteer__name__icontains=q) | Q(household__address__icontains=q)
             )

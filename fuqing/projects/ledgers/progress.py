@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fuqing.core import cells
@@ -136,8 +137,6 @@ class ProgressLedger(Ledger):
     def filter(self, queryset, params: dict):
         q = (params.get("q") or "").strip()[:50]
         if q:
-            from django.db.models import Q
-
             queryset = queryset.filter(
                 Q(reason__icontains=q) | Q(indicator__name__icontains=q) | Q(org__name__icontains=q)
             )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from fuqing.core import audit
 from fuqing.core.models import AuditAction
 from fuqing.orgs.models import Org
-from fuqing.projects.models import Beneficiary, Project
+from fuqing.projects.models import Beneficiary, ElderlyPerson, Project
 from fuqing.projects.services.common import (
     amount,
     check_editor,
@@ -156,7 +156,6 @@ def repoint_benefits(duplicate: Woman, kept: Woman) -> int:
 
 def repoint_woman(duplicate: Woman, kept: Woman) -> int:
     """Everything projects holds about a duplicate record, moved to the kept one."""
-    from fuqing.projects.models import ElderlyPerson
 
     moved = repoint_benefits(duplicate, kept)
     ElderlyPerson.objects.filter(woman=duplicate).update(woman=kept)

@@ -15,6 +15,7 @@ from fuqing.core.models import AuditAction
 from fuqing.orgs.models import Org, OrgKind
 from fuqing.projects.models import (
     MEASURES_BY_SOURCE,
+    Beneficiary,
     Indicator,
     Measure,
     ProgressEntry,
@@ -135,7 +136,6 @@ def update_project(
     name = _check_project(project.org, project.campaign, name, lead_department, exclude=project)
     kinds = clean_help_kinds(help_kinds)
     removed = set(project.help_kinds) - set(kinds)
-    from fuqing.projects.models import Beneficiary
 
     if removed and Beneficiary.objects.filter(project=project, help_kind__in=removed).exists():
         raise ValidationError(

@@ -42,6 +42,7 @@ from fuqing.projects.services.common import (
     require_in_project_area,
     require_org,
 )
+from fuqing.registry.models import Woman
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 AREA_KINDS = (OrgKind.TOWNSHIP, OrgKind.COMMUNITY, OrgKind.WOMENS_GROUP)
@@ -207,8 +208,6 @@ def add_household(actor, *, org: Org, address: str, phone: str = "", notes: str 
     people = clean_elders(elders)
     linked = [p["woman"].pk for p in people if p["woman"] is not None]
     if linked and actor is not None:
-        from fuqing.registry.models import Woman
-
         if Woman.objects.visible_to(actor).filter(pk__in=linked).count() != len(set(linked)):
             raise ValidationError({"elders": _("关联的妇女档案不在您的数据范围内。")}, code="PRJ-5")
     household = Household.objects.create(

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import template
 
+from fuqing.projects.services.common import plain
+
 register = template.Library()
 
 STATUS_CLASSES = {
@@ -59,6 +61,4 @@ def can_export_projects(user):
 
 @register.filter(name="plain")
 def plain_filter(value):
-    from fuqing.projects.services.common import plain
-
     return plain(value)

@@ -9,12 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from fuqing.core.context_processors import requested_year, selected_year
-from fuqing.core.scoping import get_visible_or_404, subtree_q, user_scope
-from fuqing.orgs.models import Org, OrgKind
+from fuqing.core.scoping import get_visible_or_404
+from fuqing.orgs.models import Org
 from fuqing.projects import metrics
 from fuqing.projects.services.projects import campaign_for_org
-
-FEDERATION_KINDS = (OrgKind.PROVINCE, OrgKind.CITY, OrgKind.DISTRICT, OrgKind.TOWNSHIP, OrgKind.COMMUNITY)
+from fuqing.projects.units import FEDERATION_KINDS, children_of, default_unit  # noqa: F401 (the pages' imports)
 
 
 def page_year(request) -> int:
@@ -23,34 +22,11 @@ def page_year(request) -> int:
     return requested_year(request) or selected_year(request)
 
 
-def default_unit(user) -> Org | None:
-    """The top of the user's scope that is a federation (a department's cadre sees her federation)."""
-    paths = sorted(user_scope(user).read_paths, key=len)
-    for path in paths:
-        org = Org.objects.filter(path=path).first()
-        if org is None:
-            continue
-        if org.kind == OrgKind.DEPARTMENT:
-            parent = Org.objects.filter(path=path[: -Org.steplen]).first()
-            if parent is not None and user_scope(user).covers(parent.path):
-                return parent
-        return org
-    return None
-
-
 def selected_unit(request) -> Org | None:
     raw = request.GET.get("org", "")
     if raw.isdigit():
         return get_visible_or_404(Org, request.user, pk=int(raw))
     return default_unit(request.user)
-
-
-def children_of(unit: Org, user) -> list[Org]:
-    return list(
-        Org.objects.visible_to(user)
-        .filter(subtree_q(unit.path), depth=unit.depth + 1, kind__in=FEDERATION_KINDS, is_active=True)
-        .order_by("path")
-    )
 
 
 def requested_date(request) -> datetime.date | None:

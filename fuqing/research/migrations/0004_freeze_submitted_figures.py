@@ -9,14 +9,15 @@ SECTIONS = ("situation", "analysis", "recommendations")
 
 
 def freeze(apps, schema_editor):
-    from fuqing.research import figures, markup
+    from fuqing.core import figures
+    from fuqing.research import markup
 
     Report = apps.get_model("research", "Report")
     now = timezone.now()
     pending = Report.objects.exclude(status="draft").filter(figures_as_of__isnull=True)
     for report in pending.select_related("org"):
         keys = [k for field in SECTIONS for k in markup.figure_keys(getattr(report, field))]
-        scope = figures.FigureScope(report.org, report.year)
+        scope = figures.FigureScope.of_year(report.org, report.year)
         report.figure_snapshot = figures.snapshot(keys, scope)
         report.figures_as_of = now
         report.save(update_fields=["figure_snapshot", "figures_as_of"])

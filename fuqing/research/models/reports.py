@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fuqing.core.scoping import ScopedQuerySet
+from fuqing.research.markup import figure_keys
 
 
 class ReportStatus(models.TextChoices):
@@ -100,7 +101,6 @@ class Report(models.Model):
 
     def figure_keys(self) -> list[str]:
         """The figures the three parts insert, in order of appearance."""
-        from fuqing.research.markup import figure_keys
 
         return list(dict.fromkeys(k for field, _l, _h in SECTIONS for k in figure_keys(getattr(self, field))))
 

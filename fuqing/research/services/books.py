@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from fuqing.core import audit, jobs
 from fuqing.core.documents import OfficialDocument, clean_text, cn_date
+from fuqing.core.figures import FigureScope
 from fuqing.core.ledger_jobs import JobError
 from fuqing.core.models import AuditAction, Job
 from fuqing.core.permissions import require
 from fuqing.core.scoping import ensure_editable
 from fuqing.research import markup
-from fuqing.research.figures import FigureScope
 from fuqing.research.models import SECTIONS, Book, BookItem, Report
 from fuqing.research.services.reports import figure_scope
 

@@ -17,13 +17,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fuqing.core import audit
+from fuqing.assistance.models import Need
+from fuqing.core import audit, figures
 from fuqing.core.documents import clean_text
+from fuqing.core.figures import FigureScope
 from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require
 from fuqing.core.scoping import ensure_editable, subtree_q
-from fuqing.research import figures, markup, rules
-from fuqing.research.figures import FigureScope
+from fuqing.fieldwork.models import Visit
+from fuqing.research import markup, rules
 from fuqing.research.models import SECTIONS, Report, ReportEvent, ReportEventKind, ReportStatus, Topic
 
 S = ReportStatus
@@ -172,8 +174,6 @@ def update_report(actor, report: Report, *, year=None, topic: Topic | None = Non
 def set_evidence(actor, report: Report, *, visits=None, needs=None) -> Report:
     """Link the visits and needs a draft rests on (RES-2); only those the author may see, of the report's
     unit or below."""
-    from fuqing.assistance.models import Need
-    from fuqing.fieldwork.models import Visit
 
     require(actor, "research", "edit")
     ensure_editable(actor, report)
@@ -205,7 +205,7 @@ def set_evidence(actor, report: Report, *, visits=None, needs=None) -> Report:
 def take_figures(report: Report, user=None, at=None) -> None:
     """Freeze the report's figures: computed now for its unit and year (as far as ``user``, the submitter,
     may see; everything under the unit when None), with the moment they were taken. Not saved here."""
-    scope = FigureScope(report.org, report.year, user)
+    scope = FigureScope.of_year(report.org, report.year, user)
     report.figure_snapshot = figures.snapshot(report.figure_keys(), scope)
     report.figures_as_of = at or timezone.now()
 
@@ -214,7 +214,7 @@ def figure_scope(report: Report, user) -> FigureScope:
     """Where the report's figures come from: its snapshot once submitted, else live for ``user``."""
     if report.figures_as_of is not None and report.figure_snapshot is not None:
         return FigureScope.frozen(report.org, report.year, report.figure_snapshot, report.figures_as_of)
-    return FigureScope(report.org, report.year, user)
+    return FigureScope.of_year(report.org, report.year, user)
 
 
 def allowed_actions(user, report: Report) -> list[str]:

@@ -14,14 +14,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fuqing.core import audit
+from fuqing.assistance.models import Need
+from fuqing.core import audit, figures
 from fuqing.core.context_processors import selected_year
+from fuqing.core.figures import FigureScope
 from fuqing.core.models import AuditAction
 from fuqing.core.routes import scoped, unscoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, subtree_q
+from fuqing.fieldwork.models import Visit
 from fuqing.orgs.models import Org, OrgKind
-from fuqing.research import figures, markup, rules
-from fuqing.research.figures import FigureScope
+from fuqing.research import markup, rules
 from fuqing.research.forms import ActionForm, ReportFilterForm, ReportForm
 from fuqing.research.models import SECTIONS, Entry, Report, ReportStatus, Topic
 from fuqing.research.services import books as book_services
@@ -182,7 +184,7 @@ def _candidates(request, report, model, date_field: str, prefix: str):
     qs = (
         model.objects.visible_to(request.user)
         .filter(subtree_q(report.org.path, "org__path"))
-        .filter(**FigureScope(report.org, report.year).year_range(date_field))
+        .filter(**FigureScope.of_year(report.org, report.year).period(date_field))
         .select_related("org")
         .order_by(f"-{date_field}")
     )
@@ -196,8 +198,6 @@ def _candidates(request, report, model, date_field: str, prefix: str):
 @scoped(Report, "change")
 def report_evidence(request, pk):
     """Pick the visits and needs the report rests on (RES-2), from lists of the unit's own records."""
-    from fuqing.assistance.models import Need
-    from fuqing.fieldwork.models import Visit
 
     report = get_visible_or_404(Report.objects.select_related("org"), request.user, pk=pk)
     if not request.user.has_module_perm("research", "edit") or not can_edit(request.user, report):
@@ -293,7 +293,7 @@ def figure_help(request):
     """The figures a report can insert, with their values for the user's own unit this year."""
     require_view(request.user)
     year = selected_year(request)
-    scope = FigureScope(request.user.org, year, request.user) if request.user.org_id else None
+    scope = FigureScope.of_year(request.user.org, year, request.user) if request.user.org_id else None
     rows = []
     for provider in figures.providers():
         figure = figures.compute(provider.key, scope) if scope else None

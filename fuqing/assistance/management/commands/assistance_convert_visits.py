@@ -3,6 +3,11 @@ Idempotent: lines already converted are skipped, and the visits' text is left as
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fuqing.assistance.services import convert_visit_needs
+from fuqing.core.scoping import subtree_q
+from fuqing.fieldwork.models import Visit
+from fuqing.orgs.models import Org
+
 
 class Command(BaseCommand):
     help = "Convert visits' needs_text lines into needs (idempotent; keeps the text)."
@@ -11,11 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="only visits of this unit's subtree (id or division code)")
 
     def handle(self, *args, **options):
-        from fuqing.assistance.services import convert_visit_needs
-        from fuqing.core.scoping import subtree_q
-        from fuqing.fieldwork.models import Visit
-        from fuqing.orgs.models import Org
-
         visits = Visit.objects.exclude(needs_text="").select_related("org", "place")
         if options["org"]:
             value = options["org"]

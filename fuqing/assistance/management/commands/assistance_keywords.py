@@ -2,6 +2,10 @@
 changed, in batches; the hot-issues page reads only these rows."""
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from fuqing.assistance.models import Need, NeedKeyword
+from fuqing.assistance.text import extract_keywords
 
 
 class Command(BaseCommand):
@@ -12,11 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=2000)
 
     def handle(self, *args, **options):
-        from django.db import transaction
-
-        from fuqing.assistance.models import Need, NeedKeyword
-        from fuqing.assistance.text import extract_keywords
-
         needs = Need.objects.order_by("pk").only("id", "org_id", "year", "description")
         if options["year"]:
             needs = needs.filter(year=options["year"])

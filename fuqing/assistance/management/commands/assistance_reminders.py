@@ -5,6 +5,8 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
+from fuqing.assistance.reminders import generate_reminders
+
 
 class Command(BaseCommand):
     help = "Create reminders for open needs due for review soon or overdue (idempotent)."
@@ -13,8 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="pretend today is this date (YYYY-MM-DD)")
 
     def handle(self, *args, **options):
-        from fuqing.assistance.reminders import generate_reminders
-
         today = datetime.date.fromisoformat(options["date"]) if options["date"] else None
         created = generate_reminders(today)
         self.stdout.write(self.style.SUCCESS(f"{created} new reminders"))

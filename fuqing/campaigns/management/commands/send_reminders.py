@@ -4,6 +4,8 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fuqing.campaigns.tasks import send_reminders
+
 
 class Command(BaseCommand):
     help = "Remind units that still owe a deadline (in-app), and resolve reminders of units that submitted."
@@ -15,8 +17,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from fuqing.campaigns.tasks import send_reminders
-
         day = options["date"]
         if day:
             try:

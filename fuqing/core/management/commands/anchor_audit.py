@@ -7,12 +7,12 @@ writes one line, so it is cheap to run often. ``verify_audit`` checks the log ag
 
 from django.core.management.base import BaseCommand
 
+from fuqing.core.audit import anchor_path, write_anchor
+
 
 class Command(BaseCommand):
     help = "Append the audit chain's head to the anchor log kept outside the database."
 
     def handle(self, *args, **options):
-        from fuqing.core.audit import anchor_path, write_anchor
-
         seq = write_anchor(anchor_path())
         self.stdout.write(f"audit head {seq} anchored in {anchor_path()}" if seq else "no audit record yet")

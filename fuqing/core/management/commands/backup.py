@@ -12,6 +12,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fuqing.core import backup
+
 
 class Command(BaseCommand):
     help = "Write a consistent backup (database, var/ files, encrypted keys) or --verify one."
@@ -35,8 +37,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from fuqing.core import backup
-
         try:
             if options["verify"]:
                 report = backup.verify(options["dir"], options["scratch_url"])

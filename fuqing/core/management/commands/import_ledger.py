@@ -5,7 +5,11 @@ manage.py import_ledger women ledger.xlsx --org 230102 --user daoli [--valid-onl
 
 import json
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+
+from fuqing.core.ledger import ImportContext, LedgerFileError, get_ledger, import_file
+from fuqing.core.scoping import org_model
 
 
 class Command(BaseCommand):
@@ -21,19 +25,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from fuqing.core.ledger import ImportContext, LedgerFileError, get_ledger, import_file
-        from fuqing.orgs.models import Org, User
-
         try:
             ledger = get_ledger(options["register"])
         except LookupError:
             raise CommandError(f"unknown register {options['register']}") from None
-        user = User.objects.filter(username=options["user"], is_active=True).first()
+        user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
         if user is None:
             raise CommandError(f"no active user {options['user']}")
         if not ledger.supports_import() or not ledger.can_import(user):
             raise CommandError(f"{user.username} may not import {ledger.name}")
-        editable = Org.objects.editable_by(user).filter(is_active=True)
+        editable = org_model().objects.editable_by(user).filter(is_active=True)
         org = editable.filter(division_code=options["org"]).first()
         if org is None and options["org"].isdigit():
             org = editable.filter(pk=int(options["org"])).first()

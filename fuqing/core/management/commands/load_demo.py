@@ -2,6 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fuqing.core.loaders import load_all_demo
+from fuqing.core.scoping import org_model
 from fuqing.env import env
 
 
@@ -12,10 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="do nothing (exit 0) when data exists")
 
     def handle(self, *args, **options):
-        from fuqing.core.loaders import load_all_demo
-        from fuqing.orgs.models import Org
-
-        if Org.objects.exists():
+        if org_model().objects.exists():
             if options["if_empty"]:
                 self.stdout.write("Demo not loaded: the database already holds data.")
                 return

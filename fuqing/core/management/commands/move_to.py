@@ -9,6 +9,8 @@ is: run the server with the same var/ (or a copy, or a restored backup) and DATA
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fuqing.core import backup
+
 
 class Command(BaseCommand):
     help = "Copy this install's database into an empty PostgreSQL database and check it there."
@@ -20,8 +22,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from fuqing.core import backup
-
         try:
             report = backup.move_to(
                 options["database_url"], force=options["force"], progress=self.stdout.write

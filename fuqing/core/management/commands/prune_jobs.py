@@ -6,6 +6,9 @@ import os
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from fuqing.core import jobs
+from fuqing.core.models import Job, JobStatus
+
 
 class Command(BaseCommand):
     help = "Delete finished jobs older than --days (default 30) with their input and output files."
@@ -14,9 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=30)
 
     def handle(self, *args, **options):
-        from fuqing.core import jobs
-        from fuqing.core.models import Job, JobStatus
-
         jobs.reap_stale()  # jobs whose worker died end failed, with a message
         # an import file kept for the "valid rows only" choice is not kept past a day (issue 10, point 14)
         kept = Job.objects.filter(

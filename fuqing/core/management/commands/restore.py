@@ -10,6 +10,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fuqing.core import backup
+
 
 class Command(BaseCommand):
     help = "Restore a backup written by `manage.py backup` into this install, then check it."
@@ -25,8 +27,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from fuqing.core import backup
-
         if options["export_keys"]:
             try:
                 written = backup.export_keys(options["dir"], options["export_keys"])

@@ -5,6 +5,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fuqing.core.scoping import org_model
+from fuqing.core.synth import SynthContext, steps
+
 
 class Command(BaseCommand):
     help = "Generate synthetic federation data: --scale city (Harbin) or province (黑龙江省)."
@@ -15,10 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--only", nargs="*", help="run only these steps (names)")
 
     def handle(self, *args, **options):
-        from fuqing.core.synth import SynthContext, steps
-        from fuqing.orgs.models import Org
-
-        if Org.objects.exists() and not options["only"]:
+        if org_model().objects.exists() and not options["only"]:
             raise CommandError("synth needs an empty database (it builds the tree itself)")
         ctx = SynthContext(scale=options["scale"], rng=random.Random(options["seed"]), stdout=self.stdout)
         for step in steps():

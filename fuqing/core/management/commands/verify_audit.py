@@ -8,6 +8,8 @@ behind the log's tail. Then it appends the current head to the log. Keep that fi
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fuqing.core.audit import anchor_path, check_anchors, verify_chain, write_anchor
+
 
 class Command(BaseCommand):
     help = "Check that no audit record was altered, removed or cut off the end directly in the database."
@@ -16,8 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-anchor", action="store_true", help="do not append the current head")
 
     def handle(self, *args, **options):
-        from fuqing.core.audit import anchor_path, check_anchors, verify_chain, write_anchor
-
         checked, problems = verify_chain()
         problems += check_anchors(anchor_path())
         if problems:

@@ -10,6 +10,9 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from fuqing.registry.privacy import anonymise_expired, retention_days
+from fuqing.registry.tasks import anonymise_expired_task
+
 
 class Command(BaseCommand):
     help = "Anonymise closed (注销, merged, removed) women's records whose retention period has run out."
@@ -19,9 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--enqueue", action="store_true", help="run in the background worker")
 
     def handle(self, *args, **options):
-        from fuqing.registry.privacy import anonymise_expired, retention_days
-        from fuqing.registry.tasks import anonymise_expired_task
-
         if options["enqueue"]:
             result = anonymise_expired_task.enqueue()
             self.stdout.write(json.dumps({"enqueued": str(result.id)}))

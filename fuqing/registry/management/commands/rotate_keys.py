@@ -11,6 +11,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from fuqing.core.crypto import rotate_all
+
 
 class Command(BaseCommand):
     help = "Re-encrypt personal data under the newest of FUQING_FIELD_KEYS."
@@ -19,8 +21,6 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=1000)
 
     def handle(self, *args, **options):
-        from fuqing.core.crypto import rotate_all
-
         counts = rotate_all(
             batch=options["batch"], progress=lambda label, n: self.stderr.write(f"{label}: {n}")
         )

@@ -15,6 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from fuqing.env import env
+from fuqing.orgs import services
+from fuqing.orgs.models import Org, Role
 
 
 class Command(BaseCommand):
@@ -33,9 +35,6 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        from fuqing.orgs import services
-        from fuqing.orgs.models import Org, Role
-
         root = Org.objects.get_first_root_node()
         if root is None:
             if not options["root"]:

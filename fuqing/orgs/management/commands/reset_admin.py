@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from fuqing.env import env
+from fuqing.orgs.models import User
+from fuqing.orgs.services import reset_administrator
 
 
 class Command(BaseCommand):
@@ -24,9 +26,6 @@ class Command(BaseCommand):
         group.add_argument("--enable", action="store_true")
 
     def handle(self, *args, **options):
-        from fuqing.orgs.models import User
-        from fuqing.orgs.services import reset_administrator
-
         user = User.objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"no user {options['username']}")
