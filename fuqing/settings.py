@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fuqing.assistance",
     "fuqing.projects",
     "fuqing.research",
+    "fuqing.building",
     "fuqing.api",
 ]
 
@@ -174,6 +175,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+
+# Term of a federation's elected team (BLD-3): the charter's 5 years for 乡镇/街道 and above, 3 for 村/社区.
+TERM_YEARS_UPPER = env_int("FUQING_TERM_YEARS_UPPER", 5, 1)
+TERM_YEARS_GRASSROOTS = env_int("FUQING_TERM_YEARS_GRASSROOTS", 3, 1)
 
 # Password policy (SEC-6): configurable, MLPS defaults.
 PASSWORD_MIN_LENGTH = env_int("FUQING_PASSWORD_MIN_LENGTH", 8, 6)

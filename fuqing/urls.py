@@ -36,6 +36,7 @@ urlpatterns = [
     path("assistance/", include("fuqing.assistance.urls")),
     path("projects/", include("fuqing.projects.urls")),
     path("research/", include("fuqing.research.urls")),
+    path("building/", include("fuqing.building.urls")),
     path("api/v1/", _api_urls()),
     path("", include("fuqing.core.urls")),
 ]

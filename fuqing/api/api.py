@@ -163,6 +163,7 @@ api.add_router("/", assistance.router)
 api.add_router("/", projects.router)
 api.add_router("/", research.router)
 api.add_router("/", "fuqing.api.campaigns.router")
+api.add_router("/", "fuqing.api.building.router")
 
 
 # --- errors -----------------------------------------------------------------------------------------

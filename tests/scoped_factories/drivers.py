@@ -441,3 +441,104 @@ def cup_publish(competition, ctx):
 def book_edit(book, ctx):
     """A book collects at least one submitted report of its year."""
     return Drive({"title": ctx.changed, "report": [_submitted_report(book.org, book.year, ctx).pk]})
+
+
+# --- building -------------------------------------------------------------------------------------
+
+
+def _building_woman(org, name):
+    from fuqing.registry.models import Woman
+
+    return Woman.objects.create(org=org, name=name, registered_on=datetime.date(2014, 4, 1))
+
+
+@driver("building:home-activity-add", "api:api-building-home-activity-POST")
+def building_home_activity(home, ctx):
+    return Drive(
+        {"held_on": "2014-05-20", "theme": ctx.changed, "attendance": 20},
+        form=False,
+        proof=lambda obj, after: obj.activities.filter(theme=ctx.changed).exists(),
+    )
+
+
+@driver("building:group-activity-add")
+def building_group_activity(group, ctx):
+    return Drive(
+        {"held_on": "2014-05-20", "theme": ctx.changed, "attendance": 9},
+        form=False,
+        proof=lambda obj, after: obj.activities.filter(theme=ctx.changed).exists(),
+    )
+
+
+@driver("building:home-photo-add")
+def building_photo(home, ctx):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.scoped_factories.building import PNG
+
+    return Drive(
+        {"photo": SimpleUploadedFile("照片.png", PNG, "image/png"), "caption": ctx.changed},
+        form=False,
+        proof=lambda obj, after: obj.photos.filter(caption=ctx.changed).exists(),
+    )
+
+
+@driver("building:group-members-add", "api:api-building-group-members-POST")
+def building_members(group, ctx):
+    woman = _building_woman(group.org, ctx.changed)
+    return Drive(
+        {"women": [str(woman.pk)]},
+        form=False,
+        proof=lambda obj, after: obj.members.filter(woman=woman).exists(),
+    )
+
+
+@driver("building:attendance-add", "api:api-building-attendance-create-POST")
+def building_attendance(session, ctx):
+    from fuqing.orgs.models import OrgKind
+
+    type(session).objects.filter(pk=session.pk).update(
+        level="district" if session.org.kind == OrgKind.CITY else "township"
+    )
+    unit = ctx.tree.a1 if session.org_id == ctx.tree.a.pk else session.org
+    return Drive(
+        {"org": unit.pk, "name": ctx.changed, "position": "主席"},
+        form=False,
+        proof=lambda obj, after: obj.attendances.filter(name=ctx.changed).exists(),
+    )
+
+
+@driver("building:signin-import")
+def building_signin(session, ctx):
+    import io
+
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    unit = ctx.tree.a1 if session.org_id == ctx.tree.a.pk else session.org
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "单位", "职务"])
+    sheet.append([ctx.changed, unit.name, "主席"])
+    data = io.BytesIO()
+    book.save(data)
+    upload = SimpleUploadedFile("签到表.xlsx", data.getvalue())
+    return Drive(
+        {"file": upload},
+        form=False,
+        proof=lambda obj, after: obj.attendances.filter(name=ctx.changed).exists(),
+    )
+
+
+@driver("building:version-add")
+def building_version(handbook, ctx):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return Drive(
+        {
+            "file": SimpleUploadedFile("手册.pdf", b"%PDF-1.4\n%x\n", "application/pdf"),
+            "changes": ctx.changed,
+        },
+        form=False,
+        proof=lambda obj, after: obj.versions.filter(changes=ctx.changed).exists(),
+    )

@@ -1,0 +1,718 @@
+"""The building ledgers (台账, RPT-2/RPT-3): Women's Homes, their activities, women's groups, teams,
+training attendance and work conditions. Homes, groups, teams and attendance import all-or-nothing
+through the same services as the pages; units are found inside the importer's unit, in bulk."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from fuqing.building import services
+from fuqing.building.models import (
+    Attendance,
+    DemoLevel,
+    Election,
+    GroupKind,
+    HomeActivity,
+    HomeFunction,
+    HomeSetting,
+    TeamMember,
+    TeamRole,
+    TrainingSession,
+    WomensGroup,
+    WomensHome,
+    WorkCondition,
+)
+from fuqing.core import cells
+from fuqing.core.cells import CellError
+from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
+from fuqing.core.scoping import subtree_q
+from fuqing.orgs.models import Org
+
+VIEW, EDIT, EXPORT = ("building", "view"), ("building", "edit"), ("building", "export")
+
+
+def _text(n):
+    return lambda v: cells.text(v, n)
+
+
+class Units:
+    """Units named in a file, inside the import's unit: by division code, a unique name, or
+    "上级名称/名称" (one query for the whole file)."""
+
+    def __init__(self, root: Org):
+        self.root = root
+        self.by_code, self.by_name, self.by_path = {}, defaultdict(list), {}
+        for org in Org.objects.filter(subtree_q(root.path), is_active=True):
+            self.by_path[org.path] = org
+            if org.division_code:
+                self.by_code[org.division_code] = org
+            self.by_name[org.name].append(org)
+
+    def find(self, value: str) -> tuple[Org | None, str]:
+        if not value:
+            return self.root, ""
+        code = value.replace(" ", "")
+        if code.isdigit() and code in self.by_code:
+            return self.by_code[code], ""
+        if "/" in value:
+            parent, name = [p.strip() for p in value.rsplit("/", 1)]
+            found = [
+                o
+                for o in self.by_name.get(name, [])
+                if (up := self.by_path.get(o.path[: -Org.steplen])) and up.name == parent
+            ]
+        else:
+            found = self.by_name.get(value, [])
+        if len(found) == 1:
+            return found[0], ""
+        if not found:
+            return None, _("在“%(r)s”之下找不到“%(v)s”。") % {"r": self.root.name, "v": value}
+        return None, _("名为“%(v)s”的单位不止一个，请写成“上级名称/%(v)s”或填写区划代码。") % {"v": value}
+
+
+def _resolve_units(rows: list[ParsedRow], ctx: ImportContext, column: str = "org", header: str = "单位"):
+    units = Units(ctx.org)
+    for row in rows:
+        org, reason = units.find(row.values.get(column) or "")
+        if org is None:
+            row.errors.append(RowError(row.number, header, reason))
+        row.values["_org"] = org
+
+
+def _service_errors(row: ParsedRow, exc: Exception, header: str) -> None:
+    messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+    for message in messages:
+        row.errors.append(RowError(row.number, header, message))
+
+
+class _Failed(Exception):
+    """A row refused by a service during write: the transaction is undone, nothing is written."""
+
+
+def _write_all(rows, write) -> int:
+    for row in rows:
+        try:
+            write(row)
+        except (ValidationError, PermissionDenied) as exc:
+            raise ValidationError(
+                _("第 %(n)d 行：%(m)s")
+                % {"n": row.number, "m": "；".join(getattr(exc, "messages", [str(exc)]))}
+            ) from exc
+    return len(rows)
+
+
+def _unit_name(obj, ctx) -> str:
+    return obj.org.name
+
+
+# --- Women's Homes -------------------------------------------------------------------------------
+
+
+def _setting(value) -> HomeSetting:
+    raw = cells.text(value)
+    setting = services.homes.home_setting(raw)
+    if setting is None:
+        names = "、".join(HomeSetting.objects.filter(is_active=True).values_list("name", flat=True))
+        raise CellError(_("应为以下之一：%(labels)s。") % {"labels": names})
+    return setting
+
+
+def _functions(value) -> list[str]:
+    raw = cells.text(value)
+    if not raw:
+        return []
+    result = []
+    for part in raw.replace("，", "、").replace(",", "、").split("、"):
+        part = part.strip()
+        if part:
+            result.append(cells.choice(part, HomeFunction.choices))
+    return result
+
+
+@register
+class HomeLedger(Ledger):
+    name = "building_homes"
+    title = "妇女之家"
+    model = WomensHome
+    export_permission = EXPORT
+    import_permission = EDIT
+    columns = (
+        Column(
+            "org", "单位", parse=_text(100), required=True, example="友谊社区", export=_unit_name, width=16
+        ),
+        Column(
+            "name",
+            "名称",
+            parse=_text(100),
+            required=True,
+            example="友谊社区妇女之家",
+            export=lambda h, c: h.name,
+            width=20,
+        ),
+        Column(
+            "address",
+            "地址",
+            parse=_text(200),
+            required=True,
+            example="友谊路12号",
+            export=lambda h, c: h.address,
+            width=24,
+        ),
+        Column(
+            "setting",
+            "设置领域",
+            parse=_setting,
+            required=True,
+            example="社区",
+            export=lambda h, c: h.setting.name,
+            width=12,
+        ),
+        Column(
+            "founded_on",
+            "建立日期",
+            parse=cells.date,
+            example="2013-03-08",
+            export=lambda h, c: h.founded_on,
+            width=12,
+        ),
+        Column("standard", "达到的标准", parse=_text(100), export=lambda h, c: h.standard, width=16),
+        Column(
+            "demo_level",
+            "示范点级别",
+            parse=lambda v: cells.choice(v, DemoLevel.choices) or DemoLevel.NONE,
+            example="市级示范点",
+            export=lambda h, c: h.get_demo_level_display(),
+            width=12,
+        ),
+        Column(
+            "functions",
+            "发挥的功能",
+            parse=_functions,
+            example="宣传教育、关爱服务",
+            export=lambda h, c: "、".join(h.function_labels()),
+            width=20,
+        ),
+        Column("keeper", "管理员", parse=_text(50), export=lambda h, c: h.keeper, width=10),
+        Column(
+            "keeper_phone",
+            "管理员电话",
+            parse=lambda v: cells.compact(v),
+            export=lambda h, c: h.keeper_phone_masked,
+            width=14,
+        ),
+        Column("hours", "开放时间", parse=_text(100), export=lambda h, c: h.hours, width=18),
+        Column(
+            "activities",
+            "本年活动次数",
+            importable=False,
+            export=lambda h, c: getattr(h, "activity_count", ""),
+            width=10,
+        ),
+    )
+
+    def queryset(self, user):
+        from django.db.models import Count
+
+        return (
+            WomensHome.objects.visible_to(user)
+            .select_related("org", "setting")
+            .annotate(activity_count=Count("activities"))
+            .order_by("org__path", "name")
+        )
+
+    def filter(self, queryset, params):
+        q = (params.get("q") or "").strip()[:50]
+        if q:
+            from django.db.models import Q
+
+            queryset = queryset.filter(
+                Q(name__icontains=q) | Q(address__icontains=q) | Q(org__name__icontains=q)
+            )
+        if params.get("setting"):
+            queryset = queryset.filter(setting__code=params["setting"])
+        if params.get("level") == "any":
+            queryset = queryset.exclude(demo_level=DemoLevel.NONE)
+        elif params.get("level") in DemoLevel.values:
+            queryset = queryset.filter(demo_level=params["level"])
+        return queryset
+
+    def check_rows(self, rows, ctx):
+        _resolve_units(rows, ctx)
+        seen = set()
+        existing = set(
+            WomensHome.objects.filter(subtree_q(ctx.org.path, "org__path")).values_list("org_id", "name")
+        )
+        for row in rows:
+            org = row.values["_org"]
+            if org is None:
+                continue
+            key = (org.pk, row.values["name"])
+            if key in existing or key in seen:
+                row.errors.append(RowError(row.number, "名称", _("本单位已有同名的妇女之家。")))
+            seen.add(key)
+
+    def write(self, rows, ctx):
+        def one(row):
+            v = row.values
+            services.create_home(
+                ctx.actor,
+                v["_org"],
+                **{
+                    k: v.get(k)
+                    for k in (
+                        "name",
+                        "address",
+                        "setting",
+                        "founded_on",
+                        "standard",
+                        "demo_level",
+                        "functions",
+                        "keeper",
+                        "keeper_phone",
+                        "hours",
+                    )
+                },
+            )
+
+        return _write_all(rows, one)
+
+
+@register
+class HomeActivityLedger(Ledger):
+    name = "building_home_activities"
+    title = "妇女之家活动"
+    model = HomeActivity
+    export_permission = EXPORT
+    columns = (
+        Column("org", "单位", export=lambda a, c: a.home.org.name, width=16),
+        Column("home", "妇女之家", export=lambda a, c: a.home.name, width=20),
+        Column("held_on", "日期", export=lambda a, c: a.held_on, width=12),
+        Column("theme", "活动主题", export=lambda a, c: a.theme, width=30),
+        Column("attendance", "参加妇女人数", export=lambda a, c: a.attendance, width=10),
+        Column("year", "年度", export=lambda a, c: a.year, width=8),
+    )
+
+    def queryset(self, user):
+        return (
+            HomeActivity.objects.visible_to(user)
+            .select_related("home", "home__org")
+            .order_by("home__org__path", "held_on", "id")
+        )
+
+    def filter(self, queryset, params):
+        if str(params.get("year", "")).isdigit():
+            queryset = queryset.filter(year=int(params["year"]))
+        return queryset
+
+
+# --- women's groups -------------------------------------------------------------------------------
+
+
+@register
+class GroupLedger(Ledger):
+    name = "building_groups"
+    title = "妇女小组"
+    model = WomensGroup
+    export_permission = EXPORT
+    import_permission = EDIT
+    columns = (
+        Column("org", "单位", parse=_text(100), required=True, example="红星村", export=_unit_name, width=16),
+        Column(
+            "name",
+            "名称",
+            parse=_text(100),
+            required=True,
+            example="王家屯妇女小组",
+            export=lambda g, c: g.name,
+            width=20,
+        ),
+        Column(
+            "kind",
+            "类型",
+            parse=lambda v: cells.choice(v, GroupKind.choices),
+            required=True,
+            example="自然村(屯)",
+            export=lambda g, c: g.get_kind_display(),
+            width=12,
+        ),
+        Column(
+            "place",
+            "所在地点或组织方式",
+            parse=_text(100),
+            example="王家屯",
+            export=lambda g, c: g.place,
+            width=18,
+        ),
+        Column(
+            "founded_on",
+            "成立日期",
+            parse=cells.date,
+            example="2014-03-01",
+            export=lambda g, c: g.founded_on,
+            width=12,
+        ),
+        Column(
+            "leader",
+            "组长档案编号",
+            parse=lambda v: cells.compact(v)[:20],
+            help="妇女档案中的档案编号；不填则以后在页面上选择",
+            export=lambda g, c: g.leader.file_number if g.leader_id else "",
+            width=14,
+        ),
+        Column(
+            "leader_name",
+            "组长",
+            importable=False,
+            export=lambda g, c: g.leader.masked_name if g.leader_id else "",
+            width=10,
+        ),
+        Column(
+            "members", "成员数", importable=False, export=lambda g, c: getattr(g, "member_count", ""), width=8
+        ),
+    )
+
+    def queryset(self, user):
+        from django.db.models import Count
+
+        return (
+            WomensGroup.objects.visible_to(user)
+            .select_related("org", "leader")
+            .annotate(member_count=Count("members"))
+            .order_by("org__path", "name")
+        )
+
+    def filter(self, queryset, params):
+        kind = params.get("kind") or ""
+        if kind in GroupKind.values:
+            queryset = queryset.filter(kind=kind)
+        return queryset
+
+    def check_rows(self, rows, ctx):
+        from fuqing.registry.models import Woman
+
+        _resolve_units(rows, ctx)
+        numbers = {r.values.get("leader") for r in rows if r.values.get("leader")}
+        women = {
+            w.file_number: w
+            for w in Woman.objects.visible_to(ctx.actor)
+            .filter(file_number__in=numbers, status="active")
+            .select_related("org")
+        }
+        existing = set(
+            WomensGroup.objects.filter(subtree_q(ctx.org.path, "org__path")).values_list("org_id", "name")
+        )
+        seen = set()
+        for row in rows:
+            org = row.values["_org"]
+            number = row.values.get("leader")
+            row.values["_leader"] = None
+            if number:
+                woman = women.get(number)
+                if woman is None or org is None or not woman.org.path.startswith(org.path):
+                    row.errors.append(
+                        RowError(row.number, "组长档案编号", _("在本单位的妇女档案中找不到该档案编号。"))
+                    )
+                row.values["_leader"] = woman
+            if org is not None:
+                key = (org.pk, row.values["name"])
+                if key in existing or key in seen:
+                    row.errors.append(RowError(row.number, "名称", _("本单位已有同名的妇女小组。")))
+                seen.add(key)
+
+    def write(self, rows, ctx):
+        def one(row):
+            v = row.values
+            services.create_group(
+                ctx.actor,
+                v["_org"],
+                name=v["name"],
+                kind=v["kind"],
+                place=v.get("place"),
+                founded_on=v.get("founded_on"),
+                leader=v["_leader"],
+            )
+
+        return _write_all(rows, one)
+
+
+# --- teams ----------------------------------------------------------------------------------------
+
+
+@register
+class TeamLedger(Ledger):
+    """One row per member of a team; the rows of one unit and one election date are one election."""
+
+    name = "building_teams"
+    title = "妇联班子"
+    model = TeamMember
+    export_permission = EXPORT
+    import_permission = EDIT
+    columns = (
+        Column(
+            "org",
+            "单位",
+            parse=_text(100),
+            required=True,
+            example="新阳路街道",
+            export=lambda m, c: m.election.org.name,
+            width=16,
+        ),
+        Column(
+            "held_on",
+            "换届日期",
+            parse=cells.date,
+            required=True,
+            example="2012-06-15",
+            export=lambda m, c: m.election.held_on,
+            width=12,
+        ),
+        Column(
+            "term_years",
+            "任期（年）",
+            parse=cells.integer,
+            example="5",
+            export=lambda m, c: m.election.term_years,
+            width=8,
+        ),
+        Column(
+            "role",
+            "职务",
+            parse=lambda v: cells.choice(v, TeamRole.choices),
+            required=True,
+            example="主席",
+            export=lambda m, c: m.get_role_display(),
+            width=12,
+        ),
+        Column(
+            "name",
+            "姓名",
+            parse=_text(50),
+            required=True,
+            example="张丽华",
+            export=lambda m, c: m.name,
+            width=10,
+        ),
+        Column(
+            "next_due", "下次换届应在", importable=False, export=lambda m, c: m.election.next_due, width=12
+        ),
+        Column(
+            "current",
+            "现任",
+            importable=False,
+            export=lambda m, c: "是" if m.election.is_current else "否",
+            width=6,
+        ),
+    )
+
+    def queryset(self, user):
+        return (
+            TeamMember.objects.visible_to(user)
+            .select_related("election", "election__org")
+            .order_by("election__org__path", "-election__held_on", "role", "id")
+        )
+
+    def check_rows(self, rows, ctx):
+        _resolve_units(rows, ctx)
+        for row in rows:
+            term = row.values.get("term_years")
+            if term is not None and not 1 <= term <= 10:
+                row.errors.append(RowError(row.number, "任期（年）", _("任期应为 1 至 10 年。")))
+        recorded = set(
+            Election.objects.filter(subtree_q(ctx.org.path, "org__path")).values_list("org_id", "held_on")
+        )
+        for row in rows:
+            org = row.values["_org"]
+            if org is not None and (org.pk, row.values["held_on"]) in recorded:
+                row.errors.append(RowError(row.number, "换届日期", _("该日期的换届已经记录。")))
+
+    def write(self, rows, ctx):
+        elections: dict[tuple, list[ParsedRow]] = defaultdict(list)
+        for row in rows:
+            elections[(row.values["_org"].pk, row.values["held_on"])].append(row)
+        for (_org, held_on), members in sorted(elections.items(), key=lambda item: item[0][1]):
+            first = members[0]
+            try:
+                services.record_election(
+                    ctx.actor,
+                    first.values["_org"],
+                    held_on=held_on,
+                    term=first.values.get("term_years"),
+                    members=[{"role": r.values["role"], "name": r.values["name"]} for r in members],
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                raise ValidationError(
+                    _("第 %(n)d 行：%(m)s")
+                    % {"n": first.number, "m": "；".join(getattr(exc, "messages", [str(exc)]))}
+                ) from exc
+        return len(rows)
+
+
+# --- training attendance --------------------------------------------------------------------------
+
+
+@register
+class AttendanceLedger(Ledger):
+    """The sign-in sheet: 姓名, 单位, 职务, 学时 — with the session's date and topic when imported from
+    the ledger page (from a session's page, the session is known)."""
+
+    name = "building_attendance"
+    title = "培训签到"
+    model = Attendance
+    export_permission = EXPORT
+    import_permission = EDIT
+    columns = (
+        Column(
+            "held_on",
+            "培训日期",
+            parse=cells.date,
+            example="2014-04-16",
+            help="从培训班页面导入时可不填",
+            export=lambda a, c: a.session.held_on,
+            width=12,
+        ),
+        Column(
+            "topic",
+            "培训主题",
+            parse=_text(200),
+            aliases=("主题",),
+            help="从培训班页面导入时可不填",
+            export=lambda a, c: a.session.topic,
+            width=24,
+        ),
+        Column(
+            "name",
+            "姓名",
+            parse=_text(50),
+            required=True,
+            example="李秀珍",
+            export=lambda a, c: a.name,
+            width=10,
+        ),
+        Column(
+            "org",
+            "单位",
+            parse=_text(100),
+            required=True,
+            aliases=("所在单位", "工作单位"),
+            example="道里区妇联",
+            export=_unit_name,
+            width=16,
+        ),
+        Column(
+            "position", "职务", parse=_text(50), example="副主席", export=lambda a, c: a.position, width=12
+        ),
+        Column(
+            "hours",
+            "学时",
+            parse=cells.decimal,
+            help="不填则为本期培训的学时",
+            export=lambda a, c: a.hours,
+            width=8,
+        ),
+        Column(
+            "level", "层级", importable=False, export=lambda a, c: a.session.get_level_display(), width=10
+        ),
+    )
+
+    def queryset(self, user):
+        return (
+            Attendance.objects.visible_to(user)
+            .select_related("session", "org")
+            .order_by("session__held_on", "session_id", "org__path", "name")
+        )
+
+    def filter(self, queryset, params):
+        if str(params.get("year", "")).isdigit():
+            queryset = queryset.filter(session__year=int(params["year"]))
+        return queryset
+
+    def check_rows(self, rows, ctx):
+        _resolve_units(rows, ctx)
+        fixed = ctx.extra.get("session")
+        sessions = {}
+        if fixed is None:
+            for s in TrainingSession.objects.visible_to(ctx.actor).select_related("org"):
+                sessions.setdefault((s.held_on, s.topic), s)
+        seen = set()
+        for row in rows:
+            session = fixed or sessions.get((row.values.get("held_on"), row.values.get("topic")))
+            if session is None:
+                row.errors.append(RowError(row.number, "培训主题", _("找不到该日期和主题的培训班。")))
+            row.values["_session"] = session
+            org = row.values["_org"]
+            if session is None or org is None:
+                continue
+            try:
+                services.training.clean_attendee(
+                    session, org, row.values["name"], row.values.get("position"), row.values.get("hours")
+                )
+            except ValidationError as exc:
+                _service_errors(row, exc, "单位")
+                continue
+            key = (session.pk, org.pk, row.values["name"])
+            if key in seen:
+                row.errors.append(RowError(row.number, "姓名", _("签到表中重复。")))
+            seen.add(key)
+        keys = {(r.values["_session"].pk, r.values["_org"].pk) for r in rows if not r.errors}
+        if keys:
+            existing = set(
+                Attendance.objects.filter(session_id__in={k[0] for k in keys}).values_list(
+                    "session_id", "org_id", "name"
+                )
+            )
+            for row in rows:
+                if (
+                    not row.errors
+                    and (row.values["_session"].pk, row.values["_org"].pk, row.values["name"]) in existing
+                ):
+                    row.errors.append(RowError(row.number, "姓名", _("该单位的这位人员已在本期签到。")))
+
+    def write(self, rows, ctx):
+        def one(row):
+            v = row.values
+            services.add_attendance(
+                ctx.actor,
+                v["_session"],
+                org=v["_org"],
+                name=v["name"],
+                position=v.get("position"),
+                hours=v.get("hours"),
+            )
+
+        return _write_all(rows, one)
+
+
+# --- conditions -----------------------------------------------------------------------------------
+
+
+@register
+class ConditionLedger(Ledger):
+    name = "building_conditions"
+    title = "妇女工作条件"
+    model = WorkCondition
+    export_permission = EXPORT
+    columns = (
+        Column("year", "年度", export=lambda w, c: w.year, width=8),
+        Column("org", "单位", export=_unit_name, width=16),
+        Column("funding", "工作经费（元）", export=lambda w, c: w.funding, width=14),
+        Column(
+            "in_budget", "列入财政预算", export=lambda w, c: "是" if w.funding_in_budget else "否", width=10
+        ),
+        Column("venue", "办公及活动场所", export=lambda w, c: w.venue, width=20),
+        Column("area", "场所面积（平方米）", export=lambda w, c: w.venue_area, width=10),
+        Column("full_time", "专职工作人员", export=lambda w, c: w.full_time_staff, width=10),
+        Column("part_time", "兼职工作人员", export=lambda w, c: w.part_time_staff, width=10),
+        Column("gaps", "尚未落实", export=lambda w, c: "、".join(w.gaps()), width=20),
+        Column("note", "备注", export=lambda w, c: w.note, width=20),
+    )
+
+    def queryset(self, user):
+        return WorkCondition.objects.visible_to(user).select_related("org").order_by("-year", "org__path")
+
+    def filter(self, queryset, params):
+        if str(params.get("year", "")).isdigit():
+            queryset = queryset.filter(year=int(params["year"]))
+        return queryset

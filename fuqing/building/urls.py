@@ -1,0 +1,41 @@
+from django.urls import path
+
+from fuqing.building.views import conditions, elections, groups, handbooks, homes, overview, training
+
+app_name = "building"
+urlpatterns = [
+    path("", overview.overview, name="overview"),
+    path("homes/", homes.home_list, name="homes"),
+    path("homes/add/", homes.home_add, name="home-add"),
+    path("homes/<int:pk>/", homes.home_detail, name="home"),
+    path("homes/<int:pk>/edit/", homes.home_edit, name="home-edit"),
+    path("homes/<int:pk>/activities/add/", homes.activity_add, name="home-activity-add"),
+    path("homes/<int:pk>/photos/add/", homes.photo_add, name="home-photo-add"),
+    path("photos/<int:pk>/", homes.photo_view, name="photo"),
+    path("photos/<int:pk>/delete/", homes.photo_delete, name="photo-delete"),
+    path("groups/", groups.group_list, name="groups"),
+    path("groups/add/", groups.group_add, name="group-add"),
+    path("groups/<int:pk>/", groups.group_detail, name="group"),
+    path("groups/<int:pk>/edit/", groups.group_edit, name="group-edit"),
+    path("groups/<int:pk>/members/add/", groups.members_add, name="group-members-add"),
+    path("groups/<int:pk>/activities/add/", groups.group_activity_add, name="group-activity-add"),
+    path("members/<int:pk>/remove/", groups.member_remove, name="member-remove"),
+    path("elections/", elections.election_list, name="elections"),
+    path("elections/units/<int:pk>/", elections.unit_team, name="unit-team"),
+    path("elections/units/<int:pk>/record/", elections.election_add, name="election-add"),
+    path("trainings/", training.session_list, name="trainings"),
+    path("trainings/coverage/", training.training_coverage, name="training-coverage"),
+    path("trainings/add/", training.session_add, name="session-add"),
+    path("trainings/<int:pk>/", training.session_detail, name="session"),
+    path("trainings/<int:pk>/edit/", training.session_edit, name="session-edit"),
+    path("trainings/<int:pk>/attendance/add/", training.attendance_add, name="attendance-add"),
+    path("trainings/<int:pk>/signin/", training.signin_import, name="signin-import"),
+    path("attendance/<int:pk>/remove/", training.attendance_remove, name="attendance-remove"),
+    path("handbooks/", handbooks.handbook_list, name="handbooks"),
+    path("handbooks/add/", handbooks.handbook_add, name="handbook-add"),
+    path("handbooks/<int:pk>/", handbooks.handbook_detail, name="handbook"),
+    path("handbooks/<int:pk>/versions/add/", handbooks.version_add, name="version-add"),
+    path("versions/<int:pk>/download/", handbooks.version_download, name="version-download"),
+    path("conditions/", conditions.condition_list, name="conditions"),
+    path("conditions/edit/", conditions.condition_edit, name="condition-edit"),
+]

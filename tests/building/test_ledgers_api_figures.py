@@ -1,0 +1,152 @@
+"""Ledgers (export, and import for Homes, groups, teams and attendance), the API, and the registered
+figures of organisation building (issue 12 points 7 and 8)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from fuqing.building import services
+from fuqing.building.models import Attendance, Election, TeamMember, WomensGroup, WomensHome
+from fuqing.core.figures import FigureScope, compute, compute_for_units
+from fuqing.core.ledger import ImportContext, export_to_file, get_ledger, import_file
+from tests.core.test_access_matrix import _token
+from tests.scoped_factories.building import group, home, session
+
+
+def _round_trip(name, user, org, wipe, extra=None):
+    ledger = get_ledger(name)
+    path, count = export_to_file(ledger, user)
+    assert count > 0
+    before = ledger.model.objects.count()
+    wipe()
+    summary = import_file(ledger, path, ImportContext(actor=user, org=org, extra=extra or {}))
+    assert summary.written, summary.as_dict()
+    return before, ledger.model.objects.count()
+
+
+def test_bld_homes_and_groups_ledgers_round_trip(tree, daoli):
+    services.create_home(
+        daoli,
+        tree.a1a,
+        name="友谊社区妇女之家",
+        address="友谊路12号",
+        setting=services.homes.home_setting("社区"),
+        functions=["education"],
+        demo_level="city",
+    )
+    before, after = _round_trip("building_homes", daoli, tree.a, lambda: WomensHome.objects.all().delete())
+    assert before == after == 1
+    restored = WomensHome.objects.get()
+    assert restored.demo_level == "city" and restored.functions == ["education"] and restored.org == tree.a1a
+    group(tree.a1a, "3号楼妇女小组")
+    before, after = _round_trip("building_groups", daoli, tree.a, lambda: WomensGroup.objects.all().delete())
+    assert before == after == 1 and WomensGroup.objects.get().name == "3号楼妇女小组"
+
+
+def test_bld_teams_ledger_round_trip_rebuilds_elections_and_history(tree, daoli):
+    services.record_election(
+        daoli, tree.a1, held_on=datetime.date(2006, 9, 1), members=[{"role": "chair", "name": "老主席"}]
+    )
+    services.record_election(
+        daoli,
+        tree.a1,
+        held_on=datetime.date(2011, 9, 1),
+        members=[{"role": "chair", "name": "刘春梅"}, {"role": "vice_full", "name": "郑丽萍"}],
+    )
+    before, after = _round_trip("building_teams", daoli, tree.a, lambda: Election.objects.all().delete())
+    assert before == after == 3
+    current = Election.objects.current().get()
+    assert current.held_on == datetime.date(2011, 9, 1) and Election.objects.count() == 2
+    assert set(current.members.values_list("name", flat=True)) == {"刘春梅", "郑丽萍"}
+
+
+def test_bld_attendance_ledger_round_trip_and_a_foreign_file_writes_nothing(tree, daoli, nangang):
+    s = session(tree.a, "业务培训")
+    services.add_attendance(daoli, s, org=tree.a1, name="李秀珍", position="主席")
+    before, after = _round_trip(
+        "building_attendance", daoli, tree.a, lambda: Attendance.objects.all().delete()
+    )
+    assert before == after == 1 and Attendance.objects.get().hours == Decimal("3")
+    path, _count = export_to_file(get_ledger("building_attendance"), daoli)
+    summary = import_file(
+        get_ledger("building_attendance"), path, ImportContext(actor=nangang, org=tree.b, valid_only=True)
+    )
+    assert not summary.written and Attendance.objects.count() == 1
+    assert TeamMember.objects.count() == 0
+
+
+def test_bld_api_lists_and_writes_in_scope(client, tree, daoli, nangang):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {_token(daoli)}"}
+    response = client.post(
+        "/api/v1/building/homes/",
+        {
+            "org": tree.a1a.pk,
+            "name": "友谊社区妇女之家",
+            "address": "友谊路12号",
+            "setting": "community",
+            "functions": ["service"],
+        },
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 201, response.content
+    home_id = response.json()["id"]
+    response = client.post(
+        f"/api/v1/building/homes/{home_id}/activities/",
+        {"held_on": "2014-05-10", "theme": "座谈", "attendance": 20},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 201 and response.json()["year"] == 2014
+    bad = client.post(
+        "/api/v1/building/homes/",
+        {"org": tree.a1a.pk, "name": "", "address": "x", "setting": "community"},
+        content_type="application/json",
+        **headers,
+    )
+    assert bad.status_code == 422 and "name" in bad.json()["errors"] and WomensHome.objects.count() == 1
+    response = client.post(
+        f"/api/v1/building/units/{tree.a1.pk}/elections/",
+        {"held_on": "2011-09-01", "members": [{"role": "chair", "name": "刘春梅"}]},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 201 and "缺专职副主席" in response.json()["gaps"]
+    assert client.get("/api/v1/building/homes/", **headers).json()["count"] == 1
+    coverage = client.get("/api/v1/building/coverage/?year=2014", **headers).json()
+    assert coverage["total"]["communities_with_home"] == 1
+    other = {"HTTP_AUTHORIZATION": f"Bearer {_token(nangang)}"}
+    assert client.get("/api/v1/building/homes/", **other).json()["count"] == 0
+    assert client.get(f"/api/v1/building/homes/{home_id}/", **other).status_code == 404
+    response = client.post(
+        f"/api/v1/building/units/{tree.a1.pk}/elections/",
+        {"held_on": "2014-09-01", "members": [{"role": "chair", "name": "x"}]},
+        content_type="application/json",
+        **other,
+    )
+    assert response.status_code == 404 and Election.objects.count() == 1
+
+
+def test_bld8_figures_for_one_unit_and_many_agree_in_bounded_queries(
+    tree, daoli, django_assert_max_num_queries
+):
+    home(tree.a1a)
+    services.record_election(
+        daoli,
+        tree.a1,
+        held_on=datetime.date(2011, 9, 1),
+        members=[{"role": "chair", "name": "甲"}, {"role": "vice_full", "name": "乙"}],
+    )
+    services.add_attendance(daoli, session(tree.a), org=tree.a1, name="李秀珍")
+    scope = FigureScope.of_year(tree.city, 2014)
+    assert compute("building.homes_coverage", scope).value == 100
+    units = [tree.a, tree.b, tree.a1]
+    with django_assert_max_num_queries(14):
+        many = compute_for_units("building.homes_coverage", scope, units)
+    assert many[tree.a.pk].value == 100 and many[tree.b.pk].value is None
+    teams = compute_for_units("building.teams_complete", scope, units)
+    assert teams[tree.a1.pk].value == 50 and teams[tree.a.pk].value == Decimal("33.3")
+    assert compute("building.trained_cadres", FigureScope.of_year(tree.a, 2014)).value == 1
+    assert compute("building.trained_units", FigureScope.of_year(tree.a, 2014)).value == Decimal("33.3")
+    assert compute("building.groups_coverage", scope).value == 0
