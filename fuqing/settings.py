@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "fuqing.projects",
     "fuqing.research",
     "fuqing.building",
+    "fuqing.oversight",
     "fuqing.api",
 ]
 

@@ -37,6 +37,7 @@ urlpatterns = [
     path("projects/", include("fuqing.projects.urls")),
     path("research/", include("fuqing.research.urls")),
     path("building/", include("fuqing.building.urls")),
+    path("oversight/", include("fuqing.oversight.urls")),
     path("api/v1/", _api_urls()),
     path("", include("fuqing.core.urls")),
 ]

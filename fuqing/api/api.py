@@ -28,7 +28,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
-from fuqing.api import assistance, auth, fieldwork, jobs, orgs, projects, registry, reminders, research
+from fuqing.api import assistance, auth, fieldwork, jobs, orgs, oversight, projects, registry, reminders, research
 from fuqing.core.scoping import ScopeDenied
 
 
@@ -162,6 +162,7 @@ api.add_router("/", registry.router)
 api.add_router("/", assistance.router)
 api.add_router("/", projects.router)
 api.add_router("/", research.router)
+api.add_router("/", oversight.router)
 api.add_router("/", "fuqing.api.campaigns.router")
 api.add_router("/", "fuqing.api.building.router")
 

@@ -39,6 +39,7 @@ ZERO = Decimal(0)
 
 class Status:
     COMPLETED = "completed"
+    MISSED = "missed"
     ON_TRACK = "on_track"
     BEHIND = "behind"
     AT_RISK = "at_risk"
@@ -47,12 +48,14 @@ class Status:
 
 STATUS_LABELS = {
     Status.COMPLETED: _("已完成"),
+    Status.MISSED: _("未完成"),
     Status.ON_TRACK: _("进度正常"),
     Status.BEHIND: _("进度滞后"),
     Status.AT_RISK: _("严重滞后"),
     Status.NO_TARGET: _("未定目标"),
 }
-LAGGING = (Status.BEHIND, Status.AT_RISK)
+LAGGING = (Status.BEHIND, Status.AT_RISK, Status.MISSED)
+SEVERE = (Status.AT_RISK, Status.MISSED)  # counted and coloured as 严重滞后 / 未完成
 
 
 def thresholds() -> tuple[float, float]:
@@ -128,6 +131,7 @@ class Figure:
     value: Decimal
     expected: Decimal | None
     draft: bool = False  # the target comes from a split still in draft
+    closed: bool = False  # the date lies after the campaign period: no pace left, only done or missed
 
     @property
     def rate(self) -> float | None:
@@ -151,6 +155,9 @@ class Figure:
             return Status.NO_TARGET
         if self.value >= self.target:
             return Status.COMPLETED
+        if self.closed:
+            # PRJ-3: once the period is over, being close to the expected line is no longer "on track"
+            return Status.MISSED
         on_track, at_risk = thresholds()
         pace = self.pace
         if pace >= on_track:
@@ -367,7 +374,9 @@ def figures(
     targets = targets_for(indicators, units)
     result = {}
     for indicator in indicators:
-        share = expected_share(indicator, indicator.project.campaign, on)
+        campaign = indicator.project.campaign
+        share = expected_share(indicator, campaign, on)
+        closed = period_over(campaign, on)
         for unit in units:
             target, draft = targets.get((indicator.pk, unit.pk), (None, False))
             result[(indicator.pk, unit.pk)] = Figure(
@@ -377,8 +386,14 @@ def figures(
                 value=values.get(indicator, unit),
                 expected=None if target is None else (target * share).quantize(Decimal("0.01")),
                 draft=draft,
+                closed=closed,
             )
     return result
+
+
+def period_over(campaign, on: datetime.date) -> bool:
+    """The campaign period has ended by ``on`` (the day after its last day or later)."""
+    return on > campaign.ends_on
 
 
 def monthly_series(indicator: Indicator, unit: Org, on: datetime.date) -> list[dict]:

@@ -542,3 +542,55 @@ def building_version(handbook, ctx):
         form=False,
         proof=lambda obj, after: obj.versions.filter(changes=ctx.changed).exists(),
     )
+
+
+# --- oversight ------------------------------------------------------------------------------------
+
+
+@driver("oversight:item-add", "api:api-oversight-item-create-POST")
+def oversight_item(scheme, ctx):
+    return Drive(
+        {"name": ctx.changed, "kind": "inspected", "weight": "10"},
+        form=False,
+        proof=lambda obj, after: obj.items.filter(name=ctx.changed).exists(),
+    )
+
+
+@driver("oversight:assignment-add")
+def oversight_assignment(scheme, ctx):
+    """An inspector of the scheme's unit is assigned to a unit below it."""
+    from fuqing.orgs.models import Role, User
+
+    inspector = User.objects.create(username=f"insp{ctx.changed}", name=ctx.changed, org=scheme.org)
+    inspector.roles.set(Role.objects.filter(code="inspector"))
+    return Drive(
+        {"inspector": inspector.pk, "unit": ctx.tree.a1.pk},
+        form=False,
+        proof=lambda obj, after: obj.assignments.filter(inspector=inspector).exists(),
+    )
+
+
+@driver("oversight:scheme-publish", "api:api-oversight-publish-POST")
+def oversight_publish(scheme, ctx):
+    """A scheme worth 100 points is published."""
+    scheme.items.all().delete()
+    scheme.items.create(name=ctx.changed, kind="inspected", weight=100, position=1)
+    return Drive({}, form=False, proof=lambda obj, after: _fresh(obj).published_at is not None)
+
+
+@driver("api:api-oversight-case-transition-POST")
+def oversight_case(case, ctx):
+    return Drive({"decision": "submit"}, proof=lambda obj, after: _fresh(obj).status == "submitted")
+
+
+@driver("oversight:score", "api:api-oversight-score-PUT")
+def oversight_score(item, ctx):
+    """The role about to try is assigned to a unit below the scheme's and scores it."""
+    from fuqing.oversight.models import Assignment, InspectorScore
+
+    Assignment.objects.get_or_create(scheme=item.scheme, inspector=ctx.user, unit=ctx.tree.a1)
+    return Drive(
+        {"unit": ctx.tree.a1.pk, "points": "5", "comment": ctx.changed},
+        form=False,
+        proof=lambda obj, after: InspectorScore.objects.filter(item=obj, comment=ctx.changed).exists(),
+    )

@@ -13,6 +13,7 @@ STATUS_CLASSES = {
     "on_track": "text-bg-success",
     "behind": "text-bg-warning",
     "at_risk": "text-bg-danger",
+    "missed": "text-bg-danger",
     "no_target": "text-bg-light border",
 }
 

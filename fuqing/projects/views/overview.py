@@ -64,7 +64,7 @@ def child_summary(indicators, figures, children) -> list[dict]:
                     1 for f in rows if f.status in (metrics.Status.ON_TRACK, metrics.Status.COMPLETED)
                 ),
                 "no_target": sum(1 for f in rows if f.status == metrics.Status.NO_TARGET),
-                "at_risk": sum(1 for f in lagging if f.status == metrics.Status.AT_RISK),
+                "at_risk": sum(1 for f in lagging if f.status in metrics.SEVERE),
             }
         )
     return summary
@@ -106,7 +106,7 @@ def overview(request):
             "counts": {
                 "total": len(statuses),
                 "lagging": sum(1 for s in statuses if s in metrics.LAGGING),
-                "at_risk": statuses.count(metrics.Status.AT_RISK),
+                "at_risk": sum(1 for s in statuses if s in metrics.SEVERE),
                 "done": statuses.count(metrics.Status.COMPLETED),
             },
             "can_edit": request.user.has_module_perm("projects", "edit")

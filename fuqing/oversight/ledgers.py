@@ -1,0 +1,233 @@
+"""Oversight ledgers (RPT-2): results, inspectors' scores, cadres' records, recommendations, cases,
+publicity and rules — each the user's scope, exported as a federation's 台账."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+
+from fuqing.core.ledger import Column, Ledger, register
+from fuqing.oversight.models import (
+    GoodCase,
+    InspectorScore,
+    Practice,
+    PublicityItem,
+    Recommendation,
+    ResultSheet,
+)
+from fuqing.oversight.services import cadres
+
+
+def _year(params: dict) -> int | None:
+    value = str(params.get("year", "")).strip()
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
+
+
+class _YearLedger(Ledger):
+    export_permission = ("oversight", "export")
+    year_field = "year"
+
+    def filter(self, queryset, params):
+        year = _year(params)
+        if year:
+            queryset = queryset.filter(**{self.year_field: year})
+        if q := str(params.get("q", "")).strip()[:50]:
+            queryset = queryset.filter(Q(org__name__icontains=q) | Q(title__icontains=q))
+        return queryset
+
+
+def _items(sheet: ResultSheet) -> str:
+    parts = []
+    for item in sheet.items:
+        points = item.get("points")
+        parts.append(f"{item['name']} {points if points is not None else '无数据'}/{item['weight']}")
+    return "；".join(parts)
+
+
+@register
+class ResultLedger(Ledger):
+    name = "oversight_results"
+    title = "考核结果"
+    model = ResultSheet
+    export_permission = ("oversight", "export")
+    columns = (
+        Column("year", "年度", export=lambda r, c: r.scheme.year, width=8),
+        Column(
+            "level",
+            "层级",
+            export=lambda r, c: "区县(市)" if r.level == "district" else "街道(乡镇)",
+            width=10,
+        ),
+        Column("parent", "上级单位", export=lambda r, c: r.parent.name, width=18),
+        Column("unit", "单位", export=lambda r, c: r.unit.name, width=20),
+        Column("total", "总分", export=lambda r, c: r.total, width=8),
+        Column("rank", "名次", export=lambda r, c: r.rank, width=6),
+        Column("of", "参评单位数", export=lambda r, c: r.of, width=8),
+        Column("items", "各项得分", export=lambda r, c: _items(r), width=80),
+        Column("as_of", "数据时间", export=lambda r, c: r.as_of, width=18),
+    )
+
+    def queryset(self, user):
+        return (
+            ResultSheet.objects.visible_to(user)
+            .select_related("scheme", "unit", "parent")
+            .order_by("scheme__year", "level", "parent__path", "rank")
+        )
+
+    def filter(self, queryset, params):
+        year = _year(params)
+        return queryset.filter(scheme__year=year) if year else queryset
+
+
+@register
+class ScoreLedger(Ledger):
+    name = "oversight_scores"
+    title = "督查评分"
+    model = InspectorScore
+    export_permission = ("oversight", "export")
+    columns = (
+        Column("year", "年度", export=lambda s, c: s.item.scheme.year, width=8),
+        Column("unit", "被考核单位", export=lambda s, c: s.unit.name, width=20),
+        Column("item", "指标", export=lambda s, c: s.item.name, width=24),
+        Column("points", "得分", export=lambda s, c: s.points, width=8),
+        Column("weight", "分值", export=lambda s, c: s.item.weight, width=8),
+        Column("comment", "评语", export=lambda s, c: s.comment, width=40),
+        Column("evidence", "佐证", export=lambda s, c: s.file_name or s.evidence_note, width=24),
+        Column(
+            "by", "评分人", export=lambda s, c: s.scored_by.display_name if s.scored_by_id else "", width=10
+        ),
+        Column("at", "评分时间", export=lambda s, c: s.scored_at, width=18),
+    )
+
+    def queryset(self, user):
+        return (
+            InspectorScore.objects.visible_to(user)
+            .select_related("item__scheme", "unit", "scored_by")
+            .order_by("item__scheme__year", "unit__path", "item__position")
+        )
+
+    def filter(self, queryset, params):
+        year = _year(params)
+        return queryset.filter(item__scheme__year=year) if year else queryset
+
+
+@register
+class CadreLedger(Ledger):
+    name = "oversight_cadres"
+    title = "干部下基层与结对帮扶情况"
+    model = cadres.User
+    export_permission = ("oversight", "export")
+    columns = (
+        Column("name", "姓名", export=lambda u, c: u.display_name, width=10),
+        Column("org", "单位", export=lambda u, c: u.org.name, width=20),
+        Column("position", "职务", export=lambda u, c: u.get_position_display(), width=10),
+        Column("days", "下基层天数", export=lambda u, c: u.days, width=8),
+        Column("stays", "联系点蹲点", export=lambda u, c: u.stays, width=8),
+        Column("led", "带队走访", export=lambda u, c: u.led_visits, width=8),
+        Column("research", "牵头调研", export=lambda u, c: u.research_led, width=8),
+        Column("pairs", "结对", export=lambda u, c: u.pairs, width=6),
+        Column("resolved", "结对解决诉求", export=lambda u, c: u.needs_resolved, width=10),
+        Column(
+            "flags",
+            "提示",
+            export=lambda u, c: "、".join(str(cadres.FLAGS[f]) for f in cadres.flags_of(u)),
+            width=16,
+        ),
+    )
+
+    def queryset(self, user):
+        # every cadre of the scope with her record (the page lists the leaders; the ledger all)
+        return cadres.User.objects.visible_to(user).filter(is_active=True).select_related("org")
+
+    def filter(self, queryset, params):
+        return cadres.with_record(queryset, _year(params) or datetime.date.today().year)
+
+
+@register
+class RecommendationLedger(_YearLedger):
+    name = "oversight_recommendations"
+    title = "评先树优推荐名单"
+    model = Recommendation
+    columns = (
+        Column("year", "年度", export=lambda r, c: r.year, width=8),
+        Column("name", "姓名", export=lambda r, c: r.person.display_name, width=10),
+        Column("org", "单位", export=lambda r, c: r.org.name, width=20),
+        Column("decision", "决定", export=lambda r, c: "推荐" if r.recommended else "不推荐", width=8),
+        Column("reason", "理由", export=lambda r, c: r.reason, width=50),
+        Column(
+            "by", "决定人", export=lambda r, c: r.decided_by.display_name if r.decided_by_id else "", width=10
+        ),
+        Column("at", "决定时间", export=lambda r, c: r.decided_at, width=18),
+    )
+
+    def queryset(self, user):
+        return Recommendation.objects.visible_to(user).select_related("person", "org", "decided_by")
+
+    def filter(self, queryset, params):
+        year = _year(params)
+        return queryset.filter(year=year) if year else queryset
+
+
+@register
+class CaseLedger(_YearLedger):
+    name = "oversight_cases"
+    title = "典型案例"
+    model = GoodCase
+    columns = (
+        Column("year", "年度", export=lambda r, c: r.year, width=8),
+        Column("org", "报送单位", export=lambda r, c: r.org.name, width=20),
+        Column("title", "案例标题", export=lambda r, c: r.title, width=36),
+        Column("source", "来源", export=lambda r, c: r.source_label, width=30),
+        Column("status", "状态", export=lambda r, c: r.get_status_display(), width=8),
+        Column("evidence", "佐证", export=lambda r, c: r.file_name or r.evidence_note, width=24),
+        Column("story", "案例内容", export=lambda r, c: r.story[:32000], width=60),
+    )
+
+    def queryset(self, user):
+        return GoodCase.objects.visible_to(user).select_related("org").order_by("year", "org__path", "id")
+
+
+@register
+class PublicityLedger(_YearLedger):
+    name = "oversight_publicity"
+    title = "宣传报道"
+    model = PublicityItem
+    columns = (
+        Column("date", "刊发日期", export=lambda r, c: r.published_on, width=12),
+        Column("org", "单位", export=lambda r, c: r.org.name, width=20),
+        Column("media", "媒体", export=lambda r, c: r.media, width=16),
+        Column("title", "标题", export=lambda r, c: r.title, width=36),
+        Column("link", "链接", export=lambda r, c: r.link, width=30),
+        Column(
+            "about",
+            "宣传的案例或活动",
+            export=lambda r, c: r.case.title if r.case_id else r.activity,
+            width=30,
+        ),
+    )
+
+    def queryset(self, user):
+        return (
+            PublicityItem.objects.visible_to(user)
+            .select_related("org", "case")
+            .order_by("published_on", "id")
+        )
+
+
+@register
+class PracticeLedger(_YearLedger):
+    name = "oversight_practices"
+    title = "制度规定"
+    model = Practice
+    columns = (
+        Column("date", "印发日期", export=lambda r, c: r.issued_on, width=12),
+        Column("org", "制定单位", export=lambda r, c: r.org.name, width=20),
+        Column("title", "制度名称", export=lambda r, c: r.title, width=36),
+        Column("number", "文号", export=lambda r, c: r.document_number, width=16),
+        Column("file", "制度文件", export=lambda r, c: r.file_name, width=24),
+        Column("case", "源自案例", export=lambda r, c: r.case.title if r.case_id else "", width=30),
+    )
+
+    def queryset(self, user):
+        return Practice.objects.visible_to(user).select_related("org", "case").order_by("issued_on", "id")
