@@ -52,6 +52,11 @@ def dashboard(request, pk):
     return _page(request, unit)
 
 
+def has_unit(user) -> bool:
+    """Everyone with a unit has its dashboard, volunteers aside (they see only their own pairs)."""
+    return user.org_id is not None and not user.is_volunteer
+
+
 def is_chair_at_top(user) -> bool:
     org = getattr(user, "org", None)
     return bool(user.is_authenticated and org is not None and user.position == Position.CHAIR) and (

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from fuqing.orgs.models import Org
-from tests.e2e.conftest import ARTIFACTS, browser, demo, login, outside_requests, phone, shot  # noqa: F401 (fixtures)
+from tests.e2e.conftest import ARTIFACTS, login, shot
+from tests.e2e.conftest import demo as _demo
+
+demo = _demo  # the e2e demo (load_demo), under its fixture name
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -38,7 +41,7 @@ def test_rpt1_city_dashboard_is_readable_on_a_phone_and_drills_down(
     for i, chart in enumerate(phone.locator(".fq-chart").all()[:4]):
         chart.screenshot(path=str(ARTIFACTS / f"dashboard-city-phone-chart{i}.png"))
 
-    # drill-down: a click on the first district's bar (the chart's click event) opens the district's own dashboard
+    # drill-down: a click on the first district's bar (the chart's click event) opens its dashboard
     first = phone.evaluate("JSON.parse(document.getElementById('dashboard-data').textContent).children[0]")
     with phone.expect_navigation():
         phone.evaluate(
