@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fuqing.core.frame.CachedUserMiddleware",  # the user, roles, unit and scope from the cache
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -145,8 +146,16 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    # A file cache under var/: shared by every process of an embedded install (gunicorn's workers, the
+    # worker), so what one process changes and invalidates (the page frame, hot issues) the others see.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from the cache, kept in the db
 
 # Background jobs (PLT-5): the database queue by default (worker: manage.py db_worker), RQ on Redis at scale.
 # A running job beats every JOB_HEARTBEAT_SECONDS; one silent for JOB_STALE_SECONDS (its worker was killed)

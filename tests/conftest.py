@@ -32,6 +32,8 @@ def _test_settings(settings, tmp_path):
         "django.contrib.auth.hashers.MD5PasswordHasher"
     ]  # speed; Argon2 tested on its own
     settings.EXPORT_RATE_PER_HOUR = 1000
+    # One process's memory, cleared per test: no test sees another's (xdist workers share var/).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
     from django.utils import translation
 

@@ -33,7 +33,9 @@ def require_office() -> None:
 
 
 def to_pdf(source: str | os.PathLike, outdir: str | os.PathLike | None = None) -> Path:
-    """Convert a document to PDF with LibreOffice in a private profile; returns the PDF's path."""
+    """Convert a document to PDF with LibreOffice in a private profile; returns the PDF's path. Any
+    document LibreOffice opens (``core.office.to_pdf`` lays out Word files with their bookmarks; a
+    spreadsheet needs Calc's own PDF export, which the plain ``--convert-to pdf`` chooses)."""
     require_office()
     source = Path(source)
     outdir = Path(outdir or tempfile.mkdtemp(prefix="fq-office-out-"))
@@ -65,14 +67,10 @@ def to_pdf(source: str | os.PathLike, outdir: str | os.PathLike | None = None) -
 
 def pdf_pages(pdf: str | os.PathLike) -> list[str]:
     """The PDF's pages as text, laid out as printed (``pdftotext -layout``), one string per page."""
+    from fuqing.core.office import pages
+
     require_office()
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60
-    ).stdout
-    pages = text.split("\f")
-    if pages and not pages[-1].strip():
-        pages.pop()
-    return pages
+    return pages(Path(pdf))
 
 
 def pdf_page_sizes(pdf: str | os.PathLike) -> list[tuple[float, float]]:

@@ -28,7 +28,18 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
-from fuqing.api import assistance, auth, fieldwork, jobs, orgs, oversight, projects, registry, reminders, research
+from fuqing.api import (
+    assistance,
+    auth,
+    fieldwork,
+    jobs,
+    orgs,
+    oversight,
+    projects,
+    registry,
+    reminders,
+    research,
+)
 from fuqing.core.scoping import ScopeDenied
 
 

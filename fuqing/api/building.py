@@ -30,7 +30,7 @@ from fuqing.building.models import (
     WomensHome,
     WorkCondition,
 )
-from fuqing.building.views.common import children_of, default_unit
+from fuqing.building.units import children_of, default_unit
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404, resolve_input, resolve_inputs, subtree_q

@@ -10,7 +10,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fuqing.assistance.models import Need, NeedStatus
-from fuqing.core.figures import SUMMARY_KINDS, Figure, FigureScope, compute, figure, labelled, subtree_groups
+from fuqing.core.figures import (
+    SUMMARY_KINDS,
+    Figure,
+    FigureScope,
+    by_code,
+    compute,
+    figure,
+    labelled,
+    subtree_groups,
+    tally,
+)
 
 UNSET = gettext_lazy("未标注")
 UNSORTED = 10**6  # needs without a category come after the dictionary's entries
@@ -38,15 +48,7 @@ def _category_rows(qs, *extra: str) -> list[dict]:
 
 
 def _found(rows) -> Figure:
-    rows = sorted(rows, key=lambda r: r[0])
-    return Figure(
-        "needs_found",
-        "发现诉求",
-        sum(n for _s, n in rows),
-        "件",
-        breakdown=labelled(rows, NeedStatus.choices),
-        breakdown_title="办理情况",
-    )
+    return tally("needs_found", "发现诉求", labelled(by_code(rows), NeedStatus.choices), "件", "办理情况")
 
 
 @figure("needs_found", gettext_lazy("发现诉求"), order=40, summaries=SUMMARY_KINDS)
@@ -114,13 +116,12 @@ def needs_count_for_units(scope: FigureScope, units) -> dict:
 def needs_by_status(scope: FigureScope) -> Figure:
     rows = needs(scope).values_list("status").annotate(n=Count("pk")).order_by("-n", "status")
     counts = labelled(rows, NeedStatus.choices)
-    return Figure(
+    return tally(
         "needs_by_status",
         _("诉求办理结果"),
-        sum(n for _label, n in counts),
+        counts,
         _("件"),
-        breakdown=counts,
-        breakdown_title=_("办理结果"),
+        _("办理结果"),
         table_title=_("诉求办理结果统计"),
     )
 
@@ -147,14 +148,8 @@ def needs_by_category_for_units(scope: FigureScope, units) -> dict:
 def _by_category(rows) -> Figure:
     rows = sorted(rows, key=lambda r: (-r["n"], r["category__sort"] or UNSORTED))
     counts = [[str(r["label"]), r["n"]] for r in rows]
-    return Figure(
-        "needs_by_category",
-        _("诉求类别"),
-        sum(n for _label, n in counts),
-        _("件"),
-        breakdown=counts,
-        breakdown_title=_("类别"),
-        table_title=_("诉求类别统计"),
+    return tally(
+        "needs_by_category", _("诉求类别"), counts, _("件"), _("类别"), table_title=_("诉求类别统计")
     )
 
 
@@ -202,14 +197,13 @@ def needs_by_group(scope: FigureScope) -> Figure:
         .order_by("-n", "woman__groups__sort")
     )
     counts = [[r["woman__groups__name"] or str(UNSET), r["n"]] for r in rows]
-    total = compute("needs_count", scope).value  # the needs in all, shared with needs_count
-    return Figure(
+    return tally(
         "needs_by_group",
         _("诉求（按困难群体）"),
-        total,
+        counts,
         _("件"),
+        _("困难群体"),
+        total=compute("needs_count", scope).value,  # the needs in all, shared with needs_count
         note=_("一人可属多个群体，合计为诉求件数。"),
-        breakdown=counts,
-        breakdown_title=_("困难群体"),
         table_title=_("诉求按困难群体统计"),
     )

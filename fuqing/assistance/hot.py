@@ -182,20 +182,23 @@ def cache_seconds() -> int:
 
 def cached_hot_issues(
     user, org, year: int, today: datetime.date, threshold_days: int | None = None, refresh: bool = False
-) -> HotIssues:
-    """``hot_issues`` kept in the cache for a few minutes per unit, year and threshold. Whoever may see
-    a unit sees its whole subtree (scopes are subtrees), so the figures do not depend on the viewer."""
-    from django.core.cache import cache
+):
+    """``hot_issues`` kept in the shared cache (``core.computed``: one request computes, the others wait
+    for it or are served the last figures) for a few minutes per unit, year and threshold; returns the
+    ``Computed`` entry (``.value``, ``.at`` — the "as of" the page shows). Whoever may see a unit sees its
+    whole subtree (scopes are subtrees), so the figures do not depend on the viewer."""
+    from fuqing.core.computed import shared
 
     threshold_days = threshold_days or long_standing_days()
     # Labels (本级, months) are in the active language: one entry per language.
     language = get_language() or ""
     key = f"fuqing:hot:{org.pk}:{org.path}:{year}:{threshold_days}:{today.isoformat()}:{language}"
-    hot = None if refresh else cache.get(key)
-    if hot is None:
-        hot = hot_issues(user, org, year, today, threshold_days=threshold_days)
-        cache.set(key, hot, cache_seconds())
-    return hot
+    return shared(
+        key,
+        lambda: hot_issues(user, org, year, today, threshold_days=threshold_days),
+        cache_seconds(),
+        refresh=refresh,
+    )
 
 
 def theme_rows(user, org, year: int, limit: int = 30) -> list[Row]:

@@ -3,8 +3,6 @@ checked row by row with the same rules as the services, written through the serv
 
 from __future__ import annotations
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -22,16 +20,30 @@ from fuqing.assistance.models import (
     Urgency,
 )
 from fuqing.core import cells
-from fuqing.core.cells import CellError
-from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
+from fuqing.core.ledger import (
+    Column,
+    ImportContext,
+    Ledger,
+    ParsedRow,
+    People,
+    RecordNumbers,
+    RowError,
+    UnitResolver,
+    collect,
+    date_column,
+    parse_names,
+    people_column,
+    person_column,
+    person_name,
+    record_number_column,
+    reference_column,
+    register,
+    unit_column,
+    woman_columns,
+)
 from fuqing.core.masking import mask_name
 from fuqing.core.scoping import subtree_q
-
-
-def _woman_name(woman, ctx) -> str:
-    if woman is None:
-        return ""
-    return woman.name if ctx.unmasked else mask_name(woman.name)
+from fuqing.registry.privacy import consent_states
 
 
 def _text(limit: int):
@@ -48,86 +60,73 @@ def _choice(choices, aliases=None):
     return parse
 
 
-def _uuid(value) -> str:
-    raw = cells.compact(value)
-    if not raw:
-        return ""
-    try:
-        return str(uuid.UUID(raw))
-    except ValueError:
-        raise CellError(_("编号格式不正确（应为从平台导出的编号）。")) from None
-
-
-def _names(value) -> list[str]:
-    raw = cells.text(value)
-    for sep in ("，", ",", "；", ";", " "):
-        raw = raw.replace(sep, "、")
-    return [n for n in raw.split("、") if n]
-
-
 class Lookups:
-    """What an import resolves in bulk: units under the target, women, users and categories."""
+    """What an import resolves, in bulk before the rows are checked (one query per column, whatever
+    the number of rows): units by the kit's one rule, women by 档案编号 or by name, cadres by name."""
 
-    def __init__(self, ctx: ImportContext):
-        from fuqing.orgs.models import Org, User
+    def __init__(self, rows: list[ParsedRow], ctx: ImportContext, unit_header: str):
+        from fuqing.orgs.models import User
         from fuqing.registry.models import Woman
 
         actor = ctx.actor
-        orgs = list(Org.objects.editable_by(actor).filter(subtree_q(ctx.org.path), is_active=True))
-        self.orgs_by_name: dict[str, list] = {}
-        self.orgs_by_code = {}
-        for o in orgs:
-            self.orgs_by_name.setdefault(o.name, []).append(o)
-            if o.division_code:
-                self.orgs_by_code[o.division_code] = o
         self.ctx = ctx
-        self.women = Woman.objects.visible_to(actor).active()
+        self.units = UnitResolver(ctx.org, actor, column=unit_header)
+        women = Woman.objects.visible_to(actor).active().select_related("org")
+        numbers = collect(rows, "woman_number")
+        files = {n for n in numbers if n.startswith("F")}
+        uuids = numbers - files
+        self.women_by_number = (
+            {w.file_number: w for w in women.filter(file_number__in=files)} if files else {}
+        )
+        if uuids:
+            self.women_by_number.update({str(w.pk): w for w in women.filter(pk__in=uuids)})
+        names = {
+            r.values.get("woman_name")
+            for r in rows
+            if r.values.get("woman_name") and not r.values.get("woman_number")
+        }
+        self.women_by_name: dict[str, list] = {}
+        if names:
+            for woman in women.filter(subtree_q(ctx.org.path, "org__path"), name__in=names):
+                self.women_by_name.setdefault(woman.name, []).append(woman)
         self.users = User.objects.visible_to(actor).filter(is_active=True)
-        self.categories = {c.name: c for c in NeedCategory.objects.filter(is_active=True)}
-        self.categories.update({c.code: c for c in NeedCategory.objects.filter(is_active=True)})
-        self._women_by_name: dict | None = None
+        categories = NeedCategory.objects.filter(is_active=True)
+        self.categories = {}
+        for category in categories:
+            self.categories[category.name] = self.categories[category.code] = category
 
-    def org(self, value: str):
-        if not value:
-            return self.ctx.org, ""
-        if value in self.orgs_by_code:
-            return self.orgs_by_code[value], ""
-        found = self.orgs_by_name.get(value, [])
-        if len(found) == 1:
-            return found[0], ""
-        if not found:
-            return None, _("在“%(o)s”之下找不到可编辑的单位“%(v)s”。") % {"o": self.ctx.org.name, "v": value}
-        return None, _("名为“%(v)s”的单位不止一个，请改填行政区划代码。") % {"v": value}
+    def people(self, rows, key: str, column: str) -> People:
+        return People(self.users, collect(rows, key), column)
 
-    def woman(self, woman_id: str, name: str, org):
-        if woman_id:
-            woman = self.women.filter(pk=woman_id).first()
+    def check_woman(self, row: ParsedRow, org):
+        """The woman a row names (None for a group's need), or False with the error added."""
+        woman, message = self.woman(row.values.get("woman_number", ""), row.values.get("woman_name", ""), org)
+        if message:
+            row.errors.append(RowError(row.number, "妇女姓名", message))
+            return False
+        return woman
+
+    def woman(self, number: str, name: str, org):
+        if number:
+            woman = self.women_by_number.get(number)
             if woman is None:
-                return None, _("您的范围内没有这个编号的在册妇女。")
-            if name and woman.name != name:
-                return None, _("编号与姓名不一致。")
+                return None, _("您的范围内没有这个档案编号的在册妇女。")
+            if name and woman.name != name and mask_name(woman.name) != name:
+                return None, _("档案编号与姓名不一致。")
             return woman, ""
         if not name:
             return None, ""
-        matches = list(self.women.filter(subtree_q((org or self.ctx.org).path, "org__path"), name=name)[:2])
+        matches = [
+            w for w in self.women_by_name.get(name, []) if w.org.path.startswith((org or self.ctx.org).path)
+        ]
         if not matches:
             # masked: the message is kept in the job's result, which holds no personal data (REG-3)
             return None, _("在所属单位范围内找不到名为“%(n)s”的在册妇女，请先在妇女档案中登记。") % {
                 "n": mask_name(name)
             }
         if len(matches) > 1:
-            return None, _("有多名同名妇女，请填写妇女编号。")
+            return None, _("有多名同名妇女，请填写档案编号。")
         return matches[0], ""
-
-    def user(self, value: str):
-        if not value:
-            return None, ""
-        found = list(self.users.filter(username=value)[:1]) or list(self.users.filter(name=value)[:2])
-        if len(found) == 1:
-            return found[0], ""
-        if not found:
-            return None, _("您的范围内找不到干部“%(v)s”（填写用户名或姓名）。") % {"v": value}
-        return None, _("有多名干部叫“%(v)s”，请改填用户名。") % {"v": value}
 
 
 def _apply_errors(row: ParsedRow, exc: ValidationError, headers: dict) -> None:
@@ -170,35 +169,9 @@ class NeedLedger(Ledger):
     export_permission = ("assistance", "export")
     import_permission = ("assistance", "edit")
     columns = (
-        Column("id", "诉求编号", export=lambda n, c: str(n.pk), importable=False, width=38),
-        Column(
-            "org",
-            "所属单位",
-            parse=_text(100),
-            aliases=("单位",),
-            help="单位名称或行政区划代码；不填则为导入时所选单位",
-            example="友谊社区",
-            export=lambda n, c: n.org.name,
-            width=20,
-        ),
-        Column(
-            "woman_id",
-            "妇女编号",
-            parse=_uuid,
-            help="妇女档案导出的编号（与姓名二选一）",
-            export=lambda n, c: str(n.woman_id or ""),
-            width=38,
-        ),
-        Column(
-            "woman_name",
-            "妇女姓名",
-            parse=_text(50),
-            aliases=("姓名",),
-            help="在册妇女的姓名，在所属单位范围内唯一时可不填编号",
-            example="张秀英",
-            export=lambda n, c: _woman_name(n.woman, c),
-            width=12,
-        ),
+        record_number_column("诉求编号"),
+        unit_column("org", "所属单位", example="友谊社区"),
+        *woman_columns("woman"),
         Column(
             "group_description",
             "群体",
@@ -257,32 +230,9 @@ class NeedLedger(Ledger):
             export=lambda n, c: n.description,
             width=50,
         ),
-        Column(
-            "reported_on",
-            "反映日期",
-            required=True,
-            parse=cells.date,
-            aliases=("日期",),
-            example="2014-04-15",
-            export=lambda n, c: n.reported_on,
-            width=12,
-        ),
-        Column(
-            "review_on",
-            "复查日期",
-            parse=cells.date,
-            example="2014-05-15",
-            export=lambda n, c: n.review_on,
-            width=12,
-        ),
-        Column(
-            "handler",
-            "承办人",
-            parse=_text(150),
-            help="干部的用户名或姓名",
-            export=lambda n, c: str(n.handler or ""),
-            width=12,
-        ),
+        date_column("reported_on", "反映日期", required=True, aliases=("日期",), example="2014-04-15"),
+        date_column("review_on", "复查日期", example="2014-05-15"),
+        person_column("handler", "承办人", attr="handler"),
         Column("status", "状态", export=lambda n, c: n.get_status_display(), importable=False, width=10),
         Column("closed_on", "办结日期", export=lambda n, c: n.closed_on, importable=False, width=12),
         Column("outcome_note", "办结说明", export=lambda n, c: n.outcome_note, importable=False, width=40),
@@ -301,22 +251,20 @@ class NeedLedger(Ledger):
         return filter_needs(None, params, queryset)[0]
 
     def check_rows(self, rows, ctx):
-        look = Lookups(ctx)
+        look = Lookups(rows, ctx, "所属单位")
+        handlers = look.people(rows, "handler", "承办人")
         for row in rows:
             if row.errors:
                 continue
             v = row.values
-            org, message = look.org(v.get("org", ""))
+            org = look.units.check(row, "org")
             if org is None:
-                row.errors.append(RowError(row.number, "所属单位", message))
                 continue
-            woman, message = look.woman(v.get("woman_id", ""), v.get("woman_name", ""), org)
-            if message:
-                row.errors.append(RowError(row.number, "妇女姓名", message))
+            woman = look.check_woman(row, org)
+            if woman is False:
                 continue
-            handler, message = look.user(v.get("handler", ""))
-            if message:
-                row.errors.append(RowError(row.number, "承办人", message))
+            handler = handlers.check(row, "handler")
+            if row.errors:
                 continue
             category = look.categories.get(v["category"])
             if category is None:
@@ -337,18 +285,14 @@ class NeedLedger(Ledger):
                 "handler": handler,
             }
             try:
-                services._clean_need(ctx.actor, dict(data), org=org)
+                services.clean_need(ctx.actor, dict(data), org=org, picked=True)
             except ValidationError as exc:
                 _apply_errors(row, exc, NEED_HEADERS)
                 continue
             v["_data"], v["_org"] = data, org
 
-    def write(self, rows, ctx):
-        for index, row in enumerate(rows, start=1):
-            services.create_need(ctx.actor, org=row.values["_org"], **row.values["_data"])
-            if ctx.progress:
-                ctx.progress(index, len(rows))
-        return len(rows)
+    def write_row(self, row, ctx):
+        services.create_need(ctx.actor, org=row.values["_org"], **row.values["_data"])
 
 
 # --- pairings -------------------------------------------------------------------------------------
@@ -366,7 +310,7 @@ PAIRING_HEADERS = {
 def _helpers(pairing, ctx) -> tuple[str, str]:
     helpers = list(pairing.helpers.all())
     return (
-        "、".join(h.user.username for h in helpers if h.user_id),
+        "、".join(person_name(h.user) for h in helpers if h.user_id),
         "、".join(h.helper_org.name for h in helpers if h.helper_org_id),
     )
 
@@ -379,17 +323,8 @@ class PairingLedger(Ledger):
     export_permission = ("assistance", "export")
     import_permission = ("assistance", "edit")
     columns = (
-        Column("id", "结对编号", export=lambda p, c: str(p.pk), importable=False, width=38),
-        Column(
-            "org",
-            "负责单位",
-            parse=_text(100),
-            aliases=("单位",),
-            help="单位名称或行政区划代码；不填则为导入时所选单位",
-            example="友谊社区",
-            export=lambda p, c: p.org.name,
-            width=20,
-        ),
+        record_number_column("结对编号"),
+        unit_column("org", "负责单位", example="友谊社区"),
         Column(
             "kind",
             "形式",
@@ -400,23 +335,7 @@ class PairingLedger(Ledger):
             export=lambda p, c: p.get_kind_display(),
             width=10,
         ),
-        Column(
-            "woman_id",
-            "妇女编号",
-            parse=_uuid,
-            help="妇女档案导出的编号（与姓名二选一）",
-            export=lambda p, c: str(p.woman_id or ""),
-            width=38,
-        ),
-        Column(
-            "woman_name",
-            "妇女姓名",
-            parse=_text(50),
-            aliases=("帮扶对象",),
-            example="张秀英",
-            export=lambda p, c: _woman_name(p.woman, c),
-            width=12,
-        ),
+        *woman_columns("woman", name_aliases=("帮扶对象", "姓名")),
         Column(
             "household",
             "帮扶家庭",
@@ -425,41 +344,20 @@ class PairingLedger(Ledger):
             export=lambda p, c: p.household,
             width=20,
         ),
-        Column(
-            "helper_users",
-            "帮扶干部",
-            parse=_names,
-            help="干部用户名或姓名，多人用顿号分隔",
-            example="liuchunmei、zhaoguilan",
-            export=lambda p, c: _helpers(p, c)[0],
-            width=24,
+        people_column(
+            "helper_users", "帮扶干部", export=lambda p, c: _helpers(p, c)[0], example="刘春梅、赵桂兰"
         ),
         Column(
             "helper_orgs",
             "帮扶单位",
-            parse=_names,
-            help="单位名称，多个用顿号分隔",
+            parse=parse_names,
+            help="单位名称（或区划代码、“上级/名称”），多个用顿号分隔",
             example="道里区妇联",
             export=lambda p, c: _helpers(p, c)[1],
             width=24,
         ),
-        Column(
-            "starts_on",
-            "结对日期",
-            required=True,
-            parse=cells.date,
-            example="2014-04-20",
-            export=lambda p, c: p.starts_on,
-            width=12,
-        ),
-        Column(
-            "review_on",
-            "复查日期",
-            parse=cells.date,
-            example="2014-10-20",
-            export=lambda p, c: p.review_on,
-            width=12,
-        ),
+        date_column("starts_on", "结对日期", required=True, example="2014-04-20"),
+        date_column("review_on", "复查日期", example="2014-10-20"),
         Column("status", "状态", export=lambda p, c: p.get_status_display(), importable=False, width=10),
         Column("notes", "备注", parse=_text(2000), export=lambda p, c: p.notes, width=40),
     )
@@ -474,36 +372,31 @@ class PairingLedger(Ledger):
         )
 
     def check_rows(self, rows, ctx):
-        from fuqing.orgs.models import Org
-
-        look = Lookups(ctx)
-        visible_orgs = Org.objects.visible_to(ctx.actor).filter(is_active=True)
+        look = Lookups(rows, ctx, "负责单位")
+        helpers = look.people(rows, "helper_users", "帮扶干部")
+        helper_units = UnitResolver.named(ctx, "帮扶单位")
         for row in rows:
             if row.errors:
                 continue
             v = row.values
-            org, message = look.org(v.get("org", ""))
+            org = look.units.check(row, "org")
             if org is None:
-                row.errors.append(RowError(row.number, "负责单位", message))
                 continue
-            woman, message = look.woman(v.get("woman_id", ""), v.get("woman_name", ""), org)
-            if message:
-                row.errors.append(RowError(row.number, "妇女姓名", message))
+            woman = look.check_woman(row, org)
+            if woman is False:
                 continue
             users = []
             for name in v.get("helper_users") or []:
-                user, message = look.user(name)
+                user, message = helpers.resolve(name)
                 if message:
                     row.errors.append(RowError(row.number, "帮扶干部", message))
                 users.append(user)
             helper_orgs = []
             for name in v.get("helper_orgs") or []:
-                found = list(visible_orgs.filter(name=name)[:2])
-                if len(found) != 1:
-                    row.errors.append(
-                        RowError(row.number, "帮扶单位", _("找不到唯一的单位“%(n)s”。") % {"n": name})
-                    )
-                helper_orgs.extend(found[:1])
+                unit, message = helper_units.resolve(name)
+                if message:
+                    row.errors.append(RowError(row.number, "帮扶单位", message))
+                helper_orgs.append(unit)
             if row.errors:
                 continue
             data = {
@@ -514,19 +407,15 @@ class PairingLedger(Ledger):
                 "review_on": v.get("review_on"),
             }
             try:
-                pairings._clean_pairing(ctx.actor, dict(data), users, helper_orgs, org=org)
+                pairings.clean_pairing(ctx.actor, dict(data), users, helper_orgs, org=org, picked=True)
             except ValidationError as exc:
                 _apply_errors(row, exc, PAIRING_HEADERS)
                 continue
             data.update(helper_users=users, helper_orgs=helper_orgs, notes=v.get("notes", ""))
             v["_data"], v["_org"] = data, org
 
-    def write(self, rows, ctx):
-        for index, row in enumerate(rows, start=1):
-            pairings.create_pairing(ctx.actor, org=row.values["_org"], **row.values["_data"])
-            if ctx.progress:
-                ctx.progress(index, len(rows))
-        return len(rows)
+    def write_row(self, row, ctx):
+        pairings.create_pairing(ctx.actor, org=row.values["_org"], **row.values["_data"])
 
 
 # --- actions --------------------------------------------------------------------------------------
@@ -551,33 +440,10 @@ class ActionLedger(Ledger):
     export_permission = ("assistance", "export")
     import_permission = ("assistance", "edit")
     columns = (
-        Column("id", "措施编号", export=lambda a, c: str(a.pk), importable=False, width=38),
-        Column(
-            "org",
-            "所属单位",
-            parse=_text(100),
-            aliases=("单位",),
-            help="不填则随诉求或为导入时所选单位",
-            export=lambda a, c: a.org.name,
-            width=20,
-        ),
-        Column(
-            "need_id",
-            "诉求编号",
-            parse=_uuid,
-            help="诉求台账导出的编号（与妇女二选一）",
-            export=lambda a, c: str(a.need_id or ""),
-            width=38,
-        ),
-        Column("woman_id", "妇女编号", parse=_uuid, export=lambda a, c: str(a.woman_id or ""), width=38),
-        Column(
-            "woman_name",
-            "妇女姓名",
-            parse=_text(50),
-            example="张秀英",
-            export=lambda a, c: _woman_name(a.woman, c),
-            width=12,
-        ),
+        record_number_column("措施编号"),
+        unit_column("org", "所属单位", help="不填则随诉求或为导入时所选单位"),
+        reference_column("need_id", "诉求编号", "need_id", help="诉求台账上的诉求编号（与妇女二选一）"),
+        *woman_columns("woman"),
         Column(
             "service",
             "服务类型",
@@ -607,30 +473,17 @@ class ActionLedger(Ledger):
             export=lambda a, c: a.project_name,
             width=20,
         ),
-        Column(
-            "given_by",
-            "提供人",
-            parse=_text(150),
-            help="干部的用户名或姓名（与提供单位至少填一项）",
-            export=lambda a, c: str(a.given_by or ""),
-            width=12,
+        person_column(
+            "given_by", "提供人", attr="given_by", help="干部姓名（与提供单位至少填一项）；同名时填写用户名"
         ),
-        Column(
+        unit_column(
             "given_by_org",
             "提供单位",
-            parse=_text(100),
-            export=lambda a, c: str(a.given_by_org or ""),
-            width=20,
+            attr="given_by_org.name",
+            aliases=(),
+            help="单位名称、区划代码或“上级/名称”",
         ),
-        Column(
-            "given_on",
-            "日期",
-            required=True,
-            parse=cells.date,
-            example="2014-05-06",
-            export=lambda a, c: a.given_on,
-            width=12,
-        ),
+        date_column("given_on", "日期", required=True, example="2014-05-06"),
         Column("notes", "备注", parse=_text(2000), export=lambda a, c: a.notes, width=40),
         Column(
             "consent_exception",
@@ -649,46 +502,33 @@ class ActionLedger(Ledger):
         )
 
     def check_rows(self, rows, ctx):
-        from fuqing.orgs.models import Org
-
-        look = Lookups(ctx)
-        needs = Need.objects.editable_by(ctx.actor).select_related("woman", "org")
-        visible_orgs = Org.objects.visible_to(ctx.actor).filter(is_active=True)
+        look = Lookups(rows, ctx, "所属单位")
+        givers = look.people(rows, "given_by", "提供人")
+        giving_units = UnitResolver.named(ctx, "提供单位")
+        needs = RecordNumbers(
+            Need.objects.editable_by(ctx.actor).select_related("woman", "org"), collect(rows, "need_id")
+        )
+        checked = []
         for row in rows:
             if row.errors:
                 continue
             v = row.values
             need = None
             if v.get("need_id"):
-                need = needs.filter(pk=v["need_id"]).first()
+                need, message = needs.get(v["need_id"])
                 if need is None:
-                    row.errors.append(
-                        RowError(row.number, "诉求编号", _("您可编辑的范围内没有这个编号的诉求。"))
-                    )
+                    row.errors.append(RowError(row.number, "诉求编号", message))
                     continue
-            org, message = (need.org, "") if need and not v.get("org") else look.org(v.get("org", ""))
+            org = need.org if need and not v.get("org") else look.units.check(row, "org")
             if org is None:
-                row.errors.append(RowError(row.number, "所属单位", message))
                 continue
-            woman, message = look.woman(v.get("woman_id", ""), v.get("woman_name", ""), org)
-            if message:
-                row.errors.append(RowError(row.number, "妇女姓名", message))
+            woman = look.check_woman(row, org)
+            if woman is False:
                 continue
-            given_by, message = look.user(v.get("given_by", ""))
-            if message:
-                row.errors.append(RowError(row.number, "提供人", message))
+            given_by = givers.check(row, "given_by")
+            given_by_org = giving_units.check(row, "given_by_org") if v.get("given_by_org") else None
+            if row.errors:
                 continue
-            given_by_org = None
-            if v.get("given_by_org"):
-                found = list(visible_orgs.filter(name=v["given_by_org"])[:2])
-                if len(found) != 1:
-                    row.errors.append(
-                        RowError(
-                            row.number, "提供单位", _("找不到唯一的单位“%(n)s”。") % {"n": v["given_by_org"]}
-                        )
-                    )
-                    continue
-                given_by_org = found[0]
             data = {
                 "service": v["service"],
                 "given_on": v["given_on"],
@@ -702,18 +542,32 @@ class ActionLedger(Ledger):
                 "notes": v.get("notes", ""),
             }
             try:
-                cleaned = pairings._clean_action(ctx.actor, dict(data))
-                # SEC-9: her consent, or a permitted user's documented exception (recorded on write)
-                pairings.check_action_consent(ctx.actor, cleaned, v.get("consent_exception", ""))
+                cleaned = pairings.clean_action(ctx.actor, dict(data), picked=True)
             except ValidationError as exc:
                 _apply_errors(row, exc, ACTION_HEADERS)
                 continue
-            data["consent_exception"] = v.get("consent_exception", "")
-            v["_data"], v["_org"] = data, org
+            checked.append((row, data, cleaned, org))
+        # SEC-9: her consent, or a permitted user's documented exception (recorded on write); every
+        # woman's consents to each purpose read in one query
+        states = {}
+        for row, data, cleaned, org in checked:
+            purpose = pairings.action_purpose(cleaned["service"])
+            if purpose and purpose not in states:
+                ids = {c["woman"].pk for _r, _d, c, _o in checked if c["woman"] is not None}
+                states[purpose] = consent_states(ids, purpose)
+            try:
+                pairings.check_action_consent(
+                    ctx.actor, cleaned, row.values.get("consent_exception", ""), states=states.get(purpose)
+                )
+            except ValidationError as exc:
+                _apply_errors(row, exc, ACTION_HEADERS)
+                continue
+            data["consent_exception"] = row.values.get("consent_exception", "")
+            row.values["_data"], row.values["_org"] = data, org
 
-    def write(self, rows, ctx):
-        for index, row in enumerate(rows, start=1):
-            pairings.record_action(ctx.actor, org=row.values["_org"], **row.values["_data"])
-            if ctx.progress:
-                ctx.progress(index, len(rows))
-        return len(rows)
+    def write_row(self, row, ctx):
+        pairings.record_action(ctx.actor, org=row.values["_org"], **row.values["_data"])
+
+
+# registered beside the three editable registers: the suggestions ledger (export only)
+from fuqing.assistance import ledger_suggestions  # noqa: E402, F401

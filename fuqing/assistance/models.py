@@ -146,6 +146,8 @@ class Need(models.Model):
                 name="need_org_year_cover",
             ),
             models.Index(fields=["status", "review_on"], name="need_status_review"),
+            # The list's order to the last tie (keyset paging walks it; no sort of a day's needs).
+            models.Index(fields=["reported_on", "created_at", "id"], name="need_list_order"),
         ]
         constraints = [
             models.UniqueConstraint(

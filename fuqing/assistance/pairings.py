@@ -40,7 +40,8 @@ from fuqing.registry.privacy import check_help_consent, record_consent_exception
 # --- pairings -------------------------------------------------------------------------------------
 
 
-def _clean_pairing(actor, values: dict, users: list, orgs: list, org=None) -> None:
+def clean_pairing(actor, values: dict, users: list, orgs: list, org=None, *, picked: bool = False) -> None:
+    """NEED-2's rules, shared by the form, the API and the import (``picked``: see ``clean_need``)."""
     errors = {}
     if values["kind"] not in PairingKind.values:
         errors["kind"] = _("请选择结对形式（一帮一或多帮一）。")
@@ -62,9 +63,10 @@ def _clean_pairing(actor, values: dict, users: list, orgs: list, org=None) -> No
         _("结对日期"),
         _("复查日期"),
     )
-    check_woman(actor, values.get("woman"), code="NEED-2")
-    for user in users:
-        check_user(actor, user, "helpers", "NEED-2")
+    if not picked:
+        check_woman(actor, values.get("woman"), code="NEED-2")
+        for user in users:
+            check_user(actor, user, "helpers", "NEED-2")
     check_helpers(users, org, values.get("woman"))
     if actor is not None:
         scope = user_scope(actor)
@@ -134,7 +136,7 @@ def create_pairing(
     users, orgs = list(dict.fromkeys(helper_users)), list(dict.fromkeys(helper_orgs))
     values = {"kind": kind, "woman": woman, "household": household.strip(), "starts_on": starts_on}
     values["review_on"] = review_on
-    _clean_pairing(actor, values, users, orgs, org=org)
+    clean_pairing(actor, values, users, orgs, org=org)
     pairing = Pairing.objects.create(
         org=org, notes=notes.strip(), year=starts_on.year, created_by=actor, **values
     )
@@ -160,7 +162,7 @@ def update_pairing(actor, pairing: Pairing, *, helper_users=None, helper_orgs=No
     fields = ("kind", "woman", "household", "starts_on", "review_on", "ends_on", "notes")
     values = {f: changes.get(f, getattr(pairing, f)) for f in fields}
     values["household"] = (values["household"] or "").strip()
-    _clean_pairing(actor, values, users, orgs, org=pairing.org)
+    clean_pairing(actor, values, users, orgs, org=pairing.org)
     if values["ends_on"] is not None and values["ends_on"] < values["starts_on"]:
         raise ValidationError({"ends_on": _("结束日期不能早于结对日期。")}, code="NEED-2")
     for field, value in values.items():
@@ -208,7 +210,7 @@ def record_action(
         for target in (need, pairing):
             if target is not None:
                 require_edit(actor, target)
-    values = _clean_action(
+    values = clean_action(
         actor,
         {
             "service": service,
@@ -251,7 +253,7 @@ def action_purpose(service: str) -> str:
     )
 
 
-def check_action_consent(actor, values: dict, consent_exception: str = "") -> str:
+def check_action_consent(actor, values: dict, consent_exception: str = "", states: dict | None = None) -> str:
     """SEC-9 for an action (cleaned ``values``): "" when no consent is needed or hers is in force, the
     exception's reason when a permitted user gave one; otherwise a ValidationError on ``service``."""
     return check_help_consent(
@@ -260,10 +262,12 @@ def check_action_consent(actor, values: dict, consent_exception: str = "") -> st
         action_purpose(values["service"]),
         field="service",
         exception_reason=consent_exception,
+        states=states,
     )
 
 
-def _clean_action(actor, values: dict) -> dict:
+def clean_action(actor, values: dict, *, picked: bool = False) -> dict:
+    """NEED-3's rules, shared by the form, the API and the import (``picked``: see ``clean_need``)."""
     errors = {}
     need, pairing = values["need"], values["pairing"]
     if values["service"] not in ActionService.values:
@@ -284,8 +288,9 @@ def _clean_action(actor, values: dict) -> dict:
     if errors:
         raise ValidationError(errors, code="NEED-3")
     check_dates(values["given_on"], None, "given_on", "given_on", "NEED-3", _("日期"), "")
-    check_woman(actor, values["woman"], code="NEED-3")
-    check_user(actor, values["given_by"], "given_by", "NEED-3")
+    if not picked:
+        check_woman(actor, values["woman"], code="NEED-3")
+        check_user(actor, values["given_by"], "given_by", "NEED-3")
     if actor is not None and values["given_by_org"] is not None:
         if not user_scope(actor).covers(values["given_by_org"].path):
             raise ValidationError({"given_by_org": _("提供单位须在您的数据范围内。")}, code="NEED-3")
@@ -370,7 +375,7 @@ def update_action(actor, action: Action, *, consent_exception: str = "", **chang
     values = {f: changes.get(f, getattr(action, f)) for f in fields}
     if "project_name" in changes and "project" not in changes:
         values["project"] = None  # a name written anew is linked anew
-    values = _clean_action(actor, values)
+    values = clean_action(actor, values)
     _check_project(actor, values, action.org)
     exception = ""
     if values["service"] != action.service or values["woman"] != action.woman:  # new sensitive help

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fuqing.assistance.models import Need, PairingHelper, PairingStatus
-from fuqing.core import jobs
+from fuqing.core import jobs, paging
 from fuqing.core import reminders as core_reminders
 from fuqing.core.reminders import Notice, ReminderKind
 
@@ -40,9 +40,15 @@ def helped_women(user):
     )
 
 
-def mine(user, queryset):
-    """Needs the user handles, or of women she helps in an active pair."""
-    return queryset.filter(Q(handler=user) | Q(woman_id__in=helped_women(user)))
+def mine(user, queryset, women: list | None = None):
+    """Needs the user handles, or of women she helps in an active pair.
+
+    ``women``: the ids of the women she helps, read once (``helped_women``) and passed as a list, so the
+    database starts from her two indexes (handler, woman) instead of walking every open need of the
+    scope to test each against a subquery (issue 16: 310k rows read for none found)."""
+    if women is None:
+        women = list(helped_women(user).values_list("pairing__woman_id", flat=True))
+    return queryset.filter(Q(handler=user) | Q(woman_id__in=women))
 
 
 def todo_for(user, today: datetime.date | None = None, limit: int = 50) -> dict:
@@ -52,12 +58,16 @@ def todo_for(user, today: datetime.date | None = None, limit: int = 50) -> dict:
     overdue = visible.overdue(today).order_by("review_on")
     soon = visible.due_within(today, remind_days()).order_by("review_on")
     unit = overdue.in_subtree(user.org) if user.org_id else overdue.none()
+    women = list(helped_women(user).values_list("pairing__woman_id", flat=True))
+    count = paging.count_rows(unit)
     return {
         "today": today,
-        "mine_overdue": list(mine(user, overdue)[:limit]),
-        "mine_soon": list(mine(user, soon)[:limit]),
+        "mine_overdue": list(mine(user, overdue, women)[:limit]),
+        "mine_soon": list(mine(user, soon, women)[:limit]),
         "unit_overdue": list(unit[:limit]),
-        "unit_overdue_count": unit.count(),
+        # Counted up to the lists' threshold (a city has tens of thousands): "10000+" past it.
+        "unit_overdue_count": count.value if count.exact else count.limit,
+        "unit_overdue_more": not count.exact,
     }
 
 

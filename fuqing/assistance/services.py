@@ -144,7 +144,10 @@ def store_keywords(need: Need) -> list[str]:
 # --- needs (NEED-1) -------------------------------------------------------------------------------
 
 
-def _clean_need(actor, values: dict, org=None) -> dict:
+def clean_need(actor, values: dict, org=None, *, picked: bool = False) -> dict:
+    """NEED-1's rules for a need's values, shared by the form, the API and the ledger import. With
+    ``picked`` the woman and the handler were already found through the actor's scope (an import's bulk
+    lookups), so they are not looked up again row by row."""
     errors = {}
     description = (values.get("description") or "").strip()
     if not description:
@@ -180,8 +183,9 @@ def _clean_need(actor, values: dict, org=None) -> dict:
         _("反映日期"),
         _("复查日期"),
     )
-    check_woman(actor, woman)
-    check_user(actor, values.get("handler"), "handler", "NEED-1")
+    if not picked:
+        check_woman(actor, woman)
+        check_user(actor, values.get("handler"), "handler", "NEED-1")
     check_handler(values.get("handler"), org)
     return values
 
@@ -229,7 +233,7 @@ def create_need(
     if id is not None and Need.objects.filter(pk=id).exists():
         raise ValidationError({"id": _("该诉求编号已被使用，请刷新页面后重新填写。")}, code="PLT-6")
     check_org(actor, org)
-    values = _clean_need(
+    values = clean_need(
         actor,
         org=org,
         values={
@@ -269,7 +273,7 @@ def update_need(actor, need: Need, **changes) -> Need:
     """Correct a need's facts; its outcome changes only through the transitions below."""
     require_edit(actor, need)
     values = {f: changes.get(f, getattr(need, f)) for f in NEED_FIELDS}
-    values = _clean_need(actor, values, org=need.org)
+    values = clean_need(actor, values, org=need.org)
     changed = [f for f in NEED_FIELDS if getattr(need, f) != values[f]]
     for field, value in values.items():
         setattr(need, field, value)

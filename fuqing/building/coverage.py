@@ -82,8 +82,10 @@ class Tally:
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
-def _grouped(qs, path_field: str, length: int, **aggregates) -> dict[str, dict]:
-    rows = qs.annotate(branch=Substr(path_field, 1, length)).values("branch").annotate(**aggregates)
+def _grouped(qs, path_field: str, length: int | None, **aggregates) -> dict[str, dict]:
+    """Rows grouped by the path prefix of ``length`` (None: by the row's own unit)."""
+    branch = Substr(path_field, 1, length) if length else F(path_field)
+    rows = qs.annotate(branch=branch).values("branch").annotate(**aggregates)
     return {r["branch"]: r for r in rows.order_by()}
 
 
@@ -93,13 +95,16 @@ def tally(unit: Org, year: int, as_of: datetime.date, by_child: bool = False) ->
 
 
 def tally_units(units, year: int, as_of: datetime.date) -> dict[str, Tally]:
-    """{unit path: Tally} for any units (figures' ``for_units``): one set of queries per depth."""
-    found: dict[str, Tally] = {}
-    by_depth: dict[int, list[str]] = {}
-    for unit in units:
-        by_depth.setdefault(len(unit.path), []).append(unit.path)
-    for length, paths in by_depth.items():
-        found.update(_tally(paths, length, year, as_of))
+    """{unit path: Tally} for any units, nested or of mixed depths (figures' ``for_units``): the same five
+    queries, grouped by unit of the rows, then each unit's row is the sum of its subtree's groups. Every
+    count is additive across units (distinct counts are per unit: its villages, its cadres)."""
+    wanted = {unit.path for unit in units}
+    found = {path: Tally() for path in wanted}
+    roots = [p for p in sorted(wanted) if not any(p != q and p.startswith(q) for q in wanted)]
+    for path, t in _tally(roots, None, year, as_of).items():
+        for cut in range(Org.steplen, len(path) + 1, Org.steplen):
+            if path[:cut] in found:
+                found[path[:cut]].add(t)
     return found
 
 
@@ -110,7 +115,7 @@ def _within(paths: list[str], field: str = "path") -> Q:
     return q
 
 
-def _tally(paths: list[str], length: int, year: int, as_of: datetime.date) -> dict[str, Tally]:
+def _tally(paths: list[str], length: int | None, year: int, as_of: datetime.date) -> dict[str, Tally]:
     tallies: dict[str, Tally] = {}
 
     def put(rows, **names):

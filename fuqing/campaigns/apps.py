@@ -29,3 +29,18 @@ class CampaignsConfig(AppConfig):
         register("campaigns", _("活动日程"), "campaigns:list", ability="manage_campaigns", order=80)
         register("campaigns", _("实施方案"), "campaigns:plans", perm=("campaigns", "view"), order=82)
         register("campaigns", _("报送情况"), "campaigns:status", perm=("campaigns", "view"), order=84)
+        _frame_generations()
+
+
+def _frame_generations():
+    """A campaign saved or deleted: every page's year switch and current campaign read it again."""
+    from django.db.models.signals import post_delete, post_save
+
+    from fuqing.campaigns.models import Campaign
+    from fuqing.core import frame
+
+    def changed(**kwargs):
+        frame.bump("campaigns")
+
+    post_save.connect(changed, sender=Campaign, dispatch_uid="frame-campaigns-save", weak=False)
+    post_delete.connect(changed, sender=Campaign, dispatch_uid="frame-campaigns-delete", weak=False)

@@ -12,9 +12,20 @@ from fuqing.campaigns import plans, submissions
 from fuqing.campaigns.models import Obligation, ObligationStatus, Plan
 from fuqing.campaigns.services import campaign_for
 from fuqing.core import cells
-from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
-from fuqing.core.scoping import subtree_q
-from fuqing.orgs.models import Org, User
+from fuqing.core.ledger import (
+    UNIT_RULE,
+    Column,
+    ImportContext,
+    Ledger,
+    ParsedRow,
+    RowError,
+    UnitResolver,
+    collect,
+    register,
+    unit_column,
+    year_column,
+)
+from fuqing.orgs.models import User
 
 
 def _year(params) -> int | None:
@@ -31,10 +42,10 @@ class SubmissionLedger(Ledger):
     model = Obligation
     export_permission = ("campaigns", "export")
     columns = (
-        Column("year", "年度", export=lambda o, c: o.deadline.campaign.year, width=8),
+        year_column(attr="deadline.campaign.year", importable=False),
         Column("deadline", "报送事项", export=lambda o, c: o.deadline.name, width=28),
         Column("due_on", "截止日期", export=lambda o, c: o.deadline.due_on, width=12),
-        Column("org", "报送单位", export=lambda o, c: o.org.name, width=24),
+        unit_column("org", "报送单位", importable=False, width=24),
         Column("kind", "单位类型", export=lambda o, c: str(o.org.get_kind_display()), width=14),
         Column("code", "行政区划代码", export=lambda o, c: o.org.division_code, width=14),
         Column(
@@ -94,16 +105,16 @@ class PlanLedger(Ledger):
     export_permission = ("campaigns", "export")
     import_permission = ("campaigns", "edit")
     columns = (
-        Column("year", "年度", export=lambda p, c: p.campaign.year, width=8, importable=False),
+        year_column(attr="campaign.year", importable=False),
         Column(
             "org",
             "单位",
             required=True,
             aliases=("单位名称", "行政区划代码"),
-            help="填报方案的单位名称或行政区划代码，须在所选导入单位之下（含本级）",
+            help="填报方案的单位（含导入单位本级）。" + UNIT_RULE,
             example="道里区妇联",
             export=lambda p, c: p.org.name,
-            parse=_text(100),
+            parse=_text(200),
             width=24,
         ),
         Column(
@@ -202,19 +213,9 @@ class PlanLedger(Ledger):
                 )
             return
         ctx.extra["campaign"] = campaign
-        orgs = list(
-            Org.objects.editable_by(ctx.actor)
-            .filter(subtree_q(ctx.org.path), is_active=True)
-            .filter(
-                Q(name__in={r.values.get("org") for r in rows})
-                | Q(division_code__in={r.values.get("org") for r in rows})
-            )
-        )
-        by_key: dict[str, list[Org]] = {}
-        for org in orgs:
-            by_key.setdefault(org.name, []).append(org)
-            if org.division_code:
-                by_key.setdefault(org.division_code, []).append(org)
+        units = UnitResolver(ctx.org, ctx.actor, column="单位", default=False)
+        named = {key: units.resolve(key)[0] for key in collect(rows, "org")}
+        orgs = [o for o in named.values() if o is not None]
         people: dict[int, list[User]] = {}
         for user in User.objects.filter(org__in=orgs, is_active=True):
             people.setdefault(user.org_id, []).append(user)
@@ -222,23 +223,9 @@ class PlanLedger(Ledger):
         for row in rows:
             if row.errors:
                 continue
-            key = row.values["org"]
-            matches = list({o.pk: o for o in by_key.get(key, [])}.values())
-            if not matches:
-                row.errors.append(
-                    RowError(
-                        row.number,
-                        "单位",
-                        _("在“%(o)s”之下找不到“%(k)s”（或无权编辑）。") % {"o": ctx.org.name, "k": key},
-                    )
-                )
+            org = units.check(row, "org")
+            if org is None:
                 continue
-            if len(matches) > 1:
-                row.errors.append(
-                    RowError(row.number, "单位", _("“%(k)s”不止一个，请改填行政区划代码。") % {"k": key})
-                )
-                continue
-            org = matches[0]
             if org.pk in seen:
                 row.errors.append(RowError(row.number, "单位", _("同一单位在文件中出现了不止一次。")))
                 continue

@@ -13,8 +13,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from fuqing.core import years
-from fuqing.core.navigation import field_actions_for, navigation_for
+from fuqing.core import frame
 from fuqing.core.reminders import request_unread_count
 
 YEAR_SESSION_KEY = "fuqing_campaign_year"
@@ -34,7 +33,7 @@ def current_campaign(request):
     if not hasattr(request, "_fuqing_campaign"):
         user = getattr(request, "user", None)
         request._fuqing_campaign = (
-            years.campaign_for(user, request.session.get(YEAR_SESSION_KEY))
+            frame.campaign(user, request.session.get(YEAR_SESSION_KEY))
             if user and user.is_authenticated
             else None
         )
@@ -67,13 +66,15 @@ def platform(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    lineage = user.org.lineage() if user.org_id else []
+    # Cached until what they read changes (core.frame): the fixed cost of every signed-in page.
+    nav_sections, field_actions = frame.navigation(user)
     context = {
-        "nav_sections": navigation_for(user),
-        "field_actions": field_actions_for(user),
+        "nav_sections": nav_sections,
+        "nav_html": frame.navigation_html(request, nav_sections),
+        "field_actions": field_actions,
         "current_campaign": current_campaign(request),
-        "campaign_years": years.years_for(user),
-        "user_lineage": lineage,
+        "campaign_years": frame.campaign_years(user),
+        "user_lineage": frame.lineage(user),
         "today": timezone.localdate(),
         # The bell in the top bar: a callable, so it is counted only when a page draws it (once).
         "reminder_unread": lambda: request_unread_count(request),

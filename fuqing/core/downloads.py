@@ -8,8 +8,8 @@ import os
 
 from django.http import FileResponse
 
-from fuqing.core.ledger import _cell as export_cell
-from fuqing.core.ledger import _tmp_dir as tmp_dir
+from fuqing.core.ledger import tmp_dir
+from fuqing.core.ledger_print import cell_value as export_cell
 
 __all__ = ["DeletingFile", "export_cell", "temporary_file_response", "tmp_dir"]
 

@@ -330,6 +330,21 @@ def labelled(rows, choices, unset: str = "") -> list[list]:
     return [[labels.get(str(code), str(code or unset or _("未填"))), n] for code, n in rows if n]
 
 
+def tally(key: str, label, counts, unit, breakdown_title, total=None, **extra) -> Figure:
+    """A count and its breakdown table: ``counts`` are ``[label, n]`` rows; the value is their sum unless
+    ``total`` is given (a woman in several groups counts once in all). ``extra``: note, table_title…"""
+    counts = [list(row) for row in counts]
+    value = sum(row[-1] for row in counts) if total is None else total
+    return Figure(
+        key, str(label), value, str(unit), breakdown=counts, breakdown_title=str(breakdown_title), **extra
+    )
+
+
+def by_code(rows) -> list:
+    """``(code, n)`` rows in the codes' order (a grouped query answers in any order)."""
+    return sorted(rows, key=lambda row: str(row[0] or ""))
+
+
 def subtree_groups(qs, units, *fields: str, path_field: str | None = None, **aggregates) -> dict:
     """``{unit.pk: [row, …]}``: ``qs`` grouped by the unit whose subtree holds each row (and by
     ``fields``), with ``aggregates`` per group; one query per depth among ``units``. Units' subtrees

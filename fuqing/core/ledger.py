@@ -8,27 +8,37 @@ the valid rows, when the user asks for that.
 
 from __future__ import annotations
 
-import datetime
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fuqing.core import audit, cells, uploads
 from fuqing.core.cells import CellError
+from fuqing.core.ledger_print import (
+    DOCUMENT_FONT,
+    Heading,
+    cell_value,
+    display_width,
+    export_heading,
+    print_widths,
+    sheet_title,
+    write_xlsx,
+)
 from fuqing.core.models import AuditAction
 from fuqing.core.scoping import user_scope
 
 
 class LedgerFileError(ValueError):
     """The file as a whole cannot be read (type, size, archive bomb, missing columns)."""
+
+    named_columns = False  # raised on a row that named some of the columns (the header, short of some)
 
 
 @dataclass(frozen=True)
@@ -106,8 +116,18 @@ class Ledger:
             and user_scope(user).volunteer is None
         )
 
+    # The masking note printed under the title; a register with no personal data sets personal = False.
+    personal: bool = True
+
+    def masking_note(self, unmasked: bool) -> str:
+        if not self.personal:
+            return ""
+        if unmasked:
+            return _("本表含未脱敏的个人信息，仅限工作使用，请妥善保管")
+        return _("本表个人信息已脱敏显示")
+
     def supports_import(self) -> bool:
-        return type(self).write is not Ledger.write
+        return type(self).write is not Ledger.write or type(self).write_row is not Ledger.write_row
 
     # --- export -------------------------------------------------------------------------------
     def queryset(self, user):
@@ -141,7 +161,16 @@ class Ledger:
     write_chunk: int | None = None
 
     def write(self, rows: list[ParsedRow], ctx: ImportContext) -> int:
-        """Write valid rows through the register's services; runs inside one transaction."""
+        """Write valid rows through the register's services; runs inside one transaction. By default
+        each row through ``write_row``, reporting progress."""
+        for index, row in enumerate(rows, start=1):
+            self.write_row(row, ctx)
+            if ctx.progress:
+                ctx.progress(index, len(rows))
+        return len(rows)
+
+    def write_row(self, row: ParsedRow, ctx: ImportContext) -> None:
+        """Write one checked row through the register's services."""
         raise NotImplementedError
 
     def undo(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
@@ -171,48 +200,24 @@ def ledgers() -> dict[str, Ledger]:
 # --- export ---------------------------------------------------------------------------------------
 
 
-def _cell(value):
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
-    if isinstance(value, datetime.date):
-        return value.strftime("%Y-%m-%d")
-    return cells.neutralise(value)
-
-
-def write_xlsx(path: str, title: str, headers: list[str], rows: Iterable[list], widths: list[int]) -> int:
-    """Write one sheet in constant memory; every text cell is neutralised. Returns the row count."""
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False})
-    sheet = workbook.add_worksheet(title[:31])
-    bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
-    for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
-        sheet.set_column(col, col, width)
-        sheet.write_string(0, col, header, bold)
-    sheet.freeze_panes(1, 0)
-    count = 0
-    for count, row in enumerate(rows, start=1):
-        for col, value in enumerate(row):
-            value = _cell(value)
-            if value is None or value == "":
-                continue
-            if isinstance(value, str):
-                sheet.write_string(count, col, value)
-            else:
-                sheet.write(count, col, value)
-    workbook.close()
-    return count
-
-
-def export_to_file(ledger: Ledger, user, queryset=None, unmasked: bool = False) -> tuple[str, int]:
+def export_to_file(
+    ledger: Ledger, user, queryset=None, unmasked: bool = False, year: int | None = None
+) -> tuple[str, int]:
     """Export the user's scope (or a narrower queryset) to a temporary xlsx; returns (path, rows)."""
     qs = queryset if queryset is not None else ledger.queryset(user)
     ctx = ExportContext(user=user, unmasked=unmasked)
     columns = ledger.export_columns()
-    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=_tmp_dir())
+    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=tmp_dir())
     os.close(fd)
     rows = ledger.export_rows(qs, ctx)
-    count = write_xlsx(path, ledger.title, [c.header for c in columns], rows, [c.width for c in columns])
+    count = write_xlsx(
+        path,
+        ledger.title,
+        [c.header for c in columns],
+        rows,
+        [c.width for c in columns],
+        heading=export_heading(ledger, user, year=year, unmasked=unmasked),
+    )
     audit.record(
         AuditAction.EXPORT,
         actor=user,
@@ -227,9 +232,11 @@ def template_to_file(ledger: Ledger) -> str:
     """The import template: the header row, and a 说明 sheet with each column's rule and an example."""
     import xlsxwriter
 
-    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=_tmp_dir())
+    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=tmp_dir())
     os.close(fd)
-    workbook = xlsxwriter.Workbook(path)
+    workbook = xlsxwriter.Workbook(
+        path, {"default_format_properties": {"font_name": DOCUMENT_FONT, "font_size": 10}}
+    )
     sheet = workbook.add_worksheet(ledger.title[:31])
     head = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     required = workbook.add_format({"bold": True, "bg_color": "#FCE4E4", "border": 1})
@@ -258,7 +265,7 @@ def template_to_file(ledger: Ledger) -> str:
     return path
 
 
-def _tmp_dir() -> str:
+def tmp_dir() -> str:
     path = (settings.SHARED_DIR or settings.VAR_DIR) / "tmp"
     path.mkdir(parents=True, exist_ok=True)
     return str(path)
@@ -368,10 +375,14 @@ def _map_headers(ledger: Ledger, header_row: list) -> dict[int, Column]:
         if column is not None and column not in mapping.values():
             mapping[index] = column
     missing = [c.header for c in ledger.import_columns() if c.required and c not in mapping.values()]
+    if not mapping:  # a title row or the particulars line of an exported 台账: the header is below
+        raise LedgerFileError(_("表头中没有可识别的列。请使用下载的导入模板。"))
     if missing:
-        raise LedgerFileError(
+        error = LedgerFileError(
             _("表头缺少必填列：%(cols)s。请使用下载的导入模板。") % {"cols": "、".join(missing)}
         )
+        error.named_columns = True
+        raise error
     return mapping
 
 
@@ -401,7 +412,11 @@ def parse_file(
             mapping = _map_headers(ledger, header)
             break
         except LedgerFileError as exc:
-            first_error = first_error or exc
+            # a row naming some columns is the header the user meant: its complaint beats a title row's
+            if first_error is None or (
+                getattr(exc, "named_columns", False) and not first_error.named_columns
+            ):
+                first_error = exc
     if mapping is None:
         raise first_error or LedgerFileError(_("文件是空的。"))
     parsed: list[ParsedRow] = []
@@ -542,3 +557,73 @@ def _write_in_chunks(ledger: Ledger, valid: list[ParsedRow], ctx: ImportContext,
                 ledger.undo(written[start : start + size], quiet)
         raise
     summary.written = True
+
+
+# The kit's resolvers and standard columns live beside the engine (imported last: they build on Column).
+from fuqing.core.ledger_kit import (  # noqa: E402
+    UNIT_RULE,
+    People,
+    RecordNumbers,
+    UnitResolver,
+    collect,
+    date_column,
+    parse_file_number,
+    parse_names,
+    parse_record_number,
+    parse_year,
+    people_column,
+    person_column,
+    person_name,
+    project_column,
+    record_number_column,
+    reference_column,
+    short_number,
+    unit_column,
+    unit_rule,
+    woman_columns,
+    year_column,
+)
+
+__all__ = [
+    "DOCUMENT_FONT",
+    "UNIT_RULE",
+    "Column",
+    "ExportContext",
+    "Heading",
+    "ImportContext",
+    "Ledger",
+    "LedgerFileError",
+    "ParsedRow",
+    "People",
+    "RecordNumbers",
+    "RowError",
+    "UnitResolver",
+    "cell_value",
+    "collect",
+    "date_column",
+    "display_width",
+    "export_heading",
+    "export_to_file",
+    "get_ledger",
+    "import_file",
+    "parse_file_number",
+    "parse_names",
+    "parse_record_number",
+    "parse_year",
+    "people_column",
+    "person_column",
+    "person_name",
+    "print_widths",
+    "project_column",
+    "record_number_column",
+    "reference_column",
+    "register",
+    "sheet_title",
+    "short_number",
+    "tmp_dir",
+    "unit_column",
+    "unit_rule",
+    "woman_columns",
+    "write_xlsx",
+    "year_column",
+]

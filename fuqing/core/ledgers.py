@@ -10,6 +10,14 @@ def _at(event, ctx):
     return event.at
 
 
+def _actor(event, ctx) -> str:
+    """Her name, with the account the record was written under (the audit trail keeps both)."""
+    name = getattr(event.actor, "name", "") if event.actor_id else ""
+    if name and name != event.actor_username:
+        return f"{name}（{event.actor_username}）"
+    return event.actor_username
+
+
 @register
 class AuditLedger(Ledger):
     name = "audit"
@@ -18,7 +26,7 @@ class AuditLedger(Ledger):
     columns = (
         Column("seq", "序号", export=lambda e, c: e.seq, width=10),
         Column("at", "时间", export=_at, width=18),
-        Column("actor", "操作人", export=lambda e, c: e.actor_username),
+        Column("actor", "操作人", export=_actor, width=20),
         Column("action", "操作", export=lambda e, c: e.get_action_display(), width=12),
         Column("result", "结果", export=lambda e, c: e.get_result_display(), width=8),
         Column("object_type", "对象类型", export=lambda e, c: object_type_label(e.object_type)),
@@ -30,6 +38,9 @@ class AuditLedger(Ledger):
 
     def can_export(self, user) -> bool:
         return user.has_admin_ability("read_audit")
+
+    def queryset(self, user):
+        return AuditEvent.objects.visible_to(user).select_related("actor")
 
     def can_import(self, user) -> bool:
         return False

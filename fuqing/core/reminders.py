@@ -17,6 +17,7 @@ from typing import Literal
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from fuqing.core import frame
 from fuqing.core.models import Reminder, ReminderKind
 
 __all__ = [
@@ -120,6 +121,8 @@ def _insert(chunk: list[Notice]) -> int:
     ]
     # ignore_conflicts: a second generator running at the same moment changes nothing either.
     Reminder.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    if rows:
+        frame.bump("reminders")  # the bells count again
     return len(rows)
 
 
@@ -130,11 +133,14 @@ def resolve(source: str, keys, at: datetime.datetime | None = None) -> int:
     at = at or timezone.now()
     active = Reminder.objects.filter(source=source, resolved_at__isnull=True)
     if isinstance(keys, QuerySet):
-        return active.filter(key__in=keys).update(resolved_at=at)
-    keys = [str(k) for k in keys]
-    done = 0
-    for start in range(0, len(keys), 500):
-        done += active.filter(key__in=keys[start : start + 500]).update(resolved_at=at)
+        done = active.filter(key__in=keys).update(resolved_at=at)
+    else:
+        keys = [str(k) for k in keys]
+        done = 0
+        for start in range(0, len(keys), 500):
+            done += active.filter(key__in=keys[start : start + 500]).update(resolved_at=at)
+    if done:
+        frame.bump("reminders")
     return done
 
 
@@ -148,7 +154,10 @@ def mark_read(user, ids: Iterable[int] | Literal["all"]) -> int:
     qs = Reminder.objects.for_user(user).filter(read_at__isnull=True)
     if ids != "all":
         qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())
+    done = qs.update(read_at=timezone.now())
+    if done:
+        frame.bump("reminders")
+    return done
 
 
 def unread_count(user, source: str | None = None) -> int:
@@ -160,9 +169,10 @@ def unread_count(user, source: str | None = None) -> int:
 
 
 def request_unread_count(request) -> int:
-    """The top bar's bell: counted at most once per request."""
+    """The top bar's bell: counted at most once per request, and kept in the frame cache until a
+    reminder changes (``core.frame``)."""
     if not hasattr(request, "_fuqing_unread"):
         user = getattr(request, "user", None)
         authenticated = user is not None and user.is_authenticated
-        request._fuqing_unread = unread_count(user) if authenticated else 0
+        request._fuqing_unread = frame.unread_reminders(user) if authenticated else 0
     return request._fuqing_unread

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fuqing.core import jobs, limits, searches, uploads
+from fuqing.core.context_processors import selected_year
 from fuqing.core.crypto import seal_params
 from fuqing.core.downloads import temporary_file_response as _temporary_file_response
 from fuqing.core.forms import DateInput, Form
@@ -123,6 +124,14 @@ def _export_allowed(request, ledger) -> None:
         )
 
 
+def _export_year(request, filters) -> int | None:
+    """The campaign year printed on a 台账: the year the export is filtered to, else the top bar's."""
+    raw = str(filters.get("year") or "")
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    return selected_year(request)
+
+
 def ledger_export_view(ledger):
     @replica_view
     @scoped(ledger.model, "export")
@@ -131,6 +140,7 @@ def ledger_export_view(ledger):
         filters = {k: v for k, v in searches.expand(request, request.GET).items()}
         qs = ledger.filter(ledger.queryset(request.user), filters)
         filename = f"{ledger.title}-{timezone.localdate():%Y%m%d}.xlsx"
+        year = _export_year(request, filters)
         if qs.count() > EXPORT_INLINE_MAX:
             job = jobs.start(
                 request.user,
@@ -138,10 +148,15 @@ def ledger_export_view(ledger):
                 "ledger_export",
                 _("导出%(t)s") % {"t": ledger.title},
                 # the filters may hold a woman's name searched for: sealed, so the job row shows none (REG-3)
-                params={"ledger": ledger.name, "filters_sealed": seal_params(filters), "filename": filename},
+                params={
+                    "ledger": ledger.name,
+                    "filters_sealed": seal_params(filters),
+                    "filename": filename,
+                    "year": year,
+                },
             )
             return redirect("job-detail", pk=job.pk)
-        path, _count = export_to_file(ledger, request.user, queryset=qs)
+        path, _count = export_to_file(ledger, request.user, queryset=qs, year=year)
         return _temporary_file_response(path, filename)
 
     return view

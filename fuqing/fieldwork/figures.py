@@ -15,10 +15,12 @@ from fuqing.core.figures import (
     SUMMARY_KINDS,
     Figure,
     FigureScope,
+    by_code,
     compute,
     figure,
     labelled,
     subtree_groups,
+    tally,
 )
 from fuqing.fieldwork.models import Visit, VisitDay, VisitGroupCount, VisitMethod
 
@@ -44,15 +46,7 @@ def _by_units(scope: FigureScope, units, model, date_field: str, *fields, **aggr
 
 
 def _visits_figure(rows) -> Figure:
-    rows = sorted(rows, key=lambda r: r[0])
-    return Figure(
-        "visits",
-        "走访调研",
-        sum(n for _m, n in rows),
-        "次",
-        breakdown=labelled(rows, VisitMethod.choices),
-        breakdown_title="走访方式",
-    )
+    return tally("visits", "走访调研", labelled(by_code(rows), VisitMethod.choices), "次", "走访方式")
 
 
 @figure("visits", gettext_lazy("走访调研"), order=10, summaries=SUMMARY_KINDS)
@@ -151,14 +145,8 @@ def visit_count_for_units(scope: FigureScope, units) -> dict:
 def visits_by_method(scope: FigureScope) -> Figure:
     rows = visits(scope).values_list("method").annotate(n=Count("pk")).order_by("-n", "method")
     counts = labelled(rows, VisitMethod.choices)
-    return Figure(
-        "visits_by_method",
-        _("走访方式"),
-        sum(n for _label, n in counts),
-        _("次"),
-        breakdown=counts,
-        breakdown_title=_("走访方式"),
-        table_title=_("走访方式统计"),
+    return tally(
+        "visits_by_method", _("走访方式"), counts, _("次"), _("走访方式"), table_title=_("走访方式统计")
     )
 
 
@@ -200,14 +188,13 @@ def women_visited_by_group(scope: FigureScope) -> Figure:
         .order_by("-n", "group__sort", "group__name")
     )
     counts = [[r["group__name"], r["n"]] for r in rows if r["n"]]
-    women = compute("women_visited", scope)
-    return Figure(
+    return tally(
         "women_visited_by_group",
         _("走访妇女（按困难群体）"),
-        women.value if women else None,
+        counts,
         _("人次"),
+        _("困难群体"),
+        total=compute("women_visited", scope).value,
         note=_("一人可属多个群体，也可不属于任何群体；合计为走访妇女人数。"),
-        breakdown=counts,
-        breakdown_title=_("困难群体"),
         table_title=_("走访妇女按困难群体统计"),
     )

@@ -8,15 +8,27 @@ from collections import defaultdict
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fuqing.core import cells
-from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
+from fuqing.core.ledger import (
+    Column,
+    ImportContext,
+    Ledger,
+    ParsedRow,
+    People,
+    RowError,
+    UnitResolver,
+    collect,
+    date_column,
+    person_column,
+    record_number_column,
+    register,
+    unit_column,
+)
 from fuqing.core.masking import mask_name
 from fuqing.fieldwork import services, stats
 from fuqing.fieldwork.ledger_cells import (
-    OrgResolver,
-    UserResolver,
-    collect,
     map_errors,
     parse_group_counts,
     parse_method,
@@ -25,6 +37,9 @@ from fuqing.fieldwork.ledger_cells import (
     text_cell,
 )
 from fuqing.fieldwork.models import ContactPoint, Visit
+
+# the cadres a visit may name (services.allowed_members): hers and the federation leaders above
+_LEADERS = gettext_lazy("找不到干部“%(v)s”（须是您范围内的干部或上级妇联领导）。")
 
 
 @register
@@ -35,37 +50,22 @@ class VisitLedger(Ledger):
     export_permission = ("fieldwork", "export")
     import_permission = ("fieldwork", "edit")
     columns = (
-        Column("id", "编号", importable=False, export=lambda v, c: str(v.pk), width=38),
-        Column(
-            "org",
-            "所属单位",
-            aliases=("单位", "填报单位", "走访单位"),
-            help="走访的单位，填名称或行政区划代码；不填则为导入时选择的单位",
-            example="道里区妇联",
-            export=lambda v, c: v.org.name,
-            width=20,
-            parse=text_cell(100),
-        ),
-        Column(
+        record_number_column("编号"),
+        unit_column(aliases=("单位", "填报单位", "走访单位"), example="道里区妇联"),
+        date_column(
             "started_on",
             "开始日期",
-            parse=cells.date,
             required=True,
             aliases=("走访日期", "日期", "开始时间", "走访时间"),
             example="2014-04-15",
             help="走访的日期；多日走访填第一天",
-            export=lambda v, c: v.started_on,
-            width=12,
         ),
-        Column(
+        date_column(
             "ended_on",
             "结束日期",
-            parse=cells.date,
             aliases=("结束时间",),
             example="2014-04-21",
             help="当天往返可不填；蹲点调研不少于 7 天",
-            export=lambda v, c: v.ended_on,
-            width=12,
         ),
         Column(
             "method",
@@ -89,17 +89,7 @@ class VisitLedger(Ledger):
             width=20,
             parse=text_cell(100),
         ),
-        Column(
-            "lead",
-            "带队人",
-            required=True,
-            aliases=("带队领导", "带队", "负责人"),
-            example="daoli",
-            help="带队干部的用户名或姓名（同名时填用户名）",
-            export=lambda v, c: v.lead.display_name if v.lead_id else "",
-            width=12,
-            parse=text_cell(50),
-        ),
+        person_column("lead", "带队人", attr="lead", required=True, aliases=("带队领导", "带队", "负责人")),
         Column(
             "members",
             "参加人员",
@@ -216,19 +206,21 @@ class VisitLedger(Ledger):
         from fuqing.registry.models import VulnerableGroup
 
         actor = ctx.actor
-        orgs = OrgResolver(actor, collect(rows, "org", "place"), ctx.org)
-        users = UserResolver(actor, collect(rows, "lead", "members"))
+        orgs = UnitResolver(ctx.org, actor, column="所属单位")
+        places = UnitResolver.named(ctx, "走访地点")
+        users = People(services.allowed_members(actor), collect(rows, "lead", "members"), "带队人", _LEADERS)
         groups = {g.name: g.pk for g in VulnerableGroup.objects.filter(is_active=True)}
         group_names = {pk: name for name, pk in groups.items()}
-        allowed = set(services.allowed_members(actor).values_list("pk", flat=True))
+        allowed = {u.pk for found in users.by_key.values() for u in found}
         points = ContactPoint.objects.visible_to(actor).filter(is_active=True)
         by_place = defaultdict(list)
-        for cp in points.filter(place__in=[o for os in orgs.by_key.values() for o in os]):
+        named = [places.resolve(v)[0] for v in collect(rows, "place")]
+        for cp in points.filter(place__in=[p for p in named if p is not None]):
             by_place[cp.place_id].append(cp)
         for row in rows:
             if row.errors:
                 continue
-            data = self._data(row, ctx, orgs, users, groups, by_place)
+            data = self._data(row, ctx, (orgs, places), users, groups, by_place)
             if row.errors:
                 continue
             try:
@@ -246,20 +238,15 @@ class VisitLedger(Ledger):
         def fail(column: str, message: str) -> None:
             row.errors.append(RowError(row.number, column, message))
 
-        org = ctx.org
-        if values.get("org"):
-            org, message = orgs.get(values["org"])
-            if org is None:
-                fail("所属单位", message)
-        place, message = orgs.get(values["place"])
-        if place is None:
-            fail("走访地点", message)
-        lead, message = users.get(values["lead"])
+        orgs, places = orgs
+        org = orgs.check(row, "org")
+        place = places.check(row, "place")
+        lead, message = users.resolve(values["lead"])
         if lead is None:
             fail("带队人", message)
         members = []
         for name in values.get("members") or []:
-            member, message = users.get(name)
+            member, message = users.resolve(name)
             if member is None:
                 fail("参加人员", message)
             else:
@@ -294,16 +281,11 @@ class VisitLedger(Ledger):
             year=values.get("year"),
         )
 
-    def write(self, rows: list[ParsedRow], ctx: ImportContext) -> int:
-        total = len(rows)
-        for index, row in enumerate(rows, start=1):
-            try:
-                services.save_visit(ctx.actor, None, row.values["_data"], record_audit=False)
-            except (ValidationError, PermissionDenied) as exc:  # checked already; a race is a crash
-                raise RuntimeError(f"row {row.number} became invalid during import") from exc
-            if ctx.progress:
-                ctx.progress(index, total)
-        return total
+    def write_row(self, row: ParsedRow, ctx: ImportContext) -> None:
+        try:
+            services.save_visit(ctx.actor, None, row.values["_data"], record_audit=False)
+        except (ValidationError, PermissionDenied) as exc:  # checked already; a race is a crash
+            raise RuntimeError(f"row {row.number} became invalid during import") from exc
 
 
 def _masked(value: str, masker, ctx) -> str:
@@ -318,25 +300,13 @@ class ContactPointLedger(Ledger):
     export_permission = ("fieldwork", "export")
     import_permission = ("fieldwork", "edit")
     columns = (
-        Column(
-            "org",
-            "负责单位",
-            aliases=("单位", "所属单位"),
-            help="保持联系点的妇联或部(室)，填名称或行政区划代码；不填则为导入时选择的单位",
-            example="道里区妇联",
-            export=lambda cp, c: cp.org.name,
-            width=20,
-            parse=text_cell(100),
-        ),
-        Column(
+        unit_column("org", "负责单位", aliases=("单位", "所属单位"), example="道里区妇联"),
+        person_column(
             "keeper",
             "联系领导",
+            attr="keeper",
             aliases=("负责领导", "领导", "班子成员"),
-            help="班子成员的用户名或姓名；部(室)的联系点可不填",
-            example="daoli",
-            export=lambda cp, c: cp.keeper.display_name if cp.keeper_id else "",
-            width=12,
-            parse=text_cell(50),
+            help="班子成员的姓名（同名时填用户名）；部(室)的联系点可不填",
         ),
         Column(
             "place",
@@ -410,26 +380,17 @@ class ContactPointLedger(Ledger):
         from django.utils import timezone
 
         actor = ctx.actor
-        orgs = OrgResolver(actor, collect(rows, "org", "place"), ctx.org)
-        users = UserResolver(actor, collect(rows, "keeper"))
+        orgs = UnitResolver(ctx.org, actor, column="负责单位")
+        places = UnitResolver.named(ctx, "联系点")
+        users = People(services.allowed_members(actor), collect(rows, "keeper"), "联系领导", _LEADERS)
         seen: set[tuple] = set()
         for row in rows:
             if row.errors:
                 continue
             values = row.values
-            org = ctx.org
-            if values.get("org"):
-                org, message = orgs.get(values["org"])
-                if org is None:
-                    row.errors.append(RowError(row.number, "负责单位", message))
-            place, message = orgs.get(values["place"])
-            if place is None:
-                row.errors.append(RowError(row.number, "联系点", message))
-            keeper = None
-            if values.get("keeper"):
-                keeper, message = users.get(values["keeper"])
-                if keeper is None:
-                    row.errors.append(RowError(row.number, "联系领导", message))
+            org = orgs.check(row, "org")
+            place = places.check(row, "place")
+            keeper = users.check(row, "keeper")
             if row.errors:
                 continue
             data = services.ContactPointData(
@@ -455,10 +416,9 @@ class ContactPointLedger(Ledger):
             seen.add(key)
             values["_data"] = data
 
-    def write(self, rows: list[ParsedRow], ctx: ImportContext) -> int:
-        total = len(rows)
-        for index, row in enumerate(rows, start=1):
-            services.save_contact_point(ctx.actor, None, row.values["_data"], record_audit=False)
-            if ctx.progress:
-                ctx.progress(index, total)
-        return total
+    def write_row(self, row: ParsedRow, ctx: ImportContext) -> None:
+        services.save_contact_point(ctx.actor, None, row.values["_data"], record_audit=False)
+
+
+# registered beside the visits and contact points: the raw responses ledger (export only)
+from fuqing.fieldwork import ledger_responses  # noqa: E402, F401

@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 
 from fuqing.core import cells
 from fuqing.core.cells import CellError
-from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
+from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register, unit_column
 from fuqing.core.scoping import subtree_q
 from fuqing.orgs import services
-from fuqing.orgs.models import ALLOWED_PARENTS, Org, OrgKind
+from fuqing.orgs.models import ALLOWED_PARENTS, Org, OrgKind, User
 
 KIND_ALIASES = {
     "区妇联": OrgKind.DISTRICT,
@@ -239,3 +239,69 @@ class OrgLedger(Ledger):
             if ctx.progress:
                 ctx.progress(index, total)
         return total
+
+
+# --- users ----------------------------------------------------------------------------------------
+
+
+def _roles(user, ctx) -> str:
+    return "、".join(role.name for role in user.roles.all())
+
+
+def _grants(user, ctx) -> str:
+    return "、".join(f"{g.org.name}（{'编辑' if g.can_edit else '查看'}）" for g in user.scope_grants.all())
+
+
+@register
+class UserLedger(Ledger):
+    """The accounts of the user's scope with their roles and scope grants (SEC-5): for the security
+    administrator, who grants them, and the system administrator, who keeps the accounts."""
+
+    name = "users"
+    title = "用户台账"
+    model = User
+    personal = False  # cadres' work accounts: names and positions, no personal data of women
+    columns = (
+        Column("name", "姓名", export=lambda u, c: u.name, width=10),
+        Column("username", "用户名", export=lambda u, c: u.username, width=14),
+        unit_column("org", "所属组织"),
+        Column("position", "职务", export=lambda u, c: u.get_position_display(), width=14),
+        Column("rank", "职级", export=lambda u, c: u.get_rank_display(), width=10),
+        Column("roles", "角色", export=_roles, width=24),
+        Column("grants", "授权范围", export=_grants, width=30),
+        Column("active", "状态", export=lambda u, c: "在用" if u.is_active else "停用", width=8),
+        Column("last_login", "最近登录", export=lambda u, c: u.last_login, width=18),
+        Column("password_changed_at", "密码修改时间", export=lambda u, c: u.password_changed_at, width=18),
+    )
+
+    def can_export(self, user) -> bool:
+        return any(user.has_admin_ability(a) for a in ("grant_roles", "manage_users"))
+
+    def can_import(self, user) -> bool:
+        return False
+
+    def queryset(self, user):
+        from django.db.models import Prefetch
+
+        from fuqing.orgs.models import ScopeGrant
+
+        grants = Prefetch(
+            "scope_grants", queryset=ScopeGrant.objects.select_related("org").order_by("org__path")
+        )
+        return (
+            User.objects.visible_to(user)
+            .select_related("org")
+            .prefetch_related("roles", grants)
+            .order_by("org__path", "username")
+        )
+
+    def filter(self, queryset, params):
+        """The user list's filters: a search over login and name, and active or not."""
+        from django.db.models import Q
+
+        q = str(params.get("q") or "").strip()[:50]
+        if q:
+            queryset = queryset.filter(Q(username__icontains=q) | Q(name__icontains=q))
+        if params.get("active") in ("0", "1"):
+            queryset = queryset.filter(is_active=params["active"] == "1")
+        return queryset

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fuqing.core import audit
+from fuqing.core import audit, frame
 from fuqing.core.models import AuditAction
 from fuqing.core.permissions import ADMIN_KINDS, require_admin, validate_codes
 from fuqing.core.scoping import user_scope
@@ -219,6 +219,8 @@ class MoveOrg:
         self.check()
         old_parent = Org.objects.get_parent(self.org)
         Org.objects.move(self.org, self.new_parent, "last-child")
+        frame.bump("orgs")  # the move rewrote paths without saving the units: scopes and frames read again
+        frame.bump("users")
         self.org.refresh_from_db()
         audit.record(
             AuditAction.MOVE,

@@ -196,7 +196,9 @@ def user_list(request):
     params = request.GET.copy()
     params.pop("page", None)
     return render(
-        request, "orgs/user_list.html", {"page": page, "form": form, "querystring": params.urlencode()}
+        request,
+        "orgs/user_list.html",
+        {"page": page, "form": form, "querystring": params.urlencode(), "export_query": params.urlencode()},
     )
 
 

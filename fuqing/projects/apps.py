@@ -14,6 +14,7 @@ class ProjectsConfig(AppConfig):
         from fuqing.projects.access import is_volunteer_only
 
         registry_hooks.connect()
+        _figures_generation()
 
         def cadre(user):
             return not is_volunteer_only(user)
@@ -35,3 +36,20 @@ class ProjectsConfig(AppConfig):
         )
         register("admin", _("志愿者账户"), "projects:volunteer-accounts", ability="manage_users", order=25)
         register("admin", _("志愿者账户"), "projects:volunteer-accounts", ability="grant_roles", order=26)
+
+
+def _figures_generation():
+    """Any write to what the progress figures read moves the ``projects`` generation, so shared figures
+    (the home page's lagging panel) are recomputed (``core.computed``)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from fuqing.core import frame
+    from fuqing.projects.models import Beneficiary, Indicator, ProgressEntry, Project, Target, VolunteerPair
+
+    def changed(**kwargs):
+        frame.bump("projects")
+
+    for model in (Beneficiary, Indicator, ProgressEntry, Project, Target, VolunteerPair):
+        uid = f"projects-figures-{model.__name__}"
+        post_save.connect(changed, sender=model, dispatch_uid=f"{uid}-save", weak=False)
+        post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-delete", weak=False)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from fuqing.core.forms import Form
@@ -27,9 +30,28 @@ DEFAULT_SORT = "org"
 ALL = "all"
 
 
+class PlainSelect(forms.Select):
+    """A select whose options are written in Python: a city's hundreds of units through Django's
+    per-option widget templates cost more than the rest of the list page (issue 16)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)
+
+
 class WomanFilterForm(Form):
     q = forms.CharField(label=_("姓名或档案编号"), required=False, max_length=50)
-    community = forms.IntegerField(label=_("所属社区(村)"), required=False, widget=forms.Select)
+    community = forms.IntegerField(label=_("所属社区(村)"), required=False, widget=PlainSelect)
     group = forms.ChoiceField(label=_("困难群体"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False)
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=[(k, k) for k in SORTS])

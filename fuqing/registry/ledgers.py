@@ -14,9 +14,18 @@ from django.utils.translation import gettext as _
 from fuqing.core import cells
 from fuqing.core.cells import CellError
 from fuqing.core.crypto import blind_index
-from fuqing.core.ledger import Column, ExportContext, ImportContext, Ledger, ParsedRow, RowError, register
+from fuqing.core.ledger import (
+    UNIT_RULE,
+    Column,
+    ExportContext,
+    ImportContext,
+    Ledger,
+    ParsedRow,
+    RowError,
+    UnitResolver,
+    register,
+)
 from fuqing.core.masking import mask_name
-from fuqing.core.scoping import subtree_q
 from fuqing.orgs.models import Org, OrgKind
 from fuqing.registry import services
 from fuqing.registry.filters import WomanFilter
@@ -103,7 +112,7 @@ class WomanLedger(Ledger):
             "所属社区",
             aliases=("社区(村)", "所属社区(村)", "社区", "村", "所在社区", "社区/村", "所属村", "村(社区)"),
             example="友谊社区",
-            help="导入单位之下的社区(村)名称；重名时写成“街道/社区”；不填则登记在导入单位",
+            help="社区(村)。" + UNIT_RULE + "不填则登记在导入单位",
             export=lambda w, c: w["org"],
             width=18,
         ),
@@ -250,17 +259,17 @@ class WomanLedger(Ledger):
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
         """Cross-row and database checks, in bulk: the unit, the groups, a man's number, health consent,
         and duplicates — the same ID number twice in the file, or already registered (REG-4)."""
-        resolver = _OrgResolver(ctx)
+        # her community by the kit's one rule; a department registers no women
+        resolver = UnitResolver(
+            ctx.org, ctx.actor, column="所属社区", accept=lambda o, _parent: o.kind != OrgKind.DEPARTMENT
+        )
         groups = _GroupResolver()
         seen_ids: dict[str, int] = {}
         seen_name_phone: dict[tuple[str, str], int] = {}
         pending: dict[str, ParsedRow] = {}
         for row in rows:
             values = row.values
-            org, message = resolver.resolve(values.get("org", ""))
-            if org is None:
-                row.errors.append(RowError(row.number, "所属社区", message))
-            values["_org"] = org
+            values["_org"] = resolver.check(row, "org")
             values["_groups"], unknown = groups.resolve(values.get("groups") or [])
             if unknown:
                 row.errors.append(RowError(row.number, "困难群体", groups.message(unknown)))
@@ -337,46 +346,6 @@ def services_health_message() -> str:
 
 def services_import(actor, records: list[dict], progress) -> int:
     return import_women(actor, records, progress=progress)
-
-
-class _OrgResolver:
-    """Community names under the import's unit: "友谊社区", or "新阳路街道/友谊社区" when names repeat."""
-
-    def __init__(self, ctx: ImportContext):
-        self.default = ctx.org
-        orgs = list(
-            Org.objects.filter(subtree_q(ctx.org.path), is_active=True)
-            .exclude(kind=OrgKind.DEPARTMENT)
-            .only("pk", "name", "path", "depth", "kind")
-        )
-        by_path = {o.path: o for o in orgs}
-        self.by_name: dict[str, list[Org]] = defaultdict(list)
-        for org in orgs:
-            self.by_name[self._key(org.name)].append(org)
-            parent = by_path.get(org.path[: -Org.steplen])
-            if parent is not None:
-                self.by_name[self._key(parent.name) + "/" + self._key(org.name)].append(org)
-        self.eligible_default = ctx.org.kind != OrgKind.DEPARTMENT and ctx.org.is_active
-
-    @staticmethod
-    def _key(name: str) -> str:
-        key = cells.text(name).replace(" ", "")
-        for suffix in ("妇联", "妇女联合会"):
-            key = key.removesuffix(suffix)
-        return key
-
-    def resolve(self, value: str) -> tuple[Org | None, str]:
-        if not value:
-            if self.eligible_default:
-                return self.default, ""
-            return None, _("请填写所属社区(村)。")
-        key = "/".join(self._key(part) for part in re.split(r"[/／\\>›·-]+", value) if part.strip())
-        found = self.by_name.get(key, [])
-        if len(found) == 1:
-            return found[0], ""
-        if not found:
-            return None, _("在“%(o)s”之下找不到“%(n)s”。") % {"o": self.default.name, "n": value}
-        return None, _("“%(n)s”不止一个，请写成“街道/社区”。") % {"n": value}
 
 
 class _GroupResolver:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from fuqing.core import searches
+from fuqing.core import paging, searches
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
@@ -80,9 +79,10 @@ def woman_list(request):
         return redirect(reverse("registry:list") + (f"?{query}" if query else ""))
     flt = WomanFilter(searches.expand(request, request.GET), communities=_communities(user))
     women = flt.apply(Woman.objects.visible_to(user)).select_related("org").prefetch_related("groups")
-    page = Paginator(women, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paging.paginate(request, women, PAGE_SIZE)
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in paging.CURSOR_PARAMS:
+        params.pop(name, None)
     sort_params = params.copy()
     sort_params.pop("sort", None)
     ledger = WomanLedger()
@@ -103,6 +103,14 @@ def woman_list(request):
             "lookup_form": LookupForm(),
         },
     )
+
+
+def deep_page_query(user, number: int) -> str:
+    """The query string of the list's page ``number`` (default filters and sort) as its "next" links
+    reach it: for benchmarks of deep pages."""
+    women = WomanFilter({}).apply(Woman.objects.visible_to(user))
+    cursor = paging.cursor_at(women, (number - 1) * PAGE_SIZE)
+    return f"after={cursor}&n={number}" if cursor else f"page={number}"
 
 
 def _next_sort(key: str, current: str) -> str:

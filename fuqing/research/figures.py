@@ -9,21 +9,22 @@ from __future__ import annotations
 from django.db.models import Count
 from django.utils.translation import gettext_lazy
 
-from fuqing.core.figures import SUMMARY_KINDS, Figure, FigureScope, figure, labelled, subtree_groups
+from fuqing.core.figures import (
+    SUMMARY_KINDS,
+    Figure,
+    FigureScope,
+    by_code,
+    figure,
+    labelled,
+    subtree_groups,
+    tally,
+)
 from fuqing.research.models import Report, ReportStatus
 
 
 def _figure(rows, year: int) -> Figure:
-    rows = sorted(rows, key=lambda r: r[0])
-    return Figure(
-        "reports",
-        "调研报告",
-        sum(n for _s, n in rows),
-        "篇",
-        note=f"{year}年度",
-        breakdown=labelled(rows, ReportStatus.choices),
-        breakdown_title="报告状态",
-    )
+    counts = labelled(by_code(rows), ReportStatus.choices)
+    return tally("reports", "调研报告", counts, "篇", "报告状态", note=f"{year}年度")
 
 
 @figure("reports", gettext_lazy("调研报告"), order=70, summaries=SUMMARY_KINDS)

@@ -6,9 +6,21 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fuqing.core import cells
-from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
-from fuqing.core.scoping import scope_q, subtree_q
-from fuqing.orgs.models import Org, OrgKind, User
+from fuqing.core.ledger import (
+    UNIT_RULE,
+    Column,
+    ImportContext,
+    Ledger,
+    ParsedRow,
+    RowError,
+    UnitResolver,
+    person_column,
+    register,
+    unit_column,
+    year_column,
+)
+from fuqing.core.scoping import scope_q
+from fuqing.orgs.models import OrgKind, User
 from fuqing.research.models import Entry, Report, ReportStatus, Score, Topic
 from fuqing.research.rules import TOPIC_CITY_LEADERS, parent_path
 from fuqing.research.services import cup as cup_services
@@ -30,24 +42,13 @@ class TopicLedger(Ledger):
     export_permission = ("research", "export")
     import_permission = ("research", "edit")
     columns = (
-        Column(
-            "year",
-            "年度",
-            parse=cells.integer,
-            required=True,
-            example="2014",
-            export=lambda t, c: t.year,
-            width=8,
-        ),
-        Column(
+        year_column(),
+        unit_column(
             "unit",
             "课题单位",
             aliases=("单位", "单位名称"),
-            help="市妇联机关部（室）或区县(市)妇联的名称；不填则为导入时所选单位",
+            help="市妇联机关部（室）或区县(市)妇联。" + UNIT_RULE + "不填则为导入时所选单位",
             example="道里区妇联",
-            export=lambda t, c: t.org.name,
-            width=20,
-            parse=lambda v: cells.text(v, 100),
         ),
         Column(
             "title",
@@ -59,16 +60,14 @@ class TopicLedger(Ledger):
             width=36,
             parse=lambda v: cells.text(v, 200),
         ),
-        Column(
+        person_column(
             "leader",
             "课题组组长",
+            attr="leader",
             required=True,
             aliases=("组长", "牵头领导"),
-            help="部室课题由市妇联主席、副主席任组长；区县(市)课题由本级主席带队。填姓名或用户名",
+            help="部室课题由市妇联主席、副主席任组长；区县(市)课题由本级主席带队。填姓名（同名时填用户名）",
             example="王淑珍",
-            export=lambda t, c: t.leader.display_name,
-            width=12,
-            parse=lambda v: cells.text(v, 50),
         ),
         Column(
             "members",
@@ -110,18 +109,16 @@ class TopicLedger(Ledger):
 
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
         """Resolve each row's unit (within the chosen organisation) and leader, by the RES-1 rules."""
-        units = list(
-            Org.objects.filter(
-                subtree_q(ctx.org.path), kind__in=(OrgKind.DEPARTMENT, OrgKind.DISTRICT), is_active=True
-            )
+        resolver = UnitResolver(
+            ctx.org,
+            ctx.actor,
+            column="课题单位",
+            accept=lambda u, parent: (
+                u.kind in (OrgKind.DEPARTMENT, OrgKind.DISTRICT) and topic_services.unit_kind(u, parent)
+            ),
         )
-        parents = {
-            o.path: o for o in Org.objects.filter(path__in={parent_path(o) for o in [*units, ctx.org]})
-        }
-        units = [u for u in units if topic_services.unit_kind(u, parents.get(parent_path(u)))]
-        by_name: dict[str, list[Org]] = {}
-        for unit in units:
-            by_name.setdefault(unit.name, []).append(unit)
+        parents = resolver.by_path
+        units = [resolver.by_path[path] for path in resolver.allowed]
         leader_orgs = {u.pk for u in units} | {
             parents[parent_path(u)].pk for u in units if parent_path(u) in parents
         }
@@ -134,24 +131,8 @@ class TopicLedger(Ledger):
             if row.errors:
                 continue
             values = row.values
-            unit_name = values.get("unit") or ""
-            if unit_name:
-                found = by_name.get(unit_name, [])
-                if len(found) != 1:
-                    message = (
-                        _("在“%(o)s”之下找不到名为“%(n)s”的部室或区县(市)妇联。")
-                        if not found
-                        else _("名为“%(n)s”的单位不止一个。")
-                    ) % {"o": ctx.org.name, "n": unit_name}
-                    row.errors.append(RowError(row.number, "课题单位", message))
-                    continue
-                unit = found[0]
-            elif ctx.org in units:
-                unit = ctx.org
-            else:
-                row.errors.append(
-                    RowError(row.number, "课题单位", _("请填写课题单位（部室或区县(市)妇联）。"))
-                )
+            unit = resolver.check(row, "unit")
+            if unit is None:
                 continue
             parent = parents.get(parent_path(unit))
             name = values["leader"]
@@ -171,24 +152,18 @@ class TopicLedger(Ledger):
                     % {"n": name}
                 )
                 row.errors.append(RowError(row.number, "课题组组长", message))
-            if not 2000 <= (values.get("year") or 0) <= 2100:
-                row.errors.append(RowError(row.number, "年度", _("年度应为四位年份。")))
 
-    def write(self, rows: list[ParsedRow], ctx: ImportContext) -> int:
-        for index, row in enumerate(rows, start=1):
-            values = row.values
-            topic_services.create_topic(
-                ctx.actor,
-                org=values["_unit"],
-                year=values["year"],
-                title=values["title"],
-                leader=values["_leader"],
-                description=values.get("description") or "",
-                members=values.get("members") or "",
-            )
-            if ctx.progress:
-                ctx.progress(index, len(rows))
-        return len(rows)
+    def write_row(self, row: ParsedRow, ctx: ImportContext) -> None:
+        values = row.values
+        topic_services.create_topic(
+            ctx.actor,
+            org=values["_unit"],
+            year=values["year"],
+            title=values["title"],
+            leader=values["_leader"],
+            description=values.get("description") or "",
+            members=values.get("members") or "",
+        )
 
 
 def _status(report, ctx):
@@ -202,8 +177,8 @@ class ReportLedger(Ledger):
     model = Report
     export_permission = ("research", "export")
     columns = (
-        Column("year", "年度", export=lambda r, c: r.year, width=8),
-        Column("org", "单位", export=lambda r, c: r.org.name, width=20),
+        year_column(importable=False),
+        unit_column("org", "单位", importable=False),
         Column("title", "标题", export=lambda r, c: r.title, width=40),
         Column("authors", "作者", export=lambda r, c: r.authors, width=16),
         Column("topic", "重点调研课题", export=lambda r, c: r.topic.title if r.topic_id else "", width=30),
@@ -275,7 +250,7 @@ class ScoreLedger(Ledger):
         Column("code", "参评编号", export=lambda s, c: s.sheet.entry.code, width=10),
         Column("title", "报告标题", export=lambda s, c: s.sheet.entry.report.title, width=36),
         Column("org", "报告单位", export=_blind(lambda s: s.sheet.entry.report.org.name), width=20),
-        Column("judge", "评委", export=lambda s, c: s.sheet.judge.user.display_name, width=12),
+        person_column("judge", "评委", attr="sheet.judge.user", importable=False),
         Column("criterion", "评分项", export=lambda s, c: s.criterion.name, width=16),
         Column("weight", "权重(%)", export=lambda s, c: s.criterion.weight, width=8),
         Column("value", "得分", export=lambda s, c: float(s.value), width=8),

@@ -149,7 +149,6 @@ def test_bld3_an_overdue_election_reminds_the_unit_and_its_parent_until_the_next
 ):
     from fuqing.building.reminders import SOURCE, generate_reminders
     from fuqing.core.models import Reminder
-
     from tests.conftest import make_user
 
     street_leader = make_user(tree.a1, "leader")

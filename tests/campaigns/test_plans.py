@@ -4,9 +4,7 @@ unit), measures, attachments — one per unit and campaign, with every version k
 from __future__ import annotations
 
 import datetime
-import io
 
-import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,6 +15,7 @@ from fuqing.campaigns.models import Deadline, Plan, PlanAttachment
 from fuqing.campaigns.services import save_deadline
 from fuqing.core.models import AuditEvent
 from tests.campaigns.conftest import docx, obligation
+from tests.ledger_sheets import table
 
 FIELDS = {
     "title": "道里区实施方案",
@@ -228,8 +227,7 @@ def test_cam3_plan_list_searches_and_stays_bounded(
 
 def test_rpt2_cam3_plans_export_as_a_ledger(plan, city_leader, login_as):
     response = login_as(city_leader).get("/ledgers/plans/export/", {"year": 2014})
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    rows = list(book.active.iter_rows(values_only=True))
+    rows = [tuple(r) for r in table(response)]
     record = dict(zip(rows[0], rows[1], strict=True))
     assert (
         record["单位"] == "道里区妇联"

@@ -3,9 +3,6 @@ with filters and the xlsx ledger; each unit sees what it owes."""
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
 import pytest
 from freezegun import freeze_time
 
@@ -14,6 +11,7 @@ from fuqing.campaigns.submissions import submit_document
 from fuqing.orgs.models import OrgKind
 from fuqing.orgs.services import add_org
 from tests.campaigns.conftest import at, docx, obligation
+from tests.ledger_sheets import table
 
 pytestmark = pytest.mark.usefixtures("campaign")
 
@@ -134,8 +132,7 @@ def test_rpt2_cam2_timeliness_table_exports_through_the_ledger(tree, submitted, 
     client = login_as(researcher)
     response = client.get("/ledgers/submissions/export/", {"deadline": submitted.pk, "year": 2014})
     assert response.status_code == 200
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    rows = list(book.active.iter_rows(values_only=True))
+    rows = [tuple(r) for r in table(response)]
     header = rows[0]
     assert header[:4] == ("年度", "报送事项", "截止日期", "报送单位")
     by_org = {r[3]: dict(zip(header, r, strict=True)) for r in rows[1:]}
@@ -148,6 +145,5 @@ def test_rpt2_cam2_timeliness_table_exports_through_the_ledger(tree, submitted, 
 def test_rpt2_the_export_keeps_the_pages_filters_and_scope(tree, submitted, daoli, login_as):
     client = login_as(daoli)
     response = client.get("/ledgers/submissions/export/", {"status": "late", "year": 2014})
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    rows = list(book.active.iter_rows(values_only=True))[1:]
+    rows = [tuple(r) for r in table(response)][1:]
     assert [(r[1], r[3]) for r in rows] == [("调研月活动总结", "道里区妇联")]

@@ -303,9 +303,9 @@ def test_sup3_printed_draft_keeps_the_signature_with_the_text_and_one_basic_situ
     from tests.office import pdf_pages, require_office, to_pdf
 
     require_office()
-    scope = SummaryScope.of(tree.a, campaign, SURVEY_MONTH)
+    scope = summary_scope(tree.a, campaign, SURVEY_MONTH)
     path = tmp_path / "draft.docx"
-    build_document(scope, figures.compute(scope), drafted_on=D(2014, 5, 6)).save(str(path))
+    build_document(scope, summary_figures(scope), drafted_on=D(2014, 5, 6)).save(str(path))
     pages = pdf_pages(to_pdf(path, tmp_path))
     assert assert_signature_never_alone(pages, tree.a.name, "2014年5月6日") == 1
     assert flat("".join(pages)).count("一、基本情况") == 1

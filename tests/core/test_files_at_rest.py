@@ -44,7 +44,7 @@ SCRIPT = textwrap.dedent(
     uploads.spool(SimpleUploadedFile("import.xlsx", b"PK"))
     with uploads.store_private(SimpleUploadedFile("a.pdf", b"%PDF-1.4"), uploads.FILE_TYPES[".pdf"], "test"):
         pass
-    with open(os.path.join(ledger._tmp_dir(), "export.xlsx"), "wb") as handle:
+    with open(os.path.join(ledger.tmp_dir(), "export.xlsx"), "wb") as handle:
         handle.write(b"PK")
     draft_path().write_bytes(b"PK")
     FileSystemStorage().save("photos/2014/visit.jpg", ContentFile(b"jpg"))

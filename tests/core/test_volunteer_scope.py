@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from fuqing.core.ledger import ledgers
 from fuqing.core.scoping import VOLUNTEER_ALL, ScopedQuerySet, scope_q, scoped_models, user_scope
-from fuqing.orgs.models import Position
+from fuqing.orgs.models import Position, User
 from fuqing.projects import services
 from fuqing.projects.models import (
     ElderlyPerson,
@@ -149,6 +149,10 @@ def test_prj5_every_ledger_gives_a_volunteer_only_her_own_rows(name, tree, world
         assert _ids(rows) == _ids(VolunteerPair.objects.filter(volunteer=world["me"]))
     elif model is Household:
         assert _ids(rows) == {world["mine"].pk}
+    elif model is Volunteer:  # her own profile, no one else's
+        assert _ids(rows) == {world["me"].pk}
+    elif model is User:  # her own account, no one else's
+        assert _ids(rows) == {world["user"].pk}
     elif getattr(model, "scope_volunteer", None) == VOLUNTEER_ALL:  # the organisation tree
         assert all(o.path.startswith(tree.a1a.path) for o in rows)
     else:

@@ -18,6 +18,7 @@ from fuqing.fieldwork import services
 from fuqing.fieldwork.models import ContactPoint, Visit, VisitDay
 from fuqing.registry.models import VulnerableGroup
 from tests.fieldwork.conftest import record
+from tests.ledger_sheets import table
 
 
 def _xlsx(path, rows):
@@ -33,10 +34,7 @@ def _import(name, path, user, org, valid_only=False):
 
 
 def _read(response) -> list[tuple]:
-    content = b"".join(response.streaming_content)
-    return list(
-        openpyxl.load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True)
-    )
+    return [tuple(r) for r in table(response)]
 
 
 def test_rpt3_visits_import_accepts_real_ledger_headers_and_date_spellings(tree, daoli, colleague, tmp_path):
@@ -128,7 +126,7 @@ def test_rpt3_unknown_places_and_cadres_are_named(tree, daoli, tmp_path):
         [["开始日期", "走访方式", "走访地点", "带队人"], ["2014-04-15", "入户走访", "火星社区", "nobody"]],
     )
     errors = {(e.row, e.column): e.message for e in _import("visits", path, daoli, tree.a).errors}
-    assert errors[(2, "走访地点")] == "在您的范围内找不到“火星社区”。"
+    assert errors[(2, "走访地点")].startswith("在“道里区妇联”之下找不到“火星社区”。单位可填：行政区划代码")
     assert "找不到干部“nobody”" in errors[(2, "带队人")]
 
 

@@ -6,6 +6,7 @@ import openpyxl
 
 from fuqing.core.models import Job
 from fuqing.orgs.models import Org
+from tests.ledger_sheets import table
 
 
 def _xlsx(rows, header=("名称", "类型", "行政区划代码", "代码年份", "上级区划代码", "上级名称")) -> bytes:
@@ -125,6 +126,5 @@ def test_org5_only_tree_administrators_import(tree, login_as, daoli):
 
 def test_rpt2_the_tree_exports_as_a_ledger_of_the_scope(tree, login_as, daoli):
     response = login_as(daoli).get("/ledgers/orgs/export/")
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    names = [row[0] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+    names = [row[0] for row in table(response)[1:]]
     assert names == ["道里区妇联", "新阳路街道", "友谊社区"]

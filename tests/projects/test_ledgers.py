@@ -13,6 +13,7 @@ import pytest
 from fuqing.core.ledger import ImportContext, get_ledger, import_file, write_xlsx
 from fuqing.projects import services
 from fuqing.projects.models import Beneficiary, Household, ProgressEntry, Volunteer, VolunteerPair
+from tests.ledger_sheets import table
 from tests.projects.conftest import make_woman
 
 MAY = datetime.date(2014, 5, 1)
@@ -25,8 +26,7 @@ def _xlsx(tmp_path, headers, rows, name="in.xlsx") -> str:
 
 
 def _rows(response) -> list[tuple]:
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    return [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    return [tuple(row) for row in table(response)]
 
 
 def _import(name, path, user, org, valid_only=False):

@@ -1,19 +1,16 @@
 """RPT-2 / SEC-10: the women's ledger downloads masked, formula cells neutralised, streamed in chunks
 with a bounded number of queries, narrowed by the list's filters; big exports become jobs."""
 
-import io
-
-import openpyxl
 from django.urls import reverse
 
 from fuqing.core.ledger import ExportContext, get_ledger
 from fuqing.registry.models import VulnerableGroup, Woman
+from tests.ledger_sheets import table
 from tests.registry.conftest import add_woman
 
 
 def _rows(response):
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    return table(response)
 
 
 def test_rpt2_the_ledger_is_masked_and_complete(tree, daoli, login_as):

@@ -184,7 +184,12 @@ def test_res2_a_snapshot_taken_before_the_one_registry_reads_the_same():
     }
     back = Figure.from_data(old, "visits_by_method")
     assert back.caption == "走访方式统计" and back.value_text == "3次"
-    assert (back.title, back.rows, back.total, back.total_text) == ("走访方式统计", [["入户走访", 3]], 3, "3次")
+    assert (back.title, back.rows, back.total, back.total_text) == (
+        "走访方式统计",
+        [["入户走访", 3]],
+        3,
+        "3次",
+    )
     assert back.table_rows() == [["走访方式", "数量"], ["入户走访", "3"], ["合计", "3"]]
     assert {k: v for k, v in back.to_data().items() if k in old} == old
 

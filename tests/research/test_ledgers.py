@@ -3,8 +3,6 @@ reports and scores export for the user's scope (scores blind)."""
 
 from __future__ import annotations
 
-import io
-
 import openpyxl
 from django.urls import reverse
 
@@ -12,6 +10,7 @@ from fuqing.core.ledger import ImportContext, get_ledger, import_file
 from fuqing.research.models import Topic
 from fuqing.research.services import cup as cup_services
 from fuqing.research.services import topics as topic_services
+from tests.ledger_sheets import table
 
 YEAR = 2014
 
@@ -61,11 +60,7 @@ def test_res1_topics_export_carries_the_check(tree, login_as, researcher, daoli,
     topic_services.create_topic(daoli, org=tree.a, year=YEAR, title="课题一", leader=a_chair)
     topic_services.create_topic(daoli, org=tree.a, year=YEAR, title="课题二", leader=a_chair)
     response = login_as(researcher).get(reverse("ledger-export-research_topics"), {"year": YEAR})
-    rows = list(
-        openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(
-            values_only=True
-        )
-    )
+    rows = [tuple(r) for r in table(response)]
     assert rows[0] == ("年度", "课题单位", "课题名称", "课题组组长", "课题组成员", "研究内容", "落实情况")
     assert all("通知要求 1 个" in r[6] for r in rows[1:])
 
@@ -74,11 +69,7 @@ def test_res2_reports_export_for_the_users_scope(tree, login_as, new_report, dao
     new_report(daoli, tree.a, title="道里区报告")
     new_report(nangang, tree.b, title="南岗区报告")
     response = login_as(daoli).get(reverse("ledger-export-research_reports"))
-    rows = list(
-        openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(
-            values_only=True
-        )
-    )
+    rows = [tuple(r) for r in table(response)]
     titles = [r[2] for r in rows[1:]]
     assert titles == ["道里区报告"]
     assert rows[1][9].startswith("2014年4月")  # the situation, in full
@@ -92,11 +83,7 @@ def test_res4_scores_export_is_blind_for_judges(tree, login_as, new_report, rese
 
     def export(user):
         response = login_as(user).get(reverse("ledger-export-research_scores"), {"competition": cup.pk})
-        return list(
-            openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(
-                values_only=True
-            )
-        )
+        return [tuple(r) for r in table(response)]
 
     organiser = export(researcher)
     assert len(organiser) == 6 and organiser[1][3] == "南岗区妇联"

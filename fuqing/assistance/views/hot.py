@@ -39,14 +39,22 @@ def hot_issues_view(request):
     days = request.GET.get("days", "")
     days = int(days) if days.isdigit() and 7 <= int(days) <= 3650 else long_standing_days()
     refresh = bool(request.GET.get("fresh"))
-    hot = cached_hot_issues(
+    computed = cached_hot_issues(
         request.user, org, year, timezone.localdate(), threshold_days=days, refresh=refresh
     )
+    hot = computed.value
     lineage = Org.objects.visible_to(request.user).filter(path__in=org.ancestor_paths()).order_by("depth")
     return render(
         request,
         "assistance/hot_issues.html",
-        {"hot": hot, "org": org, "lineage": lineage, "chart": chart_data(hot), "days": days},
+        {
+            "hot": hot,
+            "as_of": computed.at,
+            "org": org,
+            "lineage": lineage,
+            "chart": chart_data(hot),
+            "days": days,
+        },
     )
 
 

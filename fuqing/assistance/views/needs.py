@@ -20,7 +20,8 @@ from fuqing.assistance.forms import (
     ResolveForm,
 )
 from fuqing.assistance.models import Need, NeedEvent, NeedStatus
-from fuqing.assistance.views.common import can_edit_module, paginate, report_error, require_view, woman_from
+from fuqing.assistance.views.common import can_edit_module, report_error, require_view, woman_from
+from fuqing.core import paging
 from fuqing.core.context_processors import list_year
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
@@ -70,9 +71,11 @@ def need_list(request):
     year = list_year(request, searching=bool(request.GET.get("q", "").strip()))
     qs, form, org = filter_needs(request.user, request.GET, default_year=year)
     qs = qs.select_related("category", "org", "woman", "handler").order_by("-reported_on", "-created_at")
-    page, querystring = paginate(request, qs)
+    page = paging.paginate(request, qs)
     export = request.GET.copy()
-    export.pop("page", None)
+    for name in paging.CURSOR_PARAMS:
+        export.pop(name, None)
+    querystring = export.urlencode()
     export["year"] = year or ""  # the export covers the year the page shows
     return render(
         request,

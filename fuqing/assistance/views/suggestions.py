@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -61,6 +62,7 @@ def suggestion_list(request):
             "year": year,
             "summary": summary,
             "querystring": querystring,
+            "export_query": urlencode({k: v for k, v in (("q", q), ("year", year or "")) if v}),
             "can_edit": can_edit_module(request.user),
         },
     )

@@ -8,11 +8,12 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fuqing.building.coverage import FEDERATION_KINDS, as_of_for
+from fuqing.building.coverage import as_of_for
+from fuqing.building.units import children_of, default_unit  # noqa: F401 (the pages' imports)
 from fuqing.core.context_processors import requested_year, selected_year
 from fuqing.core.permissions import require
-from fuqing.core.scoping import get_visible_or_404, subtree_q, user_scope
-from fuqing.orgs.models import Org, OrgKind
+from fuqing.core.scoping import get_visible_or_404
+from fuqing.orgs.models import Org
 
 
 def require_view(user) -> None:
@@ -39,33 +40,11 @@ def as_of(year: int):
     return as_of_for(year, timezone.localdate())
 
 
-def default_unit(user) -> Org | None:
-    """The top federation of the user's scope (a department's cadre sees her federation)."""
-    for path in sorted(user_scope(user).read_paths, key=len):
-        org = Org.objects.filter(path=path).first()
-        if org is None:
-            continue
-        if org.kind == OrgKind.DEPARTMENT:
-            parent = Org.objects.filter(path=path[: -Org.steplen]).first()
-            if parent is not None and user_scope(user).covers(parent.path):
-                return parent
-        return org
-    return None
-
-
 def selected_unit(request) -> Org | None:
     raw = request.GET.get("org", "")
     if raw.isdigit() and len(raw) < 19:
         return get_visible_or_404(Org, request.user, pk=int(raw))
     return default_unit(request.user)
-
-
-def children_of(unit: Org, user) -> list[Org]:
-    return list(
-        Org.objects.visible_to(user)
-        .filter(subtree_q(unit.path), depth=unit.depth + 1, kind__in=FEDERATION_KINDS, is_active=True)
-        .order_by("path")
-    )
 
 
 def lineage(unit: Org, user) -> list[Org]:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fuqing.building import services
 from fuqing.building.coverage import TRAINED_KINDS
-from fuqing.building.forms import AttendanceForm, SessionForm, SignInForm, unit_choices
+from fuqing.building.forms import AttendanceForm, SessionForm, unit_choices
 from fuqing.building.models import Attendance, TrainingLevel, TrainingSession
 from fuqing.building.services.training import LEVEL_KINDS
 from fuqing.building.views.common import (
@@ -259,11 +259,6 @@ def signin_import(request, pk):
         uploads.SPREADSHEETS.check(upload)
         path = uploads.spool(upload)
         try:
-            org = (
-                request.user.org
-                if request.user.org and may_change(request.user, request.user.org)
-                else session.org
-            )
             summary = import_file(
                 ledger, path, ImportContext(actor=request.user, org=session.org, extra={"session": session})
             )

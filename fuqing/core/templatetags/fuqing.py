@@ -208,3 +208,24 @@ def page_title(parser, token):
 def labelled(message, label):
     """{{ e|labelled:field.label }}: "住址：不能为空" / "Address: …" (the colon is the language's own)."""
     return format_html(gettext("{label}：{message}"), label=label, message=message)
+
+
+@register.simple_tag(takes_context=True)
+def ledger_export(context, name: str, query: str = "", label: str = "", **params) -> str:
+    """The "导出台账" button of a register's list, shown to whoever may export it (core.ledger); the
+    list's filters go along as ``query`` (a query string) or as keyword arguments."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    from fuqing.core.ledger import get_ledger
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not get_ledger(name).can_export(user):
+        return ""
+    query = query or urlencode(params)
+    url = reverse(f"ledger-export-{name}") + (f"?{query}" if query else "")
+    return format_html('<a class="btn btn-outline-primary" href="{}">{}</a>', url, label or _("导出台账"))

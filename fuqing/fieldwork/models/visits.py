@@ -170,6 +170,8 @@ class Visit(models.Model):
         ordering = ["-started_on"]
         indexes = [
             models.Index(fields=["org", "started_on"], name="visit_org_started"),
+            # The list's order to the last tie (keyset paging walks it).
+            models.Index(fields=["started_on", "created_at", "id"], name="visit_list_order"),
             models.Index(fields=["place", "year"], name="visit_place_year"),
         ]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fuqing.campaigns.models import Campaign
-from fuqing.core import uploads
+from fuqing.core import paging, uploads
 from fuqing.core.context_processors import list_year
 from fuqing.core.models import AuditEvent
 from fuqing.core.routes import scoped
@@ -91,9 +90,10 @@ def _list(request, stationed: bool):
     qs = qs.select_related("org", "place", "lead", "contact_point__place").order_by(
         "-started_on", "-created_at"
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paging.paginate(request, qs, PAGE_SIZE)
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in paging.CURSOR_PARAMS:
+        params.pop(name, None)
     return render(
         request,
         "fieldwork/visit_list.html",

@@ -25,7 +25,7 @@ SOURCE_MODELS = {
     CaseSource.NEED: "assistance.Need",
     CaseSource.PAIRING: "assistance.Pairing",
     CaseSource.PROJECT: "projects.Project",
-    CaseSource.HOME: "building.Home",  # present once the building app is installed
+    CaseSource.HOME: "building.WomensHome",  # present once the building app is installed
 }
 
 

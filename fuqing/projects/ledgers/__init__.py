@@ -1,3 +1,3 @@
 """The projects ledgers: monthly progress, beneficiaries, 爱心暖夕阳 pairs (registered on import)."""
 
-from fuqing.projects.ledgers import beneficiaries, pairs, progress  # noqa: F401
+from fuqing.projects.ledgers import beneficiaries, pairs, people, progress  # noqa: F401

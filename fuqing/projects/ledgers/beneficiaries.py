@@ -11,15 +11,25 @@ from django.utils.translation import gettext as _
 
 from fuqing.core import cells
 from fuqing.core.cells import CellError
-from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
+from fuqing.core.ledger import (
+    Column,
+    ImportContext,
+    Ledger,
+    ParsedRow,
+    RowError,
+    date_column,
+    project_column,
+    register,
+    unit_column,
+    year_column,
+)
 from fuqing.projects import services
 from fuqing.projects.ledgers.common import (
-    OrgResolver,
     ProjectResolver,
     amount,
     editable,
     export_queryset,
-    year,
+    units,
 )
 from fuqing.projects.models import Beneficiary
 from fuqing.registry.models import Woman, WomanStatus
@@ -74,19 +84,8 @@ class BeneficiaryLedger(Ledger):
     export_permission = ("projects", "export")
     import_permission = ("projects", "edit")
     columns = (
-        Column(
-            "year", "年度", parse=year, required=True, example="2014", export=lambda b, c: b.year, width=8
-        ),
-        Column(
-            "project",
-            "项目",
-            parse=lambda v: cells.text(v, 100),
-            required=True,
-            aliases=("项目名称",),
-            example="贫困母亲救助",
-            export=lambda b, c: b.project.name,
-            width=16,
-        ),
+        year_column(),
+        project_column(required=True),
         Column(
             "help_kind",
             "帮扶类别",
@@ -125,17 +124,10 @@ class BeneficiaryLedger(Ledger):
             aliases=("妇女档案编号",),
             help="妇女档案的编号（可从妇女档案台账导出）",
             export=lambda b, c: record_number(b.woman),
-            width=38,
+            width=16,
         ),
-        Column(
-            "received_on",
-            "受助日期",
-            parse=cells.date,
-            required=True,
-            aliases=("帮扶日期", "日期"),
-            example="2014-05-12",
-            export=lambda b, c: b.received_on,
-            width=12,
+        date_column(
+            "received_on", "受助日期", required=True, aliases=("帮扶日期", "日期"), example="2014-05-12"
         ),
         Column(
             "amount",
@@ -146,15 +138,7 @@ class BeneficiaryLedger(Ledger):
             export=lambda b, c: b.amount,
             width=12,
         ),
-        Column(
-            "org",
-            "帮扶单位",
-            parse=lambda v: cells.text(v, 100),
-            aliases=("单位",),
-            help="单位名称或区划代码；不填则为导入时选择的单位",
-            export=lambda b, c: b.org.name,
-            width=18,
-        ),
+        unit_column("org", "帮扶单位", width=18),
         Column("notes", "备注", parse=lambda v: cells.text(v, 200), export=lambda b, c: b.notes, width=30),
         Column(
             "consent_exception",
@@ -191,7 +175,7 @@ class BeneficiaryLedger(Ledger):
         return queryset
 
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
-        orgs = OrgResolver(ctx.org)
+        orgs = units(ctx, "帮扶单位")
         projects = ProjectResolver(ctx.actor, ctx.org)
         women = self._women(rows, ctx)
         consents: dict[str, dict] = {}
@@ -213,7 +197,7 @@ class BeneficiaryLedger(Ledger):
             if woman is None:
                 row.errors.append(RowError(row.number, column, message))
                 continue
-            org, message = orgs.find(v.get("org") or "")
+            org, message = orgs.resolve(v.get("org") or "")
             if org is None:
                 row.errors.append(RowError(row.number, "帮扶单位", message))
                 continue
@@ -305,20 +289,16 @@ class BeneficiaryLedger(Ledger):
             return None, "姓名", _("姓名与妇女档案不一致，请核对。")
         return woman, "", ""
 
-    def write(self, rows: list[ParsedRow], ctx: ImportContext) -> int:
-        for index, row in enumerate(rows, start=1):
-            v = row.values
-            services.record_beneficiary(
-                ctx.actor,
-                project=v["_project"],
-                woman=v["_woman"],
-                org=v["_org"],
-                received_on=v["received_on"],
-                help_kind=v["_kind"],
-                amount_yuan=v.get("amount"),
-                notes=v.get("notes") or "",
-                consent_exception=v.get("consent_exception") or "",
-            )
-            if ctx.progress:
-                ctx.progress(index, len(rows))
-        return len(rows)
+    def write_row(self, row: ParsedRow, ctx: ImportContext) -> None:
+        v = row.values
+        services.record_beneficiary(
+            ctx.actor,
+            project=v["_project"],
+            woman=v["_woman"],
+            org=v["_org"],
+            received_on=v["received_on"],
+            help_kind=v["_kind"],
+            amount_yuan=v.get("amount"),
+            notes=v.get("notes") or "",
+            consent_exception=v.get("consent_exception") or "",
+        )

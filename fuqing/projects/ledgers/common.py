@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from fuqing.core import cells
 from fuqing.core.cells import CellError
+from fuqing.core.ledger import UnitResolver
 from fuqing.core.scoping import subtree_q, user_scope
 from fuqing.orgs.models import Org
 from fuqing.projects.models import Project
@@ -42,13 +43,6 @@ def month(value) -> tuple[int | None, int] | None:
     return day.year, day.month
 
 
-def year(value) -> int | None:
-    number = cells.integer(value)
-    if number is not None and not 2000 <= number <= 2100:
-        raise CellError(_("年度应为四位年份。"))
-    return number
-
-
 def amount(value):
     number = cells.decimal(value)
     if number is not None and number < 0:
@@ -56,42 +50,10 @@ def amount(value):
     return number
 
 
-class OrgResolver:
-    """Units named in a file, looked up inside the import's unit: by division code, by a name unique in
-    that subtree, or by "上级名称/名称"."""
-
-    def __init__(self, root: Org):
-        self.root = root
-        self.by_code: dict[str, Org] = {}
-        self.by_name: dict[str, list[Org]] = {}
-        self.by_path: dict[str, Org] = {}
-        for org in Org.objects.filter(subtree_q(root.path), is_active=True):
-            self.by_path[org.path] = org
-            if org.division_code:
-                self.by_code[org.division_code] = org
-            self.by_name.setdefault(org.name, []).append(org)
-
-    def find(self, value: str) -> tuple[Org | None, str]:
-        """(the unit, or None with the reason)."""
-        if not value:
-            return self.root, ""
-        code = value.replace(" ", "")
-        if code.isdigit() and code in self.by_code:
-            return self.by_code[code], ""
-        if "/" in value:
-            parent_name, name = [p.strip() for p in value.rsplit("/", 1)]
-            found = [
-                o
-                for o in self.by_name.get(name, [])
-                if (parent := self.by_path.get(o.path[: -Org.steplen])) and parent.name == parent_name
-            ]
-        else:
-            found = self.by_name.get(value, [])
-        if len(found) == 1:
-            return found[0], ""
-        if not found:
-            return None, _("在“%(r)s”之下找不到“%(v)s”。") % {"r": self.root.name, "v": value}
-        return None, _("名为“%(v)s”的单位不止一个，请写成“上级名称/%(v)s”或填写区划代码。") % {"v": value}
+def units(ctx, column: str) -> UnitResolver:
+    """Units a projects ledger names, by the kit's one rule under the import's unit; whether the
+    importer may write for a unit is checked by the ledger against the project (``editable``)."""
+    return UnitResolver(ctx.org, ctx.actor, column=column, edit=False)
 
 
 class ProjectResolver:

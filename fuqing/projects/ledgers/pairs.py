@@ -9,9 +9,21 @@ from django.utils.translation import gettext as _
 
 from fuqing.core import cells
 from fuqing.core.cells import CellError
-from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
+from fuqing.core.ledger import (
+    UNIT_RULE,
+    Column,
+    ImportContext,
+    Ledger,
+    ParsedRow,
+    RowError,
+    date_column,
+    project_column,
+    register,
+    unit_column,
+    year_column,
+)
 from fuqing.projects import services
-from fuqing.projects.ledgers.common import OrgResolver, ProjectResolver, editable, export_queryset, year
+from fuqing.projects.ledgers.common import ProjectResolver, editable, export_queryset, units
 from fuqing.projects.models import Household, Sex, Source, Volunteer, VolunteerPair
 from fuqing.projects.services.volunteers import MOBILE, phone_index
 
@@ -42,18 +54,8 @@ class VolunteerPairLedger(Ledger):
     export_permission = ("projects", "export")
     import_permission = ("projects", "edit")
     columns = (
-        Column(
-            "year", "年度", parse=year, required=True, example="2014", export=lambda p, c: p.year, width=8
-        ),
-        Column(
-            "project",
-            "项目",
-            parse=lambda v: cells.text(v, 100),
-            required=True,
-            example="爱心暖夕阳",
-            export=lambda p, c: p.project.name,
-            width=14,
-        ),
+        year_column(),
+        project_column(required=True, aliases=(), example="爱心暖夕阳", width=14),
         Column(
             "volunteer",
             "志愿者姓名",
@@ -74,15 +76,8 @@ class VolunteerPairLedger(Ledger):
             export=lambda p, c: p.volunteer.masked_phone,
             width=14,
         ),
-        Column(
-            "volunteer_org",
-            "志愿者所在单位",
-            parse=lambda v: cells.text(v, 100),
-            aliases=("志愿者单位",),
-            example="友谊社区",
-            help="单位名称或区划代码；不填则为导入时选择的单位",
-            export=lambda p, c: p.volunteer.org.name,
-            width=16,
+        unit_column(
+            "volunteer_org", "志愿者所在单位", attr="volunteer.org.name", aliases=("志愿者单位",), width=16
         ),
         Column(
             "address",
@@ -94,14 +89,12 @@ class VolunteerPairLedger(Ledger):
             export=lambda p, c: p.household.address,
             width=28,
         ),
-        Column(
+        unit_column(
             "household_org",
             "家庭所在社区(村)",
-            parse=lambda v: cells.text(v, 100),
+            attr="household.org.name",
             aliases=("家庭所在社区", "社区"),
-            example="友谊社区",
-            help="不填则与志愿者所在单位相同",
-            export=lambda p, c: p.household.org.name,
+            help=UNIT_RULE + "不填则与志愿者所在单位相同",
             width=16,
         ),
         Column(
@@ -118,15 +111,7 @@ class VolunteerPairLedger(Ledger):
         Column(
             "elder_birth_year", "老人出生年份", parse=cells.integer, example="1936", export=None, width=10
         ),
-        Column(
-            "started_on",
-            "结对日期",
-            parse=cells.date,
-            required=True,
-            example="2014-04-20",
-            export=lambda p, c: p.started_on,
-            width=12,
-        ),
+        date_column("started_on", "结对日期", required=True, example="2014-04-20"),
         Column("ended_on", "结束日期", importable=False, export=lambda p, c: p.ended_on, width=12),
         Column("notes", "备注", parse=lambda v: cells.text(v, 200), export=lambda p, c: p.notes, width=24),
     )
@@ -150,7 +135,7 @@ class VolunteerPairLedger(Ledger):
         return queryset
 
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
-        orgs = OrgResolver(ctx.org)
+        orgs = units(ctx, "单位")
         projects = ProjectResolver(ctx.actor, ctx.org)
         areas: dict[int, object] = {}
         phones = {phone_index(r.values["phone"]) for r in rows if r.values.get("phone")}
@@ -178,12 +163,12 @@ class VolunteerPairLedger(Ledger):
                     RowError(row.number, "项目", _("“%(p)s”没有由结对记录计算的指标。") % {"p": project.name})
                 )
                 continue
-            volunteer_org, message = orgs.find(v.get("volunteer_org") or "")
+            volunteer_org, message = orgs.resolve(v.get("volunteer_org") or "")
             if volunteer_org is None:
                 row.errors.append(RowError(row.number, "志愿者所在单位", message))
                 continue
             household_org, message = (
-                orgs.find(v.get("household_org") or "") if v.get("household_org") else (volunteer_org, "")
+                orgs.resolve(v.get("household_org") or "") if v.get("household_org") else (volunteer_org, "")
             )
             if household_org is None:
                 row.errors.append(RowError(row.number, "家庭所在社区(村)", message))

@@ -10,16 +10,26 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fuqing.core import cells
-from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
+from fuqing.core.ledger import (
+    Column,
+    ImportContext,
+    Ledger,
+    ParsedRow,
+    RowError,
+    person_column,
+    project_column,
+    register,
+    unit_column,
+    year_column,
+)
 from fuqing.projects import services
 from fuqing.projects.ledgers.common import (
-    OrgResolver,
     ProjectResolver,
     amount,
     editable,
     export_queryset,
     month,
-    year,
+    units,
 )
 from fuqing.projects.models import Indicator, ProgressEntry, Source
 from fuqing.projects.services.common import plain
@@ -37,25 +47,12 @@ class ProgressLedger(Ledger):
     export_permission = ("projects", "export")
     import_permission = ("projects", "edit")
     columns = (
-        Column(
-            "year",
-            "年度",
-            parse=year,
+        year_column(help="项目所属的活动年度"),
+        project_column(
+            attr="indicator.project.name",
             required=True,
-            example="2014",
-            help="项目所属的活动年度",
-            export=lambda e, c: e.year,
-            width=8,
-        ),
-        Column(
-            "project",
-            "项目",
-            parse=lambda v: cells.text(v, 100),
-            required=True,
-            aliases=("项目名称",),
             example="春风送岗位",
             help="项目名称，与系统中一致",
-            export=lambda e, c: e.indicator.project.name,
             width=18,
         ),
         Column(
@@ -69,15 +66,8 @@ class ProgressLedger(Ledger):
             export=lambda e, c: e.indicator.name,
             width=18,
         ),
-        Column(
-            "org",
-            "单位",
-            parse=lambda v: cells.text(v, 100),
-            aliases=("填报单位", "单位名称", "区划代码"),
-            example="道里区妇联",
-            help="单位名称或区划代码；重名时写“上级名称/名称”；不填则为导入时选择的单位",
-            export=lambda e, c: e.org.name,
-            width=18,
+        unit_column(
+            "org", "单位", aliases=("填报单位", "单位名称", "区划代码"), example="道里区妇联", width=18
         ),
         Column(
             "month",
@@ -115,13 +105,7 @@ class ProgressLedger(Ledger):
             "unit", "计量单位", importable=False, export=lambda e, c: e.indicator.get_unit_display(), width=8
         ),
         Column("status", "状态", importable=False, export=_status, width=10),
-        Column(
-            "entered_by",
-            "填报人",
-            importable=False,
-            export=lambda e, c: e.entered_by.display_name if e.entered_by else "",
-            width=12,
-        ),
+        person_column("entered_by", "填报人", attr="entered_by", importable=False),
         Column("entered_at", "填报时间", importable=False, export=lambda e, c: e.entered_at, width=18),
     )
 
@@ -145,7 +129,7 @@ class ProgressLedger(Ledger):
         return queryset
 
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
-        orgs = OrgResolver(ctx.org)
+        orgs = units(ctx, "单位")
         projects = ProjectResolver(ctx.actor, ctx.org)
         indicators = {
             (i.project_id, i.name): i
@@ -179,7 +163,7 @@ class ProgressLedger(Ledger):
                     )
                 )
                 continue
-            org, message = orgs.find(v.get("org") or "")
+            org, message = orgs.resolve(v.get("org") or "")
             if org is None:
                 row.errors.append(RowError(row.number, "单位", message))
                 continue

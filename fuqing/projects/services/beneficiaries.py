@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from fuqing.core import audit
+from fuqing.core import audit, frame
 from fuqing.core.models import AuditAction
 from fuqing.orgs.models import Org
 from fuqing.projects.models import Beneficiary, ElderlyPerson, Project
@@ -151,6 +151,7 @@ def repoint_benefits(duplicate: Woman, kept: Woman) -> int:
     )
     same = [b.pk for b in clashes if (b.project_id, b.help_kind, b.received_on) in kept_keys]
     Beneficiary.objects.filter(pk__in=same).delete()
+    frame.bump("projects")  # distinct women counted in the figures change
     return Beneficiary.objects.filter(woman=duplicate).update(woman=kept)
 
 

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fuqing.core import audit
+from fuqing.core import audit, frame
 from fuqing.core.models import AuditAction
 from fuqing.core.scoping import subtree_q
 from fuqing.orgs.models import Org, OrgKind
@@ -222,6 +222,7 @@ def save_split(
         target.save()
     if issue:
         Target.objects.filter(indicator=indicator, org_id__in=children).update(draft=False)
+        frame.bump("projects")
     audit.record(
         AuditAction.UPDATE,
         actor=actor,

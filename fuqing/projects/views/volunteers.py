@@ -3,6 +3,8 @@ households — where a volunteer sees her pairs and nothing else."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -50,6 +52,7 @@ def volunteer_list(request):
         {
             "page": page,
             "q": q,
+            "export_query": urlencode({"q": q}) if q else "",
             "querystring": querystring,
             "can_edit": request.user.has_module_perm("projects", "edit"),
         },
@@ -128,6 +131,7 @@ def volunteer_accounts(request):
         {
             "page": page,
             "q": q,
+            "export_query": urlencode({"q": q}) if q else "",
             "querystring": querystring,
             "can_issue": request.user.has_admin_ability("manage_users"),
             "can_grant": request.user.has_admin_ability("grant_roles"),
@@ -193,6 +197,7 @@ def household_list(request):
         {
             "page": page,
             "q": q,
+            "export_query": urlencode({"q": q}) if q else "",
             "querystring": querystring,
             "unpaired": request.GET.get("unpaired") == "1",
             "can_edit": request.user.has_module_perm("projects", "edit"),
@@ -285,6 +290,7 @@ def pair_list(request):
         {
             "page": page,
             "q": q,
+            "export_query": urlencode({"q": q}) if q else "",
             "year": year,
             "totals": totals,
             "querystring": querystring,
