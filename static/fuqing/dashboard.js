@@ -1,7 +1,7 @@
 // 数据看板 (RPT-1): each figure's chart compares the children of the unit shown — this year against the
 // same span of last year (two bars each), or this year's rows stacked (by status, by category). Drawn by
-// fuqingChart (app.js): labels never overlap (thinned, or horizontal bars on a narrow screen), the legend
-// sits on top, above the plot. A click on a unit opens its own dashboard (drill-down).
+// fuqingChart (app.js) as horizontal bars (names truncated, never overlapping), the legend on top, above
+// the plot. A click on a unit opens its own dashboard (drill-down).
 (function () {
   "use strict";
   if (!window.echarts || !window.fuqingChart) { return; }
@@ -28,8 +28,10 @@
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
       grid: { containLabel: true },
-      xAxis: { type: "category", data: names, triggerEvent: true },
-      yAxis: { type: "value", name: f.unit || "" },
+      // one row per unit (horizontal bars) at any width: twelve-character names never collide or run off
+      // the edge, and a long list of units grows the chart downwards instead of squeezing the labels
+      xAxis: { type: "value" },
+      yAxis: { type: "category", data: names, triggerEvent: true },
       color: ["#b3261e", "#9ca3af", "#d97706", "#2563eb", "#059669", "#7c3aed", "#db2777", "#0891b2"],
       series: series
     });

@@ -11,13 +11,10 @@ import pytest
 
 from fuqing.orgs.models import Org
 from tests.e2e.conftest import ARTIFACTS, login, shot
-from tests.e2e.conftest import demo as _demo
-
-demo = _demo  # the e2e demo (load_demo), under its fixture name
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-MEASURE = (Path(__file__).parents[1] / "e2e" / "phone_layout.js").read_text()
+MEASURE = (Path(__file__).parent / "phone_layout.js").read_text()
 
 
 def test_rpt1_city_dashboard_is_readable_on_a_phone_and_drills_down(
