@@ -10,7 +10,7 @@ from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -63,13 +63,7 @@ class TokenOut(Schema):
     expires_at: str
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-@router.post(
-    "/token", response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, auth=None, url_name="api-token"
-)
+@router.post("/token", response=TokenOut, auth=None, url_name="api-token")
 @unscoped("issues the caller's own token")
 def issue_token(request, payload: TokenIn):
     """Exchange username, password (and a TOTP code for administrators) for a bearer token."""
@@ -77,7 +71,7 @@ def issue_token(request, payload: TokenIn):
     if getattr(request, "axes_locked_out", False):
         from fuqing.orgs.services import lockout_message
 
-        return Status(429, {"detail": lockout_message()})
+        raise HttpError(429, lockout_message())
     if user is None:
         raise HttpError(401, _("用户名或密码不正确。"))
     if user.password_expired(settings.PASSWORD_MAX_AGE_DAYS):

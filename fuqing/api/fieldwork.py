@@ -16,69 +16,46 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from fuqing.api.fieldwork_schemas import (
-    ContactPointFilter,
     ContactPointIn,
     ContactPointOut,
-    ContactPointPage,
-    ErrorOut,
-    PageFilter,
-    QuestionnaireFilter,
+    ContactPointQuery,
     QuestionnaireIn,
     QuestionnaireOut,
-    QuestionnairePage,
+    QuestionnaireQuery,
     QuestionSchema,
     ResponseIn,
     ResponseOut,
-    ResponsePage,
     TalliesOut,
-    VisitFilter,
     VisitIn,
     VisitOut,
-    VisitPage,
-    cp_out,
     json_value,
-    questionnaire_out,
-    response_out,
-    visit_out,
 )
+from fuqing.api.kit import NotVisible, paginate, query_schema, ref
 from fuqing.api.types import Id
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped
-from fuqing.core.scoping import can_edit, get_visible_or_404, subtree_q
+from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.fieldwork import questionnaires as qservice
 from fuqing.fieldwork import responses, services, stats, tallies
+from fuqing.fieldwork.filters import VisitFilter
 from fuqing.fieldwork.models import ContactPoint, Questionnaire, Response, Visit
 from fuqing.orgs.models import Org, User
 
 router = Router(tags=["fieldwork"])
-
-
-def _invalid(exc: ValidationError):
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return Status(422, {"detail": "；".join(m for ms in errors.values() for m in ms), "errors": errors})
-
-
-def _page(filters) -> tuple[int, int]:
-    return max(0, filters.offset), max(1, min(filters.limit, 500))
+VisitQuery = query_schema(VisitFilter)
 
 
 def _org(user, pk: int | None, field: str, edit: bool = False) -> Org | None:
-    if pk is None:
-        return None
-    qs = Org.objects.editable_by(user) if edit else Org.objects.visible_to(user)
-    org = qs.filter(pk=pk).first()
-    if org is None:
-        raise ValidationError({field: _("找不到编号为 %(pk)s 的组织（或不在您的范围内）。") % {"pk": pk}})
-    return org
+    return ref(Org, user, pk, field, _("组织"), edit=edit)
 
 
 def _user(actor, pk: int | None, field: str) -> User | None:
     if pk is None:
         return None
     user = services.allowed_members(actor).filter(pk=pk).first()
-    if user is None:
-        raise ValidationError(
-            {field: _("找不到编号为 %(pk)s 的干部（须是您范围内的干部或上级妇联领导）。") % {"pk": pk}}
+    if user is None:  # outside her scope and not a leader above: 404 like any foreign id
+        raise NotVisible(
+            field, _("找不到编号为 %(pk)s 的干部（须是您范围内的干部或上级妇联领导）。") % {"pk": pk}
         )
     return user
 
@@ -86,19 +63,19 @@ def _user(actor, pk: int | None, field: str) -> User | None:
 # --- contact points ---------------------------------------------------------------------------------
 
 
-@router.get("/contact-points/", response=ContactPointPage, url_name="api-contact-points")
+@router.get("/contact-points/", response=list[ContactPointOut], url_name="api-contact-points")
+@paginate
 @scoped(ContactPoint, "list")
-def list_contact_points(request, filters: Query[ContactPointFilter]):
+def list_contact_points(request, filters: Query[ContactPointQuery]):
     """Contact points in the caller's scope (FLD-1), each with the date of its last visit."""
     require(request.auth, "fieldwork", "view")
     qs = stats.contact_points_with_last_visit(request.auth)
     if filters.q:
-        q = filters.q[:50]
+        q = filters.q
         qs = qs.filter(Q(place__name__icontains=q) | Q(notes__icontains=q) | Q(keeper__name__icontains=q))
     if filters.keeper:
         qs = qs.filter(keeper_id=filters.keeper)
-    offset, limit = _page(filters)
-    return {"count": qs.count(), "items": [cp_out(cp) for cp in qs.order_by("pk")[offset : offset + limit]]}
+    return qs.order_by("pk")
 
 
 def _cp_data(actor, payload: ContactPointIn, cp: ContactPoint | None) -> services.ContactPointData:
@@ -118,17 +95,12 @@ def _cp_data(actor, payload: ContactPointIn, cp: ContactPoint | None) -> service
     )
 
 
-@router.post(
-    "/contact-points/", response={201: ContactPointOut, 422: ErrorOut}, url_name="api-contact-points"
-)
+@router.post("/contact-points/", response={201: ContactPointOut}, url_name="api-contact-points")
 @scoped(ContactPoint, "create")
 def create_contact_point(request, payload: ContactPointIn):
     """Add a contact point (FLD-1): a place kept by a unit or one of its leadership members."""
-    try:
-        cp = services.save_contact_point(request.auth, None, _cp_data(request.auth, payload, None))
-    except ValidationError as exc:
-        return _invalid(exc)
-    return Status(201, cp_out(cp))
+    cp = services.save_contact_point(request.auth, None, _cp_data(request.auth, payload, None))
+    return Status(201, cp)
 
 
 @router.get("/contact-points/{cp_id}/", response=ContactPointOut, url_name="api-contact-point")
@@ -136,23 +108,17 @@ def create_contact_point(request, payload: ContactPointIn):
 def get_contact_point(request, cp_id: Id):
     cp = get_visible_or_404(stats.contact_points_with_last_visit(request.auth), request.auth, pk=cp_id)
     require(request.auth, "fieldwork", "view")
-    return cp_out(cp)
+    return cp
 
 
-@router.put(
-    "/contact-points/{cp_id}/", response={200: ContactPointOut, 422: ErrorOut}, url_name="api-contact-point"
-)
+@router.put("/contact-points/{cp_id}/", response=ContactPointOut, url_name="api-contact-point")
 @scoped(ContactPoint, "change", kwarg="cp_id")
 def update_contact_point(request, cp_id: Id, payload: ContactPointIn):
     """Change a contact point; fields left out keep their value."""
     cp = get_visible_or_404(
         ContactPoint.objects.select_related("org", "place", "keeper"), request.auth, pk=cp_id
     )
-    try:
-        cp = services.save_contact_point(request.auth, cp, _cp_data(request.auth, payload, cp))
-    except ValidationError as exc:
-        return _invalid(exc)
-    return Status(200, cp_out(cp))
+    return services.save_contact_point(request.auth, cp, _cp_data(request.auth, payload, cp))
 
 
 # --- visits -----------------------------------------------------------------------------------------
@@ -178,29 +144,18 @@ def _visits(user):
     )
 
 
-@router.get("/visits/", response=VisitPage, url_name="api-visits")
+@router.get("/visits/", response=list[VisitOut], url_name="api-visits")
+@paginate
 @scoped(Visit, "list")
-def list_visits(request, filters: Query[VisitFilter]):
-    """Visits in the caller's scope (FLD-2), newest first."""
+def list_visits(request, filters: Query[VisitQuery]):
+    """Visits in the caller's scope (FLD-2), newest first — the visit list page's own filters."""
     require(request.auth, "fieldwork", "view")
-    qs = _visits(request.auth)
-    if filters.q:
-        q = filters.q[:50]
-        qs = qs.filter(Q(notes__icontains=q) | Q(needs_text__icontains=q) | Q(place__name__icontains=q))
-    if filters.year:
-        qs = qs.filter(year=filters.year)
-    if filters.method:
-        qs = qs.filter(method=filters.method)
-    if filters.org:
-        area = get_visible_or_404(Org, request.auth, pk=filters.org)
-        qs = qs.filter(subtree_q(area.path, "org__path"))
-    if filters.started_from:
-        qs = qs.filter(started_on__gte=filters.started_from)
-    if filters.started_to:
-        qs = qs.filter(started_on__lte=filters.started_to)
-    offset, limit = _page(filters)
-    items = list(qs.order_by("-started_on", "pk")[offset : offset + limit])
-    return {"count": qs.count(), "items": [visit_out(v) for v in items]}
+    ref(Org, request.auth, filters.org, "org", _("组织"))  # a foreign unit is 404, not an empty list
+    return (
+        VisitFilter.strict(filters.dict(), request.auth)
+        .apply(_visits(request.auth))
+        .order_by("-started_on", "pk")
+    )
 
 
 def _visit_data(actor, payload: VisitIn, visit: Visit | None) -> services.VisitData:
@@ -212,11 +167,7 @@ def _visit_data(actor, payload: VisitIn, visit: Visit | None) -> services.VisitD
 
     contact_point = None
     if payload.contact_point is not None:
-        contact_point = ContactPoint.objects.visible_to(actor).filter(pk=payload.contact_point).first()
-        if contact_point is None:
-            raise ValidationError(
-                {"contact_point": _("找不到编号为 %(pk)s 的联系点。") % {"pk": payload.contact_point}}
-            )
+        contact_point = ref(ContactPoint, actor, payload.contact_point, "contact_point", _("联系点"))
     elif visit is not None and payload.place is None:
         contact_point = visit.contact_point
     if payload.members is not None:
@@ -258,16 +209,13 @@ def _visit_data(actor, payload: VisitIn, visit: Visit | None) -> services.VisitD
     )
 
 
-@router.post("/visits/", response={200: VisitOut, 201: VisitOut, 422: ErrorOut}, url_name="api-visits")
+@router.post("/visits/", response={200: VisitOut, 201: VisitOut}, url_name="api-visits")
 @scoped(Visit, "create")
 def create_visit(request, payload: VisitIn):
     """Record a visit (FLD-2, FLD-3). 201 when created; 200 with the stored visit when ``id`` was
     already recorded by the caller (an offline replay)."""
-    try:
-        visit, created = services.save_visit(request.auth, None, _visit_data(request.auth, payload, None))
-    except ValidationError as exc:
-        return _invalid(exc)
-    return Status((201 if created else 200), visit_out(_visits(request.auth).get(pk=visit.pk)))
+    visit, created = services.save_visit(request.auth, None, _visit_data(request.auth, payload, None))
+    return Status((201 if created else 200), _visits(request.auth).get(pk=visit.pk))
 
 
 @router.get("/visits/{visit_id}/", response=VisitOut, url_name="api-visit")
@@ -275,10 +223,10 @@ def create_visit(request, payload: VisitIn):
 def get_visit(request, visit_id: uuid.UUID):
     visit = get_visible_or_404(_visits(request.auth), request.auth, pk=visit_id)
     require(request.auth, "fieldwork", "view")
-    return visit_out(visit)
+    return visit
 
 
-@router.put("/visits/{visit_id}/", response={200: VisitOut, 422: ErrorOut}, url_name="api-visit")
+@router.put("/visits/{visit_id}/", response=VisitOut, url_name="api-visit")
 @scoped(Visit, "change", kwarg="visit_id")
 def update_visit(request, visit_id: uuid.UUID, payload: VisitIn):
     """Change a visit; fields left out keep their value."""
@@ -286,11 +234,8 @@ def update_visit(request, visit_id: uuid.UUID, payload: VisitIn):
     require(request.auth, "fieldwork", "edit")
     if not can_edit(request.auth, visit):
         raise PermissionDenied(_("只读范围：您可以查看该走访，但不能修改。"))
-    try:
-        services.save_visit(request.auth, visit, _visit_data(request.auth, payload, visit))
-    except ValidationError as exc:
-        return _invalid(exc)
-    return Status(200, visit_out(_visits(request.auth).get(pk=visit.pk)))
+    services.save_visit(request.auth, visit, _visit_data(request.auth, payload, visit))
+    return _visits(request.auth).get(pk=visit.pk)
 
 
 # --- questionnaires ----------------------------------------------------------------------------------
@@ -315,44 +260,38 @@ def _question_data(items: list[QuestionSchema]) -> list[qservice.QuestionData]:
     ]
 
 
-@router.get("/questionnaires/", response=QuestionnairePage, url_name="api-questionnaires")
+@router.get("/questionnaires/", response=list[QuestionnaireOut], url_name="api-questionnaires")
+@paginate
 @scoped(Questionnaire, "list")
-def list_questionnaires(request, filters: Query[QuestionnaireFilter]):
+def list_questionnaires(request, filters: Query[QuestionnaireQuery]):
     """Questionnaires the caller's unit can see: its own and those of the federations above (FLD-6)."""
     require(request.auth, "fieldwork", "view")
     qs = _questionnaires(request.auth)
     if filters.q:
-        qs = qs.filter(title__icontains=filters.q[:50])
+        qs = qs.filter(title__icontains=filters.q)
     if filters.year:
         qs = qs.filter(year=filters.year)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    offset, limit = _page(filters)
-    items = list(qs.order_by("-year", "pk")[offset : offset + limit])
-    return {"count": qs.count(), "items": [questionnaire_out(q) for q in items]}
+    return qs.order_by("-year", "pk")
 
 
-@router.post(
-    "/questionnaires/", response={201: QuestionnaireOut, 422: ErrorOut}, url_name="api-questionnaires"
-)
+@router.post("/questionnaires/", response={201: QuestionnaireOut}, url_name="api-questionnaires")
 @scoped(Questionnaire, "create")
 def create_questionnaire(request, payload: QuestionnaireIn):
     """Create a questionnaire with its questions (a draft unless ``status`` says open)."""
-    try:
-        org = _org(request.auth, payload.org, "org", edit=True) if payload.org else request.auth.org
-        questionnaire = qservice.create_questionnaire(
-            request.auth,
-            org=org,
-            year=payload.year or datetime.date.today().year,
-            title=payload.title or "",
-            description=payload.description or "",
-            questions=_question_data(payload.questions or []),
-        )
-        if payload.status and payload.status != questionnaire.status:
-            qservice.set_status(request.auth, questionnaire, payload.status)
-    except ValidationError as exc:
-        return _invalid(exc)
-    return Status(201, questionnaire_out(_questionnaires(request.auth).get(pk=questionnaire.pk)))
+    org = _org(request.auth, payload.org, "org", edit=True) if payload.org else request.auth.org
+    questionnaire = qservice.create_questionnaire(
+        request.auth,
+        org=org,
+        year=payload.year or datetime.date.today().year,
+        title=payload.title or "",
+        description=payload.description or "",
+        questions=_question_data(payload.questions or []),
+    )
+    if payload.status and payload.status != questionnaire.status:
+        qservice.set_status(request.auth, questionnaire, payload.status)
+    return Status(201, _questionnaires(request.auth).get(pk=questionnaire.pk))
 
 
 @router.get("/questionnaires/{questionnaire_id}/", response=QuestionnaireOut, url_name="api-questionnaire")
@@ -360,14 +299,10 @@ def create_questionnaire(request, payload: QuestionnaireIn):
 def get_questionnaire(request, questionnaire_id: Id):
     questionnaire = get_visible_or_404(_questionnaires(request.auth), request.auth, pk=questionnaire_id)
     require(request.auth, "fieldwork", "view")
-    return questionnaire_out(questionnaire)
+    return questionnaire
 
 
-@router.put(
-    "/questionnaires/{questionnaire_id}/",
-    response={200: QuestionnaireOut, 422: ErrorOut},
-    url_name="api-questionnaire",
-)
+@router.put("/questionnaires/{questionnaire_id}/", response=QuestionnaireOut, url_name="api-questionnaire")
 @scoped(Questionnaire, "change", kwarg="questionnaire_id")
 def update_questionnaire(request, questionnaire_id: Id, payload: QuestionnaireIn):
     """Change title, description, year or status; ``questions`` replaces them all while a draft."""
@@ -377,21 +312,18 @@ def update_questionnaire(request, questionnaire_id: Id, payload: QuestionnaireIn
     require(request.auth, "fieldwork", "edit")
     if not can_edit(request.auth, questionnaire):
         raise PermissionDenied(_("只读范围：只有发布单位可以修改这份问卷。"))
-    try:
-        qservice.update_questionnaire(
-            request.auth,
-            questionnaire,
-            title=payload.title if payload.title is not None else questionnaire.title,
-            description=payload.description if payload.description is not None else questionnaire.description,
-            year=payload.year or questionnaire.year,
-        )
-        if payload.questions is not None:
-            qservice.replace_questions(request.auth, questionnaire, _question_data(payload.questions))
-        if payload.status and payload.status != questionnaire.status:
-            qservice.set_status(request.auth, questionnaire, payload.status)
-    except ValidationError as exc:
-        return _invalid(exc)
-    return Status(200, questionnaire_out(_questionnaires(request.auth).get(pk=questionnaire.pk)))
+    qservice.update_questionnaire(
+        request.auth,
+        questionnaire,
+        title=payload.title if payload.title is not None else questionnaire.title,
+        description=payload.description if payload.description is not None else questionnaire.description,
+        year=payload.year or questionnaire.year,
+    )
+    if payload.questions is not None:
+        qservice.replace_questions(request.auth, questionnaire, _question_data(payload.questions))
+    if payload.status and payload.status != questionnaire.status:
+        qservice.set_status(request.auth, questionnaire, payload.status)
+    return _questionnaires(request.auth).get(pk=questionnaire.pk)
 
 
 @router.get(
@@ -406,7 +338,7 @@ def get_tallies(request, questionnaire_id: Id, area: Id | None = None):
     )
     require(request.auth, "fieldwork", "view")
     if area is not None:
-        root = get_visible_or_404(Org, request.auth, pk=area)
+        root = ref(Org, request.auth, area, "area", _("地区"))
     else:
         from fuqing.core.scoping import user_scope
 
@@ -442,23 +374,22 @@ def get_tallies(request, questionnaire_id: Id, area: Id | None = None):
 
 @router.get(
     "/questionnaires/{questionnaire_id}/responses/",
-    response=ResponsePage,
+    response=list[ResponseOut],
     url_name="api-questionnaire-responses",
 )
+@paginate
 @scoped(Response, "list", lookup="questionnaire_id", kwarg="questionnaire_id")
-def list_responses(request, questionnaire_id: Id, filters: Query[PageFilter]):
+def list_responses(request, questionnaire_id: Id):
     """Responses to one questionnaire given by units in the caller's scope."""
     questionnaire = get_visible_or_404(Questionnaire, request.auth, pk=questionnaire_id)
     require(request.auth, "fieldwork", "view")
     qs = Response.objects.visible_to(request.auth).filter(questionnaire=questionnaire).select_related("org")
-    offset, limit = _page(filters)
-    items = list(qs.order_by("-answered_on", "pk")[offset : offset + limit])
-    return {"count": qs.count(), "items": [response_out(r) for r in items]}
+    return qs.order_by("-answered_on", "pk")
 
 
 @router.post(
     "/questionnaires/{questionnaire_id}/responses/",
-    response={200: ResponseOut, 201: ResponseOut, 422: ErrorOut},
+    response={200: ResponseOut, 201: ResponseOut},
     url_name="api-questionnaire-responses",
 )
 @scoped(Questionnaire, "read", kwarg="questionnaire_id")
@@ -467,19 +398,16 @@ def create_response(request, questionnaire_id: Id, payload: ResponseIn):
     questionnaire = get_visible_or_404(
         Questionnaire.objects.select_related("org"), request.auth, pk=questionnaire_id
     )
-    try:
-        org = _org(request.auth, payload.org, "org", edit=True) if payload.org else request.auth.org
-        response, created = responses.submit_response(
-            request.auth,
-            questionnaire,
-            org=org,
-            answers=payload.answers or {},
-            answered_on=payload.answered_on,
-            id=payload.id,
-        )
-    except ValidationError as exc:
-        return _invalid(exc)
-    return Status((201 if created else 200), response_out(response))
+    org = _org(request.auth, payload.org, "org", edit=True) if payload.org else request.auth.org
+    response, created = responses.submit_response(
+        request.auth,
+        questionnaire,
+        org=org,
+        answers=payload.answers or {},
+        answered_on=payload.answered_on,
+        id=payload.id,
+    )
+    return Status((201 if created else 200), response)
 
 
 @router.get("/responses/{response_id}/", response=ResponseOut, url_name="api-response")
@@ -487,10 +415,10 @@ def create_response(request, questionnaire_id: Id, payload: ResponseIn):
 def get_response(request, response_id: uuid.UUID):
     response = get_visible_or_404(Response.objects.select_related("org"), request.auth, pk=response_id)
     require(request.auth, "fieldwork", "view")
-    return response_out(response)
+    return response
 
 
-@router.put("/responses/{response_id}/", response={200: ResponseOut, 422: ErrorOut}, url_name="api-response")
+@router.put("/responses/{response_id}/", response=ResponseOut, url_name="api-response")
 @scoped(Response, "change", kwarg="response_id")
 def update_response(request, response_id: uuid.UUID, payload: ResponseIn):
     """Change a response while its questionnaire is open; answers left out keep their value."""
@@ -500,18 +428,15 @@ def update_response(request, response_id: uuid.UUID, payload: ResponseIn):
     require(request.auth, "fieldwork", "edit")
     if not can_edit(request.auth, response):
         raise PermissionDenied(_("只读范围：您可以查看该答卷，但不能修改。"))
-    try:
-        answers = {k: json_value(v) for k, v in responses.answers_of(response).items()}
-        answers.update(payload.answers or {})
-        org = _org(request.auth, payload.org, "org", edit=True) if payload.org else response.org
-        responses.submit_response(
-            request.auth,
-            response.questionnaire,
-            org=org,
-            answers=answers,
-            answered_on=payload.answered_on or response.answered_on,
-            instance=response,
-        )
-    except ValidationError as exc:
-        return _invalid(exc)
-    return Status(200, response_out(Response.objects.select_related("org").get(pk=response.pk)))
+    answers = {k: json_value(v) for k, v in responses.answers_of(response).items()}
+    answers.update(payload.answers or {})
+    org = _org(request.auth, payload.org, "org", edit=True) if payload.org else response.org
+    responses.submit_response(
+        request.auth,
+        response.questionnaire,
+        org=org,
+        answers=answers,
+        answered_on=payload.answered_on or response.answered_on,
+        instance=response,
+    )
+    return Response.objects.select_related("org").get(pk=response.pk)

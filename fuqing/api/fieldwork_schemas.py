@@ -1,6 +1,6 @@
-"""The API's schemas for field work (PLT-3) and the functions that turn records into them.
+"""The API's schemas for field work (PLT-3), read from the records (the API kit's way).
 
-Personal data leaves masked (REG-3): a contact point's contact name and phone.
+Personal data leaves masked (REG-3), by the kit's masked types: a contact point's contact name and phone.
 """
 
 from __future__ import annotations
@@ -11,27 +11,21 @@ import uuid
 from django.urls import reverse
 from ninja import Field, Schema
 
-from fuqing.api.types import Count, Day, Id, Limit, Offset, Year
-from fuqing.core.masking import mask_name
+from fuqing.api.kit import MaskedName, MaskedPhone
+from fuqing.api.types import Count, Day, Id, Year
 from fuqing.fieldwork import responses, services
-from fuqing.fieldwork.models import ContactPoint, Questionnaire, Response, Visit
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = Field(default_factory=dict, description="messages by field")
 
 
 class ContactPointOut(Schema):
     id: int
-    org: int
-    org_name: str
-    place: int
-    place_name: str
-    keeper: int | None
-    keeper_name: str
-    contact_name: str = Field(description="masked (张*丽)")
-    contact_phone: str = Field(description="masked (138****5678)")
+    org: int = Field(alias="org_id")
+    org_name: str = Field(alias="org.name")
+    place: int = Field(alias="place_id")
+    place_name: str = Field(alias="place.name")
+    keeper: int | None = Field(alias="keeper_id")
+    keeper_name: str = Field("", alias="keeper.display_name")
+    contact_name: MaskedName
+    contact_phone: MaskedPhone = Field(alias="masked_contact_phone")
     since_year: int
     notes: str
     is_active: bool
@@ -49,45 +43,20 @@ class ContactPointIn(Schema):
     is_active: bool | None = None
 
 
-class ContactPointPage(Schema):
-    count: int
-    items: list[ContactPointOut]
-
-
-class ContactPointFilter(Schema):
-    q: str | None = None
+class ContactPointQuery(Schema):
+    q: str | None = Field(None, max_length=50)
     keeper: Id | None = None
-    limit: Limit = 100
-    offset: Offset = 0
-
-
-def cp_out(cp: ContactPoint) -> dict:
-    return {
-        "id": cp.pk,
-        "org": cp.org_id,
-        "org_name": cp.org.name,
-        "place": cp.place_id,
-        "place_name": cp.place.name,
-        "keeper": cp.keeper_id,
-        "keeper_name": cp.keeper.display_name if cp.keeper_id else "",
-        "contact_name": mask_name(cp.contact_name),
-        "contact_phone": cp.masked_contact_phone,
-        "since_year": cp.since_year,
-        "notes": cp.notes,
-        "is_active": cp.is_active,
-        "last_visit": getattr(cp, "last_visit", None),
-    }
 
 
 class MemberOut(Schema):
-    id: int
-    name: str
+    id: int = Field(alias="user_id")
+    name: str = Field(alias="user.display_name")
     is_lead: bool
 
 
 class GroupCountOut(Schema):
-    group: str = Field(description="vulnerable group code (REG-2)")
-    name: str
+    group: str = Field(alias="group.code", description="vulnerable group code (REG-2)")
+    name: str = Field(alias="group.name")
     count: int
 
 
@@ -98,10 +67,14 @@ class NeedLine(Schema):
 
 class RegisteredNeedOut(Schema):
     id: uuid.UUID
-    category: str
+    category: str = Field("", alias="category.name")
     description: str
     status: str
     url: str
+
+    @staticmethod
+    def resolve_url(need):
+        return reverse("assistance:need-detail", args=[need.pk])
 
 
 class AttachmentOut(Schema):
@@ -111,35 +84,45 @@ class AttachmentOut(Schema):
     size: int
     url: str
 
+    @staticmethod
+    def resolve_url(attachment):
+        return reverse("fieldwork:attachment", args=[attachment.pk])
+
 
 class VisitOut(Schema):
     id: uuid.UUID
-    org: int
-    org_name: str
+    org: int = Field(alias="org_id")
+    org_name: str = Field(alias="org.name")
     year: int
     started_on: datetime.date
     ended_on: datetime.date
     days: int
     method: str
-    method_label: str
-    contact_point: int | None
-    place: int | None
-    place_name: str
-    lead: int | None
-    lead_name: str
+    method_label: str = Field(alias="get_method_display")
+    contact_point: int | None = Field(alias="contact_point_id")
+    place: int | None = Field(alias="place_id")
+    place_name: str = Field("", alias="place.name")
+    lead: int | None = Field(alias="lead_id")
+    lead_name: str = Field("", alias="lead.display_name")
     led_by_leader: bool
-    members: list[MemberOut]
+    members: list[MemberOut] = Field(alias="memberships")
     women_met: int
     group_counts: list[GroupCountOut]
     notes: str
     needs: list[NeedLine] = Field(description="needs found, one per line of needs_text")
     needs_text: str
     registered_needs: list[RegisteredNeedOut] = Field(
-        description="the needs register's rows recorded from this visit (those the caller may see)"
+        default_factory=list,
+        alias="visible_needs",
+        description="the needs register's rows recorded from this visit (those the caller may see)",
     )
     attachments: list[AttachmentOut]
     created_at: datetime.datetime
     updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_needs(visit):
+        return services.parse_needs(visit.needs_text)
 
 
 class VisitIn(Schema):
@@ -160,75 +143,6 @@ class VisitIn(Schema):
     needs: list[NeedLine] | None = Field(None, description="needs found (or needs_text, one per line)")
     needs_text: str | None = None
     year: Year | None = None
-
-
-class VisitPage(Schema):
-    count: int
-    items: list[VisitOut]
-
-
-class VisitFilter(Schema):
-    q: str | None = None
-    year: Year | None = None
-    method: str | None = None
-    org: Id | None = Field(None, description="only this unit's subtree")
-    started_from: Day | None = None
-    started_to: Day | None = None
-    limit: Limit = 100
-    offset: Offset = 0
-
-
-def visit_out(visit: Visit) -> dict:
-    return {
-        "id": visit.pk,
-        "org": visit.org_id,
-        "org_name": visit.org.name,
-        "year": visit.year,
-        "started_on": visit.started_on,
-        "ended_on": visit.ended_on,
-        "days": visit.days,
-        "method": visit.method,
-        "method_label": str(visit.get_method_display()),
-        "contact_point": visit.contact_point_id,
-        "place": visit.place_id,
-        "place_name": visit.place.name if visit.place_id else "",
-        "lead": visit.lead_id,
-        "lead_name": visit.lead.display_name if visit.lead_id else "",
-        "led_by_leader": visit.led_by_leader,
-        "members": [
-            {"id": m.user_id, "name": m.user.display_name, "is_lead": m.is_lead}
-            for m in visit.memberships.all()
-        ],
-        "women_met": visit.women_met,
-        "group_counts": [
-            {"group": g.group.code, "name": g.group.name, "count": g.count} for g in visit.group_counts.all()
-        ],
-        "notes": visit.notes,
-        "needs": services.parse_needs(visit.needs_text),
-        "needs_text": visit.needs_text,
-        "registered_needs": [
-            {
-                "id": n.pk,
-                "category": n.category.name if n.category_id else "",
-                "description": n.description,
-                "status": n.status,
-                "url": reverse("assistance:need-detail", args=[n.pk]),
-            }
-            for n in getattr(visit, "visible_needs", ())
-        ],
-        "attachments": [
-            {
-                "id": a.pk,
-                "name": a.name,
-                "kind": a.kind,
-                "size": a.size,
-                "url": reverse("fieldwork:attachment", args=[a.pk]),
-            }
-            for a in visit.attachments.all()
-        ],
-        "created_at": visit.created_at,
-        "updated_at": visit.updated_at,
-    }
 
 
 class ChoiceSchema(Schema):
@@ -254,8 +168,8 @@ class QuestionOut(QuestionSchema):
 
 class QuestionnaireOut(Schema):
     id: int
-    org: int
-    org_name: str
+    org: int = Field(alias="org_id")
+    org_name: str = Field(alias="org.name")
     year: int
     title: str
     description: str
@@ -272,44 +186,10 @@ class QuestionnaireIn(Schema):
     questions: list[QuestionSchema] | None = Field(None, description="replaces every question (drafts only)")
 
 
-class QuestionnairePage(Schema):
-    count: int
-    items: list[QuestionnaireOut]
-
-
-class QuestionnaireFilter(Schema):
-    q: str | None = None
+class QuestionnaireQuery(Schema):
+    q: str | None = Field(None, max_length=50)
     year: Year | None = None
-    status: str | None = None
-    limit: Limit = 100
-    offset: Offset = 0
-
-
-def questionnaire_out(questionnaire: Questionnaire) -> dict:
-    return {
-        "id": questionnaire.pk,
-        "org": questionnaire.org_id,
-        "org_name": questionnaire.org.name,
-        "year": questionnaire.year,
-        "title": questionnaire.title,
-        "description": questionnaire.description,
-        "status": questionnaire.status,
-        "questions": [
-            {
-                "id": q.pk,
-                "position": q.position,
-                "code": q.code,
-                "text": q.text,
-                "kind": q.kind,
-                "required": q.required,
-                "choices": q.choices,
-                "relevant": q.relevant,
-                "help": q.help,
-                "condition": q.condition,
-            }
-            for q in questionnaire.questions.all()
-        ],
-    }
+    status: str | None = Field(None, max_length=20)
 
 
 class TallyChoice(Schema):
@@ -345,13 +225,17 @@ class TalliesOut(Schema):
 
 class ResponseOut(Schema):
     id: uuid.UUID
-    questionnaire: int
-    org: int
-    org_name: str
+    questionnaire: int = Field(alias="questionnaire_id")
+    org: int = Field(alias="org_id")
+    org_name: str = Field(alias="org.name")
     year: int
     answered_on: datetime.date
     answers: dict = Field(description="answers by question code (a list for multiple choice)")
     created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_answers(response):
+        return {k: json_value(v) for k, v in responses.answers_of(response).items()}
 
 
 class ResponseIn(Schema):
@@ -363,32 +247,9 @@ class ResponseIn(Schema):
     answers: dict | None = Field(None, description="answers by question code; skip logic applies")
 
 
-class ResponsePage(Schema):
-    count: int
-    items: list[ResponseOut]
-
-
-class PageFilter(Schema):
-    limit: Limit = 100
-    offset: Offset = 0
-
-
 def json_value(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     if hasattr(value, "is_finite"):
         return float(value)
     return value
-
-
-def response_out(response: Response) -> dict:
-    return {
-        "id": response.pk,
-        "questionnaire": response.questionnaire_id,
-        "org": response.org_id,
-        "org_name": response.org.name,
-        "year": response.year,
-        "answered_on": response.answered_on,
-        "answers": {k: json_value(v) for k, v in responses.answers_of(response).items()},
-        "created_at": response.created_at,
-    }

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from fuqing.api.kit import NotVisible
 from fuqing.core import jobs, ledger_jobs, uploads
 from fuqing.core.ledger import get_ledger
 from fuqing.core.models import Job
@@ -19,7 +23,7 @@ router = Router(tags=["jobs"])
 
 
 class JobOut(Schema):
-    id: str
+    id: uuid.UUID
     kind: str
     title: str
     status: str
@@ -30,20 +34,6 @@ class JobOut(Schema):
     error: str
 
 
-def job_out(job: Job) -> dict:
-    return {
-        "id": str(job.pk),
-        "kind": job.kind,
-        "title": job.title,
-        "status": job.status,
-        "progress": job.progress,
-        "total": job.total,
-        "percent": job.percent,
-        "result": job.result,
-        "error": job.error,
-    }
-
-
 def resolve_org(user, value: str) -> Org:
     """An organisation the user may write to, by id or division code."""
     qs = Org.objects.editable_by(user).filter(is_active=True)
@@ -51,7 +41,7 @@ def resolve_org(user, value: str) -> Org:
     if org is None and value.isdigit():
         org = qs.filter(pk=int(value)).first()
     if org is None:
-        raise HttpError(404, _("找不到可导入的单位：%(v)s") % {"v": value})
+        raise NotVisible("org", _("找不到可导入的单位：%(v)s") % {"v": value})
     return org
 
 
@@ -72,12 +62,12 @@ def start_import(
     if not ledger.supports_import() or not ledger.can_import(request.auth):
         raise PermissionDenied(_("您没有导入该台账的权限。"))
     if file is None:
-        raise HttpError(422, _("请上传文件（字段 file）。"))
+        raise ValidationError({"file": _("请上传文件（字段 file）。")})
     target = resolve_org(request.auth, org)
     try:
         uploads.SPREADSHEETS.check(file)
     except uploads.UploadError as exc:
-        raise HttpError(422, str(exc)) from None
+        raise ValidationError({"file": str(exc)}) from None
     try:
         job = ledger_jobs.start_import(
             request.auth,
@@ -89,7 +79,7 @@ def start_import(
         )
     except jobs.JobBusy as exc:  # the same file is already being imported into this unit
         raise HttpError(409, exc.user_message) from None
-    return Status(202, job_out(job))
+    return Status(202, job)
 
 
 @router.get("/jobs/{job_id}/", response=JobOut, url_name="api-job-detail")
@@ -98,5 +88,5 @@ def get_job(request, job_id: str):
     """Status, progress and (when finished) the summary of one of the caller's jobs."""
     job = get_visible_or_404(Job, request.auth, pk=job_id)
     if job.user_id != request.auth.pk:
-        raise HttpError(404, "Not Found")
-    return job_out(job)
+        raise Http404
+    return job

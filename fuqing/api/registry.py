@@ -8,19 +8,28 @@ a query string: look-ups by ID number are ``POST /women/lookup/`` with the numbe
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Query, Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import Field
 
-from fuqing.api.types import Day, Id, Limit, Offset
+from fuqing.api.kit import (
+    MaskedIdNumber,
+    MaskedName,
+    MaskedPhone,
+    NotVisible,
+    paginate,
+    query_schema,
+    ref,
+)
+from fuqing.api.types import Day, Id
 from fuqing.core.permissions import require
 from fuqing.core.routes import scoped, unscoped
 from fuqing.core.scoping import get_visible_or_404
 from fuqing.orgs.models import Org
 from fuqing.registry import finding, privacy, services
-from fuqing.registry.filters import SORTS, WomanFilter
+from fuqing.registry.filters import WomanFilter
 from fuqing.registry.models import Woman
 
 router = Router(tags=["registry"])
@@ -29,40 +38,44 @@ router = Router(tags=["registry"])
 class WomanOut(Schema):
     """A woman's record, masked (REG-3)."""
 
-    id: str = Field(description="opaque UUID")
+    id: uuid.UUID = Field(description="opaque UUID")
     file_number: str = Field(description="档案编号")
-    name: str = Field(description="姓名，脱敏：张*丽")
-    id_number: str = Field(description="身份证号，脱敏：230102********1234")
-    phone: str = Field(description="联系电话，脱敏：138****5678")
+    name: MaskedName = Field(alias="masked_name")
+    id_number: MaskedIdNumber = Field(alias="masked_id_number")
+    phone: MaskedPhone = Field(alias="masked_phone")
     birth_year: int | None
     age: int | None
-    org: int = Field(description="所属社区(村)的组织 id")
-    org_name: str
+    org: int = Field(alias="org_id", description="所属社区(村)的组织 id")
+    org_name: str = Field(alias="org.name")
     address: str
     groups: list[str] = Field(description="困难群体代码")
     household_notes: str
     has_health_notes: bool = Field(description="是否记录了健康状况（内容须单独查看明文）")
     consents: list[str] = Field(description="有效的单独同意（用途代码）")
     status: str = Field(description="active 在册 / inactive 已注销 / merged 已合并 / removed 已删除")
-    merged_into: str | None
+    merged_into: uuid.UUID | None = Field(alias="merged_into_id")
     registered_on: datetime.date
 
+    @staticmethod
+    def resolve_groups(woman):
+        return [g.code for g in woman.groups.all()]
 
-class WomanPage(Schema):
-    count: int
-    items: list[WomanOut]
+    @staticmethod
+    def resolve_consents(woman):
+        return [c.purpose for c in woman.consents.all() if c.in_force]
 
 
-class WomanFilterIn(Schema):
-    q: str | None = Field(
-        None, description="档案编号（姓名、身份证号、电话不进查询串：用 POST /women/search/、/women/lookup/）"
-    )
-    community: Id | None = Field(None, description="组织 id：该组织及其下级")
-    group: str | None = Field(None, description="困难群体代码")
-    status: str | None = Field(None, description="不填为在册；all 为全部")
-    sort: str | None = Field(None, description="、".join(SORTS))
-    limit: Limit = 50
-    offset: Offset = 0
+WomanQuery = query_schema(
+    WomanFilter,
+    q=(
+        str | None,
+        Field(
+            None,
+            max_length=50,
+            description="档案编号（姓名、身份证号、电话不进查询串：用 POST /women/search/、/women/lookup/）",
+        ),
+    ),
+)
 
 
 class WomanIn(Schema):
@@ -104,8 +117,6 @@ class SearchIn(Schema):
     name: str = Field(description="姓名（包含）")
     phone: str = Field("", description="联系电话（精确，按盲索引比对）")
     status: str | None = Field(None, description="不填为在册；all 为全部")
-    limit: Limit = 50
-    offset: Offset = 0
 
 
 class UnmaskIn(Schema):
@@ -118,82 +129,39 @@ class UnmaskOut(Schema):
     value: str
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = Field(default_factory=dict)
-    existing: str | None = Field(None, description="重复登记时：已有档案的 id（仅当您可以查看）")
-
-
-def woman_out(woman: Woman, groups=None, consents=None) -> dict:
-    groups = groups if groups is not None else [g.code for g in woman.groups.all()]
-    consents = consents if consents is not None else [c.purpose for c in woman.consents.all() if c.in_force]
-    return {
-        "id": str(woman.pk),
-        "file_number": woman.file_number,
-        "name": woman.masked_name,
-        "id_number": woman.masked_id_number,
-        "phone": woman.masked_phone,
-        "birth_year": woman.birth_year,
-        "age": woman.age,
-        "org": woman.org_id,
-        "org_name": woman.org.name,
-        "address": woman.address,
-        "groups": groups,
-        "household_notes": woman.household_notes,
-        "has_health_notes": woman.has_health_notes,
-        "consents": consents,
-        "status": woman.status,
-        "merged_into": str(woman.merged_into_id) if woman.merged_into_id else None,
-        "registered_on": woman.registered_on,
-    }
-
-
-def _error(exc: ValidationError) -> dict:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    existing = getattr(exc, "existing", None)
-    return {
-        "detail": "；".join(m for ms in errors.values() for m in ms),
-        "errors": errors,
-        "existing": str(existing.pk) if existing is not None else None,
-    }
-
-
 def _org(user, org_id: int) -> Org:
-    org = services.eligible_orgs(user).filter(pk=org_id).first()
-    if org is None:
-        raise HttpError(422, "所属社区(村)不在您的管理范围内。")
+    """A foreign unit is 404 like any foreign id; a visible one that cannot hold women is a rule (422)."""
+    org = ref(Org, user, org_id, "org", "所属社区(村)")
+    if not services.eligible_orgs(user).filter(pk=org.pk).exists():
+        raise ValidationError({"org": "所属社区(村)不在您的管理范围内。"})
     return org
 
 
+def _women(user):
+    return Woman.objects.visible_to(user).select_related("org").prefetch_related("groups", "consents")
+
+
 def _load(request, woman_id: str) -> Woman:
-    woman = get_visible_or_404(
-        Woman.objects.select_related("org").prefetch_related("groups", "consents"), request.auth, pk=woman_id
-    )
+    woman = get_visible_or_404(_women(request.auth), request.auth, pk=woman_id)
     require(request.auth, "registry", "view")
     return woman
 
 
-@router.get("/women/", response=WomanPage, url_name="api-women")
+@router.get("/women/", response=list[WomanOut], url_name="api-women")
+@paginate
 @scoped(Woman, "list")
-def list_women(request, filters: Query[WomanFilterIn]):
-    """Women in the caller's scope, masked; the same filters and sort orders as the register page."""
+def list_women(request, filters: Query[WomanQuery]):
+    """Women in the caller's scope, masked; the register page's own filters and sort orders."""
     require(request.auth, "registry", "view")
-    params = {k: v for k, v in filters.dict().items() if v not in (None, "") and k not in ("limit", "offset")}
-    qs = Woman.objects.visible_to(request.auth)
-    if params.get("q"):
-        q = params.pop("q").strip()[:20]
+    params = filters.dict()
+    qs = _women(request.auth)
+    if q := (params.pop("q") or "").strip()[:20]:
         qs = qs.filter(file_number__in={q, q.upper()})  # the unique index, as typed or upper-cased
-    return _page(WomanFilter(params).apply(qs), filters.limit, filters.offset)
+    return WomanFilter.strict(params).apply(qs)
 
 
-def _page(qs, limit: int, offset: int) -> dict:
-    limit = max(1, min(limit, 500))
-    offset = max(0, offset)
-    page = list(qs.select_related("org").prefetch_related("groups", "consents")[offset : offset + limit])
-    return {"count": qs.count(), "items": [woman_out(w) for w in page]}
-
-
-@router.post("/women/search/", response={200: WomanPage, 422: ErrorOut}, url_name="api-women-search")
+@router.post("/women/search/", response=list[WomanOut], url_name="api-women-search")
+@paginate
 @unscoped("the name travels in the body; the results are the caller's visible women")
 def search_women(request, payload: SearchIn):
     """Women by name (and phone, matched through its blind index) — personal data stays out of URLs."""
@@ -204,17 +172,17 @@ def search_women(request, payload: SearchIn):
     require(request.auth, "registry", "view")
     name = normalise_name(payload.name)[:50]
     if not name:
-        return Status(422, {"detail": "请填写姓名。", "errors": {"name": ["请填写姓名。"]}})
-    qs = Woman.objects.visible_to(request.auth).filter(name__icontains=name)
+        raise ValidationError({"name": "请填写姓名。"})
+    qs = _women(request.auth).filter(name__icontains=name)
     if payload.phone:
         try:
             qs = qs.filter(phone_index=blind_index(parse_phone(payload.phone), "phone"))
         except CellError as exc:
-            return Status(422, {"detail": str(exc), "errors": {"phone": [str(exc)]}})
-    return _page(WomanFilter({"status": payload.status or ""}).apply(qs), payload.limit, payload.offset)
+            raise ValidationError({"phone": str(exc)}) from None
+    return WomanFilter.strict({"status": payload.status}).apply(qs)
 
 
-@router.post("/women/", response={201: WomanOut, 409: ErrorOut, 422: ErrorOut}, url_name="api-women-create")
+@router.post("/women/", response={201: WomanOut}, url_name="api-women-create")
 @scoped(Woman, "create")
 def create_woman(request, payload: WomanIn):
     """Register a woman (REG-1). The same ID number twice answers 409 with the existing id when the
@@ -222,41 +190,29 @@ def create_woman(request, payload: WomanIn):
     require(request.auth, "registry", "edit")
     data = payload.dict()
     org = _org(request.auth, data.pop("org"))
-    try:
-        woman = services.register_woman(request.auth, org=org, source="api", **data)
-    except services.DuplicateIdNumber as exc:
-        return Status(409, _error(exc))
-    except ValidationError as exc:
-        return Status(422, _error(exc))
-    return Status(201, woman_out(Woman.objects.select_related("org").get(pk=woman.pk)))
+    woman = services.register_woman(request.auth, org=org, source="api", **data)
+    return Status(201, _women(request.auth).get(pk=woman.pk))
 
 
-@router.post(
-    "/women/lookup/", response={200: WomanOut, 404: ErrorOut, 422: ErrorOut}, url_name="api-women-lookup"
-)
+@router.post("/women/lookup/", response=WomanOut, url_name="api-women-lookup")
 @unscoped("the ID number travels in the body; the result goes through the caller's scope")
 def lookup_woman(request, payload: LookupIn):
     """Find a record by ID number (matched through its blind index; the number stays out of URLs)."""
-    try:
-        woman, exists = finding.lookup_by_id_number(request.auth, payload.id_number)
-    except ValidationError as exc:
-        return Status(422, _error(exc))
+    woman, exists = finding.lookup_by_id_number(request.auth, payload.id_number)
     if woman is None:
         detail = "该身份证号已在您管理范围以外的单位登记。" if exists else "没有找到该身份证号的档案。"
-        return Status(404, {"detail": detail})
-    return Status(200, woman_out(woman))
+        raise NotVisible("id_number", detail)
+    return woman
 
 
 @router.get("/women/{woman_id}/", response=WomanOut, url_name="api-woman")
 @scoped(Woman, "read", kwarg="woman_id")
 def get_woman(request, woman_id: str):
     """One woman, masked; 404 outside the caller's scope."""
-    return woman_out(_load(request, woman_id))
+    return _load(request, woman_id)
 
 
-@router.patch(
-    "/women/{woman_id}/", response={200: WomanOut, 409: ErrorOut, 422: ErrorOut}, url_name="api-woman-update"
-)
+@router.patch("/women/{woman_id}/", response=WomanOut, url_name="api-woman-update")
 @scoped(Woman, "change", kwarg="woman_id")
 def update_woman(request, woman_id: str, payload: WomanPatch):
     """Correct a record (REG-5): only the fields given change."""
@@ -274,26 +230,16 @@ def update_woman(request, woman_id: str, payload: WomanPatch):
                 data[key] = ""  # cleared
             else:
                 del data[key]
-    try:
-        services.update_woman(request.auth, woman, reason=reason, org=org, groups=groups, **data)
-    except services.DuplicateIdNumber as exc:
-        return Status(409, _error(exc))
-    except ValidationError as exc:
-        return Status(422, _error(exc))
-    return Status(200, woman_out(_load(request, woman_id)))
+    services.update_woman(request.auth, woman, reason=reason, org=org, groups=groups, **data)
+    return _load(request, woman_id)
 
 
-@router.post(
-    "/women/{woman_id}/unmask/", response={200: UnmaskOut, 422: ErrorOut}, url_name="api-woman-unmask"
-)
+@router.post("/women/{woman_id}/unmask/", response=UnmaskOut, url_name="api-woman-unmask")
 @scoped(Woman, "read", kwarg="woman_id", method="POST")
 def unmask_woman(request, woman_id: str, payload: UnmaskIn):
     """Reveal one field of one woman with a reason (REG-3); needs ``registry.unmask``; logged."""
     woman = _load(request, woman_id)
     if not privacy.can_unmask(request.auth):
         raise PermissionDenied("您没有查看明文个人信息的权限。")
-    try:
-        value = privacy.unmask(request.auth, woman, payload.field, payload.reason)
-    except ValidationError as exc:
-        return Status(422, _error(exc))
-    return Status(200, {"field": payload.field, "value": value})
+    value = privacy.unmask(request.auth, woman, payload.field, payload.reason)
+    return {"field": payload.field, "value": value}

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from fuqing.api.kit import paginate
 from fuqing.core.models import Reminder
 from fuqing.core.routes import scoped
 
@@ -24,29 +25,31 @@ class ReminderOut(Schema):
     read: bool
     resolved: bool
 
+    @staticmethod
+    def resolve_read(r):
+        return bool(r.read_at)
+
+    @staticmethod
+    def resolve_resolved(r):
+        return bool(r.resolved_at)
+
+
+class ReminderQuery(Schema):
+    q: str | None = Field(None, max_length=50)
+    unread: bool = False
+    source: str | None = Field(None, max_length=40)
+
 
 @router.get("/reminders/", response=list[ReminderOut], url_name="api-reminders")
+@paginate
 @scoped(Reminder, "list")
-def list_reminders(request, q: str | None = None, unread: bool = False, source: str | None = None):
-    """The caller's own reminders, newest first (at most 200)."""
+def list_reminders(request, filters: Query[ReminderQuery]):
+    """The caller's own reminders, newest first."""
     qs = Reminder.objects.for_user(request.auth)
-    if q:
-        qs = qs.filter(title__icontains=q[:50])
-    if unread:
+    if filters.q:
+        qs = qs.filter(title__icontains=filters.q)
+    if filters.unread:
         qs = qs.unread()
-    if source:
-        qs = qs.filter(source=source[:40])
-    return [
-        {
-            "id": r.pk,
-            "source": r.source,
-            "key": r.key,
-            "kind": r.kind,
-            "due_on": r.due_on,
-            "title": r.title,
-            "url": r.url,
-            "read": bool(r.read_at),
-            "resolved": bool(r.resolved_at),
-        }
-        for r in qs.order_by("-created_at", "-id")[:200]
-    ]
+    if filters.source:
+        qs = qs.filter(source=filters.source)
+    return qs.order_by("-created_at", "-id")

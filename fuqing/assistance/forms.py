@@ -143,17 +143,30 @@ class NeedForm(Form):
         return data
 
 
+class CategoryChoiceField(forms.ModelChoiceField):
+    """A category by id (the page's select, the hot issues' links) or by code (the API, the dictionary)."""
+
+    def to_python(self, value):
+        if value in self.empty_values or str(value).isdigit():
+            return super().to_python(value)
+        found = self.queryset.filter(code=str(value)[:40]).first()
+        if found is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return found
+
+
 class NeedFilterForm(Form):
     q = forms.CharField(label=_("搜索"), required=False, max_length=50)
     status = forms.ChoiceField(label=_("状态"), required=False)
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
         label=_("类别"), queryset=NeedCategory.objects.all(), required=False, empty_label=_("全部")
     )
     source = forms.ChoiceField(label=_("来源"), required=False)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
     keyword = forms.CharField(label=_("主题词"), required=False, max_length=20)
     overdue = forms.BooleanField(label=_("只看已过复查日期"), required=False)
-    org = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    org = forms.IntegerField(label=_("单位及其下级"), required=False, min_value=1, widget=forms.HiddenInput)
+    woman = forms.UUIDField(label=_("妇女档案"), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from fuqing.assistance import pairings, services
+from fuqing.assistance.filters import NeedFilter
 from fuqing.assistance.models import (
     Action,
     ActionService,
@@ -246,9 +247,7 @@ class NeedLedger(Ledger):
         )
 
     def filter(self, queryset, params):
-        from fuqing.assistance.views.needs import filter_needs
-
-        return filter_needs(None, params, queryset)[0]
+        return NeedFilter(params).apply(queryset)  # the list page's own filters
 
     def check_rows(self, rows, ctx):
         look = Lookups(rows, ctx, "所属单位")

@@ -160,21 +160,32 @@ def _changes(form) -> dict:
     return {name: str(form.cleaned_data.get(name)) for name in form.changed_data}
 
 
-@transaction.atomic
+CAMPAIGN_FIELDS = ("year", "name", "theme", "starts_on", "ends_on", "survey_month", "notes")
+
+
 def update_campaign(actor, campaign: Campaign, form) -> Campaign:
-    """Save an edited campaign (the form has validated it, model clean included)."""
+    """Save an edited campaign from its page's form."""
+    fields = {name: form.cleaned_data[name] for name in CAMPAIGN_FIELDS if name in form.cleaned_data}
+    return change_campaign(actor, campaign, changed=_changes(form), **fields)
+
+
+@transaction.atomic
+def change_campaign(actor, campaign: Campaign, *, changed: dict | None = None, **fields) -> Campaign:
+    """Change a campaign's year, name, theme, dates, survey month or notes (CAM-1): the organiser's
+    system administrator; one campaign per federation and year; the dates inside the year."""
     require_admin(actor, "manage_campaigns")
     ensure_editable(actor, campaign)
-    if (
-        Campaign.objects.filter(org=campaign.org, year=form.cleaned_data["year"])
-        .exclude(pk=campaign.pk)
-        .exists()
-    ):
-        raise invalid(
-            {"year": _("%(year)d年的活动已经存在。") % {"year": form.cleaned_data["year"]}}, "CAM-1"
-        )
-    form.save()
-    audit.record(AuditAction.UPDATE, actor=actor, obj=campaign, details={"changed": _changes(form)})
+    for name in CAMPAIGN_FIELDS:
+        if name in fields:
+            setattr(campaign, name, fields[name])
+    if Campaign.objects.filter(org=campaign.org, year=campaign.year).exclude(pk=campaign.pk).exists():
+        raise invalid({"year": _("%(year)d年的活动已经存在。") % {"year": campaign.year}}, "CAM-1")
+    campaign.full_clean()
+    campaign.save()
+    details = (
+        changed if changed is not None else {k: str(v) for k, v in fields.items() if k in CAMPAIGN_FIELDS}
+    )
+    audit.record(AuditAction.UPDATE, actor=actor, obj=campaign, details={"changed": details})
     return campaign
 
 
@@ -255,6 +266,23 @@ def _validate_deadline(deadline: Deadline, orgs: list[Org], previous_kind: str |
         errors["remind_days_before"] = _("提前提醒天数应在 0 至 %(n)d 天之间。") % {"n": MAX_REMIND_DAYS}
     if errors:
         raise invalid(errors, "CAM-2")
+
+
+@transaction.atomic
+def delete_deadline(actor, deadline: Deadline) -> None:
+    """Remove a deadline set by mistake (CAM-1), with its obligations — never one a unit has already
+    submitted for (its submissions are the unit's record)."""
+    require_admin(actor, "manage_campaigns")
+    ensure_editable(actor, deadline.campaign)
+    if deadline.obligations.filter(versions__gt=0).exists():
+        raise invalid({"__all__": _("已有单位报送，不能删除该截止日期；可修改日期或报送单位。")}, "CAM-1")
+    audit.record(
+        AuditAction.DELETE,
+        actor=actor,
+        obj=deadline,
+        details={"campaign": deadline.campaign_id, "code": deadline.code},
+    )
+    deadline.delete()
 
 
 _UNIT_SPLIT = re.compile(r"[\n\r,，;；、]+")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import os
 
 from django import forms
@@ -10,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,15 +18,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fuqing.core import jobs, limits, searches, uploads
+from fuqing.core.audit_filters import AuditFilter
 from fuqing.core.context_processors import selected_year
 from fuqing.core.crypto import seal_params
 from fuqing.core.downloads import temporary_file_response as _temporary_file_response
-from fuqing.core.forms import DateInput, Form
+from fuqing.core.forms import Form
 from fuqing.core.history import describe_details, object_type_label
 from fuqing.core.home import home_page_for, panels_for
 from fuqing.core.ledger import export_to_file, get_ledger, template_to_file
 from fuqing.core.ledger_jobs import start_import
-from fuqing.core.models import AuditAction, AuditEvent, AuditResult, Job
+from fuqing.core.models import AuditEvent, Job
 from fuqing.core.permissions import require_admin
 from fuqing.core.replica import replica_view
 from fuqing.core.routes import scoped, unscoped
@@ -222,46 +221,10 @@ def ledger_import_view(ledger):
 # --- audit ----------------------------------------------------------------------------------------
 
 
-class AuditFilterForm(Form):
-    q = forms.CharField(label=gettext_lazy("操作人/对象"), required=False)
-    action = forms.ChoiceField(label=gettext_lazy("操作"), required=False)
-    result = forms.ChoiceField(label=gettext_lazy("结果"), required=False)
-    ip = forms.GenericIPAddressField(label=gettext_lazy("IP地址"), required=False)
-    start = forms.DateField(label=gettext_lazy("起始日期"), required=False, widget=DateInput)
-    end = forms.DateField(label=gettext_lazy("截止日期"), required=False, widget=DateInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("全部")), *AuditAction.choices]
-        self.fields["result"].choices = [("", _("全部")), *AuditResult.choices]
-
-
 def filter_audit(queryset, params: dict):
-    """The audit log's filters, from an allowlist (SEC-4)."""
-    form = AuditFilterForm(params)
-    if not form.is_valid():
-        return queryset, form
-    data = form.cleaned_data
-    if data["q"]:
-        queryset = queryset.filter(
-            Q(actor_username__icontains=data["q"])
-            | Q(object_repr__icontains=data["q"])
-            | Q(object_id=data["q"])
-        )
-    if data["action"]:
-        queryset = queryset.filter(action=data["action"])
-    if data["result"]:
-        queryset = queryset.filter(result=data["result"])
-    if data["ip"]:
-        queryset = queryset.filter(ip=data["ip"])
-    tz = timezone.get_current_timezone()
-    if data["start"]:
-        queryset = queryset.filter(at__gte=datetime.datetime.combine(data["start"], datetime.time.min, tz))
-    if data["end"]:
-        queryset = queryset.filter(
-            at__lt=datetime.datetime.combine(data["end"] + datetime.timedelta(days=1), datetime.time.min, tz)
-        )
-    return queryset, form
+    """The audit log's filters, from an allowlist (SEC-4): ``core.audit_filters.AuditFilter``."""
+    audit_filter = AuditFilter(params)
+    return audit_filter.apply(queryset), audit_filter.form
 
 
 @scoped(AuditEvent, "list")

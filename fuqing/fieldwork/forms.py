@@ -341,6 +341,9 @@ class VisitFilterForm(Form):
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
     method = forms.ChoiceField(label=_("方式"), required=False)
     mine = forms.BooleanField(label=_("只看我参加的"), required=False)
+    org = forms.IntegerField(label=_("单位及其下级"), required=False, min_value=1, widget=forms.HiddenInput)
+    started_from = forms.DateField(label=_("开始日期（起）"), required=False, widget=forms.HiddenInput)
+    started_to = forms.DateField(label=_("开始日期（止）"), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

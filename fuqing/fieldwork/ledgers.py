@@ -28,6 +28,7 @@ from fuqing.core.ledger import (
 )
 from fuqing.core.masking import mask_name
 from fuqing.fieldwork import services, stats
+from fuqing.fieldwork.filters import VisitFilter
 from fuqing.fieldwork.ledger_cells import (
     map_errors,
     parse_group_counts,
@@ -167,25 +168,7 @@ class VisitLedger(Ledger):
         )
 
     def filter(self, queryset, params: dict):
-        from fuqing.fieldwork.forms import VisitFilterForm
-
-        form = VisitFilterForm(params)
-        if not form.is_valid():
-            return queryset
-        data = form.cleaned_data
-        if data["year"]:
-            queryset = queryset.filter(year=data["year"])
-        if data["method"]:
-            queryset = queryset.filter(method=data["method"])
-        if data["q"]:
-            q = data["q"]
-            queryset = queryset.filter(
-                Q(notes__icontains=q)
-                | Q(needs_text__icontains=q)
-                | Q(place__name__icontains=q)
-                | Q(org__name__icontains=q)
-            )
-        return queryset
+        return VisitFilter(params).apply(queryset)  # the list page's own filters
 
     HEADERS = {
         "org": "所属单位",

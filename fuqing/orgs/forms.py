@@ -110,7 +110,7 @@ class RoleForm(Form):
 
 
 class UserFilterForm(Form):
-    q = forms.CharField(label=_("用户名/姓名"), required=False)
+    q = forms.CharField(label=_("用户名/姓名"), required=False, max_length=50)
     active = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部")), ("1", _("启用")), ("0", _("停用"))]
     )

@@ -20,6 +20,7 @@ from fuqing.core.permissions import require_admin
 from fuqing.core.routes import scoped, unscoped
 from fuqing.core.scoping import get_visible_or_404, scope_q, subtree_q, user_scope
 from fuqing.orgs import services
+from fuqing.orgs.filters import UserFilter
 from fuqing.orgs.forms import (
     GrantForm,
     MoveForm,
@@ -27,7 +28,6 @@ from fuqing.orgs.forms import (
     PasswordResetForm,
     RoleForm,
     RolesForm,
-    UserFilterForm,
     UserForm,
 )
 from fuqing.orgs.models import ALLOWED_PARENTS, Org, OrgKind, Role, ScopeGrant, User
@@ -185,13 +185,11 @@ def org_move(request, pk):
 @scoped(User, "list")
 def user_list(request):
     _require_user_admin(request.user)
-    form = UserFilterForm(request.GET or None)
-    users = User.objects.visible_to(request.user).select_related("org").prefetch_related("roles")
-    if form.is_valid():
-        if q := form.cleaned_data["q"]:
-            users = users.filter(Q(username__icontains=q) | Q(name__icontains=q))
-        if form.cleaned_data["active"]:
-            users = users.filter(is_active=form.cleaned_data["active"] == "1")
+    user_filter = UserFilter(request.GET, request.user)
+    form = user_filter.form
+    users = user_filter.apply(
+        User.objects.visible_to(request.user).select_related("org").prefetch_related("roles")
+    )
     page = Paginator(users.order_by("org__path", "username"), 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

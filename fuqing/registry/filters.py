@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from fuqing.core.filters import RegisterFilter
 from fuqing.core.forms import Form
 from fuqing.core.scoping import subtree_q
 from fuqing.orgs.models import Org
@@ -67,12 +68,10 @@ class WomanFilterForm(Form):
         self.fields["community"].widget.choices = [("", _("全部")), *communities]
 
 
-class WomanFilter:
+class WomanFilter(RegisterFilter):
     """Apply allowlisted filters to a queryset already limited to the user's scope."""
 
-    def __init__(self, params, communities=()):
-        self.form = WomanFilterForm(params or None, communities=communities)
-        self.data = self.form.cleaned_data if self.form.is_valid() else {}
+    form_class = WomanFilterForm
 
     def apply(self, queryset, export: bool = False):
         data = self.data

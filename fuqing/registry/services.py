@@ -184,6 +184,8 @@ def find_by_id_number(id_number: str) -> Woman | None:
 class DuplicateIdNumber(ValidationError):
     """REG-4: the number is registered already. ``existing`` is set only when the user may see it."""
 
+    status_code = 409  # the API answers a conflict, naming ``existing``
+
     def __init__(self, existing: Woman | None, visible: bool):
         if visible:
             message = _("该身份证号已登记（档案编号 %(f)s），不能重复登记。") % {"f": existing.file_number}

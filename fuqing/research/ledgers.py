@@ -21,7 +21,8 @@ from fuqing.core.ledger import (
 )
 from fuqing.core.scoping import scope_q
 from fuqing.orgs.models import OrgKind, User
-from fuqing.research.models import Entry, Report, ReportStatus, Score, Topic
+from fuqing.research.filters import ReportFilter
+from fuqing.research.models import Entry, Report, Score, Topic
 from fuqing.research.rules import TOPIC_CITY_LEADERS, parent_path
 from fuqing.research.services import cup as cup_services
 from fuqing.research.services import topics as topic_services
@@ -199,14 +200,7 @@ class ReportLedger(Ledger):
         )
 
     def filter(self, queryset, params):
-        year = _int_param(params, "year")
-        if year:
-            queryset = queryset.filter(year=year)
-        if params.get("status") in ReportStatus.values:
-            queryset = queryset.filter(status=params["status"])
-        if q := str(params.get("q", "")).strip()[:50]:
-            queryset = queryset.filter(Q(title__icontains=q) | Q(org__name__icontains=q))
-        return queryset
+        return ReportFilter(params).apply(queryset)  # the list page's own filters
 
 
 def _managed(ctx, competition) -> bool:

@@ -5,9 +5,9 @@ from fuqing.research import rules
 
 
 def _review(request):
+    from fuqing.research.filters import awaiting_review
     from fuqing.research.models import Competition, ScoreSheet
     from fuqing.research.services.cup import entries_for_judge
-    from fuqing.research.views.reports import awaiting_review
 
     user = request.user
     reviewer = rules.is_research_office(user) or (

@@ -90,11 +90,17 @@ class FirstWrite:
 
 
 def snapshot() -> dict:
-    return {
+    """Rows of every model — the audit records of denials aside: a refusal is recorded on purpose, by
+    the exception handler after the view's transaction was rolled back (SEC-7)."""
+    from fuqing.core.models import AuditAction, AuditEvent
+
+    counts = {
         model._meta.label: model._base_manager.count()
         for model in apps.get_models()
         if model._meta.app_label not in ("sessions", "contenttypes")
     }
+    counts["core.AuditEvent"] = AuditEvent.objects.exclude(action=AuditAction.DENIED).count()
+    return counts
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(set(write_operations()) - NOT_REFUSABLE))

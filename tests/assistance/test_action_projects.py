@@ -150,7 +150,8 @@ def test_need3_plt3_the_api_names_projects_by_id(client, daoli, woman, make_need
         content_type="application/json",
         **headers,
     )
-    assert bad.status_code == 422 and "project" in bad.json()["errors"]
+    # another district's project is out of scope: 404 like every foreign id, the field named (API kit)
+    assert bad.status_code == 404 and "project" in bad.json()["errors"]
     listed = client.get("/api/v1/actions/", {"project_id": projects["city"].pk}, **headers).json()
     assert listed["count"] == 1 and Decimal(listed["total_funds"]) == 600
 

@@ -191,8 +191,8 @@ def test_plt3_cam3_plan_rules_come_back_as_422(client, tree, campaign, daoli, na
         content_type="application/json",
         **bearer(daoli),
     )
-    # nangang is outside daoli's scope: not even found
-    assert response.status_code == 422 and "找不到牵头领导" in response.json()["detail"]
+    # nangang is outside daoli's scope: not even found (404 like every foreign id, the field named)
+    assert response.status_code == 404 and "牵头领导不存在" in response.json()["errors"]["leaders"][0]
     response = client.post(
         "/api/v1/plans/",
         {"campaign": campaign.pk, "org": tree.a.pk, "leaders": [daoli.pk], **{**FIELDS, "goals": ""}},

@@ -66,3 +66,4 @@ def test_the_audit_log_page_names_the_actor(tree, client):
     login(client, auditor)
     page = client.get(reverse("audit-list")).content.decode()
     assert "刘春梅" in page and ">daoli_street<" not in page
+    assert "刘春梅" in client.get(reverse("audit-list"), {"q": "刘春梅"}).content.decode()  # searched by name

@@ -11,6 +11,7 @@ from fuqing.campaigns.models import Campaign
 from fuqing.projects import services
 from fuqing.projects.models import Measure, Source, Unit
 from fuqing.registry.models import Woman
+from tests.api.conftest import call  # noqa: F401  (the API's JSON client, for the API tests here)
 
 
 @pytest.fixture

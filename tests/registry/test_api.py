@@ -93,10 +93,9 @@ def test_plt3_create_errors_are_chinese_and_name_the_field(tree, daoli, nangang,
         "/women/", {"org": tree.a1a.pk, "name": "刘春梅", "id_number": new_id(female=False)}
     )
     assert male.status_code == 422 and "表示男性" in male.json()["detail"]
-    assert (
-        api(daoli).post("/women/", {"org": tree.b1.pk, "name": "刘春梅", "id_number": new_id()}).status_code
-        == 422
-    )
+    # A foreign unit in the body is 404 like every foreign id (issue 11: one answer per problem).
+    foreign = api(daoli).post("/women/", {"org": tree.b1.pk, "name": "刘春梅", "id_number": new_id()})
+    assert foreign.status_code == 404 and "org" in foreign.json()["errors"]
     outsider = add_woman(nangang, tree.b1)
     hidden = api(daoli).post(
         "/women/", {"org": tree.a1a.pk, "name": "刘春梅", "id_number": outsider.id_number}
@@ -147,5 +146,7 @@ def test_plt3_openapi_describes_every_women_operation(tree, daoli, login_as):
     params = {p["name"] for p in paths["/api/v1/women/"]["get"]["parameters"]}
     assert params == {"q", "community", "group", "status", "sort", "limit", "offset"}
     components = schema["components"]["schemas"]
-    assert {"WomanOut", "WomanIn", "WomanPatch", "UnmaskIn", "ErrorOut"} <= set(components)
+    assert {"WomanOut", "WomanIn", "WomanPatch", "UnmaskIn", "ApiError", "ApiInvalid"} <= set(
+        components
+    )  # the kit's two error bodies
     assert "409" in paths["/api/v1/women/"]["post"]["responses"]

@@ -6,6 +6,7 @@ import pytest
 
 from fuqing.orgs.models import Position, Rank
 from fuqing.research.services import reports as report_services
+from tests.api.conftest import call  # noqa: F401  (the API's JSON client, for the API tests here)
 from tests.conftest import make_user
 
 YEAR = 2014

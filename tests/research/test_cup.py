@@ -239,8 +239,9 @@ def test_res4_results_export_through_the_ledger(tree, cup, entries, researcher, 
     response = login_as(researcher).get(reverse("ledger-export-research_results"), {"competition": cup.pk})
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(book.active.iter_rows(values_only=True))
-    assert rows[0][:7] == ("评选", "名次", "参评编号", "报告标题", "单位", "总分", "奖项")
-    by_title = {r[3]: r for r in rows[1:]}
+    assert rows[0][0] == "研究室 求实杯评选结果台账"  # the printed ledger's title, then its particulars
+    assert rows[2][:7] == ("评选", "名次", "参评编号", "报告标题", "单位", "总分", "奖项")
+    by_title = {r[3]: r for r in rows[3:]}
     assert by_title["道里区失地妇女就业调研"][1] == 1 and by_title["道里区失地妇女就业调研"][6] == "一等奖"
     assert by_title["研究室课题报告"][5] == 85.0
 
@@ -250,7 +251,8 @@ def test_res4_before_publishing_only_the_organiser_exports_results(
 ):
     response = login_as(daoli).get(reverse("ledger-export-research_results"), {"competition": cup.pk})
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert len(list(book.active.iter_rows(values_only=True))) == 1  # the header only
+    rows = list(book.active.iter_rows(values_only=True))
+    assert len(rows) == 3 and rows[2][0] == "评选"  # title, particulars and the header only
 
 
 def test_res4_units_see_their_own_published_award(

@@ -443,6 +443,42 @@ def book_edit(book, ctx):
     return Drive({"title": ctx.changed, "report": [_submitted_report(book.org, book.year, ctx).pk]})
 
 
+# --- the API's administration, 求实杯, books and volunteers (issue 11) --------------------------------
+
+driver("api:api-user-unlock-POST")(user_unlock)
+driver("api:api-user-roles-PUT")(user_roles)
+driver("api:api-volunteer-grant-POST")(volunteer_grant)
+driver("api:api-pair-end-POST")(pair_end)
+driver("api:api-org-move-POST")(move_org)
+
+
+@driver("api:api-user-active-POST")
+def api_user_active(user, ctx):
+    return Drive({"active": False})
+
+
+@driver("api:api-user-password-POST")
+def api_user_password(user, ctx):
+    return Drive({"password": f"Fq{ctx.changed}#2026x"})
+
+
+@driver("api:api-competition-criteria-PUT")
+def api_cup_criteria(competition, ctx):
+    return Drive({"criteria": [{"name": ctx.changed, "weight": 100}]})
+
+
+@driver("api:api-competition-publish-POST")
+def api_cup_publish(competition, ctx):
+    """Published results are withdrawn (the shorter way, as for the page)."""
+    cup_publish(competition, ctx)
+    return Drive({"publish": False})
+
+
+@driver("api:api-book-update-PATCH")
+def api_book(book, ctx):
+    return Drive({"title": ctx.changed, "reports": [_submitted_report(book.org, book.year, ctx).pk]})
+
+
 # --- building -------------------------------------------------------------------------------------
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
-from ninja import Query, Schema, Status
-from ninja.errors import HttpError
+from ninja import Field, Query, Schema, Status
 
-from fuqing.api.campaigns.common import Invalid, PageFilter, paginate, require_view, router
+from fuqing.api.campaigns.common import require_view, router
+from fuqing.api.kit import Paging, Rows, YearQuery, page, paginate, refs
 from fuqing.api.types import Count, Day, Id
 from fuqing.campaigns import services, submissions
 from fuqing.campaigns.models import Campaign, Deadline, Obligation, ObligationStatus
@@ -31,7 +30,7 @@ class CountsOut(Schema):
 
 class DeadlineOut(Schema):
     id: int
-    campaign: int
+    campaign: int = Field(alias="campaign_id")
     year: int
     code: str
     name: str
@@ -39,14 +38,17 @@ class DeadlineOut(Schema):
     due_on: datetime.date
     description: str
     owed_by_kinds: list[str]
-    owed_by_orgs: list[int]
+    owed_by_orgs: list[int] = Field(alias="named_orgs")
     remind_days_before: int
-    counts: CountsOut | None  # within the caller's scope
+    counts: CountsOut | None = Field(alias="scope_counts")  # within the caller's scope
 
+    @staticmethod
+    def resolve_year(deadline):
+        return deadline.campaign.year
 
-class DeadlinePage(Schema):
-    count: int
-    items: list[DeadlineOut]
+    @staticmethod
+    def resolve_owed_by_kinds(deadline):
+        return deadline.owed_by_kinds or []
 
 
 class DeadlineIn(Schema):
@@ -72,46 +74,37 @@ class DeadlinePatch(Schema):
     remind_days_before: Count | None = None
 
 
-def _deadlines_out(user, deadlines: list[Deadline]) -> list[dict]:
-    today = timezone.localdate()
-    obligations = Obligation.objects.visible_to(user).filter(is_owed=True, deadline__in=deadlines)
-    counts = submissions.counts_by_deadline(obligations, today)
-    named = {}
-    for deadline_id, org_id in Deadline.owed_by_orgs.through.objects.filter(
-        deadline__in=deadlines
-    ).values_list("deadline_id", "org_id"):
-        named.setdefault(deadline_id, []).append(org_id)
-    return [
-        {
-            "id": d.pk,
-            "campaign": d.campaign_id,
-            "year": d.campaign.year,
-            "code": d.code,
-            "name": d.name,
-            "kind": d.kind,
-            "due_on": d.due_on,
-            "description": d.description,
-            "owed_by_kinds": d.owed_by_kinds or [],
-            "owed_by_orgs": named.get(d.pk, []),
-            "remind_days_before": d.remind_days_before,
-            "counts": counts[d.pk].__dict__ if d.pk in counts else None,
-        }
-        for d in deadlines
-    ]
+def with_counts(user):
+    """The page's completeness counts (one grouped query) and named units (one query)."""
+
+    def prepare(deadlines: list[Deadline]) -> list[Deadline]:
+        obligations = Obligation.objects.visible_to(user).filter(is_owed=True, deadline__in=deadlines)
+        counts = submissions.counts_by_deadline(obligations, timezone.localdate())
+        named = {}
+        for deadline_id, org_id in Deadline.owed_by_orgs.through.objects.filter(
+            deadline__in=deadlines
+        ).values_list("deadline_id", "org_id"):
+            named.setdefault(deadline_id, []).append(org_id)
+        for d in deadlines:
+            d.named_orgs = named.get(d.pk, [])
+            d.scope_counts = counts[d.pk].__dict__ if d.pk in counts else None
+        return deadlines
+
+    return prepare
 
 
-@router.get("/deadlines/", response=DeadlinePage, url_name="api-deadline-list")
+@router.get("/deadlines/", response=list[DeadlineOut], url_name="api-deadline-list")
+@paginate
 @scoped(Deadline, "list")
-def list_deadlines(request, filters: Query[PageFilter]):
+def list_deadlines(request, filters: Query[YearQuery]):
     """Deadlines of the campaigns the caller sees, with completeness counts inside her scope."""
     require_view(request.auth)
     qs = Deadline.objects.visible_to(request.auth).select_related("campaign").order_by("due_on", "pk")
     if filters.year:
         qs = qs.filter(campaign__year=filters.year)
     if filters.q:
-        qs = qs.filter(Q(name__icontains=filters.q[:50]) | Q(code=filters.q[:40]))
-    count, items = paginate(qs, filters.limit, filters.offset)
-    return {"count": count, "items": _deadlines_out(request.auth, items)}
+        qs = qs.filter(Q(name__icontains=filters.q) | Q(code=filters.q[:40]))
+    return Rows(qs, with_counts(request.auth))
 
 
 @router.get("/deadlines/{deadline_id}/", response=DeadlineOut, url_name="api-deadline-detail")
@@ -119,15 +112,11 @@ def list_deadlines(request, filters: Query[PageFilter]):
 def get_deadline(request, deadline_id: Id):
     deadline = get_visible_or_404(Deadline.objects.select_related("campaign"), request.auth, pk=deadline_id)
     require_view(request.auth)
-    return _deadlines_out(request.auth, [deadline])[0]
+    return with_counts(request.auth)([deadline])[0]
 
 
 def _orgs(user, ids: list[int]) -> list[Org]:
-    orgs = list(Org.objects.visible_to(user).filter(pk__in=ids))
-    missing = sorted(set(ids) - {o.pk for o in orgs})
-    if missing:
-        raise HttpError(422, f"找不到单位：{missing}")
-    return orgs
+    return refs(Org, user, ids, "owed_by_orgs", "报送单位")
 
 
 @router.post("/deadlines/", response={201: DeadlineOut}, url_name="api-deadline-create")
@@ -136,16 +125,13 @@ def create_deadline(request, payload: DeadlineIn):
     """Add a deadline to a campaign and say who owes it (system administrators of the organiser)."""
     campaign = get_visible_or_404(Campaign, request.auth, edit=True, pk=payload.campaign)
     data = payload.dict(exclude={"campaign", "owed_by_orgs"})
-    try:
-        deadline = services.save_deadline(
-            request.auth,
-            Deadline(campaign=campaign),
-            owed_by_orgs=_orgs(request.auth, payload.owed_by_orgs),
-            **data,
-        )
-    except ValidationError as exc:
-        raise Invalid(exc) from None
-    return Status(201, _deadlines_out(request.auth, [deadline])[0])
+    deadline = services.save_deadline(
+        request.auth,
+        Deadline(campaign=campaign),
+        owed_by_orgs=_orgs(request.auth, payload.owed_by_orgs),
+        **data,
+    )
+    return Status(201, with_counts(request.auth)([deadline])[0])
 
 
 @router.patch("/deadlines/{deadline_id}/", response=DeadlineOut, url_name="api-deadline-update")
@@ -158,16 +144,13 @@ def update_deadline(request, deadline_id: Id, payload: DeadlinePatch):
     ensure_editable(request.auth, deadline)
     data = payload.dict(exclude_unset=True)
     orgs = data.pop("owed_by_orgs", None)
-    try:
-        deadline = services.save_deadline(
-            request.auth,
-            deadline,
-            owed_by_orgs=_orgs(request.auth, orgs) if orgs is not None else None,
-            **{k: v for k, v in data.items() if v is not None},
-        )
-    except ValidationError as exc:
-        raise Invalid(exc) from None
-    return _deadlines_out(request.auth, [deadline])[0]
+    deadline = services.save_deadline(
+        request.auth,
+        deadline,
+        owed_by_orgs=_orgs(request.auth, orgs) if orgs is not None else None,
+        **{k: v for k, v in data.items() if v is not None},
+    )
+    return with_counts(request.auth)([deadline])[0]
 
 
 # --- obligations: the completeness / timeliness table ---------------------------------------------
@@ -175,17 +158,25 @@ def update_deadline(request, deadline_id: Id, payload: DeadlinePatch):
 
 class ObligationOut(Schema):
     id: int
-    deadline: int
-    deadline_name: str
-    due_on: datetime.date
-    org: int
-    org_name: str
+    deadline: int = Field(alias="deadline_id")
+    deadline_name: str = Field(alias="deadline.name")
+    due_on: datetime.date = Field(alias="deadline.due_on")
+    org: int = Field(alias="org_id")
+    org_name: str = Field(alias="org.name")
     status: str
     status_label: str
     days_late: int
     first_submitted_at: datetime.datetime | None
     last_submitted_at: datetime.datetime | None
     versions: int
+
+    @staticmethod
+    def resolve_status(o):
+        return o.status(timezone.localdate())
+
+    @staticmethod
+    def resolve_status_label(o):
+        return str(ObligationStatus(o.status(timezone.localdate())).label)
 
 
 class ObligationPage(Schema):
@@ -194,45 +185,26 @@ class ObligationPage(Schema):
     items: list[ObligationOut]
 
 
-class ObligationFilter(PageFilter):
+class ObligationQuery(YearQuery, Paging):
     deadline: Id | None = None
-    status: str | None = None
+    status: str | None = Field(None, max_length=20)
     under: Id | None = None
-    kind: str | None = None
-
-
-def _obligation_out(o: Obligation, today) -> dict:
-    status = o.status(today)
-    return {
-        "id": o.pk,
-        "deadline": o.deadline_id,
-        "deadline_name": o.deadline.name,
-        "due_on": o.deadline.due_on,
-        "org": o.org_id,
-        "org_name": o.org.name,
-        "status": status,
-        "status_label": str(ObligationStatus(status).label),
-        "days_late": o.days_late,
-        "first_submitted_at": o.first_submitted_at,
-        "last_submitted_at": o.last_submitted_at,
-        "versions": o.versions,
-    }
+    kind: str | None = Field(None, max_length=40)
 
 
 @router.get("/obligations/", response=ObligationPage, url_name="api-obligation-list")
 @scoped(Obligation, "list")
-def list_obligations(request, filters: Query[ObligationFilter]):
-    """Who owes what and whether it came on time, late, or not at all (CAM-2), inside the caller's scope."""
+def list_obligations(request, filters: Query[ObligationQuery]):
+    """Who owes what and whether it came on time, late, or not at all (CAM-2), inside the caller's scope;
+    the completeness table's own filters and its counts."""
     require_view(request.auth)
     today = timezone.localdate()
     qs = Obligation.objects.visible_to(request.auth).filter(is_owed=True)
     if filters.year:
         qs = qs.filter(deadline__campaign__year=filters.year)
-    params = {k: v for k, v in filters.dict().items() if v is not None}
+    params = {k: v for k, v in filters.dict(exclude={"limit", "offset"}).items() if v is not None}
     qs = submissions.filter_obligations(qs, params, today)
-    counts = qs.status_counts(today)
-    count, items = paginate(submissions.table_rows(qs), filters.limit, filters.offset)
-    return {"count": count, "counts": counts, "items": [_obligation_out(o, today) for o in items]}
+    return page(submissions.table_rows(qs), filters, counts=qs.status_counts(today))
 
 
 @router.get("/obligations/{obligation_id}/", response=ObligationOut, url_name="api-obligation-detail")
@@ -242,4 +214,4 @@ def get_obligation(request, obligation_id: Id):
         Obligation.objects.select_related("deadline", "org"), request.auth, pk=obligation_id
     )
     require_view(request.auth)
-    return _obligation_out(obligation, timezone.localdate())
+    return obligation

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
-from ninja import Query, Schema, Status
-from ninja.errors import HttpError
+from ninja import Field, Query, Schema, Status
 
-from fuqing.api.campaigns.common import Invalid, PageFilter, paginate, require_view, router
+from fuqing.api.campaigns.common import require_view, router
+from fuqing.api.kit import YearQuery, paginate, refs
 from fuqing.api.types import Id
 from fuqing.campaigns import plans as plan_services
-from fuqing.campaigns.models import Campaign, Plan
+from fuqing.campaigns.models import Campaign, Plan, PlanAttachment
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import ensure_editable, get_visible_or_404
 from fuqing.orgs.models import Org, User
@@ -23,8 +22,8 @@ from fuqing.orgs.models import Org, User
 
 class LeaderOut(Schema):
     id: int
-    name: str
-    position: str
+    name: str = Field(alias="display_name")
+    position: str = Field(alias="get_position_display")
 
 
 class AttachmentOut(Schema):
@@ -34,34 +33,33 @@ class AttachmentOut(Schema):
     uploaded_at: datetime.datetime
     download_url: str
 
+    @staticmethod
+    def resolve_download_url(a):
+        return reverse("campaigns:attachment", args=[a.pk])
+
 
 class PlanOut(Schema):
     id: int
-    campaign: int
-    year: int
-    org: int
-    org_name: str
+    campaign: int = Field(alias="campaign_id")
+    year: int = Field(alias="campaign.year")
+    org: int = Field(alias="org_id")
+    org_name: str = Field(alias="org.name")
     title: str
     goals: str
     responsibilities: str
     measures: str
     leaders: list[LeaderOut]
     version: int
-    status: str
+    status: str = Field(alias="status_label")
     submitted_at: datetime.datetime | None
     submitted_version: int | None
     updated_at: datetime.datetime
-    attachments: list[AttachmentOut]
+    attachments: list[AttachmentOut] = Field(alias="kept_attachments")
 
 
-class PlanPage(Schema):
-    count: int
-    items: list[PlanOut]
-
-
-class PlanFilter(PageFilter):
+class PlanQuery(YearQuery):
     org: Id | None = None
-    status: str | None = None
+    status: str | None = Field(None, max_length=20)
 
 
 class PlanIn(Schema):
@@ -82,59 +80,19 @@ class PlanPatch(Schema):
     leaders: list[Id] | None = None
 
 
-def _plan_out(plan: Plan) -> dict:
-    return {
-        "id": plan.pk,
-        "campaign": plan.campaign_id,
-        "year": plan.campaign.year,
-        "org": plan.org_id,
-        "org_name": plan.org.name,
-        "title": plan.title,
-        "goals": plan.goals,
-        "responsibilities": plan.responsibilities,
-        "measures": plan.measures,
-        "leaders": [
-            {"id": u.pk, "name": u.display_name, "position": str(u.get_position_display())}
-            for u in plan.leaders.all()
-        ],
-        "version": plan.version,
-        "status": plan.status_label,
-        "submitted_at": plan.submitted_at,
-        "submitted_version": plan.submitted_version,
-        "updated_at": plan.updated_at,
-        "attachments": [
-            {
-                "id": a.pk,
-                "file_name": a.file_name,
-                "file_size": a.file_size,
-                "uploaded_at": a.uploaded_at,
-                "download_url": reverse("campaigns:attachment", args=[a.pk]),
-            }
-            for a in plan.attachments.all()
-            if a.removed_at is None
-        ],
-    }
-
-
 def _plans(user):
-    return (
-        Plan.objects.visible_to(user)
-        .select_related("campaign", "org")
-        .prefetch_related("leaders", "attachments")
-    )
+    kept = Prefetch("attachments", queryset=PlanAttachment.objects.present(), to_attr="kept_attachments")
+    return Plan.objects.visible_to(user).select_related("campaign", "org").prefetch_related("leaders", kept)
 
 
 def _leaders(user, ids: list[int]) -> list[User]:
-    users = list(User.objects.visible_to(user).filter(pk__in=ids))
-    missing = sorted(set(ids) - {u.pk for u in users})
-    if missing:
-        raise HttpError(422, f"找不到牵头领导（用户编号）：{missing}")
-    return users
+    return refs(User, user, ids, "leaders", "牵头领导")
 
 
-@router.get("/plans/", response=PlanPage, url_name="api-plan-list")
+@router.get("/plans/", response=list[PlanOut], url_name="api-plan-list")
+@paginate
 @scoped(Plan, "list")
-def list_plans(request, filters: Query[PlanFilter]):
+def list_plans(request, filters: Query[PlanQuery]):
     """Implementation plans inside the caller's scope (CAM-3)."""
     require_view(request.auth)
     qs = _plans(request.auth).order_by("campaign__year", "org__path")
@@ -147,10 +105,9 @@ def list_plans(request, filters: Query[PlanFilter]):
     elif filters.status == "draft":
         qs = qs.filter(submitted_at__isnull=True)
     if filters.q:
-        q = filters.q[:50]
+        q = filters.q
         qs = qs.filter(Q(title__icontains=q) | Q(org__name__icontains=q) | Q(goals__icontains=q))
-    count, items = paginate(qs, filters.limit, filters.offset)
-    return {"count": count, "items": [_plan_out(p) for p in items]}
+    return qs
 
 
 @router.get("/plans/{plan_id}/", response=PlanOut, url_name="api-plan-detail")
@@ -158,7 +115,7 @@ def list_plans(request, filters: Query[PlanFilter]):
 def get_plan(request, plan_id: Id):
     plan = get_visible_or_404(_plans(request.auth), request.auth, pk=plan_id)
     require_view(request.auth)
-    return _plan_out(plan)
+    return plan
 
 
 @router.post("/plans/", response={201: PlanOut}, url_name="api-plan-create")
@@ -168,13 +125,10 @@ def create_plan(request, payload: PlanIn):
     campaign = get_visible_or_404(Campaign, request.auth, pk=payload.campaign)
     org = get_visible_or_404(Org, request.auth, edit=True, pk=payload.org)
     data = payload.dict(exclude={"campaign", "org", "leaders"})
-    try:
-        plan = plan_services.create_plan(
-            request.auth, campaign=campaign, org=org, leaders=_leaders(request.auth, payload.leaders), **data
-        )
-    except ValidationError as exc:
-        raise Invalid(exc) from None
-    return Status(201, _plan_out(_plans(request.auth).get(pk=plan.pk)))
+    plan = plan_services.create_plan(
+        request.auth, campaign=campaign, org=org, leaders=_leaders(request.auth, payload.leaders), **data
+    )
+    return Status(201, _plans(request.auth).get(pk=plan.pk))
 
 
 @router.patch("/plans/{plan_id}/", response=PlanOut, url_name="api-plan-update")
@@ -185,16 +139,13 @@ def update_plan(request, plan_id: Id, payload: PlanPatch):
     ensure_editable(request.auth, plan)
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     leaders = data.pop("leaders", None)
-    try:
-        plan_services.update_plan(
-            request.auth,
-            plan,
-            leaders=_leaders(request.auth, leaders) if leaders is not None else None,
-            **data,
-        )
-    except ValidationError as exc:
-        raise Invalid(exc) from None
-    return _plan_out(_plans(request.auth).get(pk=plan.pk))
+    plan_services.update_plan(
+        request.auth,
+        plan,
+        leaders=_leaders(request.auth, leaders) if leaders is not None else None,
+        **data,
+    )
+    return _plans(request.auth).get(pk=plan.pk)
 
 
 @router.post("/plans/{plan_id}/submit/", response=PlanOut, url_name="api-plan-submit")
@@ -203,8 +154,5 @@ def submit_plan(request, plan_id: Id):
     """Submit the plan's current version (counts as the unit's submission for a plan deadline)."""
     plan = get_visible_or_404(_plans(request.auth), request.auth, pk=plan_id)
     ensure_editable(request.auth, plan)
-    try:
-        plan_services.submit_plan(request.auth, plan)
-    except ValidationError as exc:
-        raise Invalid(exc) from None
-    return _plan_out(_plans(request.auth).get(pk=plan.pk))
+    plan_services.submit_plan(request.auth, plan)
+    return _plans(request.auth).get(pk=plan.pk)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
-from ninja import File, Form, Query, Schema, Status
+from ninja import Field, File, Form, Query, Schema, Status
 from ninja.files import UploadedFile
 
-from fuqing.api.campaigns.common import Invalid, PageFilter, paginate, require_view, router
+from fuqing.api.campaigns.common import require_view, router
+from fuqing.api.kit import YearQuery, paginate
 from fuqing.api.types import Id
 from fuqing.campaigns import submissions
 from fuqing.campaigns.models import Obligation, Submission
@@ -22,61 +22,40 @@ from fuqing.core.scoping import ensure_editable, get_visible_or_404
 
 class SubmissionOut(Schema):
     id: int
-    obligation: int
-    org: int
-    org_name: str
-    deadline: int
-    deadline_name: str
+    obligation: int = Field(alias="obligation_id")
+    org: int = Field(alias="obligation.org_id")
+    org_name: str = Field(alias="obligation.org.name")
+    deadline: int = Field(alias="obligation.deadline_id")
+    deadline_name: str = Field(alias="obligation.deadline.name")
     version: int
     is_current: bool
-    late: bool
+    late: bool = Field(alias="is_late")
     file_name: str
     file_size: int
-    plan_version: int | None
+    plan_version: int | None = Field(alias="plan_version_id")
     note: str
     submitted_at: datetime.datetime
     download_url: str | None
 
+    @staticmethod
+    def resolve_download_url(s):
+        return reverse("campaigns:submission-file", args=[s.pk]) if s.has_file else None
 
-class SubmissionPage(Schema):
-    count: int
-    items: list[SubmissionOut]
 
-
-class SubmissionFilter(PageFilter):
+class SubmissionQuery(YearQuery):
     deadline: Id | None = None
     org: Id | None = None
     current_only: bool = False
-
-
-def _submission_out(s: Submission) -> dict:
-    o = s.obligation
-    return {
-        "id": s.pk,
-        "obligation": o.pk,
-        "org": o.org_id,
-        "org_name": o.org.name,
-        "deadline": o.deadline_id,
-        "deadline_name": o.deadline.name,
-        "version": s.version,
-        "is_current": s.is_current,
-        "late": s.is_late,
-        "file_name": s.file_name,
-        "file_size": s.file_size,
-        "plan_version": s.plan_version_id,
-        "note": s.note,
-        "submitted_at": s.submitted_at,
-        "download_url": reverse("campaigns:submission-file", args=[s.pk]) if s.has_file else None,
-    }
 
 
 def _submissions(user):
     return Submission.objects.visible_to(user).select_related("obligation__org", "obligation__deadline")
 
 
-@router.get("/submissions/", response=SubmissionPage, url_name="api-submission-list")
+@router.get("/submissions/", response=list[SubmissionOut], url_name="api-submission-list")
+@paginate
 @scoped(Submission, "list")
-def list_submissions(request, filters: Query[SubmissionFilter]):
+def list_submissions(request, filters: Query[SubmissionQuery]):
     """Submitted versions inside the caller's scope (newest first); the file downloads from download_url."""
     require_view(request.auth)
     qs = _submissions(request.auth)
@@ -89,15 +68,14 @@ def list_submissions(request, filters: Query[SubmissionFilter]):
     if filters.current_only:
         qs = qs.filter(is_current=True)
     if filters.q:
-        q = filters.q[:50]
+        q = filters.q
         qs = qs.filter(
             Q(note__icontains=q)
             | Q(file_name__icontains=q)
             | Q(obligation__org__name__icontains=q)
             | Q(obligation__deadline__name__icontains=q)
         )
-    count, items = paginate(qs.order_by("-submitted_at", "-pk"), filters.limit, filters.offset)
-    return {"count": count, "items": [_submission_out(s) for s in items]}
+    return qs.order_by("-submitted_at", "-pk")
 
 
 @router.get("/submissions/{submission_id}/", response=SubmissionOut, url_name="api-submission-detail")
@@ -105,7 +83,7 @@ def list_submissions(request, filters: Query[SubmissionFilter]):
 def get_submission(request, submission_id: Id):
     submission = get_visible_or_404(_submissions(request.auth), request.auth, pk=submission_id)
     require_view(request.auth)
-    return _submission_out(submission)
+    return submission
 
 
 @router.post("/submissions/", response={201: SubmissionOut}, url_name="api-submission-create")
@@ -117,9 +95,5 @@ def create_submission(request, obligation: Form[Id], note: Form[str] = "", file:
         Obligation.objects.select_related("deadline", "org"), request.auth, pk=obligation
     )
     ensure_editable(request.auth, target)
-    try:
-        submission = submissions.submit_document(request.auth, target, file, note)
-    except ValidationError as exc:
-        raise Invalid(exc) from None
-    submission = _submissions(request.auth).get(pk=submission.pk)
-    return Status(201, _submission_out(submission))
+    submission = submissions.submit_document(request.auth, target, file, note)
+    return Status(201, _submissions(request.auth).get(pk=submission.pk))

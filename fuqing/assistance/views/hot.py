@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fuqing.assistance import reminders
+from fuqing.assistance import dictionary, reminders
 from fuqing.assistance.hot import cached_hot_issues, chart_data, long_standing_days
 from fuqing.assistance.models import Need, NeedCategory
 from fuqing.assistance.views.common import require_view
-from fuqing.core import audit
 from fuqing.core.forms import ModelForm
-from fuqing.core.models import AuditAction
 from fuqing.core.routes import scoped, unscoped
 from fuqing.core.scoping import get_visible_or_404
 
@@ -75,23 +72,18 @@ class CategoryForm(ModelForm):
         labels = {"code": gettext_lazy("代码（英文字母、数字或连字符）")}
 
 
-def _require_dictionary_admin(user) -> None:
-    if not user.has_admin_ability("manage_campaigns"):
-        raise PermissionDenied(_("只有系统管理员可以维护诉求类别。"))
-
-
 @unscoped("the need categories are a platform-wide dictionary")
 def category_list(request):
-    _require_dictionary_admin(request.user)
+    dictionary.require_manage(request.user)
     form = CategoryForm(request.POST or None, initial={"sort": 200, "is_active": True})
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            category = form.save()
-            audit.record(
-                AuditAction.CREATE, actor=request.user, obj=category, details={"code": category.code}
-            )
-        messages.success(request, _("已新增类别“%(n)s”。") % {"n": category.name})
-        return redirect("assistance:categories")
+        try:
+            category = dictionary.save_category(request.user, None, **form.cleaned_data)
+        except ValidationError as exc:
+            form.apply_service_error(exc)
+        else:
+            messages.success(request, _("已新增类别“%(n)s”。") % {"n": category.name})
+            return redirect("assistance:categories")
     return render(
         request, "assistance/category_list.html", {"categories": NeedCategory.objects.all(), "form": form}
     )
@@ -99,21 +91,15 @@ def category_list(request):
 
 @unscoped("a platform-wide dictionary entry, not federation data")
 def category_edit(request, pk):
-    _require_dictionary_admin(request.user)
+    dictionary.require_manage(request.user)
     category = get_object_or_404(NeedCategory, pk=pk)
+    stored = NeedCategory.objects.get(pk=pk)  # the form writes its values onto ``category`` as it validates
     form = CategoryForm(request.POST or None, instance=category)
     if category.is_builtin:
         form.fields["code"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                form.save()
-                audit.record(
-                    AuditAction.UPDATE,
-                    actor=request.user,
-                    obj=category,
-                    details={"changed": form.changed_data},
-                )
+            dictionary.save_category(request.user, stored, **form.cleaned_data)
         except ValidationError as exc:
             form.apply_service_error(exc)
         else:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fuqing.assistance import services
+from fuqing.assistance.filters import NeedFilter
 from fuqing.assistance.forms import (
     CounselForm,
     EscalateForm,
-    NeedFilterForm,
     NeedForm,
     ReopenForm,
     ResolveForm,
@@ -29,47 +28,12 @@ from fuqing.fieldwork.models import Visit
 from fuqing.registry.models import Woman
 
 
-def filter_needs(user, params, qs=None, default_year: int | None = None):
-    """The list's filters, from an allowlist (SEC-4). Returns (queryset, form, org). ``qs``: an
-    already scoped queryset (the ledger export's), else the user's visible needs. ``default_year``:
-    the year shown when none is asked for (the page's: the top bar's)."""
-    from fuqing.orgs.models import Org
-
-    form = NeedFilterForm(params or None, initial={"year": default_year})
-    qs = Need.objects.visible_to(user) if qs is None else qs
-    org = None
-    if not form.is_valid():
-        return (qs.filter(year=default_year) if default_year else qs), form, org
-    data = form.cleaned_data
-    data["year"] = data["year"] or default_year
-    if data["org"]:
-        orgs = Org.objects.visible_to(user) if user is not None else Org.objects.all()
-        org = orgs.filter(pk=data["org"]).first()
-        if org is not None:
-            qs = qs.in_subtree(org)
-    if data["q"]:
-        q = data["q"]
-        qs = qs.filter(Q(description__icontains=q) | Q(group_description__icontains=q) | Q(org__name=q))
-    if data["status"]:
-        qs = qs.filter(status=data["status"])
-    if data["category"]:
-        qs = qs.filter(category=data["category"])
-    if data["source"]:
-        qs = qs.filter(source=data["source"])
-    if data["year"]:
-        qs = qs.filter(year=data["year"])
-    if data["keyword"]:
-        qs = qs.filter(keywords__keyword=data["keyword"])
-    if data["overdue"]:
-        qs = qs.overdue(timezone.localdate())
-    return qs, form, org
-
-
 @scoped(Need, "list")
 def need_list(request):
     require_view(request.user)
     year = list_year(request, searching=bool(request.GET.get("q", "").strip()))
-    qs, form, org = filter_needs(request.user, request.GET, default_year=year)
+    flt = NeedFilter(request.GET, request.user)
+    qs, form, org = flt.apply(Need.objects.visible_to(request.user), default_year=year), flt.form, flt.unit()
     qs = qs.select_related("category", "org", "woman", "handler").order_by("-reported_on", "-created_at")
     page = paging.paginate(request, qs)
     export = request.GET.copy()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,9 +19,9 @@ from fuqing.core.models import AuditEvent
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, resolve_input
 from fuqing.fieldwork import attachments, services
+from fuqing.fieldwork.filters import VisitFilter
 from fuqing.fieldwork.forms import (
     PlaceSearchForm,
-    VisitFilterForm,
     VisitForm,
     place_options,
     woman_label,
@@ -39,29 +39,13 @@ PAGE_SIZE = 30
 
 def filtered_visits(request, stationed: bool = False):
     """The visits of the list's filters (allowlisted, SEC-4): keyword, year, method, mine."""
-    form = VisitFilterForm(request.GET or None)
-    qs = Visit.objects.visible_to(request.user)
+    params = request.GET.copy()
     if stationed:
-        qs = qs.filter(method=VisitMethod.STATIONED)
-    data = form.cleaned_data if form.is_valid() else {}
-    q = data.get("q", "")
+        params["method"] = VisitMethod.STATIONED
+    flt = VisitFilter(params, request.user)
     # the top bar's year unless one is asked for; a search looks through every year
-    year = data.get("year") or list_year(request, searching=bool(q))
-    if year:
-        qs = qs.filter(year=year)
-    if q:
-        qs = qs.filter(
-            Q(notes__icontains=q)
-            | Q(needs_text__icontains=q)
-            | Q(place__name__icontains=q)
-            | Q(lead__name__icontains=q)
-            | Q(org__name__icontains=q)
-        )
-    if data.get("method") and not stationed:
-        qs = qs.filter(method=data["method"])
-    if data.get("mine"):
-        qs = qs.filter(memberships__user=request.user)
-    return qs, form, year
+    year = flt.year(list_year(request, searching=bool(flt.data.get("q"))))
+    return flt.apply(Visit.objects.visible_to(request.user), default_year=year), flt.form, year
 
 
 def _year_notices(request, year: int | None, stationed: bool) -> dict:

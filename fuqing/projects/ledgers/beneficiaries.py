@@ -24,6 +24,7 @@ from fuqing.core.ledger import (
     year_column,
 )
 from fuqing.projects import services
+from fuqing.projects.filters import BeneficiaryFilter
 from fuqing.projects.ledgers.common import (
     ProjectResolver,
     amount,
@@ -158,21 +159,7 @@ class BeneficiaryLedger(Ledger):
         )
 
     def filter(self, queryset, params: dict):
-        q = (params.get("q") or "").strip()[:50]
-        if q:
-            from django.db.models import Q
-
-            queryset = queryset.filter(
-                Q(notes__icontains=q)
-                | Q(help_kind__icontains=q)
-                | Q(project__name__icontains=q)
-                | Q(woman__name=q)
-            )
-        if str(params.get("project", "")).isdigit():
-            queryset = queryset.filter(project_id=int(params["project"]))
-        if str(params.get("year", "")).isdigit():
-            queryset = queryset.filter(year=int(params["year"]))
-        return queryset
+        return BeneficiaryFilter(params).apply(queryset)  # the list page's own filters
 
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
         orgs = units(ctx, "帮扶单位")

@@ -25,6 +25,7 @@ from fuqing.projects.services.volunteers import (
     pair,
     register_volunteer,
     request_account,
+    update_household,
 )
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "request_account",
     "save_split",
     "target_of",
+    "update_household",
     "update_indicator",
     "update_project",
 ]

@@ -222,6 +222,46 @@ def add_household(actor, *, org: Org, address: str, phone: str = "", notes: str 
     return household
 
 
+@transaction.atomic
+def update_household(
+    actor,
+    household: Household,
+    *,
+    address: str | None = None,
+    phone: str | None = None,
+    notes: str | None = None,
+) -> Household:
+    """Change a household's address, phone or notes (PRJ-5); its elders stay as they are. The audit
+    record names the fields changed, never their values (REG-3)."""
+    check_editor(actor)
+    require_editable_object(actor, household)
+    changed = []
+    if address is not None:
+        address = address.strip()
+        if not address:
+            raise ValidationError({"address": _("住址不能为空。")}, code="PRJ-5")
+        if len(address) > 200:
+            raise ValidationError({"address": _("住址不能超过 200 个字。")}, code="PRJ-5")
+        clash = Household.objects.filter(org=household.org, address=address).exclude(pk=household.pk)
+        if clash.exists():
+            raise ValidationError({"address": _("本单位已登记该住址的家庭。")}, code="PRJ-5")
+        if address != household.address:
+            household.address = address
+            changed.append("address")
+    if phone is not None:
+        phone = clean_phone(phone)
+        if phone != household.phone:
+            household.phone = phone
+            changed.append("phone")
+    if notes is not None and notes.strip()[:300] != household.notes:
+        household.notes = notes.strip()[:300]
+        changed.append("notes")
+    if changed:
+        household.save()
+        audit.record(AuditAction.UPDATE, actor=actor, obj=household, details={"fields": changed})
+    return household
+
+
 # --- pairs ----------------------------------------------------------------------------------------
 
 

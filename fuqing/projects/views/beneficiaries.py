@@ -9,7 +9,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.orgs.models import Org
 from fuqing.projects import services
 from fuqing.projects.access import require_edit, require_view
+from fuqing.projects.filters import BeneficiaryFilter
 from fuqing.projects.forms import BeneficiaryForm, DeleteForm, federations
 from fuqing.projects.models import Beneficiary, Project
 from fuqing.projects.views.common import page_year
@@ -30,21 +31,10 @@ from fuqing.registry.models import Woman
 
 def _filtered(request):
     qs = Beneficiary.objects.visible_to(request.user).select_related("woman", "project", "org")
-    q = searches.expand(request, request.GET).get("q", "").strip()[:50]
-    if q:
-        qs = qs.filter(
-            Q(notes__icontains=q)
-            | Q(help_kind__icontains=q)
-            | Q(project__name__icontains=q)
-            | Q(woman__name=q)
-        )
-    project = request.GET.get("project", "")
-    if project.isdigit():
-        qs = qs.filter(project_id=int(project))
-    year = list_year(request, searching=bool(q))
-    if year:
-        qs = qs.filter(year=year)
-    return qs, q, year
+    flt = BeneficiaryFilter(searches.expand(request, request.GET), request.user)
+    q = (flt.data.get("q") or "").strip()
+    year = flt.data.get("year") or list_year(request, searching=bool(q))
+    return flt.apply(qs, default_year=year), q, year
 
 
 @scoped(Beneficiary, "list")

@@ -39,9 +39,21 @@ def figures_note(report: Report, scope: FigureScope) -> str:
     return _("文中数据为实时统计（草稿预览），报送时将固定为报送当时的数据。")
 
 
-def authors_headings(text: str) -> int:
-    """How many first-level headings (一、…) the author wrote in this part (0: the part gets ours)."""
-    return sum(1 for block in markup.parse(text) if block.kind == "heading" and block.level == 1)
+def authors_headings(text: str, done: int = 0) -> int:
+    """How many first-level headings (一、…) the author wrote in this part, counted only when the part opens
+    with the heading the report is due next (一、 for the first part after none, 二、 after one…): then her
+    numbering stands and ours would repeat it. A part that opens otherwise (her own 一、 inside the analysis)
+    gets ours, and her headings read as its subsections (0)."""
+    blocks = markup.parse(text)
+    expected = f"{CN_NUMBERS[min(done, len(CN_NUMBERS) - 1)]}、"
+    if (
+        not blocks
+        or blocks[0].kind != "heading"
+        or blocks[0].level != 1
+        or not blocks[0].text.startswith(expected)
+    ):
+        return 0
+    return sum(1 for block in blocks if block.kind == "heading" and block.level == 1)
 
 
 def write_report(doc: OfficialDocument, report: Report, user) -> None:
@@ -53,7 +65,7 @@ def write_report(doc: OfficialDocument, report: Report, user) -> None:
     done = 0  # first-level headings so far, the author's and ours: ours continue the count
     for field, _label, heading in SECTIONS:
         text = getattr(report, field)
-        own = authors_headings(text)
+        own = authors_headings(text, done)
         if not own:  # the author's own 一、… stand; ours would repeat them
             own = 1
             doc.heading(1, f"{CN_NUMBERS[min(done, len(CN_NUMBERS) - 1)]}、{heading}")

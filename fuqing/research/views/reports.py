@@ -8,7 +8,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,8 +23,9 @@ from fuqing.core.scoping import can_edit, get_visible_or_404, subtree_q
 from fuqing.fieldwork.models import Visit
 from fuqing.orgs.models import Org, OrgKind
 from fuqing.research import markup, rules
-from fuqing.research.forms import ActionForm, ReportFilterForm, ReportForm
-from fuqing.research.models import SECTIONS, Entry, Report, ReportStatus, Topic
+from fuqing.research.filters import ReportFilter, awaiting_review  # noqa: F401  (the panel's)
+from fuqing.research.forms import ActionForm, ReportForm
+from fuqing.research.models import SECTIONS, Entry, Report, Topic
 from fuqing.research.services import books as book_services
 from fuqing.research.services import reports as services
 from fuqing.research.views.common import querystring, report_errors, require_view
@@ -41,38 +41,14 @@ def _topics(user):
     return Topic.objects.visible_to(user).select_related("org").order_by("-year", "org__path")
 
 
-def awaiting_review(user, qs=None):
-    """Submitted reports this user may review: the research office's scope, or her child units'."""
-    qs = Report.objects.visible_to(user) if qs is None else qs
-    qs = qs.filter(status=ReportStatus.SUBMITTED)
-    if rules.is_research_office(user):
-        return qs
-    if user.is_leader and user.has_module_perm("research", "approve") and user.org_id:
-        return qs.filter(subtree_q(user.org.path, "org__path"), org__depth=user.org.depth + 1)
-    return qs.none()
-
-
 @scoped(Report, "list")
 def report_list(request):
     require_view(request.user)
-    form = ReportFilterForm(request.GET or None)
-    year = selected_year(request)
-    reports = Report.objects.visible_to(request.user)
-    all_years = False
-    if form.is_valid():
-        data = form.cleaned_data
-        year = data["year"] or year
-        all_years = data["waiting"] and not data["year"]  # the home panel's link: everything awaiting
-        if data["status"]:
-            reports = reports.filter(status=data["status"])
-        if q := data["q"].strip():
-            reports = reports.filter(
-                Q(title__icontains=q) | Q(org__name__icontains=q) | Q(authors__icontains=q)
-            )
-        if data["waiting"]:
-            reports = awaiting_review(request.user, reports)
-    if not all_years:
-        reports = reports.filter(year=year)
+    flt = ReportFilter(request.GET, request.user)
+    form = flt.form
+    year = flt.year(selected_year(request))
+    all_years = year is None  # the home panel's link: everything awaiting review, every year
+    reports = flt.apply(Report.objects.visible_to(request.user), default_year=year)
     reports = reports.select_related("org").order_by("org__path", "-updated_at")
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
     return render(
