@@ -147,3 +147,34 @@ def test_the_city_chairs_home_page_is_her_dashboard(tree, city_leader, daoli, cl
     assert home.context["unit"] == tree.city and home.context["home"]
     login(client, daoli)  # a district vice-chair keeps her panels
     assert "dashboard/dashboard.html" not in [t.name for t in client.get("/").templates]
+
+
+def test_assessment_rank_of_the_unit_and_its_children_once_published(tree, city_leader, daoli, client):
+    from django.utils import timezone
+
+    from fuqing.oversight.models import ResultSheet, Scheme
+
+    now = timezone.now()
+    published = Scheme.objects.create(org=tree.city, year=2014, name="2014年考核", published_at=now)
+    draft = Scheme.objects.create(org=tree.city, year=2013, name="2013年考核")  # never published
+    for scheme in (published, draft):
+        for unit, rank, total in ((tree.a, 1, "91.5"), (tree.b, 2, "80")):
+            ResultSheet.objects.create(
+                scheme=scheme,
+                unit=unit,
+                level="district",
+                parent=tree.city,
+                total=total,
+                rank=rank,
+                of=2,
+                as_of=now,
+            )
+    found = board.build(tree.city, 2014, city_leader).to_data()["rank"]
+    assert found["this"] is None  # the city itself is not ranked
+    ranks = {c["name"]: (c["this"] and c["this"]["rank"], c["last"]) for c in found["children"]}
+    assert ranks == {"道里区妇联": (1, None), "南岗区妇联": (2, None)}  # 2013 unpublished: nothing shown
+    own = board.build(tree.a, 2014, daoli).to_data()["rank"]
+    assert own["this"] == {"total": 91.5, "rank": 1, "of": 2, "level": "district"}
+    login(client, daoli)
+    page = client.get(reverse("dashboard:unit", args=[tree.a.pk]) + "?year=2014").content.decode()
+    assert "第 1 名 / 2（91.5 分）" in page
