@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "fuqing.research",
     "fuqing.building",
     "fuqing.oversight",
+    "fuqing.dashboard",
     "fuqing.api",
 ]
 

@@ -38,6 +38,7 @@ urlpatterns = [
     path("research/", include("fuqing.research.urls")),
     path("building/", include("fuqing.building.urls")),
     path("oversight/", include("fuqing.oversight.urls")),
+    path("dashboard/", include("fuqing.dashboard.urls")),
     path("api/v1/", _api_urls()),
     path("", include("fuqing.core.urls")),
 ]

@@ -133,7 +133,20 @@ def needs_by_status(scope: FigureScope) -> Figure:
     description=gettext_lazy("当年诉求按类别（就业、收入、住房等）分类"),
 )
 def needs_by_category(scope: FigureScope) -> Figure:
-    rows = sorted(_category_rows(needs(scope)), key=lambda r: (-r["n"], r["category__sort"] or UNSORTED))
+    return _by_category(_category_rows(needs(scope)))
+
+
+@needs_by_category.for_units
+def needs_by_category_for_units(scope: FigureScope, units) -> dict:
+    found = _needs_by_units(scope, units, "category__name", "category__sort", n=Count("pk"))
+    return {
+        pk: _by_category([{**r, "label": r["category__name"] or str(UNSET)} for r in rows])
+        for pk, rows in found.items()
+    }
+
+
+def _by_category(rows) -> Figure:
+    rows = sorted(rows, key=lambda r: (-r["n"], r["category__sort"] or UNSORTED))
     counts = [[str(r["label"]), r["n"]] for r in rows]
     return tally(
         "needs_by_category", _("诉求类别"), counts, _("件"), _("类别"), table_title=_("诉求类别统计")

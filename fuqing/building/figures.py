@@ -15,7 +15,12 @@ from fuqing.core.figures import Figure, FigureScope, figure
 
 
 def _tallies(scope: FigureScope, units) -> dict[str, Tally]:
-    return tally_units(units, scope.year, scope.end)
+    # one set of grouped queries answers all the building figures: a dashboard showing three of them for
+    # the same units reads the tallies once (kept in the scope's cache)
+    key = ("building.tallies", tuple(unit.pk for unit in units))
+    if key not in scope.cache:
+        scope.cache[key] = tally_units(units, scope.year, scope.end)
+    return scope.cache[key]
 
 
 def _rate(key, label, part: int, whole: int, what: str) -> Figure:

@@ -36,3 +36,23 @@ def panels_for(request) -> list[dict]:
             continue
         shown.append({"name": panel.name, "template": panel.template, "context": context})
     return shown
+
+
+# --- home pages other than the panels -------------------------------------------------------------
+# An app may give some users a home page of its own (the city chair's is her dashboard, RPT-1): each
+# registered function answers a response for the request, or None to leave it to the next / the panels.
+
+_HOME_PAGES: list[Callable] = []
+
+
+def register_home_page(func: Callable) -> None:
+    if func not in _HOME_PAGES:
+        _HOME_PAGES.append(func)
+
+
+def home_page_for(request):
+    for func in _HOME_PAGES:
+        response = func(request)
+        if response is not None:
+            return response
+    return None

@@ -8,6 +8,7 @@
     window.fuqingChart.draw(el, {
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
       legend: { top: 0 },
+      grid: { right: 28 },  // the value axis ends in "100%", centred on the plot's edge
       xAxis: { type: "category", data: data.units },
       yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
       color: ["#b3261e", "#d97706", "#2563eb"],
