@@ -205,7 +205,7 @@ def describe_details(details: dict, object_type: str = "") -> str:
     names = _field_names(object_type) if object_type else {}
     parts = []
     for key, value in (details or {}).items():
-        label = str(DETAIL_LABELS.get(key, key))
+        label = str(DETAIL_LABELS.get(key) or names.get(key) or key)
         if key == "changed" and isinstance(value, dict):
             changes = []
             for field, change in value.items():

@@ -143,6 +143,12 @@ class CadreLedger(Ledger):
     def filter(self, queryset, params):
         return cadres.with_record(queryset, _year(params) or datetime.date.today().year)
 
+    def export_rows(self, queryset, ctx):
+        # an export that skipped filter() (a job, the whole scope) still carries this year's record
+        if "days" not in queryset.query.annotations:
+            queryset = cadres.with_record(queryset, datetime.date.today().year)
+        return super().export_rows(queryset, ctx)
+
 
 @register
 class RecommendationLedger(_YearLedger):

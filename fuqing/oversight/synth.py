@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from fuqing.core.synth import SynthContext, register_step
+from fuqing.core.synth import SynthContext, register_step, woman_name
 from fuqing.orgs.models import Org, OrgKind, Position, Rank, Role, User
 
 YEAR = 2014
@@ -68,7 +68,7 @@ def synth_oversight(ctx: SynthContext) -> None:
     inspectors = User.objects.bulk_create(
         User(
             username=f"synth_inspector_{city.pk}",
-            name=f"督查员{index + 1}",
+            name=woman_name(rng),  # a person, like every synthetic cadre
             org=city,
             position=Position.CADRE,
             rank=Rank.SECTION,
