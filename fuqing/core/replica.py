@@ -6,7 +6,8 @@ the replica only when all of these hold:
 * the view opted in with ``@replica_view`` (a job with ``replica_reads``) — dashboards and ledger exports do;
 * no transaction is open on the primary, and nothing was written in this request before the read (a
   write pins the rest of the request to the primary; writes to the bookkeeping tables in ``PINNED`` —
-  audit log, sessions, jobs, lockout, rate counters — are themselves always read on the primary and do not pin);
+  audit log, sessions, jobs, lockout, rate counters — are themselves always read on the primary and do
+  not pin);
 * the replica has replayed this session's last write (the primary's WAL position after a request that
   wrote is kept in the session; a job carries the position of the request that started it);
 * the replica answers, is in recovery, and is no further behind than ``FUQING_REPLICA_MAX_LAG_SECONDS``.
