@@ -35,10 +35,10 @@ def _clean_one(question: Question, raw):
             raw if isinstance(raw, list | tuple) else [v for v in re.split(r"[,\s]+", str(raw or "")) if v]
         )
         items = list(dict.fromkeys(str(v) for v in items))
-        allowed = {c["value"] for c in question.choices}
-        if any(v not in allowed for v in items):
+        order = {c["value"]: position for position, c in enumerate(question.choices)}
+        if any(v not in order for v in items):
             raise ValueError(_("请从选项中选择。"))
-        return items or None
+        return sorted(items, key=order.__getitem__) or None  # kept in the order the question lists them
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if kind == QuestionKind.SINGLE:
@@ -323,7 +323,7 @@ def _stored(response: Response, code: str, value):
 def answers_of(response: Response) -> dict:
     """A response's answers by question code, in the shape ``clean_answers`` accepts."""
     result: dict = {}
-    for answer in response.answers.select_related("question"):
+    for answer in response.answers.select_related("question").order_by("question__position", "pk"):
         question = answer.question
         if question.kind == QuestionKind.MULTIPLE:
             result.setdefault(question.code, []).append(answer.value)
