@@ -201,10 +201,26 @@ def ledgers() -> dict[str, Ledger]:
 
 
 def export_to_file(
-    ledger: Ledger, user, queryset=None, unmasked: bool = False, year: int | None = None
+    ledger: Ledger,
+    user,
+    queryset=None,
+    unmasked: bool = False,
+    year: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[str, int]:
-    """Export the user's scope (or a narrower queryset) to a temporary xlsx; returns (path, rows)."""
+    """Export the user's scope (or a narrower queryset) to a temporary xlsx; returns (path, rows).
+
+    With ``progress`` (an export job, PLT-5) the rows are counted first, and ``progress(done, total)``
+    follows the writing; a row added meanwhile stretches the total rather than overrunning it."""
     qs = queryset if queryset is not None else ledger.queryset(user)
+    written = None
+    if progress is not None:
+        total = qs.order_by().count()
+        progress(0, total)
+
+        def written(done: int) -> None:
+            progress(done, max(total, done))
+
     ctx = ExportContext(user=user, unmasked=unmasked)
     columns = ledger.export_columns()
     fd, path = tempfile.mkstemp(suffix=".xlsx", dir=tmp_dir())
@@ -217,6 +233,7 @@ def export_to_file(
         rows,
         [c.width for c in columns],
         heading=export_heading(ledger, user, year=year, unmasked=unmasked),
+        progress=written,
     )
     audit.record(
         AuditAction.EXPORT,
