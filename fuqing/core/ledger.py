@@ -53,6 +53,8 @@ class Column:
     export: Callable[[Any, ExportContext], Any] | None = None
     importable: bool = True
     width: int = 16
+    # the same few values on many rows (a unit, a date, a group): each distinct value is parsed once
+    repeats: bool = False
 
 
 @dataclass
@@ -437,6 +439,8 @@ def parse_file(
     if mapping is None:
         raise first_error or LedgerFileError(_("文件是空的。"))
     parsed: list[ParsedRow] = []
+    columns = [(index, column, {} if column.repeats else None) for index, column in mapping.items()]
+    required_missing = _("必填，不能为空。")
     for row in rows_iter:
         number += 1
         if progress is not None and number % 2000 == 0:
@@ -449,20 +453,46 @@ def parse_file(
                 % {"n": max_rows, "row": number}
             )
         item = ParsedRow(number=number, values={})
-        for index, column in mapping.items():
-            value = row[index] if index < len(row) else None
+        width = len(row)
+        for index, column, seen in columns:
+            value = row[index] if index < width else None
             try:
-                cleaned = column.parse(value)
+                cleaned = _parse_cell(column, value, seen)
             except CellError as exc:
                 item.errors.append(RowError(number, column.header, str(exc)))
                 continue
             if column.required and (cleaned is None or cleaned == "" or cleaned == []):
-                item.errors.append(RowError(number, column.header, _("必填，不能为空。")))
+                item.errors.append(RowError(number, column.header, required_missing))
             item.values[column.key] = cleaned
         parsed.append(item)
     if not parsed:
         raise LedgerFileError(_("文件中没有数据行：表头以下都是空行。请在表头下方填写数据后再导入。"))
     return parsed
+
+
+REPEATS_MAX = 10000  # distinct values remembered per repeating column
+
+
+def _parse_cell(column: Column, value, seen: dict | None):
+    """``column.parse(value)``; for a repeating column each distinct value once (its result, or the
+    error it raised, replayed). Lists come back as copies, so no row shares another's."""
+    if seen is None:
+        return column.parse(value)
+    key = (type(value), value)  # 1, 1.0 and True are equal keys, not equal cells
+    try:
+        known = seen.get(key, seen)
+    except TypeError:  # an unhashable cell value
+        return column.parse(value)
+    if known is seen:
+        try:
+            known = column.parse(value)
+        except CellError as exc:
+            known = exc
+        if len(seen) < REPEATS_MAX:
+            seen[key] = known
+    if isinstance(known, CellError):
+        raise CellError(str(known))
+    return list(known) if isinstance(known, list) else known
 
 
 @dataclass
