@@ -238,18 +238,12 @@ class WomanLedger(Ledger):
         missing = {row[7] for row in chunk} - orgs.keys()
         if missing:
             orgs.update(Org.objects.filter(pk__in=missing).values_list("pk", "name"))
-        through = Woman.groups.through
         groups: dict = defaultdict(list)
-        for woman_id, group_id in through.objects.filter(woman_id__in=ids).values_list(
-            "woman_id", "vulnerablegroup_id"
-        ):
+        links, consented = _chunk_links(ids)
+        for woman_id, group_id in links:
             groups[woman_id].append(group_names.get(group_id, ""))
-        consented = set(
-            Consent.objects.filter(
-                woman_id__in=ids, purpose=ConsentPurpose.HEALTH, withdrawn_on__isnull=True
-            ).values_list("woman_id", flat=True)
-        )
         columns = self.export_columns()
+        statuses = {code: str(label) for code, label in STATUS_LABELS.items()}  # translated once a chunk
         for row in chunk:
             item = dict(zip(fields, row, strict=True))
             item["name"] = ANONYMISED_NAME if item["anonymised_at"] else mask_name(item["name"])
@@ -257,7 +251,7 @@ class WomanLedger(Ledger):
             item["org"] = orgs.get(item["org_id"], "")
             item["groups"] = "、".join(sorted(groups.get(item["pk"], [])))
             item["health_consent"] = item["pk"] in consented
-            item["status"] = str(STATUS_LABELS.get(item["status"], item["status"]))
+            item["status"] = statuses.get(item["status"], item["status"])
             yield [column.export(item, ctx) for column in columns]
 
     # --- import ----------------------------------------------------------------------------------
@@ -349,6 +343,34 @@ class WomanLedger(Ledger):
 
     def undo(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
         undo_import([row.values for row in rows])
+
+
+def _chunk_links(ids: list) -> tuple[list[tuple], set]:
+    """An export chunk's (woman, group) links and the women with a standing health consent. PostgreSQL
+    takes the chunk's ids as one array parameter: no 5,000 placeholders to build and bind per query."""
+    through = Woman.groups.through
+    if connection.vendor != "postgresql":
+        links = list(through.objects.filter(woman_id__in=ids).values_list("woman_id", "vulnerablegroup_id"))
+        consented = set(
+            Consent.objects.filter(
+                woman_id__in=ids, purpose=ConsentPurpose.HEALTH, withdrawn_on__isnull=True
+            ).values_list("woman_id", flat=True)
+        )
+        return links, consented
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT woman_id, vulnerablegroup_id FROM {through._meta.db_table}"  # noqa: S608
+            " WHERE woman_id = ANY(%s)",
+            [ids],
+        )
+        links = cursor.fetchall()
+        cursor.execute(
+            f"SELECT woman_id FROM {Consent._meta.db_table}"  # noqa: S608
+            " WHERE woman_id = ANY(%s) AND purpose = %s AND withdrawn_on IS NULL",
+            [ids, ConsentPurpose.HEALTH.value],
+        )
+        consented = {row[0] for row in cursor.fetchall()}
+    return links, consented
 
 
 def _registered(indexes: list[str]) -> list[tuple]:
