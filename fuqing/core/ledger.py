@@ -473,6 +473,11 @@ def parse_file(
 REPEATS_MAX = 10000  # distinct values remembered per repeating column
 
 
+@dataclass(frozen=True)
+class _Refused:
+    message: str
+
+
 def _parse_cell(column: Column, value, seen: dict | None):
     """``column.parse(value)``; for a repeating column each distinct value once (its result, or the
     error it raised, replayed). Lists come back as copies, so no row shares another's."""
@@ -487,11 +492,11 @@ def _parse_cell(column: Column, value, seen: dict | None):
         try:
             known = column.parse(value)
         except CellError as exc:
-            known = exc
+            known = _Refused(str(exc))  # the message only: no traceback kept alive
         if len(seen) < REPEATS_MAX:
             seen[key] = known
-    if isinstance(known, CellError):
-        raise CellError(str(known))
+    if isinstance(known, _Refused):
+        raise CellError(known.message)
     return list(known) if isinstance(known, list) else known
 
 
