@@ -57,7 +57,8 @@ class UnitResolver:
 
     Only units under ``root`` (the import's unit) and inside the importer's scope count (``edit`` for
     the units a row writes under, visible for the units it merely names); ``accept(unit, parent)``
-    narrows further (a register that takes only departments and districts). A name that fits several
+    narrows further (a register that takes only departments and districts); ``refusal`` words the
+    answer for a unit that exists but lies outside (``%(v)s`` the value, ``%(o)s`` the root). A name that fits several
     is refused with the candidates' paths; one that fits none is refused with the rule. An empty cell
     means ``root`` when ``default`` is set. Every unit under ``root`` is read in one query, whatever
     the number of rows.
@@ -132,8 +133,9 @@ class UnitResolver:
             found = [u for u in found if self.chain(u)[-len(parts) :] == parts]
         return list(found)
 
-    def resolve(self, value) -> tuple[object | None, str]:
-        """(the unit, "") or (None, the reason in Chinese, with the rule)."""
+    def resolve(self, value, *, rule: bool = True) -> tuple[object | None, str]:
+        """(the unit, "") or (None, the reason in Chinese, with the rule unless ``rule`` is False — a
+        box naming several units states the rule once, after all its reasons)."""
         raw = cells.text(value)
         if not raw:
             if self.default and self.root.path in self.allowed:
@@ -150,17 +152,29 @@ class UnitResolver:
                 "p": paths,
             }
         if found:
-            return None, self.refusal or _(
+            refusal = str(self.refusal) if self.refusal else _(
                 "“%(v)s”不在您可以导入的范围内（须在“%(o)s”之下且有编辑权限）。"
-            ) % {
-                "v": raw,
-                "o": self.root.name,
-            }
+            )
+            return None, refusal % {"v": raw, "o": self.root.name}
         return None, _("在“%(o)s”之下找不到“%(v)s”。%(rule)s") % {
             "o": self.root.name,
             "v": raw,
-            "rule": unit_rule(),
+            "rule": unit_rule() if rule else "",
         }
+
+    def resolve_all(self, values: Iterable[str]) -> tuple[list, list[str]]:
+        """Several units named in one box: (the units found, without repeats, in order; the reasons
+        for the others, each naming its value, the rule stated once at the end)."""
+        units, problems = [], []
+        for value in values:
+            unit, message = self.resolve(value, rule=False)
+            if unit is None:
+                problems.append(message)
+            elif unit not in units:
+                units.append(unit)
+        if problems:
+            problems.append(unit_rule())
+        return units, problems
 
     def check(self, row, key: str):
         """Resolve ``row.values[key]``; on failure add the error (naming this column) and return None."""
