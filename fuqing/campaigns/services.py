@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from fuqing.campaigns.errors import invalid
 from fuqing.campaigns.models import Campaign, Deadline, DeadlineKind, Obligation
 from fuqing.core import audit
-from fuqing.core.models import AuditAction
 from fuqing.core.ledger_kit import UnitResolver
+from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require_admin
 from fuqing.core.scoping import ensure_editable, subtree_q
 from fuqing.orgs.models import Org, OrgKind

@@ -39,12 +39,21 @@ def unit_rule() -> str:
     return _(UNIT_RULE)
 
 
-def _key(name: str) -> str:
+def unit_key(name: str) -> str:
+    """A unit's name as the rule compares it: no spaces, without a trailing 妇联/妇女联合会."""
     key = cells.text(name).replace(" ", "").replace("\u3000", "")
     for suffix in ("妇女联合会", "妇联"):
         if key != suffix:
             key = key.removesuffix(suffix)
     return key
+
+
+_key = unit_key
+
+
+def unit_path(value: str) -> list[str]:
+    """The keys of the names in "道里区/新阳路街道" (one name gives a list of one)."""
+    return [unit_key(p) for p in _PATH_SPLIT.split(cells.text(value)) if p.strip()]
 
 
 class UnitResolver:
@@ -58,10 +67,10 @@ class UnitResolver:
     Only units under ``root`` (the import's unit) and inside the importer's scope count (``edit`` for
     the units a row writes under, visible for the units it merely names); ``accept(unit, parent)``
     narrows further (a register that takes only departments and districts); ``refusal`` words the
-    answer for a unit that exists but lies outside (``%(v)s`` the value, ``%(o)s`` the root). A name that fits several
-    is refused with the candidates' paths; one that fits none is refused with the rule. An empty cell
-    means ``root`` when ``default`` is set. Every unit under ``root`` is read in one query, whatever
-    the number of rows.
+    answer for a unit that exists but lies outside (``%(v)s`` the value, ``%(o)s`` the root). A name
+    that fits several is refused with the candidates' paths; one that fits none is refused with the
+    rule. An empty cell means ``root`` when ``default`` is set. Every unit under ``root`` is read in
+    one query, whatever the number of rows.
     """
 
     def __init__(
@@ -125,7 +134,7 @@ class UnitResolver:
         code = raw.replace(" ", "")
         if code.isdigit():
             return list(self.by_code.get(code, []))
-        parts = [_key(p) for p in _PATH_SPLIT.split(raw) if p.strip()]
+        parts = unit_path(raw)
         if not parts:
             return []
         found = self.by_name.get(parts[-1], [])
@@ -152,8 +161,10 @@ class UnitResolver:
                 "p": paths,
             }
         if found:
-            refusal = str(self.refusal) if self.refusal else _(
-                "“%(v)s”不在您可以导入的范围内（须在“%(o)s”之下且有编辑权限）。"
+            refusal = (
+                str(self.refusal)
+                if self.refusal
+                else _("“%(v)s”不在您可以导入的范围内（须在“%(o)s”之下且有编辑权限）。")
             )
             return None, refusal % {"v": raw, "o": self.root.name}
         return None, _("在“%(o)s”之下找不到“%(v)s”。%(rule)s") % {
