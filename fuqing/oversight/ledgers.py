@@ -1,13 +1,27 @@
 """Oversight ledgers (RPT-2): results, inspectors' scores, cadres' records, recommendations, cases,
-publicity and rules — each the user's scope, exported as a federation's 台账."""
+publicity and rules — each the user's scope, exported as a federation's 台账, on the ledger kit's
+standard columns (year, unit, person, date). Publicity items import through ``cases.add_publicity``;
+results and cadres' records are computed, scores and recommendations are decisions of named people,
+cases carry their source and evidence, rules their document — those are entered on their pages."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from fuqing.core.ledger import Column, Ledger, register
+from fuqing.core import cells
+from fuqing.core.ledger import Column, Ledger, RowError, register
+from fuqing.core.ledger_kit import (
+    UnitResolver,
+    date_column,
+    person_column,
+    person_name,
+    unit_column,
+    year_column,
+)
 from fuqing.oversight.models import (
     GoodCase,
     InspectorScore,
@@ -16,7 +30,7 @@ from fuqing.oversight.models import (
     Recommendation,
     ResultSheet,
 )
-from fuqing.oversight.services import cadres
+from fuqing.oversight.services import cadres, cases
 
 
 def _year(params: dict) -> int | None:
@@ -52,15 +66,15 @@ class ResultLedger(Ledger):
     model = ResultSheet
     export_permission = ("oversight", "export")
     columns = (
-        Column("year", "年度", export=lambda r, c: r.scheme.year, width=8),
+        year_column(attr="scheme.year", importable=False),
         Column(
             "level",
             "层级",
             export=lambda r, c: "区县(市)" if r.level == "district" else "街道(乡镇)",
             width=10,
         ),
-        Column("parent", "上级单位", export=lambda r, c: r.parent.name, width=18),
-        Column("unit", "单位", export=lambda r, c: r.unit.name, width=20),
+        unit_column("parent", "上级单位", attr="parent.name", importable=False, width=18),
+        unit_column("unit", "单位", attr="unit.name", importable=False),
         Column("total", "总分", export=lambda r, c: r.total, width=8),
         Column("rank", "名次", export=lambda r, c: r.rank, width=6),
         Column("of", "参评单位数", export=lambda r, c: r.of, width=8),
@@ -87,16 +101,14 @@ class ScoreLedger(Ledger):
     model = InspectorScore
     export_permission = ("oversight", "export")
     columns = (
-        Column("year", "年度", export=lambda s, c: s.item.scheme.year, width=8),
-        Column("unit", "被考核单位", export=lambda s, c: s.unit.name, width=20),
+        year_column(attr="item.scheme.year", importable=False),
+        unit_column("unit", "被考核单位", attr="unit.name", importable=False),
         Column("item", "指标", export=lambda s, c: s.item.name, width=24),
         Column("points", "得分", export=lambda s, c: s.points, width=8),
         Column("weight", "分值", export=lambda s, c: s.item.weight, width=8),
         Column("comment", "评语", export=lambda s, c: s.comment, width=40),
         Column("evidence", "佐证", export=lambda s, c: s.file_name or s.evidence_note, width=24),
-        Column(
-            "by", "评分人", export=lambda s, c: s.scored_by.display_name if s.scored_by_id else "", width=10
-        ),
+        person_column("by", "评分人", attr="scored_by", importable=False, width=10),
         Column("at", "评分时间", export=lambda s, c: s.scored_at, width=18),
     )
 
@@ -119,8 +131,8 @@ class CadreLedger(Ledger):
     model = cadres.User
     export_permission = ("oversight", "export")
     columns = (
-        Column("name", "姓名", export=lambda u, c: u.display_name, width=10),
-        Column("org", "单位", export=lambda u, c: u.org.name, width=20),
+        Column("name", "姓名", export=lambda u, c: person_name(u), width=10),
+        unit_column("org", "单位", importable=False),
         Column("position", "职务", export=lambda u, c: u.get_position_display(), width=10),
         Column("days", "下基层天数", export=lambda u, c: u.days, width=8),
         Column("stays", "联系点蹲点", export=lambda u, c: u.stays, width=8),
@@ -156,14 +168,12 @@ class RecommendationLedger(_YearLedger):
     title = "评先树优推荐名单"
     model = Recommendation
     columns = (
-        Column("year", "年度", export=lambda r, c: r.year, width=8),
-        Column("name", "姓名", export=lambda r, c: r.person.display_name, width=10),
-        Column("org", "单位", export=lambda r, c: r.org.name, width=20),
+        year_column(importable=False),
+        person_column("name", "姓名", attr="person", importable=False, width=10),
+        unit_column("org", "单位", importable=False),
         Column("decision", "决定", export=lambda r, c: "推荐" if r.recommended else "不推荐", width=8),
         Column("reason", "理由", export=lambda r, c: r.reason, width=50),
-        Column(
-            "by", "决定人", export=lambda r, c: r.decided_by.display_name if r.decided_by_id else "", width=10
-        ),
+        person_column("by", "决定人", attr="decided_by", importable=False, width=10),
         Column("at", "决定时间", export=lambda r, c: r.decided_at, width=18),
     )
 
@@ -181,8 +191,8 @@ class CaseLedger(_YearLedger):
     title = "典型案例"
     model = GoodCase
     columns = (
-        Column("year", "年度", export=lambda r, c: r.year, width=8),
-        Column("org", "报送单位", export=lambda r, c: r.org.name, width=20),
+        year_column(importable=False),
+        unit_column("org", "报送单位", importable=False),
         Column("title", "案例标题", export=lambda r, c: r.title, width=36),
         Column("source", "来源", export=lambda r, c: r.source_label, width=30),
         Column("status", "状态", export=lambda r, c: r.get_status_display(), width=8),
@@ -194,20 +204,55 @@ class CaseLedger(_YearLedger):
         return GoodCase.objects.visible_to(user).select_related("org").order_by("year", "org__path", "id")
 
 
+_PUBLICITY_HEADERS = {  # the service's field: the column's header
+    "org": "单位",
+    "published_on": "刊发日期",
+    "media": "媒体",
+    "title": "标题",
+    "link": "链接",
+    "case": "宣传的案例或活动",
+    "activity": "宣传的案例或活动",
+}
+
+
 @register
 class PublicityLedger(_YearLedger):
+    """Publicity items; imported through ``cases.add_publicity``. The last column names a good case by
+    its title (one of the unit's line's cases, looked up in bulk) or else the activity publicised."""
+
     name = "oversight_publicity"
     title = "宣传报道"
     model = PublicityItem
+    import_permission = ("oversight", "edit")
     columns = (
-        Column("date", "刊发日期", export=lambda r, c: r.published_on, width=12),
-        Column("org", "单位", export=lambda r, c: r.org.name, width=20),
-        Column("media", "媒体", export=lambda r, c: r.media, width=16),
-        Column("title", "标题", export=lambda r, c: r.title, width=36),
-        Column("link", "链接", export=lambda r, c: r.link, width=30),
+        date_column("published_on", "刊发日期", required=True, example="2014-05-20"),
+        unit_column("org", "单位", example="道里区妇联"),
+        Column(
+            "media",
+            "媒体",
+            parse=lambda v: cells.text(v, 60),
+            required=True,
+            example="哈尔滨日报",
+            export=lambda r, c: r.media,
+            width=16,
+        ),
+        Column(
+            "title",
+            "标题",
+            parse=lambda v: cells.text(v, 150),
+            required=True,
+            example="道里区妇联为单亲母亲办实事",
+            export=lambda r, c: r.title,
+            width=36,
+        ),
+        Column("link", "链接", parse=lambda v: cells.text(v, 300), export=lambda r, c: r.link, width=30),
         Column(
             "about",
             "宣传的案例或活动",
+            parse=lambda v: cells.text(v, 150),
+            required=True,
+            help="典型案例的标题，或宣传的活动",
+            example="“母亲邮包”进社区",
             export=lambda r, c: r.case.title if r.case_id else r.activity,
             width=30,
         ),
@@ -220,6 +265,59 @@ class PublicityLedger(_YearLedger):
             .order_by("published_on", "id")
         )
 
+    def check_rows(self, rows, ctx):
+        resolver = UnitResolver(ctx.org, ctx.actor, column="单位")
+        titles = {r.values.get("about") for r in rows if r.values.get("about")}
+        by_title: dict[str, list] = {}
+        for case in GoodCase.objects.visible_to(ctx.actor).filter(title__in=titles).select_related("org"):
+            by_title.setdefault(case.title, []).append(case)
+        for row in rows:
+            org = row.values["_org"] = resolver.check(row, "org")
+            if org is None or row.errors:
+                continue
+            about = row.values.get("about") or ""
+            # a case of the unit's line (its own, above or below it), as the page offers them
+            found = [
+                c
+                for c in by_title.get(about, [])
+                if c.org.path.startswith(org.path) or org.path.startswith(c.org.path)
+            ]
+            row.values["_case"] = found[0] if len(found) == 1 else None
+            try:
+                cases.clean_publicity(
+                    media=row.values.get("media"),
+                    published_on=row.values.get("published_on"),
+                    title=row.values.get("title"),
+                    link=row.values.get("link"),
+                    activity="" if row.values["_case"] else about,
+                    case=row.values["_case"],
+                )
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    for message in messages:
+                        row.errors.append(RowError(row.number, _PUBLICITY_HEADERS.get(field, field), message))
+
+    def write(self, rows, ctx):
+        for row in rows:
+            v = row.values
+            try:
+                cases.add_publicity(
+                    ctx.actor,
+                    org=v["_org"],
+                    media=v["media"],
+                    published_on=v["published_on"],
+                    title=v["title"],
+                    link=v.get("link") or "",
+                    case=v["_case"],
+                    activity="" if v["_case"] else v["about"],
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                raise ValidationError(
+                    _("第 %(n)d 行：%(m)s")
+                    % {"n": row.number, "m": "；".join(getattr(exc, "messages", [str(exc)]))}
+                ) from exc
+        return len(rows)
+
 
 @register
 class PracticeLedger(_YearLedger):
@@ -227,8 +325,8 @@ class PracticeLedger(_YearLedger):
     title = "制度规定"
     model = Practice
     columns = (
-        Column("date", "印发日期", export=lambda r, c: r.issued_on, width=12),
-        Column("org", "制定单位", export=lambda r, c: r.org.name, width=20),
+        date_column("issued_on", "印发日期", importable=False),
+        unit_column("org", "制定单位", importable=False),
         Column("title", "制度名称", export=lambda r, c: r.title, width=36),
         Column("number", "文号", export=lambda r, c: r.document_number, width=16),
         Column("file", "制度文件", export=lambda r, c: r.file_name, width=24),
