@@ -1,6 +1,7 @@
 """The building ledgers (台账, RPT-2/RPT-3): Women's Homes, their activities, women's groups, teams,
-training attendance and work conditions. Homes, groups, teams and attendance import all-or-nothing
-through the same services as the pages; units are found inside the importer's unit, in bulk."""
+training attendance and work conditions, on the ledger kit's column factories. Each imports
+all-or-nothing through the same services as the pages; units are read by the kit's UnitResolver inside
+the importer's unit and scope, every lookup in bulk."""
 
 from __future__ import annotations
 
@@ -31,9 +32,13 @@ from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowErro
 from fuqing.core.ledger_kit import (
     UNIT_RULE,
     UnitResolver,
+    choice_column,
     date_column,
+    number_column,
     parse_file_number,
+    text_column,
     unit_column,
+    write_each,
     year_column,
 )
 from fuqing.core.scoping import subtree_q
@@ -58,6 +63,15 @@ def _unit(header: str = "单位", **kw) -> Column:
     return unit_column("org", header, aliases=kw.pop("aliases", ("所属单位",)), width=16, **kw)
 
 
+def _count(value) -> int:
+    number = cells.integer(value)
+    return 0 if number is None else number
+
+
+def _amount(value):
+    return cells.decimal(value) or 0
+
+
 def _service_errors(row: ParsedRow, exc: Exception, header: str) -> None:
     messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
     for message in messages:
@@ -72,22 +86,6 @@ def _field_errors(row: ParsedRow, exc: ValidationError, headers: dict[str, str])
     for field, errors in exc.message_dict.items():
         for message in errors:
             row.errors.append(RowError(row.number, headers.get(field, field), message))
-
-
-class _Failed(Exception):
-    """A row refused by a service during write: the transaction is undone, nothing is written."""
-
-
-def _write_all(rows, write) -> int:
-    for row in rows:
-        try:
-            write(row)
-        except (ValidationError, PermissionDenied) as exc:
-            raise ValidationError(
-                _("第 %(n)d 行：%(m)s")
-                % {"n": row.number, "m": "；".join(getattr(exc, "messages", [str(exc)]))}
-            ) from exc
-    return len(rows)
 
 
 # --- Women's Homes -------------------------------------------------------------------------------
@@ -123,24 +121,8 @@ class HomeLedger(Ledger):
     import_permission = EDIT
     columns = (
         _unit(example="新阳路街道/友谊社区"),
-        Column(
-            "name",
-            "名称",
-            parse=_text(100),
-            required=True,
-            example="友谊社区妇女之家",
-            export=lambda h, c: h.name,
-            width=20,
-        ),
-        Column(
-            "address",
-            "地址",
-            parse=_text(200),
-            required=True,
-            example="友谊路12号",
-            export=lambda h, c: h.address,
-            width=24,
-        ),
+        text_column("name", "名称", 100, required=True, example="友谊社区妇女之家", width=20),
+        text_column("address", "地址", 200, required=True, example="友谊路12号", width=24),
         Column(
             "setting",
             "设置领域",
@@ -151,7 +133,7 @@ class HomeLedger(Ledger):
             width=12,
         ),
         date_column("founded_on", "建立日期", example="2013-03-08"),
-        Column("standard", "达到的标准", parse=_text(100), export=lambda h, c: h.standard, width=16),
+        text_column("standard", "达到的标准", 100),
         Column(
             "demo_level",
             "示范点级别",
@@ -168,7 +150,7 @@ class HomeLedger(Ledger):
             export=lambda h, c: "、".join(h.function_labels()),
             width=20,
         ),
-        Column("keeper", "管理员", parse=_text(50), export=lambda h, c: h.keeper, width=10),
+        text_column("keeper", "管理员", 50, width=10),
         Column(
             "keeper_phone",
             "管理员电话",
@@ -176,7 +158,7 @@ class HomeLedger(Ledger):
             export=lambda h, c: h.keeper_phone_masked,
             width=14,
         ),
-        Column("hours", "开放时间", parse=_text(100), export=lambda h, c: h.hours, width=18),
+        text_column("hours", "开放时间", 100, width=18),
         Column(
             "activities",
             "本年活动次数",
@@ -250,7 +232,7 @@ class HomeLedger(Ledger):
                 },
             )
 
-        return _write_all(rows, one)
+        return write_each(rows, one)
 
 
 @register
@@ -265,34 +247,14 @@ class HomeActivityLedger(Ledger):
     import_permission = EDIT
     columns = (
         _unit(example="新阳路街道/友谊社区", attr="home.org.name"),
-        Column(
-            "home",
-            "妇女之家",
-            parse=_text(100),
-            required=True,
-            example="友谊社区妇女之家",
-            export=lambda a, c: a.home.name,
-            width=20,
+        text_column(
+            "home", "妇女之家", 100, attr="home.name", required=True, example="友谊社区妇女之家", width=20
         ),
         date_column("held_on", "日期", required=True, example="2014-05-10"),
-        Column(
-            "theme",
-            "活动主题",
-            parse=_text(200),
-            required=True,
-            aliases=("主题",),
-            example="家庭教育讲座",
-            export=lambda a, c: a.theme,
-            width=30,
+        text_column(
+            "theme", "活动主题", 200, required=True, aliases=("主题",), example="家庭教育讲座", width=30
         ),
-        Column(
-            "attendance",
-            "参加妇女人数",
-            parse=lambda v: cells.integer(v) or 0,
-            example="25",
-            export=lambda a, c: a.attendance,
-            width=10,
-        ),
+        number_column("attendance", "参加妇女人数", parse=_count, example="25"),
         year_column(importable=False),
     )
 
@@ -350,7 +312,7 @@ class HomeActivityLedger(Ledger):
                 ctx.actor, v["_home"], held_on=v["held_on"], theme=v["theme"], attendance=v["attendance"]
             )
 
-        return _write_all(rows, one)
+        return write_each(rows, one)
 
 
 # --- women's groups -------------------------------------------------------------------------------
@@ -365,32 +327,9 @@ class GroupLedger(Ledger):
     import_permission = EDIT
     columns = (
         _unit(example="红星村"),
-        Column(
-            "name",
-            "名称",
-            parse=_text(100),
-            required=True,
-            example="王家屯妇女小组",
-            export=lambda g, c: g.name,
-            width=20,
-        ),
-        Column(
-            "kind",
-            "类型",
-            parse=lambda v: cells.choice(v, GroupKind.choices),
-            required=True,
-            example="自然村(屯)",
-            export=lambda g, c: g.get_kind_display(),
-            width=12,
-        ),
-        Column(
-            "place",
-            "所在地点或组织方式",
-            parse=_text(100),
-            example="王家屯",
-            export=lambda g, c: g.place,
-            width=18,
-        ),
+        text_column("name", "名称", 100, required=True, example="王家屯妇女小组", width=20),
+        choice_column("kind", "类型", GroupKind.choices, required=True, example="自然村(屯)"),
+        text_column("place", "所在地点或组织方式", 100, example="王家屯", width=18),
         date_column("founded_on", "成立日期", example="2014-03-01"),
         Column(
             "leader",
@@ -473,7 +412,7 @@ class GroupLedger(Ledger):
                 leader=v["_leader"],
             )
 
-        return _write_all(rows, one)
+        return write_each(rows, one)
 
 
 # --- teams ----------------------------------------------------------------------------------------
@@ -491,35 +430,10 @@ class TeamLedger(Ledger):
     columns = (
         _unit(example="新阳路街道", attr="election.org.name"),
         date_column("held_on", "换届日期", attr="election.held_on", required=True, example="2012-06-15"),
-        Column(
-            "term_years",
-            "任期（年）",
-            parse=cells.integer,
-            example="5",
-            export=lambda m, c: m.election.term_years,
-            width=8,
-        ),
-        Column(
-            "role",
-            "职务",
-            parse=lambda v: cells.choice(v, TeamRole.choices),
-            required=True,
-            example="主席",
-            export=lambda m, c: m.get_role_display(),
-            width=12,
-        ),
-        Column(
-            "name",
-            "姓名",
-            parse=_text(50),
-            required=True,
-            example="张丽华",
-            export=lambda m, c: m.name,
-            width=10,
-        ),
-        Column(
-            "next_due", "下次换届应在", importable=False, export=lambda m, c: m.election.next_due, width=12
-        ),
+        number_column("term_years", "任期（年）", attr="election.term_years", example="5", width=8),
+        choice_column("role", "职务", TeamRole.choices, required=True, example="主席"),
+        text_column("name", "姓名", 50, required=True, example="张丽华", width=10),
+        date_column("next_due", "下次换届应在", attr="election.next_due", importable=False),
         Column(
             "current",
             "现任",
@@ -587,44 +501,25 @@ class AttendanceLedger(Ledger):
     import_permission = EDIT
     columns = (
         date_column("held_on", "培训日期", attr="session.held_on", help="从培训班页面导入时可不填"),
-        Column(
+        text_column(
             "topic",
             "培训主题",
-            parse=_text(200),
+            200,
+            attr="session.topic",
             aliases=("主题",),
             help="从培训班页面导入时可不填",
-            export=lambda a, c: a.session.topic,
             width=24,
         ),
-        Column(
-            "name",
-            "姓名",
-            parse=_text(50),
-            required=True,
-            example="李秀珍",
-            export=lambda a, c: a.name,
-            width=10,
-        ),
+        text_column("name", "姓名", 50, required=True, example="李秀珍", width=10),
         _unit(
             aliases=("所在单位", "工作单位", "所属单位"),
             example="道里区妇联",
             required=True,
             help="参训人员的单位。" + UNIT_RULE,
         ),
-        Column(
-            "position", "职务", parse=_text(50), example="副主席", export=lambda a, c: a.position, width=12
-        ),
-        Column(
-            "hours",
-            "学时",
-            parse=cells.decimal,
-            help="不填则为本期培训的学时",
-            export=lambda a, c: a.hours,
-            width=8,
-        ),
-        Column(
-            "level", "层级", importable=False, export=lambda a, c: a.session.get_level_display(), width=10
-        ),
+        text_column("position", "职务", 50, example="副主席", width=12),
+        number_column("hours", "学时", parse=cells.decimal, help="不填则为本期培训的学时", width=8),
+        choice_column("level", "层级", (), attr="session.level", importable=False, width=10),
     )
 
     def queryset(self, user):
@@ -692,15 +587,10 @@ class AttendanceLedger(Ledger):
                 hours=v.get("hours"),
             )
 
-        return _write_all(rows, one)
+        return write_each(rows, one)
 
 
 # --- conditions -----------------------------------------------------------------------------------
-
-
-def _count(value) -> int:
-    number = cells.integer(value)
-    return 0 if number is None else number
 
 
 _CONDITION_FIELDS = {  # the service's field: the column's header
@@ -726,14 +616,7 @@ class ConditionLedger(Ledger):
     columns = (
         year_column(),
         _unit(example="新阳路街道"),
-        Column(
-            "funding",
-            "工作经费（元）",
-            parse=lambda v: cells.decimal(v) or 0,
-            example="20000",
-            export=lambda w, c: w.funding,
-            width=14,
-        ),
+        number_column("funding", "工作经费（元）", parse=_amount, example="20000", width=14),
         Column(
             "funding_in_budget",
             "列入财政预算",
@@ -742,33 +625,12 @@ class ConditionLedger(Ledger):
             export=lambda w, c: "是" if w.funding_in_budget else "否",
             width=10,
         ),
-        Column("venue", "办公及活动场所", parse=_text(200), export=lambda w, c: w.venue, width=20),
-        Column(
-            "venue_area",
-            "场所面积（平方米）",
-            parse=_count,
-            example="60",
-            export=lambda w, c: w.venue_area,
-            width=10,
-        ),
-        Column(
-            "full_time_staff",
-            "专职工作人员",
-            parse=_count,
-            example="1",
-            export=lambda w, c: w.full_time_staff,
-            width=10,
-        ),
-        Column(
-            "part_time_staff",
-            "兼职工作人员",
-            parse=_count,
-            example="2",
-            export=lambda w, c: w.part_time_staff,
-            width=10,
-        ),
+        text_column("venue", "办公及活动场所", 200, width=20),
+        number_column("venue_area", "场所面积（平方米）", parse=_count, example="60"),
+        number_column("full_time_staff", "专职工作人员", parse=_count, example="1"),
+        number_column("part_time_staff", "兼职工作人员", parse=_count, example="2"),
         Column("gaps", "尚未落实", importable=False, export=lambda w, c: "、".join(w.gaps()), width=20),
-        Column("note", "备注", parse=_text(200), export=lambda w, c: w.note, width=20),
+        text_column("note", "备注", 200, width=20),
     )
 
     def queryset(self, user):
@@ -804,4 +666,4 @@ class ConditionLedger(Ledger):
         def one(row):
             services.save_condition(ctx.actor, row.values["_org"], **{k: row.values.get(k) for k in fields})
 
-        return _write_all(rows, one)
+        return write_each(rows, one)

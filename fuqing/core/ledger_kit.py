@@ -13,6 +13,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -498,3 +499,54 @@ def date_column(key: str, header: str, *, attr: str = "", example: str = "2014-0
         export=lambda o, c: _attr(o, attr or key),
         **{"width": 12, **kw},
     )
+
+
+def text_column(key: str, header: str, length: int = 0, *, attr: str = "", **kw) -> Column:
+    """A value printed from the attribute of the same name (or ``attr``, a dotted path); read back as
+    free text of at most ``length`` characters — without a length, the column is printed only."""
+    if not length:
+        kw.setdefault("importable", False)
+    return Column(
+        key,
+        header,
+        parse=lambda v: cells.text(v, length or None),
+        export=lambda o, c: _attr(o, attr or key),
+        **{"width": 16, **kw},
+    )
+
+
+def choice_column(key: str, header: str, choices, *, attr: str = "", **kw) -> Column:
+    """One of a register's choices, read by its Chinese label (or code), printed by its label."""
+    field = attr or key
+    return Column(
+        key,
+        header,
+        parse=lambda v: cells.choice(v, choices),
+        export=lambda o, c: _label(o, field),
+        **{"width": 12, **kw},
+    )
+
+
+def _label(obj, path: str):
+    owner, _, name = path.rpartition(".")
+    owner = _attr(obj, owner) if owner else obj
+    return getattr(owner, f"get_{name}_display")() if owner is not None else ""
+
+
+def number_column(key: str, header: str, *, attr: str = "", parse=cells.integer, **kw) -> Column:
+    """A count or an amount (``parse``: ``cells.integer`` or ``cells.decimal``)."""
+    return Column(key, header, parse=parse, export=lambda o, c: _attr(o, attr or key), **{"width": 10, **kw})
+
+
+def write_each(rows: list[ParsedRow], write: Callable[[ParsedRow], object]) -> int:
+    """Write the rows one by one through a service; a refusal undoes the import (the caller's
+    transaction) and is reported as "第 N 行：…", the row's number and the service's reasons."""
+    for row in rows:
+        try:
+            write(row)
+        except (ValidationError, PermissionDenied) as exc:
+            raise ValidationError(
+                _("第 %(n)d 行：%(m)s")
+                % {"n": row.number, "m": "；".join(getattr(exc, "messages", [str(exc)]))}
+            ) from exc
+    return len(rows)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils.translation import gettext as _
 
 from fuqing.core import cells
 from fuqing.core.ledger import Column, Ledger, RowError, register
@@ -19,7 +18,9 @@ from fuqing.core.ledger_kit import (
     date_column,
     person_column,
     person_name,
+    text_column,
     unit_column,
+    write_each,
     year_column,
 )
 from fuqing.oversight.models import (
@@ -75,11 +76,11 @@ class ResultLedger(Ledger):
         ),
         unit_column("parent", "上级单位", attr="parent.name", importable=False, width=18),
         unit_column("unit", "单位", attr="unit.name", importable=False),
-        Column("total", "总分", export=lambda r, c: r.total, width=8),
-        Column("rank", "名次", export=lambda r, c: r.rank, width=6),
-        Column("of", "参评单位数", export=lambda r, c: r.of, width=8),
+        text_column("total", "总分", width=8),
+        text_column("rank", "名次", width=6),
+        text_column("of", "参评单位数", width=8),
         Column("items", "各项得分", export=lambda r, c: _items(r), width=80),
-        Column("as_of", "数据时间", export=lambda r, c: r.as_of, width=18),
+        text_column("as_of", "数据时间", width=18),
     )
 
     def queryset(self, user):
@@ -103,13 +104,13 @@ class ScoreLedger(Ledger):
     columns = (
         year_column(attr="item.scheme.year", importable=False),
         unit_column("unit", "被考核单位", attr="unit.name", importable=False),
-        Column("item", "指标", export=lambda s, c: s.item.name, width=24),
-        Column("points", "得分", export=lambda s, c: s.points, width=8),
-        Column("weight", "分值", export=lambda s, c: s.item.weight, width=8),
-        Column("comment", "评语", export=lambda s, c: s.comment, width=40),
+        text_column("item", "指标", attr="item.name", width=24),
+        text_column("points", "得分", width=8),
+        text_column("weight", "分值", attr="item.weight", width=8),
+        text_column("comment", "评语", width=40),
         Column("evidence", "佐证", export=lambda s, c: s.file_name or s.evidence_note, width=24),
         person_column("by", "评分人", attr="scored_by", importable=False, width=10),
-        Column("at", "评分时间", export=lambda s, c: s.scored_at, width=18),
+        text_column("at", "评分时间", attr="scored_at", width=18),
     )
 
     def queryset(self, user):
@@ -172,9 +173,9 @@ class RecommendationLedger(_YearLedger):
         person_column("name", "姓名", attr="person", importable=False, width=10),
         unit_column("org", "单位", importable=False),
         Column("decision", "决定", export=lambda r, c: "推荐" if r.recommended else "不推荐", width=8),
-        Column("reason", "理由", export=lambda r, c: r.reason, width=50),
+        text_column("reason", "理由", width=50),
         person_column("by", "决定人", attr="decided_by", importable=False, width=10),
-        Column("at", "决定时间", export=lambda r, c: r.decided_at, width=18),
+        text_column("at", "决定时间", attr="decided_at", width=18),
     )
 
     def queryset(self, user):
@@ -193,8 +194,8 @@ class CaseLedger(_YearLedger):
     columns = (
         year_column(importable=False),
         unit_column("org", "报送单位", importable=False),
-        Column("title", "案例标题", export=lambda r, c: r.title, width=36),
-        Column("source", "来源", export=lambda r, c: r.source_label, width=30),
+        text_column("title", "案例标题", width=36),
+        text_column("source", "来源", attr="source_label", width=30),
         Column("status", "状态", export=lambda r, c: r.get_status_display(), width=8),
         Column("evidence", "佐证", export=lambda r, c: r.file_name or r.evidence_note, width=24),
         Column("story", "案例内容", export=lambda r, c: r.story[:32000], width=60),
@@ -227,25 +228,9 @@ class PublicityLedger(_YearLedger):
     columns = (
         date_column("published_on", "刊发日期", required=True, example="2014-05-20"),
         unit_column("org", "单位", example="道里区妇联"),
-        Column(
-            "media",
-            "媒体",
-            parse=lambda v: cells.text(v, 60),
-            required=True,
-            example="哈尔滨日报",
-            export=lambda r, c: r.media,
-            width=16,
-        ),
-        Column(
-            "title",
-            "标题",
-            parse=lambda v: cells.text(v, 150),
-            required=True,
-            example="道里区妇联为单亲母亲办实事",
-            export=lambda r, c: r.title,
-            width=36,
-        ),
-        Column("link", "链接", parse=lambda v: cells.text(v, 300), export=lambda r, c: r.link, width=30),
+        text_column("media", "媒体", 60, required=True, example="哈尔滨日报"),
+        text_column("title", "标题", 150, required=True, example="道里区妇联为单亲母亲办实事", width=36),
+        text_column("link", "链接", 300, width=30),
         Column(
             "about",
             "宣传的案例或活动",
@@ -298,25 +283,20 @@ class PublicityLedger(_YearLedger):
                         row.errors.append(RowError(row.number, _PUBLICITY_HEADERS.get(field, field), message))
 
     def write(self, rows, ctx):
-        for row in rows:
+        def one(row):
             v = row.values
-            try:
-                cases.add_publicity(
-                    ctx.actor,
-                    org=v["_org"],
-                    media=v["media"],
-                    published_on=v["published_on"],
-                    title=v["title"],
-                    link=v.get("link") or "",
-                    case=v["_case"],
-                    activity="" if v["_case"] else v["about"],
-                )
-            except (ValidationError, PermissionDenied) as exc:
-                raise ValidationError(
-                    _("第 %(n)d 行：%(m)s")
-                    % {"n": row.number, "m": "；".join(getattr(exc, "messages", [str(exc)]))}
-                ) from exc
-        return len(rows)
+            cases.add_publicity(
+                ctx.actor,
+                org=v["_org"],
+                media=v["media"],
+                published_on=v["published_on"],
+                title=v["title"],
+                link=v.get("link") or "",
+                case=v["_case"],
+                activity="" if v["_case"] else v["about"],
+            )
+
+        return write_each(rows, one)
 
 
 @register
@@ -327,9 +307,9 @@ class PracticeLedger(_YearLedger):
     columns = (
         date_column("issued_on", "印发日期", importable=False),
         unit_column("org", "制定单位", importable=False),
-        Column("title", "制度名称", export=lambda r, c: r.title, width=36),
-        Column("number", "文号", export=lambda r, c: r.document_number, width=16),
-        Column("file", "制度文件", export=lambda r, c: r.file_name, width=24),
+        text_column("title", "制度名称", width=36),
+        text_column("number", "文号", attr="document_number", width=16),
+        text_column("file", "制度文件", attr="file_name", width=24),
         Column("case", "源自案例", export=lambda r, c: r.case.title if r.case_id else "", width=30),
     )
 
