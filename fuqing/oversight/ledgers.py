@@ -39,14 +39,22 @@ def _year(params: dict) -> int | None:
     return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
 
 
-class _YearLedger(Ledger):
+class _OversightLedger(Ledger):
+    """An oversight register's ledger: exported with ``oversight.export``, filtered by the year."""
+
     export_permission = ("oversight", "export")
     year_field = "year"
 
     def filter(self, queryset, params):
         year = _year(params)
-        if year:
-            queryset = queryset.filter(**{self.year_field: year})
+        return queryset.filter(**{self.year_field: year}) if year else queryset
+
+
+class _YearLedger(_OversightLedger):
+    """…and by words in the unit's name or the title (cases, publicity, rules)."""
+
+    def filter(self, queryset, params):
+        queryset = super().filter(queryset, params)
         if q := str(params.get("q", "")).strip()[:50]:
             queryset = queryset.filter(Q(org__name__icontains=q) | Q(title__icontains=q))
         return queryset
@@ -61,11 +69,11 @@ def _items(sheet: ResultSheet) -> str:
 
 
 @register
-class ResultLedger(Ledger):
+class ResultLedger(_OversightLedger):
     name = "oversight_results"
     title = "考核结果"
     model = ResultSheet
-    export_permission = ("oversight", "export")
+    year_field = "scheme__year"
     columns = (
         year_column(attr="scheme.year", importable=False),
         Column(
@@ -90,17 +98,13 @@ class ResultLedger(Ledger):
             .order_by("scheme__year", "level", "parent__path", "rank")
         )
 
-    def filter(self, queryset, params):
-        year = _year(params)
-        return queryset.filter(scheme__year=year) if year else queryset
-
 
 @register
-class ScoreLedger(Ledger):
+class ScoreLedger(_OversightLedger):
     name = "oversight_scores"
     title = "督查评分"
     model = InspectorScore
-    export_permission = ("oversight", "export")
+    year_field = "item__scheme__year"
     columns = (
         year_column(attr="item.scheme.year", importable=False),
         unit_column("unit", "被考核单位", attr="unit.name", importable=False),
@@ -120,17 +124,12 @@ class ScoreLedger(Ledger):
             .order_by("item__scheme__year", "unit__path", "item__position")
         )
 
-    def filter(self, queryset, params):
-        year = _year(params)
-        return queryset.filter(item__scheme__year=year) if year else queryset
-
 
 @register
-class CadreLedger(Ledger):
+class CadreLedger(_OversightLedger):
     name = "oversight_cadres"
     title = "干部下基层与结对帮扶情况"
     model = cadres.User
-    export_permission = ("oversight", "export")
     columns = (
         Column("name", "姓名", export=lambda u, c: person_name(u), width=10),
         unit_column("org", "单位", importable=False),
@@ -164,7 +163,7 @@ class CadreLedger(Ledger):
 
 
 @register
-class RecommendationLedger(_YearLedger):
+class RecommendationLedger(_OversightLedger):
     name = "oversight_recommendations"
     title = "评先树优推荐名单"
     model = Recommendation
@@ -180,10 +179,6 @@ class RecommendationLedger(_YearLedger):
 
     def queryset(self, user):
         return Recommendation.objects.visible_to(user).select_related("person", "org", "decided_by")
-
-    def filter(self, queryset, params):
-        year = _year(params)
-        return queryset.filter(year=year) if year else queryset
 
 
 @register
