@@ -4,6 +4,8 @@ rule. Short record numbers read back to the record."""
 
 import uuid
 
+import pytest
+
 from fuqing.core.ledger import ParsedRow, UnitResolver, parse_record_number, short_number
 from fuqing.core.scoping import user_scope
 from fuqing.orgs import services as org_services
@@ -89,11 +91,14 @@ def test_text_choice_and_number_columns_read_and_print_the_attribute(tree):
     from django.core.exceptions import ValidationError
 
     from fuqing.core import cells
+    from fuqing.core.cells import CellError
     from fuqing.core.ledger_kit import choice_column, number_column, text_column, write_each
     from fuqing.orgs.models import OrgKind
 
     name = text_column("name", "名称", 5)
-    assert name.parse("  新阳路街道妇联 ") == "新阳路街道" and name.export(tree.a1, None) == "新阳路街道"
+    assert name.parse("  新阳路街道 ") == "新阳路街道" and name.export(tree.a1, None) == "新阳路街道"
+    with pytest.raises(CellError):
+        name.parse("新阳路街道妇联")  # longer than the column takes
     printed = text_column("code", "代码", attr="division_code")
     assert not printed.importable and printed.export(tree.a1, None) == "230102002"
     kind = choice_column("kind", "类型", OrgKind.choices)
