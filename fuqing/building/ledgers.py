@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from fuqing.building import services
@@ -465,24 +465,25 @@ class TeamLedger(Ledger):
                 row.errors.append(RowError(row.number, "换届日期", _("该日期的换届已经记录。")))
 
     def write(self, rows, ctx):
+        """One election per unit and date, in date order; a refusal names the election's first row."""
         elections: dict[tuple, list[ParsedRow]] = defaultdict(list)
         for row in rows:
             elections[(row.values["_org"].pk, row.values["held_on"])].append(row)
-        for (_org, held_on), members in sorted(elections.items(), key=lambda item: item[0][1]):
-            first = members[0]
-            try:
-                services.record_election(
-                    ctx.actor,
-                    first.values["_org"],
-                    held_on=held_on,
-                    term=first.values.get("term_years"),
-                    members=[{"role": r.values["role"], "name": r.values["name"]} for r in members],
-                )
-            except (ValidationError, PermissionDenied) as exc:
-                raise ValidationError(
-                    _("第 %(n)d 行：%(m)s")
-                    % {"n": first.number, "m": "；".join(getattr(exc, "messages", [str(exc)]))}
-                ) from exc
+        members_of = {members[0].number: members for members in elections.values()}
+
+        def one(first):
+            services.record_election(
+                ctx.actor,
+                first.values["_org"],
+                held_on=first.values["held_on"],
+                term=first.values.get("term_years"),
+                members=[
+                    {"role": r.values["role"], "name": r.values["name"]} for r in members_of[first.number]
+                ],
+            )
+
+        firsts = sorted((m[0] for m in elections.values()), key=lambda r: r.values["held_on"])
+        write_each(firsts, one)
         return len(rows)
 
 

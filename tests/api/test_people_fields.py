@@ -51,15 +51,18 @@ def _call(client, user, method, path, body=None):
     )
 
 
-def test_a_needs_handler_is_given_by_name_and_id(client, tree, daoli, colleague_named, nangang):
-    body = {
+def _need(tree) -> dict:
+    return {
         "org": tree.a1a.pk,
         "group_description": "座谈会参会妇女",
         "category": "employment",
         "description": "希望提供灵活就业岗位",
         "reported_on": "2014-04-15",
-        "handler": colleague_named.pk,
     }
+
+
+def test_a_needs_handler_is_given_by_name_and_id(client, tree, daoli, colleague_named, nangang):
+    body = {**_need(tree), "handler": colleague_named.pk}
     created = _call(client, daoli, "post", "/needs/", body)
     assert created.status_code == 201, created.content
     need = created.json()
@@ -76,13 +79,7 @@ def test_a_needs_handler_is_given_by_name_and_id(client, tree, daoli, colleague_
 
 
 def test_no_handler_is_an_empty_name(client, tree, daoli):
-    body = {
-        "org": tree.a1a.pk,
-        "group_description": "座谈会参会妇女",
-        "category": "employment",
-        "description": "希望提供灵活就业岗位",
-        "reported_on": "2014-04-15",
-    }
+    body = _need(tree)
     need = _call(client, daoli, "post", "/needs/", body).json()
     assert need["handler"] is None and not need["handler_name"]
 
