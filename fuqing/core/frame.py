@@ -152,6 +152,16 @@ def lineage(user) -> list:
     return cached("lineage", ("orgs",), (org.pk, org.path), org.lineage)
 
 
+def child_units(org) -> int:
+    """How many active units sit directly under ``org`` (the home page's unit panel)."""
+    return cached(
+        "children",
+        ("orgs",),
+        (org.pk, org.path),
+        lambda: type(org).objects.get_children(org).filter(is_active=True).count(),
+    )
+
+
 def unread_reminders(user) -> int:
     from fuqing.core.reminders import unread_count
 
