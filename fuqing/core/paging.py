@@ -11,9 +11,9 @@
   (an old bookmark) still works by offset.
 * **Counts that stop at a threshold.** Up to ``EXACT_COUNT_LIMIT`` rows are counted exactly; past it the
   page shows an estimate (PostgreSQL's planner estimate of the same filtered query, "about N") or, where
-  the engine has none, "more than 10,000". Whether the threshold is passed is itself exact (one probe
-  ``LIMIT 1 OFFSET limit``), so an estimate never stands in for a small, exact number (a list found past
-  the threshold is remembered as such for a minute).
+  the engine has none, "more than 10,000". Whether the threshold is passed is itself exact (one count of
+  at most ``limit + 1`` rows, which is the exact count of a small list), so an estimate never stands in
+  for a small, exact number (a list found past the threshold is remembered as such for a minute).
 """
 
 from __future__ import annotations
@@ -86,8 +86,10 @@ def count_rows(queryset, limit: int | None = None) -> ListCount:
     key = _big_key(bare, limit)
     if key is not None and (known := cache.get(key)) is not None:
         return known
-    if not bare.values_list("pk", flat=True)[limit : limit + 1]:
-        return ListCount(bare.count(), exact=True, limit=limit)
+    # One bounded count: it reads at most limit + 1 rows, and a small list is counted by the same query.
+    counted = bare.values("pk")[: limit + 1].count()
+    if counted <= limit:
+        return ListCount(counted, exact=True, limit=limit)
     estimate = planner_estimate(bare)
     found = ListCount(max(estimate, limit + 1) if estimate is not None else 0, exact=False, limit=limit)
     if key is not None:
