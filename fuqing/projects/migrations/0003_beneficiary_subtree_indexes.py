@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='beneficiary',
-            index=models.Index(fields=['org', 'year', 'received_on'], name='beneficiary_org_year'),
+            index=models.Index(fields=['org', 'year', 'received_on', 'created_at', 'id'], name='beneficiary_org_year'),
         ),
         migrations.AddIndex(
             model_name='beneficiary',
