@@ -23,6 +23,7 @@ LISTS = {
     "women": "/registry/",
     "visits": "/fieldwork/visits/",
     "needs": "/assistance/",
+    "beneficiaries": "/projects/beneficiaries/",
 }
 
 

@@ -148,6 +148,9 @@ class Need(models.Model):
             models.Index(fields=["status", "review_on"], name="need_status_review"),
             # The list's order to the last tie (keyset paging walks it; no sort of a day's needs).
             models.Index(fields=["reported_on", "created_at", "id"], name="need_list_order"),
+            # A small scope's list: its units' needs of the year already in the list's order, read from the
+            # index alone (no row fetched to sort thousands and keep fifty).
+            models.Index(fields=["org", "year", "reported_on", "created_at", "id"], name="need_org_list"),
         ]
         constraints = [
             models.UniqueConstraint(

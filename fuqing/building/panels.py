@@ -28,6 +28,11 @@ def _building(request):
 
 register_panel(
     Panel(
-        "building-coverage", "building/panels/coverage.html", _building, order=45, perm=("building", "view")
+        "building-coverage",
+        "building/panels/coverage.html",
+        _building,
+        order=45,
+        perm=("building", "view"),
+        shared_seconds=120,  # the subtree's coverage: the same for everyone of the unit, seconds to tally
     )
 )

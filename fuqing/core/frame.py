@@ -93,7 +93,11 @@ def navigation(user) -> tuple[list, list]:
         # Labels as plain text (the language is in the key): a lazy string unpickles into a new class
         # each time, ~1 ms apiece.
         sections = [
-            {**s, "title": str(s["title"]), "items": [{**i, "label": str(i["label"])} for i in s["items"]]}
+            {
+                **s,
+                "title": str(s["title"]),
+                "items": [{**i, "label": str(i["label"]), "tail": _link_tail(i)} for i in s["items"]],
+            }
             for s in navigation_for(user)
         ]
         actions = [{**a, "label": str(a["label"])} for a in field_actions_for(user)]
@@ -102,10 +106,18 @@ def navigation(user) -> tuple[list, list]:
     return cached("nav", ("roles",), _role_parts(user), compute)
 
 
+def _link_tail(item) -> str:
+    """A navigation link after its class attribute, escaped once when the navigation is computed."""
+    from django.utils.html import format_html
+
+    return str(format_html('" href="{}">{}</a>', item["url"], str(item["label"])))
+
+
 def navigation_html(request, sections: list) -> str:
     """The left navigation written in Python (it is on every page: ~45 links through the template engine
-    cost more than a small page's own content); the entry of the current page is marked active."""
-    from django.utils.html import format_html, format_html_join
+    cost more than a small page's own content); the entry of the current page is marked active. Each
+    link's escaped text is computed with the navigation (cached): here only the active mark is added."""
+    from django.utils.html import format_html
     from django.utils.safestring import mark_safe
 
     match = getattr(request, "resolver_match", None)
@@ -115,20 +127,10 @@ def navigation_html(request, sections: list) -> str:
     for section in sections:
         if section["key"] != "home":
             parts.append(format_html('<div class="section-title">{}</div>', section["title"]))
-        parts.append(
-            format_html_join(
-                "",
-                '<a class="nav-link{}" href="{}">{}</a>',
-                (
-                    (
-                        " active" if view_name == item["url_name"] or here == item["url"][:-1] else "",
-                        item["url"],
-                        item["label"],
-                    )
-                    for item in section["items"]
-                ),
-            )
-        )
+        for item in section["items"]:
+            active = view_name == item["url_name"] or here == item["url"][:-1]
+            tail = item.get("tail") or _link_tail(item)
+            parts.append(('<a class="nav-link active' if active else '<a class="nav-link') + tail)
     return mark_safe("".join(parts))  # noqa: S308 (every part escaped by format_html)
 
 
@@ -148,6 +150,16 @@ def lineage(user) -> list:
         return []
     org = user.org
     return cached("lineage", ("orgs",), (org.pk, org.path), org.lineage)
+
+
+def child_units(org) -> int:
+    """How many active units sit directly under ``org`` (the home page's unit panel)."""
+    return cached(
+        "children",
+        ("orgs",),
+        (org.pk, org.path),
+        lambda: type(org).objects.get_children(org).filter(is_active=True).count(),
+    )
 
 
 def unread_reminders(user) -> int:

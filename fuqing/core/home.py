@@ -14,6 +14,10 @@ class Panel:
     order: int = 100
     perm: tuple[str, str] | None = None
     ability: str | None = None
+    # A panel of a unit's figures (no one's own to-do) may be computed once for everyone of the same scope
+    # and roles, by one request at a time, and served for this many seconds with its "as of" time
+    # (``ctx.as_of``; D87's ``core.computed.shared``). 0: computed on every visit.
+    shared_seconds: int = 0
 
 
 _PANELS: dict[str, Panel] = {}
@@ -31,11 +35,35 @@ def panels_for(request) -> list[dict]:
             continue
         if panel.ability and not user.has_admin_ability(panel.ability):
             continue
-        context = panel.context(request)
+        context = _shared_context(panel, request) if panel.shared_seconds else panel.context(request)
         if context is None:
             continue
         shown.append({"name": panel.name, "template": panel.template, "context": context})
     return shown
+
+
+def _shared_context(panel: Panel, request):
+    from django.utils import timezone
+
+    from fuqing.core import frame
+    from fuqing.core.computed import shared
+    from fuqing.core.context_processors import selected_year
+
+    user = request.user
+    parts = (
+        panel.name,
+        frame._scope_parts(user),
+        user.org_id,
+        tuple(sorted(r.pk for r in user.role_list)),
+        selected_year(request),
+        frame.get_language(),
+        timezone.localdate(),
+    )
+    key = frame._key("panel", *parts)
+    computed = shared(key, lambda: panel.context(request), panel.shared_seconds)
+    if computed.value is None:
+        return None
+    return {**computed.value, "as_of": computed.at}
 
 
 # --- home pages other than the panels -------------------------------------------------------------

@@ -11,9 +11,9 @@
   (an old bookmark) still works by offset.
 * **Counts that stop at a threshold.** Up to ``EXACT_COUNT_LIMIT`` rows are counted exactly; past it the
   page shows an estimate (PostgreSQL's planner estimate of the same filtered query, "about N") or, where
-  the engine has none, "more than 10,000". Whether the threshold is passed is itself exact (one probe
-  ``LIMIT 1 OFFSET limit``), so an estimate never stands in for a small, exact number (a list found past
-  the threshold is remembered as such for a minute).
+  the engine has none, "more than 10,000". Whether the threshold is passed is itself exact (one count of
+  at most ``limit + 1`` rows, which is the exact count of a small list), so an estimate never stands in
+  for a small, exact number (a list found past the threshold is remembered as such for a minute).
 """
 
 from __future__ import annotations
@@ -86,8 +86,10 @@ def count_rows(queryset, limit: int | None = None) -> ListCount:
     key = _big_key(bare, limit)
     if key is not None and (known := cache.get(key)) is not None:
         return known
-    if not bare.values_list("pk", flat=True)[limit : limit + 1]:
-        return ListCount(bare.count(), exact=True, limit=limit)
+    # One bounded count: it reads at most limit + 1 rows, and a small list is counted by the same query.
+    counted = bare.values("pk")[: limit + 1].count()
+    if counted <= limit:
+        return ListCount(counted, exact=True, limit=limit)
     estimate = planner_estimate(bare)
     found = ListCount(max(estimate, limit + 1) if estimate is not None else 0, exact=False, limit=limit)
     if key is not None:
@@ -270,19 +272,27 @@ def _number(raw: str | None, default: int = 1) -> int:
     return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 10**9 else default
 
 
+def _window(queryset, orders: list, offset: int, limit: int) -> list:
+    """The rows ``offset``…``offset + limit`` in ``orders``. The page's ids are chosen first, on the
+    list's own tables (its scope and filters), and only those rows are joined to what the page shows
+    (``select_related``): otherwise the database may join every candidate row — a district's six
+    thousand needs, each to its woman — before sorting them to keep fifty."""
+    if not queryset.query.select_related:
+        return list(queryset.order_by(*orders)[offset : offset + limit])
+    ids = queryset.order_by(*orders).values("pk")[offset : offset + limit]
+    return list(queryset.filter(pk__in=ids).order_by(*orders))
+
+
 def paginate(request, queryset, per_page: int = PER_PAGE, count: bool = True) -> ListPage:
     """The page of ``queryset`` (already scoped and ordered) the request asks for."""
     params = request.GET
     keys = _keys(queryset)
-    ordered = queryset.order_by(*[k.order() for k in keys])
     cursor = params.get("after") or params.get("before")
     backwards = not params.get("after") and bool(params.get("before"))
     values = _boundary(queryset, keys, cursor) if cursor else None
     if values is not None:
         use = [k.reversed() for k in keys] if backwards else keys
-        window = list(
-            queryset.filter(_after_q(use, values)).order_by(*[k.order() for k in use])[: per_page + 1]
-        )
+        window = _window(queryset.filter(_after_q(use, values)), [k.order() for k in use], 0, per_page + 1)
         more = len(window) > per_page
         rows = window[:per_page]
         number = _number(params.get("n"), 2)
@@ -295,10 +305,11 @@ def paginate(request, queryset, per_page: int = PER_PAGE, count: bool = True) ->
     else:
         number = _number(params.get("page")) if not cursor else 1
         offset = (number - 1) * per_page
-        window = list(ordered[offset : offset + per_page + 1])
+        orders = [k.order() for k in keys]
+        window = _window(queryset, orders, offset, per_page + 1)
         if not window and number > 1:  # past the end (an old bookmark): the first page
             number, offset = 1, 0
-            window = list(ordered[: per_page + 1])
+            window = _window(queryset, orders, 0, per_page + 1)
         rows = window[:per_page]
         has_next, has_previous = len(window) > per_page, number > 1
     total = count_rows(queryset) if count else ListCount(0, exact=False)

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from fuqing.core import frame
 from fuqing.core.context_processors import current_campaign
 from fuqing.core.home import Panel, register_panel
 
@@ -12,7 +13,7 @@ def _unit(request):
         return None
     return {
         "org": user.org,
-        "children": type(user.org).objects.get_children(user.org).filter(is_active=True).count(),
+        "children": frame.child_units(user.org),
     }
 
 

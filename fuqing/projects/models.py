@@ -286,7 +286,15 @@ class Beneficiary(models.Model):
                 fields=["woman", "project", "help_kind", "received_on"], name="beneficiary_same_help_once"
             )
         ]
-        indexes = [models.Index(fields=["project", "received_on"], name="beneficiary_project_day")]
+        indexes = [
+            models.Index(fields=["project", "received_on"], name="beneficiary_project_day"),
+            # A unit's subtree reaches its records (the scope's units, then their year's records) and the
+            # list's keyset pages walk its order to the last tie (issue 16).
+            models.Index(
+                fields=["org", "year", "received_on", "created_at", "id"], name="beneficiary_org_year"
+            ),
+            models.Index(fields=["received_on", "created_at", "id"], name="beneficiary_list_order"),
+        ]
 
     def __str__(self):
         return f"{self.woman.masked_name} · {self.help_kind or self.project.name}"

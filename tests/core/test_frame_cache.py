@@ -143,3 +143,31 @@ def test_access_changes_count_from_the_next_request(client, daoli, tree):
     daoli.is_active = False
     daoli.save()
     assert client.get(reverse("registry:list")).status_code == 302
+
+
+def test_the_home_pages_child_units_follow_a_new_or_closed_unit(client, daoli, tree):
+    from fuqing.orgs import services as org_services
+    from fuqing.orgs.models import OrgKind
+
+    def children():
+        panels = client.get(reverse("home")).context["panels"]
+        return next(p["context"]["children"] for p in panels if p["name"] == "unit")
+
+    client.force_login(daoli)
+    assert children() == 1  # 新阳路街道
+    added = org_services.add_org(None, parent=tree.a, name="抚顺街道", kind=OrgKind.TOWNSHIP)
+    assert children() == 2
+    added.is_active = False
+    added.save()
+    assert children() == 1
+
+
+def test_the_frames_fixed_parts_follow_the_language_and_the_navigation_marks_the_page(client, daoli):
+    client.force_login(daoli)
+    zh = client.get(reverse("reminders")).content.decode()
+    assert "待上传 {n} 条" in zh and "bootstrap.bundle.min.js" in zh and "app.css" in zh
+    assert zh.count('class="nav-link active"') == 1
+    assert f'class="nav-link active" href="{reverse("reminders")}"' in zh
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    en = client.get(reverse("reminders")).content.decode()
+    assert "待上传 {n} 条" not in en and "bootstrap.bundle.min.js" in en

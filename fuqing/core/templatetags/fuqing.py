@@ -229,3 +229,29 @@ def ledger_export(context, name: str, query: str = "", label: str = "", **params
     query = query or urlencode(params)
     url = reverse(f"ledger-export-{name}") + (f"?{query}" if query else "")
     return format_html('<a class="btn btn-outline-primary" href="{}">{}</a>', url, label or _("导出台账"))
+
+
+class _ConstantNode(template.Node):
+    """Rendered once per process and language: what it encloses must read nothing from the context."""
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+        self.rendered: dict[str, str] = {}
+
+    def render(self, context):
+        language = get_language() or ""
+        text = self.rendered.get(language)
+        if text is None:
+            text = self.nodelist.render(template.Context(autoescape=context.autoescape))
+            self.rendered[language] = text
+        return text
+
+
+@register.tag
+def constant(parser, token):
+    """{% constant %}…{% endconstant %}: the frame's fixed parts (static links, scripts, the outbox's
+    translated texts) rendered once per process and language instead of on every page (issue 16: the
+    fixed cost of a signed-in page). Nothing inside may depend on the request, the user or the page."""
+    nodelist = parser.parse(("endconstant",))
+    parser.delete_first_token()
+    return _ConstantNode(nodelist)

@@ -172,6 +172,8 @@ class Visit(models.Model):
             models.Index(fields=["org", "started_on"], name="visit_org_started"),
             # The list's order to the last tie (keyset paging walks it).
             models.Index(fields=["started_on", "created_at", "id"], name="visit_list_order"),
+            # A small scope's list: its units' visits of the year in the list's order, from the index alone.
+            models.Index(fields=["org", "year", "started_on", "created_at", "id"], name="visit_org_list"),
             models.Index(fields=["place", "year"], name="visit_place_year"),
         ]
 

@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fuqing.campaigns.models import Campaign
-from fuqing.core import paging, uploads
+from fuqing.core import frame, paging, uploads
 from fuqing.core.context_processors import list_year
 from fuqing.core.models import AuditEvent
 from fuqing.core.routes import scoped
@@ -60,7 +59,7 @@ def _year_notices(request, year: int | None, stationed: bool) -> dict:
         if stationed:
             qs = qs.filter(method=VisitMethod.STATIONED)
         others = list(qs.values("year").annotate(n=Count("id")).order_by("-year").values_list("year", "n"))
-    missing = not Campaign.objects.visible_to(request.user).filter(year=today_year).exists()
+    missing = today_year not in frame.campaign_years(request.user)  # the top bar's years (cached)
     return {
         "later_years": others,
         "missing_campaign_year": today_year if missing else None,

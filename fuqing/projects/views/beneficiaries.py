@@ -3,20 +3,22 @@ user's scope (masked), one record's page with the woman's other benefits, and re
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fuqing.core import searches
+from fuqing.core import paging, searches
+from fuqing.core.computed import shared
 from fuqing.core.context_processors import list_year
+from fuqing.core.frame import generation
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.orgs.models import Org
@@ -37,6 +39,33 @@ def _filtered(request):
     return flt.apply(qs, default_year=year), q, year
 
 
+PAGE_SIZE = 50
+TOTALS_FRESH_SECONDS = 300
+TOTALS_MIN_SECONDS = 60
+
+
+def _aggregate(qs) -> dict:
+    return qs.aggregate(records=Count("id"), women=Count("woman_id", distinct=True), amount=Sum("amount"))
+
+
+def _totals(qs, count) -> tuple[dict, object]:
+    """The list's totals: live up to the paging threshold; above it (a city's half a million records)
+    computed by one request at a time and shared under the list's SQL — its scope and filters — until a
+    beneficiary is written (the ``projects`` generation), with the time they were computed (D1xx)."""
+    if count.exact:
+        return _aggregate(qs), None
+    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    key = "fuqing:beneficiaries:totals:" + hashlib.sha1(f"{sql}|{params!r}".encode()).hexdigest()  # noqa: S324
+    computed = shared(
+        key,
+        lambda: _aggregate(qs),
+        TOTALS_FRESH_SECONDS,
+        version=generation("projects"),
+        min_seconds=TOTALS_MIN_SECONDS,
+    )
+    return computed.value, computed.at
+
+
 @scoped(Beneficiary, "list")
 def beneficiary_list(request):
     require_view(request.user)
@@ -50,10 +79,11 @@ def beneficiary_list(request):
         query = moved.urlencode()
         return redirect(reverse("projects:beneficiaries") + (f"?{query}" if query else ""))
     qs, q, year = _filtered(request)
-    totals = qs.aggregate(records=Count("id"), women=Count("woman_id", distinct=True), amount=Sum("amount"))
-    page = Paginator(qs.order_by("-received_on", "-created_at"), 50).get_page(request.GET.get("page"))
+    page = paging.paginate(request, qs.order_by("-received_on", "-created_at"), PAGE_SIZE)
+    totals, as_of = _totals(qs, page.count)
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in paging.CURSOR_PARAMS:
+        params.pop(name, None)
     projects = Project.objects.visible_to(request.user).filter(year=page_year(request)).order_by("sort")
     return render(
         request,
@@ -63,6 +93,7 @@ def beneficiary_list(request):
             "q": q,
             "year": year,
             "totals": totals,
+            "as_of": as_of,
             "projects": projects,
             "project": request.GET.get("project", ""),
             "querystring": params.urlencode(),
