@@ -51,7 +51,9 @@ def messages_of(exc: ValidationError) -> dict[str, list[str]]:
 def summary(errors: dict[str, list[str]]) -> str:
     """All messages in one line, each named by its field as users know it."""
     return "；".join(
-        m if field == "__all__" or m.startswith(label(field)) else f"{label(field)}：{m}"
+        m
+        if field == "__all__" or m.startswith(label(field)) or f"（{field}）：" in m
+        else f"{label(field)}：{m}"
         for field, ms in errors.items()
         for m in ms
     )
