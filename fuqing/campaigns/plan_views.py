@@ -65,7 +65,14 @@ def plan_list(request):
             "unit": unit,
             "problems": flt.problems,
             "year": flt.data.get("year") or (campaign.year if campaign else None),
-            "querystring": urlencode({"q": q, "status": status, **({"org": unit.pk} if unit else {})}),
+            "querystring": urlencode(
+                {
+                    "q": q,
+                    "status": status,
+                    **({"org": unit.pk} if unit else {}),
+                    **({"year": flt.data["year"]} if flt.data.get("year") else {}),
+                }
+            ),
             "own": own,
             "can_create": campaign is not None and user.has_module_perm("campaigns", "edit"),
             "children_without_plan": children,
