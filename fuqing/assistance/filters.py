@@ -1,7 +1,7 @@
 """The needs' filters (NEED-1, NEED-4), one definition shared by the list page, the ledger export and the
 API (issue 11 point 1): words, status, category, source, year, theme keyword, overdue, a unit's subtree,
 one woman's needs. Pairings, actions and suggestions likewise, each one class; the ids they take (a
-unit, a woman, a need, a project) go through the scope door (``RegisterFilter.scoped_ids``)."""
+unit, a woman, a need, a project) go through the scope door (``RegisterFilter.ids``)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,8 @@ from fuqing.assistance.forms import (
     PairingFilterForm,
     SuggestionFilterForm,
 )
-from fuqing.assistance.models import Need
 from fuqing.core.filters import RegisterFilter
 from fuqing.orgs.models import Org
-from fuqing.projects.models import Project
-from fuqing.registry.models import Woman
 
 
 class NeedFilter(RegisterFilter):
@@ -69,13 +66,13 @@ class PairingFilter(RegisterFilter):
     pair was in force, a unit's subtree, one woman's pairs."""
 
     form_class = PairingFilterForm
-    scoped_ids = {"org": Org, "woman": Woman}
+    ids = {"org": "orgs.Org", "woman": "registry.Woman"}
 
-    def apply(self, queryset, default_year: int | None = None):
-        queryset, data = self.narrow(queryset), self.data
-        if unit := self.found.get("org"):
+    def narrow(self, queryset, default_year: int | None = None):
+        data = self.data
+        if unit := self.objects.get("org"):
             queryset = queryset.in_subtree(unit)
-        if woman := self.found.get("woman"):
+        if woman := self.objects.get("woman"):
             queryset = queryset.filter(woman=woman)
         if q := (data.get("q") or "").strip():
             queryset = queryset.filter(
@@ -96,20 +93,25 @@ class ActionFilter(RegisterFilter):
     subtree, one need's or one woman's actions."""
 
     form_class = ActionFilterForm
-    scoped_ids = {"org": Org, "project_id": Project, "need": Need, "woman": Woman}
+    ids = {
+        "org": "orgs.Org",
+        "project_id": "projects.Project",
+        "need": "assistance.Need",
+        "woman": "registry.Woman",
+    }
 
-    def apply(self, queryset, default_year: int | None = None):
-        queryset, data = self.narrow(queryset), self.data
-        if unit := self.found.get("org"):
+    def narrow(self, queryset, default_year: int | None = None):
+        data = self.data
+        if unit := self.objects.get("org"):
             queryset = queryset.in_subtree(unit)
         for name, field in (("project_id", "project"), ("need", "need"), ("woman", "woman")):
-            if found := self.found.get(name):
+            if found := self.objects.get(name):
                 queryset = queryset.filter(**{field: found})
         if q := (data.get("q") or "").strip():
             queryset = queryset.filter(Q(notes__icontains=q) | Q(project_name__icontains=q))
         if data.get("service"):
             queryset = queryset.filter(service=data["service"])
-        if data.get("project") and not self.found.get("project_id"):
+        if data.get("project") and not self.objects.get("project_id"):
             queryset = queryset.filter(Q(project__name=data["project"]) | Q(project_name=data["project"]))
         if year := data.get("year") or default_year:
             queryset = queryset.filter(year=year)
@@ -121,11 +123,11 @@ class SuggestionFilter(RegisterFilter):
     a unit's subtree."""
 
     form_class = SuggestionFilterForm
-    scoped_ids = {"org": Org}
+    ids = {"org": "orgs.Org"}
 
-    def apply(self, queryset, default_year: int | None = None):
-        queryset, data = self.narrow(queryset), self.data
-        if unit := self.found.get("org"):
+    def narrow(self, queryset, default_year: int | None = None):
+        data = self.data
+        if unit := self.objects.get("org"):
             queryset = queryset.in_subtree(unit)
         if q := (data.get("q") or "").strip():
             queryset = queryset.filter(

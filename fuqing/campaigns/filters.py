@@ -6,7 +6,7 @@ export and its API list:
   ``/api/v1/obligations/``;
 - the implementation plans (CAM-3): ``campaigns:plans``, the ``plans`` ledger and ``/api/v1/plans/``.
 
-Ids (a deadline, a unit) go through the scope door (``RegisterFilter.scoped_ids``): one outside the
+Ids (a deadline, a unit) go through the scope door (``RegisterFilter.ids``): one outside the
 caller's scope is refused, never read as "no filter".
 """
 
@@ -19,12 +19,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fuqing.campaigns.models import Deadline, ObligationStatus
+from fuqing.campaigns.models import ObligationStatus
 from fuqing.campaigns.models.submission import status_q
 from fuqing.core.filters import RegisterFilter
 from fuqing.core.forms import Form
 from fuqing.core.scoping import subtree_q
-from fuqing.orgs.models import Org, OrgKind
+from fuqing.orgs.models import OrgKind
 
 PLAN_STATUSES = (("submitted", _("已提交")), ("draft", _("草稿")))
 
@@ -48,17 +48,17 @@ class ObligationFilter(RegisterFilter):
     deadline's name), the campaign year."""
 
     form_class = ObligationFilterForm
-    scoped_ids = {"deadline": Deadline, "under": Org}
+    ids = {"deadline": "campaigns.Deadline", "under": "orgs.Org"}
 
-    def apply(self, queryset, today: datetime.date | None = None):
-        queryset, data = self.narrow(queryset), self.data
+    def narrow(self, queryset, today: datetime.date | None = None):
+        data = self.data
         if data.get("year"):
             queryset = queryset.filter(deadline__campaign__year=data["year"])
-        if deadline := self.found.get("deadline"):
+        if deadline := self.objects.get("deadline"):
             queryset = queryset.filter(deadline=deadline)
         if data.get("status"):
             queryset = queryset.filter(status_q(data["status"], today or timezone.localdate()))
-        if unit := self.found.get("under"):
+        if unit := self.objects.get("under"):
             queryset = queryset.filter(subtree_q(unit.path, "org__path"))
         if data.get("kind"):
             queryset = queryset.filter(org__kind=data["kind"])
@@ -79,13 +79,13 @@ class PlanFilter(RegisterFilter):
     subtree."""
 
     form_class = PlanFilterForm
-    scoped_ids = {"org": Org}
+    ids = {"org": "orgs.Org"}
 
-    def apply(self, queryset, default_year: int | None = None):
-        queryset, data = self.narrow(queryset), self.data
+    def narrow(self, queryset, default_year: int | None = None):
+        data = self.data
         if year := data.get("year") or default_year:
             queryset = queryset.filter(campaign__year=year)
-        if unit := self.found.get("org"):
+        if unit := self.objects.get("org"):
             queryset = queryset.filter(subtree_q(unit.path, "org__path"))
         if q := (data.get("q") or "").strip():
             queryset = queryset.filter(

@@ -39,7 +39,7 @@ def plan_list(request):
     campaign = current_campaign(request)
     org_param(request)  # a unit outside the scope answers 404, as on every campaigns list
     flt = PlanFilter(request.GET, user)  # the plans' filters, as their ledger and the API take them
-    unit = flt.found.get("org")
+    unit = flt.objects.get("org")
     plans_qs = Plan.objects.none()
     if campaign is not None:
         plans_qs = flt.apply(Plan.objects.visible_to(user), default_year=campaign.year)
@@ -63,6 +63,7 @@ def plan_list(request):
             "q": q,
             "status": status,
             "unit": unit,
+            "flt": flt,
             "problems": flt.problems,
             "year": flt.data.get("year") or (campaign.year if campaign else None),
             "querystring": urlencode(

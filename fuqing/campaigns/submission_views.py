@@ -89,7 +89,7 @@ def status_view(request):
     params = request.GET.copy()
     params["under"] = str(under.pk)
     flt = ObligationFilter(params, user)  # the table's filters, as its ledger and the API take them
-    filtered = flt.apply(base, today)
+    filtered = flt.apply(base, today=today)
     q = (flt.data.get("q") or "").strip()
     page = Paginator(submissions.table_rows(filtered), 50).get_page(request.GET.get("page"))
     params.pop("page", None)
@@ -112,6 +112,7 @@ def status_view(request):
                 "kind": flt.data.get("kind", ""),
                 "q": q,
             },
+            "flt": flt,
             "problems": flt.problems,
             "statuses": ObligationStatus.choices,
             "kinds": [(k, OrgKind(k).label) for k in OrgKind.values],

@@ -7,7 +7,6 @@ from django.db.models import Q
 
 from fuqing.core.filters import RegisterFilter
 from fuqing.orgs.forms import OrgFilterForm, UserFilterForm
-from fuqing.orgs.models import Org
 
 
 class UserFilter(RegisterFilter):
@@ -25,19 +24,19 @@ class OrgFilter(RegisterFilter):
     """Name or division code, kind, and the children of one unit (``parent``, through the scope door)."""
 
     form_class = OrgFilterForm
-    scoped_ids = {"parent": Org}
+    ids = {"parent": "orgs.Org"}
 
     @property
     def asked(self) -> bool:
         """Whether any filter was asked for (else the page shows the scope's roots)."""
         return self.refused or any(self.data.get(k) for k in ("q", "kind", "parent"))
 
-    def apply(self, queryset):
-        queryset, data = self.narrow(queryset), self.data
+    def narrow(self, queryset):
+        data = self.data
         if q := (data.get("q") or "").strip():
             queryset = queryset.filter(Q(name__icontains=q) | Q(division_code__startswith=q[:12]))
         if data.get("kind"):
             queryset = queryset.filter(kind=data["kind"])
-        if parent := self.found.get("parent"):
+        if parent := self.objects.get("parent"):
             queryset = queryset.filter(path__startswith=parent.path, depth=parent.depth + 1)
         return queryset

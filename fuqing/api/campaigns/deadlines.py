@@ -201,7 +201,7 @@ def list_obligations(request, filters: Query[ObligationQuery]):
         ref(Org, request.auth, filters.under, "under", "单位")  # a foreign unit is 404
     qs = Obligation.objects.visible_to(request.auth).filter(is_owed=True)
     flt = ObligationFilter.strict(filters.dict(exclude={"limit", "offset"}), request.auth)
-    qs = flt.apply(qs, today)
+    qs = flt.apply(qs, today=today)
     return page(submissions.table_rows(qs), filters, counts=qs.status_counts(today))
 
 

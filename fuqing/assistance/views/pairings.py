@@ -55,8 +55,9 @@ def pairing_list(request):
         {
             "page": page,
             "form": flt.form,
+            "flt": flt,
             "problems": flt.problems,
-            "org": flt.found.get("org"),
+            "org": flt.objects.get("org"),
             "q": q,
             "year": year,
             "status": flt.data.get("status", ""),
@@ -178,7 +179,7 @@ def action_list(request):
 
     require_view(request.user)
     flt = ActionFilter(request.GET, request.user, initial={"year": selected_year(request)})
-    org = flt.found.get("org") or request.user.org
+    org = flt.objects.get("org") or request.user.org
     year = list_year(request, searching=bool(flt.data.get("q")))
     # the top bar's year unless one is asked for; a search looks through every year
     qs = flt.apply(Action.objects.visible_to(request.user), default_year=year)
@@ -203,6 +204,7 @@ def action_list(request):
         {
             "page": page,
             "form": flt.form,
+            "flt": flt,
             "problems": flt.problems,
             "querystring": querystring,
             "export_query": export.urlencode(),

@@ -57,8 +57,9 @@ def suggestion_list(request):
         {
             "page": page,
             "form": flt.form,
+            "flt": flt,
             "problems": flt.problems,
-            "org": flt.found.get("org"),
+            "org": flt.objects.get("org"),
             "q": q,
             "year": year,
             "summary": summary,
