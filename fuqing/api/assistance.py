@@ -13,7 +13,7 @@ import uuid
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
@@ -33,7 +33,7 @@ from fuqing.api.types import Count, Day, Id, Money, Year
 from fuqing.assistance import pairings as pairing_services
 from fuqing.assistance import services
 from fuqing.assistance import suggestions as suggestion_services
-from fuqing.assistance.filters import NeedFilter
+from fuqing.assistance.filters import ActionFilter, NeedFilter, PairingFilter, SuggestionFilter
 from fuqing.assistance.hot import hot_issues
 from fuqing.assistance.models import (
     Action,
@@ -106,12 +106,6 @@ def _blank(data: dict, *keys: str, default="") -> dict:
     for key in keys:
         data[key] = data.get(key) or default
     return data
-
-
-class ListQuery(Schema):
-    q: str | None = Field(None, max_length=50)
-    year: Year | None = None
-    woman: uuid.UUID | None = None
 
 
 # --- needs ----------------------------------------------------------------------------------------
@@ -340,23 +334,18 @@ class PairingIn(Schema):
     notes: str | None = None
 
 
-def _listed(qs, user, filters: ListQuery):
-    """The words, year and woman every list here takes; a foreign woman is 404."""
-    if filters.woman:
-        qs = qs.filter(woman=ref(Woman, user, filters.woman, "woman", "妇女"))
-    if filters.year:
-        qs = qs.filter(year=filters.year)
-    return qs
+PairingQuery = query_schema(PairingFilter)
 
 
 @router.get("/pairings/", response=list[PairingOut], url_name="api-pairings")
 @paginate
 @scoped(Pairing, "list")
-def list_pairings(request, filters: Query[ListQuery]):
+def list_pairings(request, filters: Query[PairingQuery]):
+    """Pairings in scope, with the pairings page's own filters (a year: the pairs in force in it)."""
     _view(request)
-    qs = _listed(_pairings().visible_to(request.auth), request.auth, filters)
-    if filters.q:
-        qs = qs.filter(Q(household__icontains=filters.q) | Q(notes__icontains=filters.q))
+    if filters.woman:
+        ref(Woman, request.auth, filters.woman, "woman", "妇女")  # a foreign woman is 404
+    qs = PairingFilter.strict(filters.dict(), request.auth).apply(_pairings().visible_to(request.auth))
     return qs.order_by("-starts_on", "pk")
 
 
@@ -422,11 +411,8 @@ class ActionPage(Schema):
     items: list[ActionOut]
 
 
-class ActionQuery(ListQuery, Paging):
-    service: str | None = Field(None, max_length=40)
-    project: str | None = Field(None, max_length=100)
-    project_id: Id | None = None
-    need: uuid.UUID | None = None
+class ActionQuery(query_schema(ActionFilter), Paging):
+    pass
 
 
 class ActionIn(Schema):
@@ -452,19 +438,13 @@ class ActionIn(Schema):
 @router.get("/actions/", response=ActionPage, url_name="api-actions")
 @scoped(Action, "list")
 def list_actions(request, filters: Query[ActionQuery]):
-    """Actions in scope, with the funds they add up to (yuan, NEED-3)."""
+    """Actions in scope, with the actions page's own filters and the funds they add up to (yuan,
+    NEED-3)."""
     _view(request)
-    qs = _listed(_actions().visible_to(request.auth), request.auth, filters)
-    if filters.q:
-        qs = qs.filter(Q(notes__icontains=filters.q) | Q(project_name__icontains=filters.q))
-    if filters.service:
-        qs = qs.filter(service=filters.service)
-    if filters.project_id:
-        qs = qs.filter(project_id=filters.project_id)
-    if filters.project:
-        qs = qs.filter(Q(project__name=filters.project) | Q(project_name=filters.project))
-    if filters.need:
-        qs = qs.filter(need_id=filters.need)
+    if filters.woman:
+        ref(Woman, request.auth, filters.woman, "woman", "妇女")  # a foreign woman is 404
+    params = filters.dict(exclude={"limit", "offset"})
+    qs = ActionFilter.strict(params, request.auth).apply(_actions().visible_to(request.auth))
     return page(qs.order_by("-given_on", "pk"), filters, total_funds=pairing_services.funds_total(qs))
 
 
@@ -577,17 +557,18 @@ class StepIn(Schema):
     note: str | None = None
 
 
+SuggestionQuery = query_schema(SuggestionFilter)
+
+
 @router.get("/suggestions/", response=list[SuggestionOut], url_name="api-suggestions")
 @paginate
 @scoped(Suggestion, "list")
-def list_suggestions(request, filters: Query[ListQuery]):
-    """Suggestions with what each has achieved (NEED-6)."""
+def list_suggestions(request, filters: Query[SuggestionQuery]):
+    """Suggestions with what each has achieved (NEED-6), with the suggestions page's own filters."""
     _view(request)
-    qs = _suggestions(request.auth).visible_to(request.auth)
-    if filters.q:
-        qs = qs.filter(Q(title__icontains=filters.q) | Q(content__icontains=filters.q))
-    if filters.year:
-        qs = qs.filter(year=filters.year)
+    qs = SuggestionFilter.strict(filters.dict(), request.auth).apply(
+        _suggestions(request.auth).visible_to(request.auth)
+    )
     return qs.order_by("-year", "-created_at")
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from ninja import Field, Query, Router, Schema
 
-from fuqing.api.kit import Rows, paginate, ref
+from fuqing.api.kit import Rows, paginate, query_schema, ref
 from fuqing.api.types import Id
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404
+from fuqing.orgs.filters import OrgFilter
 from fuqing.orgs.models import Org
 from fuqing.orgs.services import require_org_view
 
@@ -26,10 +26,7 @@ class OrgOut(Schema):
     is_active: bool
 
 
-class OrgQuery(Schema):
-    q: str | None = Field(None, max_length=50)
-    kind: str | None = Field(None, max_length=40)
-    parent: Id | None = None
+OrgQuery = query_schema(OrgFilter)
 
 
 def with_parents(user):
@@ -49,16 +46,12 @@ def with_parents(user):
 @paginate
 @scoped(Org, "list")
 def list_orgs(request, filters: Query[OrgQuery]):
-    """The organisations the caller may see (her subtree and grants), in tree order."""
+    """The organisations the caller may see (her subtree and grants), in tree order, with the
+    organisations page's own filters."""
     require_org_view(request.auth)
-    qs = Org.objects.visible_to(request.auth)
-    if filters.q:
-        qs = qs.filter(Q(name__icontains=filters.q) | Q(division_code__startswith=filters.q[:12]))
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
     if filters.parent:
-        parent = ref(Org, request.auth, filters.parent, "parent", "上级组织")
-        qs = qs.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        ref(Org, request.auth, filters.parent, "parent", "上级组织")  # a foreign unit is 404
+    qs = OrgFilter.strict(filters.dict(), request.auth).apply(Org.objects.visible_to(request.auth))
     return Rows(qs.order_by("path"), with_parents(request.auth))
 
 

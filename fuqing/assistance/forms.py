@@ -16,6 +16,7 @@ from fuqing.assistance.models import (
     NeedSource,
     NeedStatus,
     PairingKind,
+    PairingStatus,
     Suggestion,
     SuggestionChannel,
     SuggestionRecipient,
@@ -296,11 +297,39 @@ class ActionFilterForm(Form):
     service = forms.ChoiceField(label=_("服务类型"), required=False)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
     project = forms.CharField(label=_("项目"), required=False, max_length=100)
-    project_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    project_id = forms.IntegerField(
+        label=_("实事项目"), required=False, min_value=1, widget=forms.HiddenInput
+    )
+    org = forms.IntegerField(label=_("单位及其下级"), required=False, min_value=1, widget=forms.HiddenInput)
+    need = forms.UUIDField(label=_("诉求"), required=False, widget=forms.HiddenInput)
+    woman = forms.UUIDField(label=_("妇女档案"), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].choices = [("", _("全部")), *ActionService.choices]
+
+
+class PairingFilterForm(Form):
+    q = forms.CharField(label=_("搜索（家庭、备注、帮扶人姓名）"), required=False, max_length=50)
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    status = forms.ChoiceField(label=_("状态"), required=False)
+    org = forms.IntegerField(label=_("单位及其下级"), required=False, min_value=1, widget=forms.HiddenInput)
+    woman = forms.UUIDField(label=_("妇女档案"), required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("全部")), *PairingStatus.choices]
+
+
+class SuggestionFilterForm(Form):
+    q = forms.CharField(label=_("搜索（标题、内容、部门）"), required=False, max_length=50)
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    stage = forms.TypedChoiceField(label=_("进展"), required=False, coerce=int, empty_value=None)
+    org = forms.IntegerField(label=_("单位及其下级"), required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [("", _("全部")), *SuggestionStage.choices]
 
 
 class SuggestionForm(Form):

@@ -3,8 +3,9 @@ steps it reached — export only (suggestions are drafted on their page, with th
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 
+from fuqing.assistance.filters import SuggestionFilter
 from fuqing.assistance.models import Suggestion, SuggestionOutcome
 from fuqing.core.ledger import (
     Column,
@@ -57,12 +58,7 @@ class SuggestionLedger(Ledger):
         )
 
     def filter(self, queryset, params):
-        """The list page's filters: a search over title, content and department, and the year."""
-        q = str(params.get("q") or "").strip()[:50]
-        if q:
-            queryset = queryset.filter(
-                Q(title__icontains=q) | Q(content__icontains=q) | Q(recipient_name__icontains=q)
-            )
-        if str(params.get("year", "")).isdigit():
-            queryset = queryset.filter(year=int(params["year"]))
-        return queryset
+        return self.filter_for(None, queryset, params)
+
+    def filter_for(self, user, queryset, params):
+        return SuggestionFilter(params, user).apply(queryset)  # the list page's own filters

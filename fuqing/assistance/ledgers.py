@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from fuqing.assistance import pairings, services
-from fuqing.assistance.filters import NeedFilter
+from fuqing.assistance.filters import ActionFilter, NeedFilter, PairingFilter
 from fuqing.assistance.models import (
     Action,
     ActionService,
@@ -249,6 +249,9 @@ class NeedLedger(Ledger):
     def filter(self, queryset, params):
         return NeedFilter(params).apply(queryset)  # the list page's own filters
 
+    def filter_for(self, user, queryset, params):
+        return NeedFilter(params, user).apply(queryset)
+
     def check_rows(self, rows, ctx):
         look = Lookups(rows, ctx, "所属单位")
         handlers = look.people(rows, "handler", "承办人")
@@ -369,6 +372,12 @@ class PairingLedger(Ledger):
             .prefetch_related(helpers)
             .order_by("org__path", "-starts_on")
         )
+
+    def filter(self, queryset, params):
+        return self.filter_for(None, queryset, params)
+
+    def filter_for(self, user, queryset, params):
+        return PairingFilter(params, user).apply(queryset)  # the list page's own filters
 
     def check_rows(self, rows, ctx):
         look = Lookups(rows, ctx, "负责单位")
@@ -499,6 +508,12 @@ class ActionLedger(Ledger):
             .select_related("org", "woman", "given_by", "given_by_org")
             .order_by("org__path", "-given_on")
         )
+
+    def filter(self, queryset, params):
+        return self.filter_for(None, queryset, params)
+
+    def filter_for(self, user, queryset, params):
+        return ActionFilter(params, user).apply(queryset)  # the list page's own filters
 
     def check_rows(self, rows, ctx):
         look = Lookups(rows, ctx, "所属单位")

@@ -8,7 +8,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fuqing.campaigns import plans, submissions
+from fuqing.campaigns import plans
+from fuqing.campaigns.filters import ObligationFilter, PlanFilter
 from fuqing.campaigns.models import Obligation, ObligationStatus, Plan
 from fuqing.campaigns.services import campaign_for
 from fuqing.core import cells
@@ -26,11 +27,6 @@ from fuqing.core.ledger import (
     year_column,
 )
 from fuqing.orgs.models import User
-
-
-def _year(params) -> int | None:
-    year = str(params.get("year", ""))
-    return int(year) if year.isdigit() else None
 
 
 @register
@@ -69,10 +65,10 @@ class SubmissionLedger(Ledger):
         )
 
     def filter(self, queryset, params):
-        year = _year(params)
-        if year:
-            queryset = queryset.filter(deadline__campaign__year=year)
-        return submissions.filter_obligations(queryset, params, timezone.localdate())
+        return self.filter_for(None, queryset, params)
+
+    def filter_for(self, user, queryset, params):
+        return ObligationFilter(params, user).apply(queryset)  # the 报送情况 page's own filters
 
 
 def _leaders(plan, ctx) -> str:
@@ -185,20 +181,10 @@ class PlanLedger(Ledger):
         )
 
     def filter(self, queryset, params):
-        year = _year(params)
-        if year:
-            queryset = queryset.filter(campaign__year=year)
-        q = (params.get("q") or "").strip()[:50]
-        if q:
-            queryset = queryset.filter(
-                Q(title__icontains=q) | Q(org__name__icontains=q) | Q(goals__icontains=q)
-            )
-        status = params.get("status", "")
-        if status == "submitted":
-            queryset = queryset.filter(submitted_at__isnull=False)
-        elif status == "draft":
-            queryset = queryset.filter(submitted_at__isnull=True)
-        return queryset
+        return self.filter_for(None, queryset, params)
+
+    def filter_for(self, user, queryset, params):
+        return PlanFilter(params, user).apply(queryset)  # the plans page's own filters
 
     # --- import -------------------------------------------------------------------------------
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:

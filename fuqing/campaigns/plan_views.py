@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fuqing.campaigns import plans
+from fuqing.campaigns.filters import PlanFilter
 from fuqing.campaigns.forms import AttachmentForm, PlanForm
 from fuqing.campaigns.models import Plan, PlanAttachment
 from fuqing.campaigns.submission_views import org_param, require_view
@@ -36,20 +37,13 @@ def plan_list(request):
     require_view(request.user)
     user = request.user
     campaign = current_campaign(request)
-    unit = org_param(request)
+    org_param(request)  # a unit outside the scope answers 404, as on every campaigns list
+    flt = PlanFilter(request.GET, user)  # the plans' filters, as their ledger and the API take them
+    unit = flt.objects.get("org")
     plans_qs = Plan.objects.none()
     if campaign is not None:
-        plans_qs = Plan.objects.visible_to(user).filter(campaign__year=campaign.year)
-        if unit is not None:
-            plans_qs = plans_qs.filter(subtree_q(unit.path, "org__path"))
-    q = request.GET.get("q", "").strip()[:50]
-    if q:
-        plans_qs = plans_qs.filter(Q(title__icontains=q) | Q(org__name__icontains=q) | Q(goals__icontains=q))
-    status = request.GET.get("status", "")
-    if status == "submitted":
-        plans_qs = plans_qs.submitted()
-    elif status == "draft":
-        plans_qs = plans_qs.filter(submitted_at__isnull=True)
+        plans_qs = flt.apply(Plan.objects.visible_to(user), default_year=campaign.year)
+    q, status = (flt.data.get("q") or "").strip(), flt.data.get("status", "")
     plans_qs = plans_qs.select_related("org").annotate(
         attachment_count=Count("attachments", filter=Q(attachments__removed_at__isnull=True))
     )
@@ -69,7 +63,17 @@ def plan_list(request):
             "q": q,
             "status": status,
             "unit": unit,
-            "querystring": urlencode({"q": q, "status": status, **({"org": unit.pk} if unit else {})}),
+            "flt": flt,
+            "problems": flt.problems,
+            "year": flt.data.get("year") or (campaign.year if campaign else None),
+            "querystring": urlencode(
+                {
+                    "q": q,
+                    "status": status,
+                    **({"org": unit.pk} if unit else {}),
+                    **({"year": flt.data["year"]} if flt.data.get("year") else {}),
+                }
+            ),
             "own": own,
             "can_create": campaign is not None and user.has_module_perm("campaigns", "edit"),
             "children_without_plan": children,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fuqing.campaigns import submissions
+from fuqing.campaigns.filters import ObligationFilter
 from fuqing.campaigns.forms import SubmissionForm
 from fuqing.campaigns.models import Obligation, ObligationStatus, Submission
 from fuqing.campaigns.summaries import can_draft, start_draft
@@ -87,11 +88,12 @@ def status_view(request):
     branches = submissions.counts_by_branch(scoped_base, under, today)
     params = request.GET.copy()
     params["under"] = str(under.pk)
-    filtered = submissions.filter_obligations(base, params, today)
-    q = request.GET.get("q", "").strip()[:50]
+    flt = ObligationFilter(params, user)  # the table's filters, as its ledger and the API take them
+    filtered = flt.apply(base, today=today)
+    q = (flt.data.get("q") or "").strip()
     page = Paginator(submissions.table_rows(filtered), 50).get_page(request.GET.get("page"))
     params.pop("page", None)
-    export_params = {k: v for k, v in params.items() if k in ("deadline", "status", "under", "kind", "q")}
+    export_params = {k: v for k, v in params.items() if k in ObligationFilter.form_class.base_fields}
     export_params["year"] = campaign.year
     context.update(
         {
@@ -105,11 +107,13 @@ def status_view(request):
             "page": page,
             "querystring": params.urlencode(),
             "filters": {
-                "deadline": selected,
-                "status": request.GET.get("status", ""),
-                "kind": request.GET.get("kind", ""),
+                "deadline": str(flt.data.get("deadline") or ""),
+                "status": flt.data.get("status", ""),
+                "kind": flt.data.get("kind", ""),
                 "q": q,
             },
+            "flt": flt,
+            "problems": flt.problems,
             "statuses": ObligationStatus.choices,
             "kinds": [(k, OrgKind(k).label) for k in OrgKind.values],
             "export_url": reverse("ledger-export-submissions") + "?" + urlencode(export_params),

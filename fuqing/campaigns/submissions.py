@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -183,30 +183,6 @@ def counts_by_branch(queryset, under: Org, today: datetime.date) -> list[Branch]
 
 
 STATUS_FILTERS = tuple(ObligationStatus.values)
-
-
-def filter_obligations(queryset, params, today: datetime.date):
-    """The table's filters, from an allowlist (SEC-4): deadline, status, under (a unit), kind, q."""
-    deadline = params.get("deadline", "")
-    if str(deadline).isdigit():
-        queryset = queryset.filter(deadline_id=int(deadline))
-    status = params.get("status", "")
-    if status in STATUS_FILTERS:
-        queryset = queryset.filter(status_q(status, today))
-    under = params.get("under", "")
-    if str(under).isdigit():
-        # Only narrows a queryset that is already limited to the user's scope: the unit's path is all
-        # that is read, and nothing of it is shown.
-        path = Org.objects.filter(pk=int(under)).values_list("path", flat=True).first()
-        if path is not None:
-            queryset = queryset.filter(subtree_q(path, "org__path"))
-    kind = params.get("kind", "")
-    if kind:
-        queryset = queryset.filter(org__kind=kind[:20])
-    q = (params.get("q") or "").strip()[:50]
-    if q:  # a unit's name or a deadline's name
-        queryset = queryset.filter(Q(org__name__icontains=q) | Q(deadline__name__icontains=q))
-    return queryset
 
 
 def table_rows(queryset):

@@ -139,6 +139,11 @@ class Ledger:
         """Narrow an export to the list's filters (allowlisted by the register, SEC-4)."""
         return queryset
 
+    def filter_for(self, user, queryset, params: dict):
+        """``filter`` for the user exporting: a register whose filters name ids (a unit, a campaign…)
+        overrides this to resolve them through the scope door, as its page and API do."""
+        return self.filter(queryset, params)
+
     def export_columns(self) -> list[Column]:
         return [c for c in self.columns if c.export is not None]
 

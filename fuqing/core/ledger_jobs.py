@@ -131,7 +131,7 @@ def run_export(job, progress) -> dict:
     if job.params.get("filters_sealed"):
         filters = open_params(job.params["filters_sealed"])
     with replica_reads(after_lsn=job.params.get(REPLICA_JOB_PARAM)):  # the replica, when caught up
-        qs = ledger.filter(ledger.queryset(user), filters)
+        qs = ledger.filter_for(user, ledger.queryset(user), filters)
         path, count = export_to_file(
             ledger, user, queryset=qs, year=job.params.get("year"), progress=progress
         )

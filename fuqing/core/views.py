@@ -137,7 +137,7 @@ def ledger_export_view(ledger):
     def view(request):
         _export_allowed(request, ledger)
         filters = {k: v for k, v in searches.expand(request, request.GET).items()}
-        qs = ledger.filter(ledger.queryset(request.user), filters)
+        qs = ledger.filter_for(request.user, ledger.queryset(request.user), filters)
         filename = f"{ledger.title}-{timezone.localdate():%Y%m%d}.xlsx"
         year = _export_year(request, filters)
         if qs.count() > EXPORT_INLINE_MAX:

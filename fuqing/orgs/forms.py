@@ -109,6 +109,16 @@ class RoleForm(Form):
         ]
 
 
+class OrgFilterForm(Form):
+    q = forms.CharField(label=_("名称或区划代码"), required=False, max_length=50)
+    kind = forms.ChoiceField(label=_("类型"), required=False)
+    parent = forms.IntegerField(label=_("上级组织"), required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("全部")), *OrgKind.choices]
+
+
 class UserFilterForm(Form):
     q = forms.CharField(label=_("用户名/姓名"), required=False, max_length=50)
     active = forms.ChoiceField(

@@ -13,6 +13,7 @@ from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowErro
 from fuqing.core.ledger_kit import UnitResolver, unit_key, unit_path
 from fuqing.core.scoping import subtree_q
 from fuqing.orgs import services
+from fuqing.orgs.filters import OrgFilter
 from fuqing.orgs.models import ALLOWED_PARENTS, Org, OrgKind, User
 
 KIND_ALIASES = {
@@ -159,6 +160,12 @@ class OrgLedger(Ledger):
 
     def queryset(self, user):
         return Org.objects.visible_to(user).order_by("path")
+
+    def filter(self, queryset, params):
+        return self.filter_for(None, queryset, params)
+
+    def filter_for(self, user, queryset, params):
+        return OrgFilter(params, user).apply(queryset)  # the list page's own filters
 
     def export_row(self, obj, ctx):
         if not hasattr(ctx, "parents"):

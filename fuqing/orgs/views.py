@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +18,7 @@ from fuqing.core.permissions import require_admin
 from fuqing.core.routes import scoped, unscoped
 from fuqing.core.scoping import get_visible_or_404, scope_q, subtree_q, user_scope
 from fuqing.orgs import services
-from fuqing.orgs.filters import UserFilter
+from fuqing.orgs.filters import OrgFilter, UserFilter
 from fuqing.orgs.forms import (
     GrantForm,
     MoveForm,
@@ -56,15 +54,14 @@ def org_list(request):
     """The user's scope roots, or search results by name or division code."""
     _require_org_view(request.user)
     visible = Org.objects.visible_to(request.user)
-    q = request.GET.get("q", "").strip()[:50]
-    if q:
-        orgs = visible.filter(Q(name__icontains=q) | Q(division_code__startswith=q))
-        page = Paginator(orgs, 50).get_page(request.GET.get("page"))
-        roots = None
+    flt = OrgFilter(request.GET, request.user)
+    page = roots = None
+    if flt.asked:
+        page = Paginator(flt.apply(visible).order_by("path"), 50).get_page(request.GET.get("page"))
     else:
         roots = visible.filter(path__in=user_scope(request.user).read_paths)
-        page = None
-
+    params = request.GET.copy()
+    params.pop("page", None)
     ledger = get_ledger("orgs")
     return render(
         request,
@@ -72,8 +69,13 @@ def org_list(request):
         {
             "roots": roots,
             "page": page,
-            "q": q,
-            "querystring": urlencode({"q": q}),
+            "form": flt.form,
+            "flt": flt,
+            "problems": flt.problems,
+            "parent": flt.objects.get("parent"),
+            "q": (flt.data.get("q") or "").strip(),
+            "querystring": params.urlencode(),
+            "export_query": params.urlencode(),
             "can_export": ledger.can_export(request.user),
             "can_import": ledger.can_import(request.user),
         },

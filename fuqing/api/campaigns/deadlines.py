@@ -9,9 +9,10 @@ from django.utils import timezone
 from ninja import Field, Query, Schema, Status
 
 from fuqing.api.campaigns.common import require_view, router
-from fuqing.api.kit import Paging, Rows, YearQuery, page, paginate, refs
+from fuqing.api.kit import Paging, Rows, YearQuery, page, paginate, query_schema, ref, refs
 from fuqing.api.types import Count, Day, Id
 from fuqing.campaigns import services, submissions
+from fuqing.campaigns.filters import ObligationFilter
 from fuqing.campaigns.models import Campaign, Deadline, Obligation, ObligationStatus
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import ensure_editable, get_visible_or_404
@@ -185,25 +186,22 @@ class ObligationPage(Schema):
     items: list[ObligationOut]
 
 
-class ObligationQuery(YearQuery, Paging):
-    deadline: Id | None = None
-    status: str | None = Field(None, max_length=20)
-    under: Id | None = None
-    kind: str | None = Field(None, max_length=40)
+class ObligationQuery(query_schema(ObligationFilter), Paging):
+    pass
 
 
 @router.get("/obligations/", response=ObligationPage, url_name="api-obligation-list")
 @scoped(Obligation, "list")
 def list_obligations(request, filters: Query[ObligationQuery]):
     """Who owes what and whether it came on time, late, or not at all (CAM-2), inside the caller's scope;
-    the completeness table's own filters and its counts."""
+    the completeness table's own filters (its page's and its ledger's) and its counts."""
     require_view(request.auth)
     today = timezone.localdate()
+    if filters.under:
+        ref(Org, request.auth, filters.under, "under", "单位")  # a foreign unit is 404
     qs = Obligation.objects.visible_to(request.auth).filter(is_owed=True)
-    if filters.year:
-        qs = qs.filter(deadline__campaign__year=filters.year)
-    params = {k: v for k, v in filters.dict(exclude={"limit", "offset"}).items() if v is not None}
-    qs = submissions.filter_obligations(qs, params, today)
+    flt = ObligationFilter.strict(filters.dict(exclude={"limit", "offset"}), request.auth)
+    qs = flt.apply(qs, today=today)
     return page(submissions.table_rows(qs), filters, counts=qs.status_counts(today))
 
 

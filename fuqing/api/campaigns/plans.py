@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.urls import reverse
 from ninja import Field, Query, Schema, Status
 
 from fuqing.api.campaigns.common import require_view, router
-from fuqing.api.kit import YearQuery, paginate, refs
+from fuqing.api.kit import paginate, query_schema, ref, refs
 from fuqing.api.types import Id
 from fuqing.campaigns import plans as plan_services
+from fuqing.campaigns.filters import PlanFilter
 from fuqing.campaigns.models import Campaign, Plan, PlanAttachment
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import ensure_editable, get_visible_or_404
@@ -57,9 +58,7 @@ class PlanOut(Schema):
     attachments: list[AttachmentOut] = Field(alias="kept_attachments")
 
 
-class PlanQuery(YearQuery):
-    org: Id | None = None
-    status: str | None = Field(None, max_length=20)
+PlanQuery = query_schema(PlanFilter)
 
 
 class PlanIn(Schema):
@@ -93,21 +92,13 @@ def _leaders(user, ids: list[int]) -> list[User]:
 @paginate
 @scoped(Plan, "list")
 def list_plans(request, filters: Query[PlanQuery]):
-    """Implementation plans inside the caller's scope (CAM-3)."""
+    """Implementation plans inside the caller's scope (CAM-3), with the plans page's own filters
+    (``org``: the unit and its subtree)."""
     require_view(request.auth)
-    qs = _plans(request.auth).order_by("campaign__year", "org__path")
-    if filters.year:
-        qs = qs.filter(campaign__year=filters.year)
     if filters.org:
-        qs = qs.filter(org_id=filters.org)
-    if filters.status == "submitted":
-        qs = qs.filter(submitted_at__isnull=False)
-    elif filters.status == "draft":
-        qs = qs.filter(submitted_at__isnull=True)
-    if filters.q:
-        q = filters.q
-        qs = qs.filter(Q(title__icontains=q) | Q(org__name__icontains=q) | Q(goals__icontains=q))
-    return qs
+        ref(Org, request.auth, filters.org, "org", "单位")  # a foreign unit is 404
+    qs = PlanFilter.strict(filters.dict(), request.auth).apply(_plans(request.auth))
+    return qs.order_by("campaign__year", "org__path")
 
 
 @router.get("/plans/{plan_id}/", response=PlanOut, url_name="api-plan-detail")

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fuqing.assistance import pairings as services
-from fuqing.assistance.forms import ActionFilterForm, ActionForm, PairingForm
+from fuqing.assistance.filters import ActionFilter, PairingFilter
+from fuqing.assistance.forms import ActionForm, PairingForm
 from fuqing.assistance.models import Action, Need, Pairing, PairingHelper
 from fuqing.assistance.services import require_edit
 from fuqing.assistance.timeline import woman_timeline
@@ -40,34 +39,30 @@ def pairing_list(request):
         moved.pop("csrfmiddlewaretoken", None)
         query = moved.urlencode()
         return redirect(reverse("assistance:pairing-list") + (f"?{query}" if query else ""))
-    qs = Pairing.objects.visible_to(request.user)
-    q = searches.expand(request, request.GET).get("q", "").strip()[:50]
-    if q:
-        qs = qs.filter(
-            Q(household__icontains=q)
-            | Q(notes__icontains=q)
-            | Q(helpers__user__name=q)
-            | Q(helpers__helper_org__name=q)
-        ).distinct()
-    status = request.GET.get("status", "")
-    if status in ("active", "ended"):
-        qs = qs.filter(status=status)
+    params = searches.expand(request, request.GET)  # the words searched, back from the session
+    flt = PairingFilter(params, request.user)
+    q = (flt.data.get("q") or "").strip()
     year = list_year(request, searching=bool(q))
-    if year:  # pairs in force during the year: started by its end, not ended before it began
-        qs = qs.filter(starts_on__lte=datetime.date(year, 12, 31)).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=datetime.date(year, 1, 1))
-        )
+    qs = flt.apply(Pairing.objects.visible_to(request.user), default_year=year)
     qs = qs.select_related("org", "woman").prefetch_related(HELPERS).order_by("-starts_on")
     page, querystring = paginate(request, qs)
+    export = request.GET.copy()
+    export.pop("page", None)
+    export["year"] = year or ""  # the export covers the year the page shows
     return render(
         request,
         "assistance/pairing_list.html",
         {
             "page": page,
+            "form": flt.form,
+            "flt": flt,
+            "problems": flt.problems,
+            "org": flt.objects.get("org"),
             "q": q,
             "year": year,
-            "status": status,
+            "status": flt.data.get("status", ""),
             "querystring": querystring,
+            "export_query": export.urlencode(),
             "can_edit": can_edit_module(request.user),
             "can_export": request.user.has_module_perm("assistance", "export"),
         },
@@ -183,31 +178,20 @@ def action_list(request):
     """Actions with the funds they add up to per project and per unit (NEED-3)."""
 
     require_view(request.user)
-    form = ActionFilterForm(request.GET or None, initial={"year": selected_year(request)})
-    qs = Action.objects.visible_to(request.user)
-    org = request.user.org
-    if request.GET.get("org", "").isdigit():
-        org = get_visible_or_404(Org, request.user, pk=int(request.GET["org"]))
-        qs = qs.in_subtree(org)
-    year = list_year(request, searching=bool(request.GET.get("q", "").strip()))
-    if year:  # the top bar's year unless one is asked for; a search looks through every year
-        qs = qs.filter(year=year)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            qs = qs.filter(Q(notes__icontains=data["q"]) | Q(project_name__icontains=data["q"]))
-        if data["service"]:
-            qs = qs.filter(service=data["service"])
-        if data["project_id"]:
-            qs = qs.filter(project_id=data["project_id"])
-        elif data["project"]:
-            qs = qs.filter(Q(project__name=data["project"]) | Q(project_name=data["project"]))
+    flt = ActionFilter(request.GET, request.user, initial={"year": selected_year(request)})
+    org = flt.objects.get("org") or request.user.org
+    year = list_year(request, searching=bool(flt.data.get("q")))
+    # the top bar's year unless one is asked for; a search looks through every year
+    qs = flt.apply(Action.objects.visible_to(request.user), default_year=year)
     page, querystring = paginate(
         request,
         qs.select_related("org", "woman", "need", "project", "given_by", "given_by_org").order_by(
             "-given_on", "-created_at"
         ),
     )
+    export = request.GET.copy()
+    export.pop("page", None)
+    export["year"] = year or ""
     children = []
     if org is not None:
         children = Org.objects.visible_to(request.user).filter(subtree_q(org.path), depth=org.depth + 1)
@@ -219,8 +203,11 @@ def action_list(request):
         "assistance/action_list.html",
         {
             "page": page,
-            "form": form,
+            "form": flt.form,
+            "flt": flt,
+            "problems": flt.problems,
             "querystring": querystring,
+            "export_query": export.urlencode(),
             "org": org,
             "year": year,
             "total": services.funds_total(qs),

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fuqing.assistance import suggestions as services
+from fuqing.assistance.filters import SuggestionFilter
 from fuqing.assistance.forms import OutcomeForm, SuggestionForm
 from fuqing.assistance.models import Need, Suggestion, SuggestionOutcome, SuggestionStage
 from fuqing.assistance.services import require_edit
@@ -31,13 +32,10 @@ OUTCOMES = Prefetch("outcomes", queryset=SuggestionOutcome.objects.order_by("sta
 def suggestion_list(request):
     """Every suggestion with the steps it reached and when: what conversion has achieved."""
     require_view(request.user)
-    qs = Suggestion.objects.visible_to(request.user)
-    q = request.GET.get("q", "").strip()[:50]
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(content__icontains=q) | Q(recipient_name__icontains=q))
+    flt = SuggestionFilter(request.GET, request.user)
+    q = (flt.data.get("q") or "").strip()
     year = list_year(request, searching=bool(q))  # the top bar's; a search looks through every year
-    if year:
-        qs = qs.filter(year=year)
+    qs = flt.apply(Suggestion.objects.visible_to(request.user), default_year=year)
     stages = dict(qs.values_list("stage").annotate(n=Count("id")).order_by())
     qs = (
         qs.select_related("org")
@@ -58,14 +56,26 @@ def suggestion_list(request):
         "assistance/suggestion_list.html",
         {
             "page": page,
+            "form": flt.form,
+            "flt": flt,
+            "problems": flt.problems,
+            "org": flt.objects.get("org"),
             "q": q,
             "year": year,
             "summary": summary,
             "querystring": querystring,
-            "export_query": urlencode({k: v for k, v in (("q", q), ("year", year or "")) if v}),
+            "export_query": _export_query(request, year),
             "can_edit": can_edit_module(request.user),
         },
     )
+
+
+def _export_query(request, year) -> str:
+    """The page's own filters for its ledger: what the address asks, with the year the page shows."""
+    export = request.GET.copy()
+    export.pop("page", None)
+    export["year"] = year or ""
+    return urlencode({k: v for k, v in export.items() if v})
 
 
 def _candidate_need_ids(request, suggestion=None) -> list:
