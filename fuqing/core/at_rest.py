@@ -1,4 +1,4 @@
-"""Files at rest are readable by their owner only (settings set the umask to 077 for new files; D??).
+"""Files at rest are readable by their owner only (settings set the umask to 077 for new files; D66).
 
 An embedded SQLite database made before that rule (or by another tool) keeps the mode it was created
 with; the first connection of each process closes it and its journal files (600).
