@@ -18,14 +18,18 @@ def _total(rows) -> int:
 
 def _categories() -> dict[str, tuple[str, int]]:
     """The dictionary's categories, id (as a cell's code) -> (name, sort): one query per read."""
-    return {str(pk): (name, sort) for pk, name, sort in NeedCategory.objects.values_list("id", "name", "sort")}
+    return {
+        str(pk): (name, sort) for pk, name, sort in NeedCategory.objects.values_list("id", "name", "sort")
+    }
 
 
 def _by_category(rows, categories) -> object:
     found = []
     for code, n in rows:
         name, sort = categories.get(code, (None, None))
-        found.append({"category__name": name, "category__sort": sort, "n": n, "label": name or str(figures.UNSET)})
+        found.append(
+            {"category__name": name, "category__sort": sort, "n": n, "label": name or str(figures.UNSET)}
+        )
     return figures._by_category(found)
 
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
-from django.db.models import CharField, F, Count, OuterRef, Subquery, Sum, Value
+from django.db.models import CharField, Count, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
@@ -130,7 +130,8 @@ def _insert_own(fact: Fact, rows=None) -> None:
     sql, params = fact.counts(rows).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {_table(AnalyticsCell)} (fact, org_id, whole, day, code, n) "
+            # names from the models and Django's own compiled SQL; values as parameters
+            f"INSERT INTO {_table(AnalyticsCell)} (fact, org_id, whole, day, code, n) "  # noqa: S608
             f"SELECT %s, s.a_org, %s, s.a_day, s.a_code, s.a_n FROM ({sql}) s",
             [fact.key, False, *params],
         )
@@ -153,6 +154,7 @@ def _roll_up(fact: Fact, paths: Iterable[str] | None = None, days: list | None =
         for path in paths:
             by_depth.setdefault(len(path) // step, []).append(path)
     cell, orgs = _table(AnalyticsCell), _table(org)
+    # table names from the models, the prefix's width an int, every value a parameter
     for depth, chosen in sorted(by_depth.items()):
         where, params = ["c.fact = %s", "c.whole = %s", "o.depth >= %s"], [fact.key, False, depth]
         for column, values in (("a.path", chosen), ("c.day", days)):
@@ -162,9 +164,9 @@ def _roll_up(fact: Fact, paths: Iterable[str] | None = None, days: list | None =
                 params += more
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {cell} (fact, org_id, whole, day, code, n) "
+                f"INSERT INTO {cell} (fact, org_id, whole, day, code, n) "  # noqa: S608
                 f"SELECT %s, a.id, %s, c.day, c.code, SUM(c.n) FROM {cell} c "
-                f"JOIN {orgs} o ON o.id = c.org_id JOIN {orgs} a ON a.path = SUBSTR(o.path, 1, {depth * step}) "
+                f"JOIN {orgs} o ON o.id = c.org_id JOIN {orgs} a ON a.path = SUBSTR(o.path, 1, {int(depth * step)}) "
                 f"WHERE {' AND '.join(where)} GROUP BY a.id, c.day, c.code",
                 [fact.key, True, *params],
             )
@@ -282,7 +284,7 @@ def changed_rows(queryset) -> None:
         sql, params = rows.order_by().query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {_table(AnalyticsChange)} (fact, org_id, day, marked_at) "
+                f"INSERT INTO {_table(AnalyticsChange)} (fact, org_id, day, marked_at) "  # noqa: S608
                 f"SELECT %s, s.a_org, s.a_day, %s FROM ({sql}) s WHERE true ON CONFLICT DO NOTHING",
                 [found.key, connection.ops.adapt_datetimefield_value(timezone.now()), *params],
             )
@@ -330,10 +332,15 @@ def states(cache: dict | None = None) -> dict[str, dict]:
     """{fact: {"as_of", "fresh"}} of the built facts, in one query (kept in ``cache`` when given)."""
     if cache is not None and "analytics:states" in cache:
         return cache["analytics:states"]
-    oldest = AnalyticsChange.objects.filter(fact=OuterRef("fact")).order_by("marked_at").values("marked_at")[:1]
+    oldest = (
+        AnalyticsChange.objects.filter(fact=OuterRef("fact")).order_by("marked_at").values("marked_at")[:1]
+    )
     limit = timezone.now() - max_lag()
     found = {
-        row["fact"]: {"as_of": row["refreshed_at"], "fresh": row["waiting"] is None or row["waiting"] >= limit}
+        row["fact"]: {
+            "as_of": row["refreshed_at"],
+            "fresh": row["waiting"] is None or row["waiting"] >= limit,
+        }
         for row in AnalyticsState.objects.annotate(waiting=Subquery(oldest)).values(
             "fact", "refreshed_at", "waiting"
         )
@@ -362,7 +369,9 @@ def read(key: str, scope, units: list) -> dict | None:
     state = states(scope.cache).get(found.fact.key)
     if state is None or not state["fresh"]:
         return None
-    cells = AnalyticsCell.objects.all() if scope.user is None else AnalyticsCell.objects.visible_to(scope.user)
+    cells = (
+        AnalyticsCell.objects.all() if scope.user is None else AnalyticsCell.objects.visible_to(scope.user)
+    )
     rows = (
         cells.filter(
             fact=found.fact.key,

@@ -30,6 +30,9 @@ class AnalyticsCell(models.Model):
             models.Index(fields=["fact", "whole", "day"], name="core_analytics_cell_day"),
         ]
 
+    def __str__(self):
+        return f"{self.fact} {self.org_id} {self.day} {self.code}: {self.n}"
+
 
 class AnalyticsState(models.Model):
     """When a fact's cells were last built in full and last brought up to date (the "as of" time)."""
@@ -40,6 +43,9 @@ class AnalyticsState(models.Model):
     built_at = models.DateTimeField()
     refreshed_at = models.DateTimeField()
     seconds = models.FloatField(default=0)  # how long the last full build took
+
+    def __str__(self):
+        return f"{self.fact} @ {self.refreshed_at:%Y-%m-%d %H:%M}"
 
 
 class AnalyticsChange(models.Model):
@@ -60,3 +66,6 @@ class AnalyticsChange(models.Model):
             models.UniqueConstraint(fields=["fact", "org", "day"], name="core_analytics_change_once")
         ]
         indexes = [models.Index(fields=["fact", "marked_at"], name="core_analytics_change_age")]
+
+    def __str__(self):
+        return f"{self.fact} {self.org_id} {self.day}"

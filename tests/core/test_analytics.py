@@ -30,6 +30,11 @@ PERIODS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _enabled(settings):
+    settings.ANALYTICS_ENABLED = True
+
+
 def _live(key: str, scope: figures.FigureScope, units) -> dict:
     """The figure computed afresh from the rows: the provider's grouped answer and its one-unit answer."""
     provider = figures.get_provider(key)
@@ -97,9 +102,10 @@ def test_rebuild_equals_a_fresh_recomputation_for_every_materialised_figure(tree
     assert AnalyticsCell.objects.filter(whole=False).count() > 0
     # the city's whole cells sum to all its subtree's visits (rolled up through four levels)
     city_visits = AnalyticsCell.objects.filter(fact="fieldwork.visits_by_method", whole=True, org=tree.city)
-    assert sum(city_visits.values_list("n", flat=True)) == Visit.objects.filter(
-        org__path__startswith=tree.city.path
-    ).count()
+    assert (
+        sum(city_visits.values_list("n", flat=True))
+        == Visit.objects.filter(org__path__startswith=tree.city.path).count()
+    )
     assert _assert_equal_everywhere(rows["units"]) > 50
 
 
@@ -141,7 +147,9 @@ def test_a_bulk_write_marks_each_unit_day_once_and_enqueues_one_refresh(
     analytics.rebuild()
     lead = rows["lead"]
     new = [
-        Visit(org=tree.a1, started_on=D(2014, 5, 1 + i % 3), ended_on=D(2014, 5, 1), method="forum", lead=lead)
+        Visit(
+            org=tree.a1, started_on=D(2014, 5, 1 + i % 3), ended_on=D(2014, 5, 1), method="forum", lead=lead
+        )
         for i in range(60)
     ]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -176,9 +184,11 @@ def test_stale_or_unbuilt_cells_are_not_served(tree, rows, settings):
     assert analytics.read("visit_count", figures.FigureScope.of_year(tree.a, 2014), [tree.a]) is not None
     change = AnalyticsChange.objects.create(fact="fieldwork.visits_by_method", org=tree.a, day=D(2014, 1, 2))
     assert analytics.read("visit_count", figures.FigureScope.of_year(tree.a, 2014), [tree.a]) is not None
-    AnalyticsChange.objects.filter(pk=change.pk).update(marked_at=timezone.now() - datetime.timedelta(hours=1))
+    AnalyticsChange.objects.filter(pk=change.pk).update(
+        marked_at=timezone.now() - datetime.timedelta(hours=1)
+    )
     assert analytics.read("visit_count", figures.FigureScope.of_year(tree.a, 2014), [tree.a]) is None
-    settings.ANALYTICS_ENABLED = False
+    settings.ANALYTICS_ENABLED = False  # switched off (as conftest does for every other test)
     AnalyticsChange.objects.all().delete()
     assert analytics.read("visit_count", figures.FigureScope.of_year(tree.a, 2014), [tree.a]) is None
 
@@ -196,9 +206,10 @@ def test_scoped_like_the_rows_a_district_reads_only_its_subtree(tree, rows, clie
     found = board.build(tree.a, 2014, chair, today=D(2014, 12, 31))
     assert found.figures_as_of is not None
     visits = next(c for _t, cards in found.sections for c in cards if c["key"] == "visit_count")
-    assert visits["this"] == Visit.objects.filter(
-        org__path__startswith=tree.a.path, started_on__year=2014
-    ).count()
+    assert (
+        visits["this"]
+        == Visit.objects.filter(org__path__startswith=tree.a.path, started_on__year=2014).count()
+    )
     assert {c["name"]: c["this"] for c in visits["children"]} == {
         tree.a1.name: Visit.objects.filter(org__path__startswith=tree.a1.path, started_on__year=2014).count()
     }
