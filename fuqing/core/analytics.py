@@ -166,7 +166,8 @@ def _roll_up(fact: Fact, paths: Iterable[str] | None = None, days: list | None =
             cursor.execute(
                 f"INSERT INTO {cell} (fact, org_id, whole, day, code, n) "  # noqa: S608
                 f"SELECT %s, a.id, %s, c.day, c.code, SUM(c.n) FROM {cell} c "
-                f"JOIN {orgs} o ON o.id = c.org_id JOIN {orgs} a ON a.path = SUBSTR(o.path, 1, {int(depth * step)}) "
+                f"JOIN {orgs} o ON o.id = c.org_id "
+                f"JOIN {orgs} a ON a.path = SUBSTR(o.path, 1, {int(depth * step)}) "
                 f"WHERE {' AND '.join(where)} GROUP BY a.id, c.day, c.code",
                 [fact.key, True, *params],
             )
