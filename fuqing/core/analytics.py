@@ -190,6 +190,8 @@ def rebuild(keys: Iterable[str] | None = None) -> dict[str, float]:
     """Build the cells of every fact (or of ``keys``) from scratch, all or nothing: {fact: seconds}."""
     chosen = facts() if keys is None else [_FACTS[k] for k in keys]
     with transaction.atomic():
+        # a refresh running meanwhile waits (it locks its fact's state too): no cell is counted twice
+        list(AnalyticsState.objects.select_for_update().filter(fact__in=[f.key for f in chosen]))
         return {f.key: _build(f) for f in chosen}
 
 
