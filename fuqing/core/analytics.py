@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
-from django.db.models import CharField, Count, F, OuterRef, Subquery, Sum, Value
+from django.db.models import CharField, Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
@@ -131,9 +131,9 @@ def _insert_own(fact: Fact, rows=None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             # names from the models and Django's own compiled SQL; values as parameters
-            f"INSERT INTO {_table(AnalyticsCell)} (fact, org_id, whole, day, code, n) "  # noqa: S608
-            f"SELECT %s, s.a_org, %s, s.a_day, s.a_code, s.a_n FROM ({sql}) s",
-            [fact.key, False, *params],
+            f"INSERT INTO {_table(AnalyticsCell)} (fact, org_id, whole, month, day, code, n) "  # noqa: S608
+            f"SELECT %s, s.a_org, %s, %s, s.a_day, s.a_code, s.a_n FROM ({sql}) s",
+            [fact.key, False, False, *params],
         )
 
 
@@ -164,13 +164,37 @@ def _roll_up(fact: Fact, paths: Iterable[str] | None = None, days: list | None =
                 params += more
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {cell} (fact, org_id, whole, day, code, n) "  # noqa: S608
-                f"SELECT %s, a.id, %s, c.day, c.code, SUM(c.n) FROM {cell} c "
+                f"INSERT INTO {cell} (fact, org_id, whole, month, day, code, n) "  # noqa: S608
+                f"SELECT %s, a.id, %s, %s, c.day, c.code, SUM(c.n) FROM {cell} c "
                 f"JOIN {orgs} o ON o.id = c.org_id "
                 f"JOIN {orgs} a ON a.path = SUBSTR(o.path, 1, {int(depth * step)}) "
                 f"WHERE {' AND '.join(where)} GROUP BY a.id, c.day, c.code",
-                [fact.key, True, *params],
+                [fact.key, True, False, *params],
             )
+
+
+def _month_start(column: str) -> str:
+    if connection.vendor == "sqlite":
+        return f"date({column}, 'start of month')"
+    return f"CAST(DATE_TRUNC('month', {column}) AS date)"
+
+
+def _months(fact: Fact, units: list | None = None, months: list | None = None) -> None:
+    """The whole subtrees' month cells (of ``units`` in ``months``), summed from their day cells."""
+    cell, start = _table(AnalyticsCell), _month_start("c.day")
+    where, params = ["c.fact = %s", "c.whole = %s", "c.month = %s"], [fact.key, True, False]
+    for column, values in (("c.org_id", units), (start, months)):
+        if values is not None:
+            clause, more = _in(column, values)
+            where.append(clause)
+            params += more
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {cell} (fact, org_id, whole, month, day, code, n) "  # noqa: S608
+            f"SELECT %s, c.org_id, %s, %s, {start}, c.code, SUM(c.n) FROM {cell} c "
+            f"WHERE {' AND '.join(where)} GROUP BY c.org_id, {start}, c.code",
+            [fact.key, True, True, *params],
+        )
 
 
 def _build(fact: Fact) -> float:
@@ -179,6 +203,10 @@ def _build(fact: Fact) -> float:
     AnalyticsCell.objects.filter(fact=fact.key)._raw_delete(connection.alias)
     _insert_own(fact)
     _roll_up(fact)
+    _months(fact)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics: the reads' plans count on them
+            cursor.execute(f"ANALYZE {_table(AnalyticsCell)}")
     seconds = time.monotonic() - started
     AnalyticsState.objects.update_or_create(
         fact=fact.key, defaults={"built_at": now, "refreshed_at": now, "seconds": seconds}
@@ -231,10 +259,12 @@ def _refresh(fact: Fact) -> int:
     for path in org._default_manager.filter(pk__in=units).values_list("path", flat=True):
         paths.update(path[: i * step] for i in range(1, len(path) // step + 1))
     above = list(org._default_manager.filter(path__in=paths).values_list("pk", flat=True))
-    AnalyticsCell.objects.filter(fact=fact.key, whole=True, org__in=above, day__in=days)._raw_delete(
-        connection.alias
-    )
+    cells = AnalyticsCell.objects.filter(fact=fact.key, whole=True, org__in=above)
+    cells.filter(month=False, day__in=days)._raw_delete(connection.alias)
     _roll_up(fact, sorted(paths), days)
+    months = sorted({d.replace(day=1) for d in days})
+    cells.filter(month=True, day__in=months)._raw_delete(connection.alias)
+    _months(fact, above, months)
     AnalyticsState.objects.filter(fact=fact.key).update(refreshed_at=now)
     return len(marks)
 
@@ -353,6 +383,21 @@ def states(cache: dict | None = None) -> dict[str, dict]:
     return found
 
 
+def _period_q(start: datetime.date, end: datetime.date) -> Q:
+    """``start``..``end`` as month cells for the whole months inside it and day cells for the rest."""
+    first = start if start.day == 1 else (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    after = end + datetime.timedelta(days=1)
+    last = after if after.day == 1 else end.replace(day=1)  # the day after the last whole month
+    if first >= last:
+        return Q(month=False, day__gte=start, day__lte=end)
+    q = Q(month=True, day__gte=first, day__lt=last)
+    if start < first:
+        q |= Q(month=False, day__gte=start, day__lt=first)
+    if last <= end:
+        q |= Q(month=False, day__gte=last, day__lte=end)
+    return q
+
+
 def _servable(scope, units) -> bool:
     if not getattr(settings, "ANALYTICS_ENABLED", True) or scope.is_frozen:
         return False
@@ -360,6 +405,31 @@ def _servable(scope, units) -> bool:
         return True
     seen = user_scope(scope.user)
     return seen.volunteer is None and all(seen.covers(u.path) for u in units)
+
+
+def _fact_rows(fact: Fact, scope, units: list) -> dict[int, list]:
+    """{unit.pk: [(code, n), …]} of ``fact`` over the scope's period: one grouped query, kept in the
+    scope's cache so the figures of one fact (a count and its breakdown) read it once."""
+    key = ("analytics:rows", fact.key, tuple(u.pk for u in units))
+    if key in scope.cache:
+        return scope.cache[key]
+    cells = (
+        AnalyticsCell.objects.all() if scope.user is None else AnalyticsCell.objects.visible_to(scope.user)
+    )
+    rows = (
+        cells.filter(
+            _period_q(scope.start, scope.end), fact=fact.key, whole=True, org__in=[u.pk for u in units]
+        )
+        .values_list("org_id", "code")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    grouped: dict[int, list] = {u.pk: [] for u in units}
+    for org_id, code, total in rows:
+        if total:
+            grouped[org_id].append((code, int(total)))
+    scope.cache[key] = grouped
+    return grouped
 
 
 def read(key: str, scope, units: list) -> dict | None:
@@ -372,25 +442,7 @@ def read(key: str, scope, units: list) -> dict | None:
     state = states(scope.cache).get(found.fact.key)
     if state is None or not state["fresh"]:
         return None
-    cells = (
-        AnalyticsCell.objects.all() if scope.user is None else AnalyticsCell.objects.visible_to(scope.user)
-    )
-    rows = (
-        cells.filter(
-            fact=found.fact.key,
-            whole=True,
-            org__in=[u.pk for u in units],
-            day__gte=scope.start,
-            day__lte=scope.end,
-        )
-        .values_list("org_id", "code")
-        .annotate(total=Sum("n"))
-        .order_by()
-    )
-    grouped: dict[int, list] = {u.pk: [] for u in units}
-    for org_id, code, total in rows:
-        if total:
-            grouped[org_id].append((code, int(total)))
+    grouped = _fact_rows(found.fact, scope, units)
     if scope.served_as_of is None or state["as_of"] < scope.served_as_of:
         scope.served_as_of = state["as_of"]
     if found.prepare is None:

@@ -18,6 +18,9 @@ class AnalyticsCell(models.Model):
     fact = models.CharField(max_length=64)
     org = models.ForeignKey(settings.ORG_MODEL, on_delete=models.CASCADE, related_name="+")
     whole = models.BooleanField(default=False)
+    # a month's total of a whole subtree (``day`` its first day), summed from its days: a year is read
+    # as twelve cells per code, plus days at a period's cut edges
+    month = models.BooleanField(default=False)
     day = models.DateField()
     code = models.CharField(max_length=64, blank=True, default="")
     n = models.BigIntegerField(default=0)
@@ -26,7 +29,7 @@ class AnalyticsCell(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["fact", "whole", "org", "day"], name="core_analytics_cell_read"),
+            models.Index(fields=["fact", "whole", "month", "org", "day"], name="core_analytics_cell_read"),
             models.Index(fields=["fact", "whole", "day"], name="core_analytics_cell_day"),
         ]
 

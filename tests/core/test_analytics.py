@@ -101,11 +101,15 @@ def test_rebuild_equals_a_fresh_recomputation_for_every_materialised_figure(tree
     analytics.rebuild()
     assert AnalyticsCell.objects.filter(whole=False).count() > 0
     # the city's whole cells sum to all its subtree's visits (rolled up through four levels)
-    city_visits = AnalyticsCell.objects.filter(fact="fieldwork.visits_by_method", whole=True, org=tree.city)
+    city_visits = AnalyticsCell.objects.filter(
+        fact="fieldwork.visits_by_method", whole=True, month=False, org=tree.city
+    )
     assert (
         sum(city_visits.values_list("n", flat=True))
         == Visit.objects.filter(org__path__startswith=tree.city.path).count()
     )
+    months = AnalyticsCell.objects.filter(fact="fieldwork.visits_by_method", month=True, org=tree.city)
+    assert sum(months.values_list("n", flat=True)) == sum(city_visits.values_list("n", flat=True))
     assert _assert_equal_everywhere(rows["units"]) > 50
 
 
