@@ -326,6 +326,30 @@ def changed_rows(queryset) -> None:
         schedule()
 
 
+def unit_moved(org, old_parent) -> None:
+    """After ``org`` moved (its subtree's paths rewritten): mark every day its subtree has counts for,
+    under the moved units (their new ancestors) and under the old parent (its ancestors lose them)."""
+    orgs, cell = _table(org_model()), _table(AnalyticsCell)
+    moved = (
+        f"SELECT DISTINCT c.fact AS fact, {{unit}} AS org_id, c.day AS day FROM {cell} c "  # noqa: S608
+        f"JOIN {orgs} o ON o.id = c.org_id "
+        "WHERE c.whole = %s AND o.path LIKE %s"
+    )
+    params = [False, org.path.replace("%", "") + "%"]
+    parts = [(moved.format(unit="c.org_id"), params)]
+    if old_parent is not None:
+        parts.append((moved.format(unit="CAST(%s AS bigint)"), [old_parent.pk, *params]))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        for sql, more in parts:
+            cursor.execute(
+                f"INSERT INTO {_table(AnalyticsChange)} (fact, org_id, day, marked_at) "  # noqa: S608
+                f"SELECT s.fact, s.org_id, s.day, %s FROM ({sql}) s WHERE true ON CONFLICT DO NOTHING",
+                [now, *more],
+            )
+    schedule()
+
+
 def _model_facts(model) -> list[Fact]:
     return [f for f in _FACTS.values() if f.model is model]
 

@@ -264,3 +264,15 @@ def test_rebuild_command_all_or_nothing(tree, rows, monkeypatch):
     out = io.StringIO()
     call_command("rebuild_analytics", "--refresh", stdout=out)
     assert "fieldwork.visits_by_method: 0 changed unit-days applied" in out.getvalue()
+
+
+def test_moving_a_unit_moves_its_counts_to_the_new_ancestors(tree, rows, sysadmin):
+    from fuqing.orgs import services as org_services
+
+    analytics.rebuild()
+    org_services.move_org(sysadmin, tree.a1, tree.b)  # 新阳路街道 (with 友谊社区) from 道里区 to 南岗区
+    assert AnalyticsChange.objects.filter(org=tree.a).exists()  # the old parent's days are marked
+    analytics.refresh()
+    for org in rows["units"]:
+        org.refresh_from_db()
+    assert _assert_equal_everywhere(rows["units"]) > 50
