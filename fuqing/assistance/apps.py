@@ -10,7 +10,7 @@ class AssistanceConfig(AppConfig):
         _history_labels()
         from django.utils.translation import gettext_lazy as _
 
-        from fuqing.assistance import demo, figures, ledgers, panels, reminders, services, synth  # noqa: F401
+        from fuqing.assistance import analytics, demo, figures, ledgers, panels, reminders, services, synth  # noqa: F401
         from fuqing.core.navigation import register
         from fuqing.fieldwork.hooks import register_needs
 

@@ -160,7 +160,7 @@ def needs_by_category_for_units(scope: FigureScope, units) -> dict:
 
 
 def _by_category(rows) -> Figure:
-    rows = sorted(rows, key=lambda r: (-r["n"], r["category__sort"] or UNSORTED))
+    rows = sorted(rows, key=lambda r: (-r["n"], r["category__sort"] or UNSORTED, str(r["label"])))
     counts = [[str(r["label"]), r["n"]] for r in rows]
     return tally(
         "needs_by_category", _("诉求类别"), counts, _("件"), _("类别"), table_title=_("诉求类别统计")

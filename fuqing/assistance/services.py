@@ -32,7 +32,7 @@ from fuqing.assistance.models import (
     Urgency,
 )
 from fuqing.assistance.text import extract_keywords, guess_category_code
-from fuqing.core import audit
+from fuqing.core import analytics, audit
 from fuqing.core.models import AuditAction
 from fuqing.core.scoping import user_scope
 from fuqing.fieldwork.services import format_needs, parse_needs
@@ -622,7 +622,9 @@ def _follow_visit(actor, visit) -> None:
         for need in moved:
             require_edit(actor, need)
     ids = [n.pk for n in moved]
+    analytics.changed_rows(Need.objects.filter(pk__in=ids))  # their old unit-days (an update sends no signal)
     Need.objects.filter(pk__in=ids).update(org=visit.org, reported_on=day, year=day.year, month=day.month)
+    analytics.changed_rows(Need.objects.filter(pk__in=ids))  # and their new ones
     NeedKeyword.objects.filter(need__in=ids).update(org=visit.org, year=day.year)
     for need in moved:
         audit.record(

@@ -49,6 +49,11 @@ names research reports' figures had (``title``, ``rows``, ``total``, ``total_tex
 computes the figure unit by unit (queries grow with the units: give a provider ``for_units`` before a
 page calls it for many units). ``subtree_groups`` is the grouped query a ``for_units`` needs: one
 ``GROUP BY`` on the path prefix per depth among the units.
+
+Analytics tables (``fuqing.core.analytics``): a figure an app declares materialised is read by
+``compute`` and ``compute_for_units`` from its analytics cells when they are built and fresh and the
+viewer may see the units' whole subtrees (one query for all units); the scope then carries
+``served_as_of``, when those cells were counted. Otherwise the provider computes it live, as before.
 """
 
 from __future__ import annotations
@@ -82,6 +87,8 @@ class FigureScope:
     user: Any = None
     kind: str = ""
     as_of: datetime.datetime | None = None  # set for a snapshot: nothing is computed, the cache is all
+    # when figures were read from the analytics tables: the oldest "as of" among them (None: live)
+    served_as_of: datetime.datetime | None = None
     cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -294,7 +301,11 @@ def compute(key: str, scope: FigureScope) -> Figure | None:
         return scope.cache.get(key)
     if key not in scope.cache:
         provider = _PROVIDERS.get(key)
-        scope.cache[key] = provider.func(scope) if provider else None
+        served = _analytics().read(key, scope, [scope.org]) if provider and scope.org is not None else None
+        if served is not None:
+            scope.cache[key] = served[scope.org.pk]
+        else:
+            scope.cache[key] = provider.func(scope) if provider else None
     return scope.cache[key]
 
 
@@ -306,9 +317,19 @@ def compute_for_units(key: str, scope: FigureScope, units) -> dict[int, Figure]:
     units = list(units)
     if not units:
         return {}
+    served = _analytics().read(key, scope, units)
+    if served is not None:
+        return served
     if provider.units_func is not None:
         return provider.units_func(scope, units)
     return {unit.pk: compute(key, scope.for_unit(unit)) for unit in units}
+
+
+def _analytics():
+    """The analytics tables (``fuqing.core.analytics``), imported when first read: they hold models."""
+    from fuqing.core import analytics
+
+    return analytics
 
 
 def snapshot(keys, scope: FigureScope) -> dict:

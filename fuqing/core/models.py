@@ -260,3 +260,6 @@ class Reminder(models.Model):
 
     def __str__(self):
         return self.title
+
+
+from fuqing.core.analytics_models import AnalyticsCell, AnalyticsChange, AnalyticsState  # noqa: E402,F401

@@ -116,6 +116,8 @@ class Board:
     children: list
     sections: list = field(default_factory=list)  # [(title, [card dict])]
     rank: dict | None = None
+    # when the analytics tables the figures were read from were counted (None: computed just now)
+    figures_as_of: datetime.datetime | None = None
 
     def to_data(self) -> dict:
         return {
@@ -126,6 +128,7 @@ class Board:
             "children": [{"id": c.pk, "name": c.name} for c in self.children],
             "sections": [{"title": title, "figures": cards} for title, cards in self.sections],
             "rank": self.rank,
+            "figures_as_of": self.figures_as_of.isoformat() if self.figures_as_of else None,
         }
 
 
@@ -215,6 +218,8 @@ def build(unit: Org, year: int, user, today: datetime.date | None = None) -> Boa
                 shown.append(found)
         if shown:
             board.sections.append((str(title), shown))
+    served = [s.served_as_of for s in (this, last) if s.served_as_of is not None]
+    board.figures_as_of = min(served) if served else None
     found = ranks(units, year, user)
     board.rank = {
         "label": _("考核排名"),

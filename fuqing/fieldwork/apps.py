@@ -10,7 +10,7 @@ class FieldworkConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from fuqing.core.navigation import register
-        from fuqing.fieldwork import demo, figures, ledgers, panels, synth  # noqa: F401
+        from fuqing.fieldwork import analytics, demo, figures, ledgers, panels, synth  # noqa: F401
 
         view = ("fieldwork", "view")
         edit = ("fieldwork", "edit")

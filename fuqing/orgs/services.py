@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fuqing.core import audit, frame
+from fuqing.core import analytics, audit, frame
 from fuqing.core.models import AuditAction
 from fuqing.core.permissions import ADMIN_KINDS, require_admin, validate_codes
 from fuqing.core.scoping import user_scope
@@ -222,6 +222,7 @@ class MoveOrg:
         frame.bump("orgs")  # the move rewrote paths without saving the units: scopes and frames read again
         frame.bump("users")
         self.org.refresh_from_db()
+        analytics.unit_moved(self.org, old_parent)  # the analytics' roll-ups follow the new paths
         audit.record(
             AuditAction.MOVE,
             actor=self.actor,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from fuqing.campaigns.models import Campaign, Deadline
 from fuqing.core import audit
+from fuqing.core.analytics_models import AnalyticsCell, AnalyticsChange
 from fuqing.core.models import AuditAction, AuditEvent, Job, Reminder
 from fuqing.orgs.models import ApiToken, LoginSession, Org, ScopeGrant, User
 from tests.scoped_factories import factory
@@ -109,3 +110,17 @@ def make_deadline(org, marker, viewer):
     return Deadline.objects.create(
         campaign=campaign, code="d", name=marker, due_on=datetime.date(campaign.year, 5, 10)
     )
+
+
+@factory(AnalyticsCell)
+def make_analytics_cell(org, marker, viewer):
+    """A rolled-up count of the unit's subtree (the analytics tables, issue 16)."""
+    return AnalyticsCell.objects.create(
+        fact="test.fact", org=org, whole=True, day=datetime.date.today(), code=marker
+    )
+
+
+@factory(AnalyticsChange)
+def make_analytics_change(org, marker, viewer):
+    """A unit-day waiting for the worker's refresh."""
+    return AnalyticsChange.objects.create(fact=marker, org=org, day=datetime.date.today())
