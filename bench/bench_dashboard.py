@@ -2,7 +2,7 @@
 and the same span of last year, through the figures registry (``compute_for_units``) — against the same
 figures computed by hand in SQL, and the dashboard page against a bare page, measured in the same run.
 
-    DATABASE_URL=postgres://… .venv/bin/python bench/run.py dashboard --scale city
+    DATABASE_URL=postgres://… .venv/bin/python bench/run.py dashboard --scale province
 
 Needs synthetic data (``manage.py synth``; run it first — this benchmark does not generate it). One JSON
 line per scenario: milliseconds, the baseline, and the number of queries — the same whatever the number
@@ -125,6 +125,8 @@ def run(args) -> None:
         **rows,
         ms=round(seconds * 1000, 1),
         hand_sql_registers_ms=round(baseline * 1000, 1),
+        seconds=seconds,
+        baseline_seconds=baseline,
         queries=queries,
     )
     seconds = _median(registers)
