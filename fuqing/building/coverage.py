@@ -96,18 +96,24 @@ def tally(unit: Org, year: int, as_of: datetime.date, by_child: bool = False) ->
 
 def tally_units(units, year: int, as_of: datetime.date) -> dict[str, Tally]:
     """{unit path: Tally} for any units, nested or of mixed depths (figures' ``for_units``): the same five
-    queries per depth among the units, each grouped by the units' path prefix, so a unit's row is its
-    subtree's sum whatever the number of units (units of one depth never overlap; distinct counts are
-    per unit: its villages, its cadres). Many units of one depth are filtered by their shared ancestor's
-    range, not one range each (a province's streets)."""
+    queries. Units of one depth (a ranking's districts or streets) are grouped by their path prefix, so
+    each unit's row comes straight from the database; many of them are filtered by their shared
+    ancestor's range, not one range each (a province's streets). Units of mixed depths (a dashboard's
+    unit and its children) are grouped by the rows' own unit, then each unit's row is the sum of its
+    subtree's groups. Every count is additive across units (distinct counts are per unit: its villages,
+    its cadres)."""
     found = {unit.path: Tally() for unit in units}
-    by_length: dict[int, list[str]] = {}
-    for path in found:
-        by_length.setdefault(len(path), []).append(path)
-    for length, paths in by_length.items():
-        for path, t in _tally(_ranges(paths), length, year, as_of).items():
+    lengths = {len(path) for path in found}
+    if len(lengths) == 1:
+        for path, t in _tally(_ranges(list(found)), lengths.pop(), year, as_of).items():
             if path in found:
                 found[path].add(t)
+        return found
+    roots = [p for p in sorted(found) if not any(p != q and p.startswith(q) for q in found)]
+    for path, t in _tally(roots, None, year, as_of).items():
+        for cut in range(Org.steplen, len(path) + 1, Org.steplen):
+            if path[:cut] in found:
+                found[path[:cut]].add(t)
     return found
 
 
