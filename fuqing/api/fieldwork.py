@@ -11,17 +11,14 @@ import datetime
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from fuqing.api.fieldwork_schemas import (
     ContactPointIn,
     ContactPointOut,
-    ContactPointQuery,
     QuestionnaireIn,
     QuestionnaireOut,
-    QuestionnaireQuery,
     QuestionSchema,
     ResponseIn,
     ResponseOut,
@@ -37,12 +34,15 @@ from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.fieldwork import questionnaires as qservice
 from fuqing.fieldwork import responses, services, stats, tallies
-from fuqing.fieldwork.filters import VisitFilter
+from fuqing.fieldwork.filters import ContactPointFilter, QuestionnaireFilter, ResponseFilter, VisitFilter
 from fuqing.fieldwork.models import ContactPoint, Questionnaire, Response, Visit
 from fuqing.orgs.models import Org, User
 
 router = Router(tags=["fieldwork"])
 VisitQuery = query_schema(VisitFilter)
+ContactPointQuery = query_schema(ContactPointFilter)
+QuestionnaireQuery = query_schema(QuestionnaireFilter)
+ResponseQuery = query_schema(ResponseFilter, "ResponseQuery")
 
 
 def _org(user, pk: int | None, field: str, edit: bool = False) -> Org | None:
@@ -67,15 +67,11 @@ def _user(actor, pk: int | None, field: str) -> User | None:
 @paginate
 @scoped(ContactPoint, "list")
 def list_contact_points(request, filters: Query[ContactPointQuery]):
-    """Contact points in the caller's scope (FLD-1), each with the date of its last visit."""
+    """Contact points in the caller's scope (FLD-1), each with the date of its last visit — the contact
+    point list page's filters (a keeper or unit outside her scope is 404)."""
     require(request.auth, "fieldwork", "view")
     qs = stats.contact_points_with_last_visit(request.auth)
-    if filters.q:
-        q = filters.q
-        qs = qs.filter(Q(place__name__icontains=q) | Q(notes__icontains=q) | Q(keeper__name__icontains=q))
-    if filters.keeper:
-        qs = qs.filter(keeper_id=filters.keeper)
-    return qs.order_by("pk")
+    return ContactPointFilter.strict(filters.dict(), request.auth).apply(qs).order_by("pk")
 
 
 def _cp_data(actor, payload: ContactPointIn, cp: ContactPoint | None) -> services.ContactPointData:
@@ -266,13 +262,7 @@ def _question_data(items: list[QuestionSchema]) -> list[qservice.QuestionData]:
 def list_questionnaires(request, filters: Query[QuestionnaireQuery]):
     """Questionnaires the caller's unit can see: its own and those of the federations above (FLD-6)."""
     require(request.auth, "fieldwork", "view")
-    qs = _questionnaires(request.auth)
-    if filters.q:
-        qs = qs.filter(title__icontains=filters.q)
-    if filters.year:
-        qs = qs.filter(year=filters.year)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
+    qs = QuestionnaireFilter.strict(filters.dict(), request.auth).apply(_questionnaires(request.auth))
     return qs.order_by("-year", "pk")
 
 
@@ -379,12 +369,14 @@ def get_tallies(request, questionnaire_id: Id, area: Id | None = None):
 )
 @paginate
 @scoped(Response, "list", lookup="questionnaire_id", kwarg="questionnaire_id")
-def list_responses(request, questionnaire_id: Id):
-    """Responses to one questionnaire given by units in the caller's scope."""
+def list_responses(request, questionnaire_id: Id, filters: Query[ResponseQuery]):
+    """Responses to one questionnaire given by units in the caller's scope — the response list page's
+    filters (the questionnaire is the path's)."""
     questionnaire = get_visible_or_404(Questionnaire, request.auth, pk=questionnaire_id)
     require(request.auth, "fieldwork", "view")
-    qs = Response.objects.visible_to(request.auth).filter(questionnaire=questionnaire).select_related("org")
-    return qs.order_by("-answered_on", "pk")
+    params = {**filters.dict(), "questionnaire": questionnaire.pk}
+    qs = Response.objects.visible_to(request.auth).select_related("org")
+    return ResponseFilter.strict(params, request.auth).apply(qs).order_by("-answered_on", "pk")
 
 
 @router.post(

@@ -43,11 +43,6 @@ class ContactPointIn(Schema):
     is_active: bool | None = None
 
 
-class ContactPointQuery(Schema):
-    q: str | None = Field(None, max_length=50)
-    keeper: Id | None = None
-
-
 class MemberOut(Schema):
     id: int = Field(alias="user_id")
     name: str = Field(alias="user.display_name")
@@ -184,12 +179,6 @@ class QuestionnaireIn(Schema):
     description: str | None = None
     status: str | None = Field(None, description="draft, open, closed")
     questions: list[QuestionSchema] | None = Field(None, description="replaces every question (drafts only)")
-
-
-class QuestionnaireQuery(Schema):
-    q: str | None = Field(None, max_length=50)
-    year: Year | None = None
-    status: str | None = Field(None, max_length=20)
 
 
 class TallyChoice(Schema):

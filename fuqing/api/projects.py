@@ -26,7 +26,14 @@ from fuqing.core.scoping import get_visible_or_404, user_scope
 from fuqing.orgs.models import Org
 from fuqing.projects import metrics, services
 from fuqing.projects.access import require_edit, require_view
-from fuqing.projects.filters import BeneficiaryFilter
+from fuqing.projects.filters import (
+    BeneficiaryFilter,
+    HouseholdFilter,
+    IndicatorFilter,
+    ProgressFilter,
+    TargetFilter,
+    VolunteerFilter,
+)
 from fuqing.projects.models import (
     Beneficiary,
     Household,
@@ -211,18 +218,18 @@ def add_indicator(request, project_id: Id, payload: IndicatorIn):
     return Status(201, services.add_indicator(request.auth, project, **payload.dict()))
 
 
+IndicatorQuery = query_schema(IndicatorFilter)
+
+
 @router.get("/indicators/", response=list[IndicatorOut], url_name="api-indicator-list")
 @paginate
 @scoped(Indicator, "list")
-def list_indicators(request, filters: Query[YearQuery], project: Id | None = None):
+def list_indicators(request, filters: Query[IndicatorQuery]):
+    """Indicators of the caller's projects; a project outside her scope is 404 (issue 11 point 1)."""
     require_view(request.auth)
-    qs = Indicator.objects.visible_to(request.auth)
-    if filters.year:
-        qs = qs.filter(project__year=filters.year)
-    if project:
-        qs = qs.filter(project_id=project)
-    if filters.q:
-        qs = qs.filter(Q(name__icontains=filters.q) | Q(project__name__icontains=filters.q))
+    qs = IndicatorFilter.strict(filters.dict(), request.auth).apply(
+        Indicator.objects.visible_to(request.auth)
+    )
     return qs.order_by("project_id", "sort", "id")
 
 
@@ -378,19 +385,17 @@ class TargetOut(Schema):
     note: str
 
 
+TargetQuery = query_schema(TargetFilter)
+
+
 @router.get("/targets/", response=list[TargetOut], url_name="api-target-list")
 @paginate
 @scoped(Target, "list")
-def list_targets(request, filters: Query[YearQuery], indicator: Id | None = None):
-    """Split targets given to units of the caller's scope."""
+def list_targets(request, filters: Query[TargetQuery]):
+    """Split targets given to units of the caller's scope (``org``: a unit and those under it)."""
     require_view(request.auth)
     qs = Target.objects.visible_to(request.auth).select_related("indicator", "org")
-    if indicator:
-        qs = qs.filter(indicator_id=indicator)
-    if filters.year:
-        qs = qs.filter(indicator__project__year=filters.year)
-    if filters.q:
-        qs = qs.filter(Q(note__icontains=filters.q) | Q(indicator__name__icontains=filters.q))
+    qs = TargetFilter.strict(filters.dict(), request.auth).apply(qs)
     return qs.order_by("indicator_id", "org__path")
 
 
@@ -415,29 +420,24 @@ class ProgressOut(Schema):
         return f"{entry.month:%Y-%m}"
 
 
+ProgressQuery = query_schema(
+    ProgressFilter, history=(bool, Field(False, description="连同被更正的旧值（与进度列表页相同）"))
+)
+
+
 @router.get("/progress/", response=list[ProgressOut], url_name="api-progress-list")
 @paginate
 @scoped(ProgressEntry, "list")
-def list_progress(
-    request,
-    filters: Query[YearQuery],
-    indicator: Id | None = None,
-    org: Id | None = None,
-    history: bool = False,
-):
-    """Reported monthly values; ``history=true`` adds the corrected ones."""
+def list_progress(request, filters: Query[ProgressQuery]):
+    """Reported monthly values (the progress list page's filters; ``org``: a unit and those under it);
+    ``history=true`` adds the corrected ones, as the page shows them."""
     require_view(request.auth)
+    params = filters.dict()
+    history = params.pop("history")
     qs = ProgressEntry.objects.visible_to(request.auth).select_related("org", "entered_by")
-    if not history:
+    if not history and not params.get("corrections"):
         qs = qs.filter(superseded_at__isnull=True)
-    if indicator:
-        qs = qs.filter(indicator_id=indicator)
-    if org:
-        qs = qs.filter(org_id=org)
-    if filters.year:
-        qs = qs.filter(year=filters.year)
-    if filters.q:
-        qs = qs.filter(Q(reason__icontains=filters.q) | Q(indicator__name__icontains=filters.q))
+    qs = ProgressFilter.strict(params, request.auth).apply(qs)
     return qs.order_by("-month", "org__path", "-entered_at")
 
 
@@ -614,15 +614,17 @@ class VolunteerOut(Schema):
         return v.user_id is not None
 
 
+VolunteerQuery = query_schema(VolunteerFilter)
+
+
 @router.get("/volunteers/", response=list[VolunteerOut], url_name="api-volunteer-list")
 @paginate
 @scoped(Volunteer, "list")
-def list_volunteers(request, filters: Query[YearQuery]):
+def list_volunteers(request, filters: Query[VolunteerQuery]):
+    """Volunteers of the caller's scope, the volunteer list page's filters."""
     require_view(request.auth)
     qs = Volunteer.objects.visible_to(request.auth).select_related("org")
-    if filters.q:
-        qs = qs.filter(Q(name__icontains=filters.q) | Q(notes__icontains=filters.q))
-    return qs.order_by("org__path", "name")
+    return VolunteerFilter.strict(filters.dict(), request.auth).apply(qs).order_by("org__path", "name")
 
 
 @router.get("/volunteers/{volunteer_id}/", response=VolunteerOut, url_name="api-volunteer-detail")
@@ -654,14 +656,16 @@ def _households(user):
     return Household.objects.visible_to(user).select_related("org").prefetch_related("elders")
 
 
+HouseholdQuery = query_schema(HouseholdFilter)
+
+
 @router.get("/households/", response=list[HouseholdOut], url_name="api-household-list")
 @paginate
 @scoped(Household, "list")
-def list_households(request, filters: Query[YearQuery]):
+def list_households(request, filters: Query[HouseholdQuery]):
+    """Households of the caller's scope, the household list page's filters."""
     require_view(request.auth)
-    qs = _households(request.auth)
-    if filters.q:
-        qs = qs.filter(Q(address__icontains=filters.q) | Q(notes__icontains=filters.q))
+    qs = HouseholdFilter.strict(filters.dict(), request.auth).apply(_households(request.auth))
     return qs.order_by("org__path", "address")
 
 

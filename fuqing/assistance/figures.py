@@ -137,6 +137,20 @@ def needs_count_for_units(scope: FigureScope, units) -> dict:
 )
 def needs_by_status(scope: FigureScope) -> Figure:
     rows = needs(scope).values_list("status").annotate(n=Count("pk")).order_by("-n", "status")
+    return _needs_by_status(rows)
+
+
+@needs_by_status.for_units
+def needs_by_status_for_units(scope: FigureScope, units) -> dict:
+    """Many units in one grouped query per depth (a research book of many live reports, issue 16)."""
+    found = _needs_by_units(scope, units, "status", n=Count("pk"))
+    return {
+        pk: _needs_by_status(sorted(((r["status"], r["n"]) for r in rows), key=lambda r: (-r[1], r[0])))
+        for pk, rows in found.items()
+    }
+
+
+def _needs_by_status(rows) -> Figure:
     counts = labelled(rows, NeedStatus.choices)
     return tally(
         "needs_by_status",

@@ -53,6 +53,8 @@ class Column:
     export: Callable[[Any, ExportContext], Any] | None = None
     importable: bool = True
     width: int = 16
+    # the same few values on many rows (a unit, a date, a group): each distinct value is parsed once
+    repeats: bool = False
 
 
 @dataclass
@@ -201,10 +203,26 @@ def ledgers() -> dict[str, Ledger]:
 
 
 def export_to_file(
-    ledger: Ledger, user, queryset=None, unmasked: bool = False, year: int | None = None
+    ledger: Ledger,
+    user,
+    queryset=None,
+    unmasked: bool = False,
+    year: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[str, int]:
-    """Export the user's scope (or a narrower queryset) to a temporary xlsx; returns (path, rows)."""
+    """Export the user's scope (or a narrower queryset) to a temporary xlsx; returns (path, rows).
+
+    With ``progress`` (an export job, PLT-5) the rows are counted first, and ``progress(done, total)``
+    follows the writing; a row added meanwhile stretches the total rather than overrunning it."""
     qs = queryset if queryset is not None else ledger.queryset(user)
+    written = None
+    if progress is not None:
+        total = qs.order_by().count()
+        progress(0, total)
+
+        def written(done: int) -> None:
+            progress(done, max(total, done))
+
     ctx = ExportContext(user=user, unmasked=unmasked)
     columns = ledger.export_columns()
     fd, path = tempfile.mkstemp(suffix=".xlsx", dir=tmp_dir())
@@ -217,6 +235,7 @@ def export_to_file(
         rows,
         [c.width for c in columns],
         heading=export_heading(ledger, user, year=year, unmasked=unmasked),
+        progress=written,
     )
     audit.record(
         AuditAction.EXPORT,
@@ -420,6 +439,8 @@ def parse_file(
     if mapping is None:
         raise first_error or LedgerFileError(_("文件是空的。"))
     parsed: list[ParsedRow] = []
+    columns = [(index, column, {} if column.repeats else None) for index, column in mapping.items()]
+    required_missing = _("必填，不能为空。")
     for row in rows_iter:
         number += 1
         if progress is not None and number % 2000 == 0:
@@ -432,20 +453,51 @@ def parse_file(
                 % {"n": max_rows, "row": number}
             )
         item = ParsedRow(number=number, values={})
-        for index, column in mapping.items():
-            value = row[index] if index < len(row) else None
+        width = len(row)
+        for index, column, seen in columns:
+            value = row[index] if index < width else None
             try:
-                cleaned = column.parse(value)
+                cleaned = _parse_cell(column, value, seen)
             except CellError as exc:
                 item.errors.append(RowError(number, column.header, str(exc)))
                 continue
             if column.required and (cleaned is None or cleaned == "" or cleaned == []):
-                item.errors.append(RowError(number, column.header, _("必填，不能为空。")))
+                item.errors.append(RowError(number, column.header, required_missing))
             item.values[column.key] = cleaned
         parsed.append(item)
     if not parsed:
         raise LedgerFileError(_("文件中没有数据行：表头以下都是空行。请在表头下方填写数据后再导入。"))
     return parsed
+
+
+REPEATS_MAX = 10000  # distinct values remembered per repeating column
+
+
+@dataclass(frozen=True)
+class _Refused:
+    message: str
+
+
+def _parse_cell(column: Column, value, seen: dict | None):
+    """``column.parse(value)``; for a repeating column each distinct value once (its result, or the
+    error it raised, replayed). Lists come back as copies, so no row shares another's."""
+    if seen is None:
+        return column.parse(value)
+    key = (type(value), value)  # 1, 1.0 and True are equal keys, not equal cells
+    try:
+        known = seen.get(key, seen)
+    except TypeError:  # an unhashable cell value
+        return column.parse(value)
+    if known is seen:
+        try:
+            known = column.parse(value)
+        except CellError as exc:
+            known = _Refused(str(exc))  # the message only: no traceback kept alive
+        if len(seen) < REPEATS_MAX:
+            seen[key] = known
+    if isinstance(known, _Refused):
+        raise CellError(known.message)
+    return list(known) if isinstance(known, list) else known
 
 
 @dataclass

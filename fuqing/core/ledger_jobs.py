@@ -132,7 +132,9 @@ def run_export(job, progress) -> dict:
         filters = open_params(job.params["filters_sealed"])
     with replica_reads(after_lsn=job.params.get(REPLICA_JOB_PARAM)):  # the replica, when caught up
         qs = ledger.filter(ledger.queryset(user), filters)
-        path, count = export_to_file(ledger, user, queryset=qs, year=job.params.get("year"))
+        path, count = export_to_file(
+            ledger, user, queryset=qs, year=job.params.get("year"), progress=progress
+        )
     job.output_file = path
     job.output_name = job.params.get("filename", f"{ledger.title}.xlsx")
     job.save(update_fields=["output_file", "output_name"])

@@ -6,8 +6,13 @@ particulars, a bordered header repeated on every printed page, landscape A4 fitt
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import math
+import os
+import re
+import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -64,17 +69,24 @@ def write_xlsx(
     rows: Iterable[list],
     widths: list[int],
     heading: Heading | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write one sheet in constant memory; every text cell is neutralised. Returns the row count.
 
     With a ``heading`` the sheet is laid out as a printed 台账 (title and particulars lines above the
-    header); without one the header is the first row (import files built by tests and tools)."""
+    header); without one the header is the first row (import files built by tests and tools).
+
+    xlsxwriter lays the sheet out (fonts, borders, the repeated header, page set-up) with the header
+    only; the data rows are then streamed into its sheet XML as inline strings in the body cells' style
+    (``_SheetRows``), about ten times faster than a cell-by-cell ``write`` (issue 16, point 2).
+    ``progress(rows_written)`` is called every ``PROGRESS_EVERY`` rows.
+    """
     import xlsxwriter
 
+    layout = path + ".layout"
     workbook = xlsxwriter.Workbook(
-        path,
+        layout,
         {
-            "constant_memory": True,
             "strings_to_formulas": False,
             "default_format_properties": {"font_name": DOCUMENT_FONT, "font_size": 10},
         },
@@ -109,6 +121,7 @@ def write_xlsx(
         top = 2
     for col, header in enumerate(headers):
         sheet.write_string(top, col, header, head)
+    sheet.write_blank(top + 1, 0, None, body)  # marks the body style; removed when the rows go in
     sheet.freeze_panes(top + 1, 0)
     sheet.repeat_rows(top)
     sheet.set_landscape()
@@ -117,18 +130,102 @@ def write_xlsx(
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.center_horizontally()
     sheet.set_footer("&C第 &P 页，共 &N 页")
-    count = 0
-    for count, row in enumerate(rows, start=1):
-        for col, value in enumerate(row):
+    workbook.close()
+    try:
+        return _SheetRows(top + 1, len(headers)).fill(layout, path, rows, progress)
+    finally:
+        os.remove(layout)
+
+
+PROGRESS_EVERY = 5000
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_XML_SPECIAL = re.compile("[&<>\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]")
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _illegal(match) -> str:  # Excel's own escape for a character XML cannot hold
+    return f"_x{ord(match.group()):04X}_"
+
+
+class _SheetRows:
+    """Streams data rows into the sheet xlsxwriter laid out: its XML is copied up to the marker row, the
+    rows are written as ``<c t="inlineStr">`` cells in the marker's style, then the rest is copied."""
+
+    def __init__(self, first_row: int, width: int):
+        self.first = first_row + 1  # 1-based, as the XML counts
+        self.letters: list[str] = []
+        self._grow(max(width, 1))
+
+    def _grow(self, width: int) -> None:
+        from xlsxwriter.utility import xl_col_to_name
+
+        self.letters.extend(xl_col_to_name(c) for c in range(len(self.letters), width))
+
+    @staticmethod
+    def cell(ref: str, value, style: str) -> str:
+        if type(value) is str:  # the common case first: text, neutralised (SEC-10) and escaped
+            if not value:
+                return f'<c r="{ref}"{style}/>'
+            if value[0] in "=+-@\t\r":
+                value = "'" + value
+        else:
             value = cell_value(value)
             if value is None or value == "":
-                sheet.write_blank(top + count, col, None, body)
-            elif isinstance(value, str):
-                sheet.write_string(top + count, col, value, body)
-            else:
-                sheet.write(top + count, col, value, body)
-    workbook.close()
-    return count
+                return f'<c r="{ref}"{style}/>'
+            if isinstance(value, bool):
+                return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+            if isinstance(value, int | float | Decimal) and math.isfinite(value):
+                return f'<c r="{ref}"{style}><v>{value}</v></c>'
+            value = str(value)
+        if _XML_SPECIAL.search(value):
+            value = _XML_ILLEGAL.sub(_illegal, value.translate(_XML_ESCAPES))
+        space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{value}</t></is></c>'
+
+    def fill(self, layout: str, path: str, rows: Iterable[list], progress) -> int:
+        with zipfile.ZipFile(layout) as source:
+            xml = source.read(_SHEET).decode()
+            marker = re.search(rf'<row r="{self.first}"[^>]*>.*?</row>', xml)
+            style = re.search(r' s="\d+"', marker.group()) if marker else None
+            style = style.group() if style else ""
+            head, tail = xml[: marker.start()], xml[marker.end() :]
+            count = 0
+            with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+                for info in source.infolist():
+                    if info.filename != _SHEET:
+                        target.writestr(info, source.read(info.filename), zipfile.ZIP_DEFLATED)
+                        continue
+                    with target.open(_SHEET, "w", force_zip64=True) as out:
+                        count = self._write(out, head, tail, rows, style, progress)
+        return count
+
+    def _write(self, out, head: str, tail: str, rows, style: str, progress) -> int:
+        # the sheet's size is not known before the last row: the optional <dimension> is left out
+        out.write(re.sub(r"<dimension [^>]*/>", "", head, count=1).encode())
+        letters, cell = self.letters, self.cell
+        number = self.first - 1
+        batch: list[str] = []
+        count = 0
+        for count, row in enumerate(rows, start=1):
+            number += 1
+            if len(row) > len(letters):
+                self._grow(len(row))
+            batch.append(
+                f'<row r="{number}">'
+                + "".join([cell(f"{letters[i]}{number}", v, style) for i, v in enumerate(row)])
+                + "</row>"
+            )
+            if count % PROGRESS_EVERY == 0:
+                out.write("".join(batch).encode())
+                batch = []
+                if progress is not None:
+                    progress(count)
+        out.write("".join(batch).encode())
+        out.write(tail.encode())
+        if progress is not None:
+            progress(count)
+        return count
 
 
 def _merged(sheet, row: int, last: int, text: str, fmt) -> None:

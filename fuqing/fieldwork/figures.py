@@ -17,6 +17,7 @@ from fuqing.core.figures import (
     FigureScope,
     by_code,
     compute,
+    compute_for_units,
     figure,
     labelled,
     subtree_groups,
@@ -226,6 +227,30 @@ def women_visited_by_group(scope: FigureScope) -> Figure:
         .annotate(n=Sum("count"))
         .order_by("-n", "group__sort", "group__name")
     )
+    return _women_visited_by_group(rows, compute("women_visited", scope).value)
+
+
+@women_visited_by_group.for_units
+def women_visited_by_group_for_units(scope: FigureScope, units) -> dict:
+    """Many units in one grouped query per depth (a research book of many live reports, issue 16)."""
+    found = subtree_groups(
+        group_counts(scope, scope.visible(VisitGroupCount)),
+        units,
+        "group__name",
+        "group__sort",
+        path_field="visit__org__path",
+        n=Sum("count"),
+    )
+    totals = compute_for_units("women_visited", scope, units)
+    return {
+        pk: _women_visited_by_group(
+            sorted(rows, key=lambda r: (-(r["n"] or 0), r["group__sort"], r["group__name"])), totals[pk].value
+        )
+        for pk, rows in found.items()
+    }
+
+
+def _women_visited_by_group(rows, total) -> Figure:
     counts = [[r["group__name"], r["n"]] for r in rows if r["n"]]
     return tally(
         "women_visited_by_group",
@@ -233,7 +258,7 @@ def women_visited_by_group(scope: FigureScope) -> Figure:
         counts,
         _("人次"),
         _("困难群体"),
-        total=compute("women_visited", scope).value,
+        total=total,
         note=_("一人可属多个群体，也可不属于任何群体；合计为走访妇女人数。"),
         table_title=_("走访妇女按困难群体统计"),
     )

@@ -15,6 +15,7 @@ from fuqing.core.ledger import (
     unit_column,
     year_column,
 )
+from fuqing.fieldwork.filters import ResponseFilter
 from fuqing.fieldwork.models import Answer, QuestionKind, Response
 
 
@@ -67,8 +68,4 @@ class ResponseLedger(Ledger):
         )
 
     def filter(self, queryset, params):
-        if str(params.get("questionnaire", "")).isdigit():
-            queryset = queryset.filter(questionnaire_id=int(params["questionnaire"]))
-        if str(params.get("year", "")).isdigit():
-            queryset = queryset.filter(year=int(params["year"]))
-        return queryset
+        return ResponseFilter(params).apply(queryset)  # the list page's own filters

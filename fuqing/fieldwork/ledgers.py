@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +27,7 @@ from fuqing.core.ledger import (
 )
 from fuqing.core.masking import mask_name
 from fuqing.fieldwork import services, stats
-from fuqing.fieldwork.filters import VisitFilter
+from fuqing.fieldwork.filters import ContactPointFilter, VisitFilter
 from fuqing.fieldwork.ledger_cells import (
     map_errors,
     parse_group_counts,
@@ -352,12 +351,7 @@ class ContactPointLedger(Ledger):
         return stats.contact_points_with_last_visit(user).order_by("org__path", "place__path", "pk")
 
     def filter(self, queryset, params: dict):
-        q = cells.text(params.get("q", ""))[:50]
-        if q:
-            queryset = queryset.filter(
-                Q(place__name__icontains=q) | Q(notes__icontains=q) | Q(keeper__name__icontains=q)
-            )
-        return queryset
+        return ContactPointFilter(params).apply(queryset)  # the list page's own filters
 
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
         from django.utils import timezone

@@ -28,8 +28,7 @@ from fuqing.projects.models import (
     VolunteerPair,
 )
 from fuqing.projects.services.volunteers import phone_index
-from fuqing.registry.models import Consent, ConsentPurpose, Woman
-from fuqing.registry.privacy import health_related
+from fuqing.registry.models import Consent, Woman
 
 R, B, P = Source.REPORTED, Source.BENEFICIARIES, Source.VOLUNTEER_PAIRS
 
@@ -376,26 +375,24 @@ def _beneficiaries(projects, districts, women, rng) -> None:
                 )
             )
     Beneficiary.objects.bulk_create(rows, batch_size=1000)
-    _health_consents(rows)
+    _help_consents(rows)
 
 
-def _health_consents(rows) -> None:
-    """Health help needs her consent to the health purpose (SEC-9): the demo's screened women gave it."""
-
-    helped = {r.woman_id for r in rows if health_related(r.project.name, r.help_kind)}
+def _help_consents(rows) -> None:
+    """Health help and money need her consent to that purpose (SEC-9): the demo's helped women gave it."""
+    needed = {
+        (r.woman_id, purpose)
+        for r in rows
+        for purpose in services.help_purposes(r.project, r.help_kind, r.amount)
+    }
     have = set(
-        Consent.objects.filter(woman_id__in=helped, purpose=ConsentPurpose.HEALTH)
+        Consent.objects.filter(woman_id__in={pk for pk, _ in needed})
         .in_force()
-        .values_list("woman_id", flat=True)
+        .values_list("woman_id", "purpose")
     )
     Consent.objects.bulk_create(
-        Consent(
-            woman_id=pk,
-            purpose=ConsentPurpose.HEALTH,
-            notice_version="2014-1",
-            given_on=datetime.date(2014, 4, 1),
-        )
-        for pk in helped - have
+        Consent(woman_id=pk, purpose=purpose, notice_version="2014-1", given_on=datetime.date(2014, 4, 1))
+        for pk, purpose in sorted(needed - have)
     )
 
 

@@ -8,6 +8,7 @@ the rule. ``CellError`` is a ``ValueError``, so forms, services and the ledger e
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 from dataclasses import dataclass
 
@@ -22,7 +23,7 @@ _OLD_SHAPE = re.compile(r"^\d{15}$")
 
 
 def check_char(first17: str) -> str:
-    return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+    return CHECK_CHARS[sum(map(operator.mul, map(int, first17), WEIGHTS)) % 11]
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,14 @@ class IdNumber:
         return self.value[:6]
 
 
+_ID_NOISE = re.compile(r"[\s\-]")
+_PHONE_NOISE = re.compile(r"[\s\-()（）]")
+_NAME_SPACES = re.compile(r"\s+")
+
+
 def _clean(value) -> str:
     raw = to_halfwidth(str(value or ""))
-    return re.sub(r"[\s\-]", "", raw).upper()
+    return _ID_NOISE.sub("", raw).upper()
 
 
 def parse_id_number(value, today: datetime.date | None = None) -> IdNumber:
@@ -101,7 +107,7 @@ def parse_phone(value) -> str:
     raw = to_halfwidth(str(value or "")).strip()
     if not raw:
         return ""
-    digits = re.sub(r"[\s\-()（）]", "", raw)
+    digits = _PHONE_NOISE.sub("", raw)
     if digits.startswith("+"):
         digits = digits[1:]
     if not digits.isdigit():
@@ -125,4 +131,4 @@ def parse_phone(value) -> str:
 def normalise_name(value) -> str:
     """Names: half-width, no inner spaces (张 丽 → 张丽); a middle dot stays (阿依·古丽)."""
     raw = to_halfwidth(str(value or ""))
-    return re.sub(r"\s+", "", raw).replace("•", "·").replace(".", "·").strip()
+    return _NAME_SPACES.sub("", raw).replace("•", "·").replace(".", "·").strip()

@@ -113,12 +113,14 @@ def make_woman(org, name="张秀英", **fields) -> Woman:
 
 @pytest.fixture
 def women(tree):
-    """Three women who consented to the health purpose: health help needs it (SEC-9)."""
+    """Three women who consented to the health and finance purposes: health help and money need them
+    (SEC-9)."""
     from fuqing.registry.models import Consent
 
     made = [make_woman(tree.a1a, name) for name in ("张秀英", "李桂兰", "王淑珍")]
     for woman in made:
-        Consent.objects.create(
-            woman=woman, purpose="health", notice_version="2014-1", given_on=datetime.date(2014, 4, 1)
-        )
+        for purpose in ("health", "finance"):
+            Consent.objects.create(
+                woman=woman, purpose=purpose, notice_version="2014-1", given_on=datetime.date(2014, 4, 1)
+            )
     return made

@@ -13,6 +13,7 @@ import pytest
 from fuqing.core.ledger import ImportContext, get_ledger, import_file, write_xlsx
 from fuqing.projects import services
 from fuqing.projects.models import Beneficiary, Household, ProgressEntry, Volunteer, VolunteerPair
+from fuqing.registry import privacy
 from tests.ledger_sheets import table
 from tests.projects.conftest import make_woman
 
@@ -193,6 +194,7 @@ def test_rpt3_prj4_beneficiaries_import_finds_a_woman_by_id_number(tree, relief,
         id_number="360426199101010061",
         id_number_index=id_number_index("360426199101010061"),
     )
+    privacy.give_consent(daoli, woman, "finance", given_on=datetime.date(2014, 4, 1))  # she receives money
     path = _xlsx(
         tmp_path,
         BENEFICIARY_HEADERS,

@@ -1,5 +1,6 @@
 """SEC-9 for project beneficiaries: help of a health project, or a health help kind such as a 两癌
-screening, needs her consent to the health purpose. Without it the record is refused with a Chinese
+screening, needs her consent to the health purpose; money paid to her needs her consent to the finance
+purpose. Without it the record is refused with a Chinese
 message, unless a user holding ``registry.approve`` gives the reason for an exception (recorded on her
 history and in the audit log); after she withdrew, nothing health-related is accepted. Tried through each
 path — form, API, ledger import — which all go through ``record_beneficiary``."""
@@ -59,7 +60,7 @@ def _token(user) -> str:
     return raw
 
 
-def _send(path, client, tmp_path, user, project, woman, kind, org, reason=""):
+def _send(path, client, tmp_path, user, project, woman, kind, org, reason="", amount=""):
     """Record one beneficiary through ``path``; returns (created, the text the user reads)."""
     before = Beneficiary.objects.count()
     if path == "form":
@@ -71,6 +72,7 @@ def _send(path, client, tmp_path, user, project, woman, kind, org, reason=""):
             "org": org.pk,
             "received_on": MAY.isoformat(),
             "help_kind": kind,
+            "amount": amount,
             "consent_exception": reason,
         }
         response = client.post(reverse("projects:beneficiary-add"), data)
@@ -83,6 +85,7 @@ def _send(path, client, tmp_path, user, project, woman, kind, org, reason=""):
             "received_on": MAY.isoformat(),
             "help_kind": kind,
             "consent_exception": reason,
+            **({"amount": amount} if amount else {}),
         }
         response = client.post(
             "/api/v1/beneficiaries/",
@@ -93,8 +96,18 @@ def _send(path, client, tmp_path, user, project, woman, kind, org, reason=""):
         text = json.dumps(response.json(), ensure_ascii=False) if response.status_code != 201 else ""
     else:
         name = str(tmp_path / f"b-{uuid.uuid4().hex[:6]}.xlsx")
-        headers = ["年度", "项目", "帮扶类别", "姓名", "档案编号", "受助日期", "帮扶单位", "同意例外原因"]
-        row = [2014, project.name, kind, woman.name, str(woman.pk), MAY.isoformat(), org.name, reason]
+        headers = [
+            "年度",
+            "项目",
+            "帮扶类别",
+            "姓名",
+            "档案编号",
+            "受助日期",
+            "帮扶单位",
+            "金额",
+            "同意例外原因",
+        ]
+        row = [2014, project.name, kind, woman.name, str(woman.pk), MAY.isoformat(), org.name, amount, reason]
         write_xlsx(name, "sheet", headers, [row], [12] * len(headers))
         summary = import_file(get_ledger("beneficiaries"), name, ImportContext(actor=user, org=org))
         text = " ".join(f"{e.column}：{e.message}" for e in summary.errors)
@@ -152,3 +165,26 @@ def test_sec9_nothing_health_related_after_she_withdrew(path, client, tmp_path, 
     created, text = _send(path, client, tmp_path, daoli, health, bare, "两癌筛查", tree.a1, REASON)
     assert not created and "撤回" in text, text
     assert Beneficiary.objects.count() == 0
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_sec9_money_without_finance_consent_is_refused(path, client, tmp_path, tree, daoli, bare, livelihood):
+    created, text = _send(path, client, tmp_path, daoli, livelihood, bare, "生活救助", tree.a1, amount="800")
+    assert not created and Beneficiary.objects.count() == 0
+    assert "她尚未同意“财产与资金帮扶信息”用途" in text, text
+    privacy.give_consent(daoli, bare, "finance", given_on=datetime.date(2014, 4, 1))
+    created, text = _send(path, client, tmp_path, daoli, livelihood, bare, "生活救助", tree.a1, amount="800")
+    assert created, text
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_sec9_money_for_health_help_needs_both_consents(path, client, tmp_path, tree, daoli, bare, health):
+    privacy.give_consent(daoli, bare, "health", given_on=datetime.date(2014, 4, 1))
+    created, text = _send(path, client, tmp_path, daoli, health, bare, "两癌筛查", tree.a1, amount="300")
+    assert not created and "财产与资金帮扶信息" in text, text
+    created, text = _send(
+        path, client, tmp_path, daoli, health, bare, "两癌筛查", tree.a1, REASON, amount="300"
+    )
+    assert created, text
+    event = WomanEvent.objects.get(woman=bare, kind="consent_exception")
+    assert event.details["purpose"] == "finance"

@@ -98,3 +98,42 @@ def test_rpt2_removed_records_export_anonymised(tree, daoli):
     qs = ledger.filter(ledger.queryset(daoli), {"status": "all"})
     rows = list(ledger.export_rows(qs, ExportContext(user=daoli)))
     assert rows[0][1] == "（已匿名）" and rows[0][2] == "" and Woman.objects.count() == 1
+
+
+def test_plt5_an_export_job_shows_real_progress_while_it_runs(tree, daoli, monkeypatch):
+    """Issue 16: the export job's bar moves (n of the rows) while the file is written, not 0/0."""
+    from fuqing.core import jobs, ledger_print
+    from fuqing.core.models import Job
+
+    monkeypatch.setattr(ledger_print, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(jobs.timezone, "now", _ticking_clock())  # every update passes the 0.5 s throttle
+    for n in range(5):
+        add_woman(daoli, tree.a1a, name=f"赵{'甲乙丙丁戊'[n]}")
+    job = Job.objects.create(
+        user=daoli, org=daoli.org, kind="ledger_export", title="导出", params={"ledger": "women"}
+    )
+    ledger = get_ledger("women")
+    seen = []
+    rows = ledger.export_rows
+
+    def watched(queryset, ctx):
+        for row in rows(queryset, ctx):
+            fresh = Job.objects.get(pk=job.pk)
+            seen.append((fresh.progress, fresh.total))  # what the job page reads while the export runs
+            yield row
+
+    monkeypatch.setattr(ledger, "export_rows", watched)
+    job = jobs.run(job)
+    assert job.status == "succeeded" and job.result == {"rows": 5}
+    assert seen[0] == (0, 5)  # counted before the first row is written
+    assert (2, 5) in seen and (4, 5) in seen  # moving while it runs
+    assert (job.progress, job.total) == (5, 5)
+
+
+def _ticking_clock():
+    import datetime
+
+    from django.utils import timezone
+
+    start, ticks = timezone.now(), iter(range(10**6))
+    return lambda: start + datetime.timedelta(seconds=next(ticks))

@@ -9,6 +9,7 @@ from io import StringIO
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 
 from fuqing.core.ledger import ImportContext, LedgerFileError, check_upload, get_ledger, import_file
@@ -140,6 +141,19 @@ def test_rpt3_a_crash_mid_write_leaves_nothing_half_written(tree, daoli, tmp_pat
         return original_bulk(objs, **kwargs)
 
     monkeypatch.setattr(Woman.objects, "bulk_create", counting)
+    if connection.vendor == "postgresql":  # written by COPY: the crash comes as the third chunk starts
+        monkeypatch.setattr(importing, "COPY_CHUNK", 3)
+        sealing = importing.encrypt_many
+        calls = []
+
+        def crash_on_third_chunk(values):
+            calls.append(1)
+            if len(calls) == 7:  # three columns a chunk: two chunks went in before this one
+                written.extend(Woman.objects.all())  # what the open transaction holds by then
+                raise RuntimeError("disk full")
+            return sealing(values)
+
+        monkeypatch.setattr(importing, "encrypt_many", crash_on_third_chunk)
     with pytest.raises(RuntimeError):
         _import(path, daoli, tree.a)
     assert len(written) == 6  # the crash came after two chunks reached the database

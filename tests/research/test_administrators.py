@@ -11,7 +11,7 @@ from fuqing.core.ledger import ImportContext, get_ledger, import_file
 from fuqing.fieldwork import services as fieldwork_services
 from fuqing.orgs import services as org_services
 from fuqing.orgs.models import Position, ScopeGrant
-from fuqing.research.models import Judge, Topic
+from fuqing.research.models import Judge, Report, Topic
 from fuqing.research.services import cup as cup_services
 from fuqing.research.services import topics as topic_services
 from tests.conftest import make_user
@@ -98,3 +98,21 @@ def test_sec5_the_topics_import_refuses_an_administrator_as_leader(tree, tmp_pat
     assert not Topic.objects.exists()
     assert [(e.row, e.column) for e in summary.errors] == [(2, "课题组组长")]
     assert "管理员" in summary.errors[0].message
+
+
+def test_sec5_an_administrators_report_is_neither_offered_nor_entered_in_the_cup(
+    tree, cup, researcher, new_report, daoli, admins
+):
+    """Participants too: a report an administrator wrote (written before the rule, or by an account
+    given an administrator's role since) is not offered to the organiser and is refused if named."""
+    theirs = new_report(daoli, tree.a, status="submitted")
+    Report.objects.filter(pk=theirs.pk).update(created_by=admins[0])  # administrators cannot write one now
+    ours = new_report(daoli, tree.a, status="submitted")
+    offered = set(cup_services.candidate_reports(researcher, cup))
+    assert ours in offered and theirs not in offered
+    with pytest.raises(ValidationError) as caught:
+        cup_services.add_entries(researcher, cup, [ours.pk, theirs.pk])
+    message = caught.value.message_dict["reports"][0]
+    assert "参评报告的作者" in message and admins[0].display_name in message
+    assert not cup.entries.exists()
+    assert [e.report for e in cup_services.add_entries(researcher, cup, [ours.pk])] == [ours]

@@ -180,3 +180,62 @@ def test_res5_book_pages_list_and_show(tree, login_as, researcher, reports, daol
     detail = client.get(reverse("research:book-detail", args=[book.pk])).content.decode()
     assert all(r.title in detail for r in reports) and "生成 Word 汇编" in detail
     assert login_as(daoli).get(reverse("research:book-detail", args=[book.pk])).status_code == 404
+
+
+def _live_reports(new_report, tree, daoli, nangang, count: int) -> list:
+    """``count`` submitted reports whose figures are live (submitted before snapshots were taken, as
+    synthetic data is), spread over two districts."""
+    from fuqing.research.models import Report
+
+    analysis = "一、主要问题\n{{figure:women_visited_by_group}}\n{{figure:needs_by_status}}"
+    made = [
+        new_report(daoli, tree.a, status="submitted", title="道里区调研", analysis=analysis),
+        new_report(nangang, tree.b, status="submitted", title="南岗区调研", analysis=analysis),
+    ]
+    copies = []
+    for n in range(count - len(made)):
+        copy = Report.objects.get(pk=made[n % 2].pk)
+        copy.pk = copy.id = None
+        copy.title = f"{copy.title}（{n + 2}）"
+        copies.append(copy)
+    Report.objects.bulk_create(copies)
+    Report.objects.update(figure_snapshot=None, figures_as_of=None)
+    return list(Report.objects.order_by("pk").select_related("org"))
+
+
+def _texts(doc) -> list[str]:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return [p.text for p in docx.Document(io.BytesIO(buffer.getvalue())).paragraphs] + [
+        cell.text
+        for table in docx.Document(io.BytesIO(buffer.getvalue())).tables
+        for row in table.rows
+        for cell in row.cells
+    ]
+
+
+def test_res5_a_book_costs_the_same_queries_for_3_reports_as_for_30(
+    tree, researcher, new_report, daoli, nangang
+):
+    """Issue 16: live figures are answered for all the book's units at once, not report by report."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reports = _live_reports(new_report, tree, daoli, nangang, 30)
+    counts = {}
+    for size in (3, 30):
+        chosen = services.book_reports(researcher, [r.pk for r in reports[:size]])
+        assert len(chosen) == size
+        with CaptureQueriesContext(connection) as queries:
+            _compile(chosen, researcher)
+        counts[size] = len(queries)
+    assert counts[3] == counts[30] <= 10  # 4 queries per report before
+    # the grouped answers read as each report's own figures would
+    single = services.report_document(reports[0], researcher)
+    assert set(_texts(single)) <= set(_texts(_compile(reports[:3], researcher)))
+
+
+def _compile(reports, user):
+    return services.build_book(
+        title="汇编", issuer="研究室", issued_on=datetime.date(2014, 9, 1), reports=reports, user=user
+    )

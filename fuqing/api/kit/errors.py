@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _l
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from fuqing.core.filters import OutOfScope
 from fuqing.core.scoping import ScopeDenied
 
 
@@ -85,7 +86,7 @@ def install(api) -> None:
             from fuqing.core.middleware import record_denied
 
             record_denied(request, exc)
-        if isinstance(exc, NotVisible):
+        if isinstance(exc, NotVisible | OutOfScope):
             return error(request, 404, exc.message, {exc.field: [exc.message]})
         return error(request, 404, "Not Found")
 
@@ -275,6 +276,13 @@ LABELS = {
     "parent": _l("上级组织"),
     "division_code": _l("行政区划代码"),
     "code_year": _l("代码年份"),
+    # the registers' filters (issue 11 point 1)
+    "q": _l("关键词"),
+    "status": _l("状态"),
+    "questionnaire": _l("问卷"),
+    "corrections": _l("只看更正"),
+    "unpaired": _l("只看未结对"),
+    "mine": _l("只看我的"),
 }
 
 

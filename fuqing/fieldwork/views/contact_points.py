@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +15,7 @@ from fuqing.core.models import AuditAction
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.fieldwork import services, stats
+from fuqing.fieldwork.filters import ContactPointFilter
 from fuqing.fieldwork.forms import ContactPointForm
 from fuqing.fieldwork.models import ContactPoint
 from fuqing.fieldwork.views.common import int_param, require_edit, require_view
@@ -25,17 +25,9 @@ from fuqing.fieldwork.views.common import int_param, require_edit, require_view
 def contact_point_list(request):
     require_view(request.user)
     year = int_param(request, "year") or selected_year(request)
-    qs = stats.contact_points_with_last_visit(request.user)
-    q = request.GET.get("q", "").strip()[:50]
-    if q:
-        qs = qs.filter(
-            Q(place__name__icontains=q)
-            | Q(keeper__name__icontains=q)
-            | Q(notes__icontains=q)
-            | Q(org__name__icontains=q)
-        )
-    if request.GET.get("mine"):
-        qs = qs.filter(keeper=request.user)
+    flt = ContactPointFilter(request.GET, request.user)  # the ledger's and the API's filters (issue 11)
+    qs = flt.apply(stats.contact_points_with_last_visit(request.user))
+    q = flt.data.get("q") or ""
     page = Paginator(qs.order_by("org__path", "keeper__name", "place__path"), 50).get_page(
         request.GET.get("page")
     )
@@ -53,6 +45,7 @@ def contact_point_list(request):
         {
             "page": page,
             "q": q,
+            "flt": flt,
             "year": year,
             "unvisited": [(o, parents.get(o.path)) for o in unvisited],
             "unvisited_page": unvisited,

@@ -7,7 +7,7 @@ import os
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, scope_q
 from fuqing.fieldwork import questionnaires as service
 from fuqing.fieldwork import skiplogic, xlsform
+from fuqing.fieldwork.filters import QuestionnaireFilter
 from fuqing.fieldwork.forms import QuestionForm, QuestionnaireForm, XLSFormUploadForm
 from fuqing.fieldwork.models import Question, Questionnaire, QuestionnaireStatus
 from fuqing.fieldwork.views.common import require_edit, require_view
@@ -43,13 +44,10 @@ def _visible_questionnaires(request):
 @scoped(Questionnaire, "list")
 def questionnaire_list(request):
     require_view(request.user)
-    qs = _visible_questionnaires(request)
-    q = request.GET.get("q", "").strip()[:50]
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(description__icontains=q))
-    year = list_year(request, searching=bool(q))  # the top bar's; a search looks through every year
-    if year:
-        qs = qs.filter(year=year)
+    flt = QuestionnaireFilter(request.GET, request.user)  # the API's filters (issue 11)
+    q = flt.data.get("q") or ""
+    year = flt.year(list_year(request, searching=bool(q)))  # the top bar's; a search: every year
+    qs = flt.apply(_visible_questionnaires(request), default_year=year)
     page = Paginator(qs.order_by("-year", "-created_at"), 30).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -60,6 +58,7 @@ def questionnaire_list(request):
             "page": page,
             "q": q,
             "year": year,
+            "flt": flt,
             "querystring": params.urlencode(),
             "can_edit": request.user.has_module_perm("fieldwork", "edit"),
         },

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +13,7 @@ from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404
 from fuqing.fieldwork import responses, tallies
 from fuqing.fieldwork.exports import raw_responses_xlsx, tallies_xlsx
+from fuqing.fieldwork.filters import ResponseFilter
 from fuqing.fieldwork.forms import ResponseForm
 from fuqing.fieldwork.models import Answer, Questionnaire, Response, localized
 from fuqing.fieldwork.views.common import area_for, require_edit, require_view
@@ -91,14 +91,12 @@ def questionnaire_fill(request, pk):
 def response_list(request, pk):
     questionnaire = get_visible_or_404(Questionnaire.objects.select_related("org"), request.user, pk=pk)
     require_view(request.user)
-    qs = (
-        Response.objects.visible_to(request.user)
-        .filter(questionnaire=questionnaire)
-        .select_related("org", "submitted_by")
-    )
-    q = request.GET.get("q", "").strip()[:50]
-    if q:
-        qs = qs.filter(Q(answers__text__icontains=q) | Q(org__name__icontains=q)).distinct()
+    # the ledger's and the API's filters (issue 11); the questionnaire is the address's
+    params = request.GET.copy()
+    params["questionnaire"] = str(questionnaire.pk)
+    flt = ResponseFilter(params, request.user)
+    qs = flt.apply(Response.objects.visible_to(request.user).select_related("org", "submitted_by"))
+    q = flt.data.get("q") or ""
     page = Paginator(qs.order_by("-answered_on", "-created_at"), 30).get_page(request.GET.get("page"))
     text_answers = {}
     for response_id, text in (
@@ -117,7 +115,9 @@ def response_list(request, pk):
             "rows": [(r, "；".join(text_answers.get(r.pk, []))[:120]) for r in page],
             "page": page,
             "q": q,
+            "flt": flt,
             "querystring": params.urlencode(),
+            "can_export": request.user.has_module_perm("fieldwork", "export"),
         },
     )
 

@@ -211,8 +211,9 @@ class BeneficiaryLedger(Ledger):
                     )
                 )
                 continue
-            purpose = services.help_purpose(project, kind)
-            if purpose:  # SEC-9: her consent, or a permitted user's documented exception
+            refused = False
+            for purpose in services.help_purposes(project, kind, v.get("amount")):
+                # SEC-9: her consent, or a permitted user's documented exception
                 if purpose not in consents:
                     ids = {w.pk for found in women.values() for w in found.values()}
                     consents[purpose] = consent_states(ids, purpose)
@@ -228,7 +229,10 @@ class BeneficiaryLedger(Ledger):
                     for field, messages in exc.message_dict.items():
                         column = "同意例外原因" if field == "consent_exception" else "姓名"
                         row.errors.extend(RowError(row.number, column, m) for m in messages)
-                    continue
+                    refused = True
+                    break
+            if refused:
+                continue
             seen[key] = row.number
             v.update({"_project": project, "_woman": woman, "_org": org, "_kind": kind})
         existing = set(

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 
 from fuqing.core.ledger import Column, Ledger, person_column, record_number_column, register, unit_column
 from fuqing.core.masking import mask_name
+from fuqing.projects.filters import HouseholdFilter, VolunteerFilter
 from fuqing.projects.ledgers.common import export_queryset
 from fuqing.projects.models import Household, Volunteer
 
@@ -22,16 +23,6 @@ def _elders(household, ctx) -> str:
         + (f"（{e.get_sex_display()}，{e.birth_year}年生）" if e.birth_year else f"（{e.get_sex_display()}）")
         for e in household.elders.all()
     )
-
-
-def _search(queryset, params, *fields):
-    q = str(params.get("q") or "").strip()[:50]
-    if q:
-        condition = Q()
-        for field in fields:
-            condition |= Q(**{f"{field}__icontains": q})
-        queryset = queryset.filter(condition)
-    return queryset
 
 
 @register
@@ -63,7 +54,7 @@ class VolunteerLedger(Ledger):
         )
 
     def filter(self, queryset, params):
-        return _search(queryset, params, "name", "notes")
+        return VolunteerFilter(params).apply(queryset)  # the list page's own filters
 
 
 @register
@@ -94,4 +85,4 @@ class HouseholdLedger(Ledger):
         )
 
     def filter(self, queryset, params):
-        return _search(queryset, params, "address", "notes")
+        return HouseholdFilter(params).apply(queryset)  # the list page's own filters

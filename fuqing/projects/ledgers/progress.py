@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fuqing.core import cells
@@ -23,6 +22,7 @@ from fuqing.core.ledger import (
     year_column,
 )
 from fuqing.projects import services
+from fuqing.projects.filters import ProgressFilter
 from fuqing.projects.ledgers.common import (
     ProjectResolver,
     amount,
@@ -119,14 +119,7 @@ class ProgressLedger(Ledger):
         )
 
     def filter(self, queryset, params: dict):
-        q = (params.get("q") or "").strip()[:50]
-        if q:
-            queryset = queryset.filter(
-                Q(reason__icontains=q) | Q(indicator__name__icontains=q) | Q(org__name__icontains=q)
-            )
-        if str(params.get("year", "")).isdigit():
-            queryset = queryset.filter(year=int(params["year"]))
-        return queryset
+        return ProgressFilter(params).apply(queryset)  # the list page's own filters
 
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
         orgs = units(ctx, "单位")

@@ -1,7 +1,7 @@
 """Business rules of livelihood projects (PRJ-1 … PRJ-5), one module per topic."""
 
 from fuqing.projects.services.beneficiaries import (
-    help_purpose,
+    help_purposes,
     record_beneficiary,
     remove_beneficiary,
     repoint_woman,
@@ -38,7 +38,7 @@ __all__ = [
     "end_pair",
     "get_split",
     "grant_volunteer_role",
-    "help_purpose",
+    "help_purposes",
     "history",
     "issue_account",
     "pair",

@@ -57,13 +57,18 @@ def check_woman(woman: Woman | None) -> Woman:
     return woman
 
 
+def help_purposes(project: Project, help_kind: str, amount_yuan=None) -> tuple[str, ...]:
+    """The consents a project's help needs (SEC-9): health for a health project or a health help kind
+    (两癌筛查, 健康体检 …), finance when she receives money; none otherwise."""
+    purposes = []
+    if health_related(project.name, help_kind):
+        purposes.append(ConsentPurpose.HEALTH)
+    if amount_yuan is not None and amount_yuan > 0:
+        purposes.append(ConsentPurpose.FINANCE)
+    return tuple(purposes)
+
+
 @transaction.atomic
-def help_purpose(project: Project, help_kind: str) -> str:
-    """The consent a project's help needs (SEC-9): health for a health project or a health help kind
-    (两癌筛查, 健康体检 …); none otherwise."""
-    return ConsentPurpose.HEALTH if health_related(project.name, help_kind) else ""
-
-
 def record_beneficiary(
     actor,
     *,
@@ -87,8 +92,10 @@ def record_beneficiary(
     help_kind = check_help_kind(project, help_kind)
     day = in_year(received_on, project.year, "received_on", _("受助日期"))
     money = amount(amount_yuan, "amount", _("金额"))
-    purpose = help_purpose(project, help_kind)
-    exception = check_help_consent(actor, woman, purpose, field="woman", exception_reason=consent_exception)
+    exceptions = {
+        purpose: check_help_consent(actor, woman, purpose, field="woman", exception_reason=consent_exception)
+        for purpose in help_purposes(project, help_kind, money)
+    }
     if Beneficiary.objects.filter(
         woman=woman, project=project, help_kind=help_kind, received_on=day
     ).exists():
@@ -118,7 +125,8 @@ def record_beneficiary(
         obj=beneficiary,
         details={"project": project.pk, "help_kind": help_kind, "received_on": day},
     )
-    record_consent_exception(actor, woman, purpose, exception, beneficiary)
+    for purpose, exception in exceptions.items():
+        record_consent_exception(actor, woman, purpose, exception, beneficiary)
     return beneficiary
 
 

@@ -8,7 +8,6 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from fuqing.core.scoping import get_visible_or_404
 from fuqing.orgs.models import Org
 from fuqing.projects import metrics, services
 from fuqing.projects.access import require_edit, require_view
+from fuqing.projects.filters import ProgressFilter
 from fuqing.projects.forms import federations
 from fuqing.projects.models import ProgressEntry, Source
 from fuqing.projects.services.common import plain
@@ -127,16 +127,10 @@ def progress_list(request):
     """Reported values with their corrections (who, when, why), searchable."""
     require_view(request.user)
     entries = ProgressEntry.objects.visible_to(request.user).select_related("indicator", "org", "entered_by")
-    q = request.GET.get("q", "").strip()[:50]
-    if q:
-        entries = entries.filter(
-            Q(reason__icontains=q) | Q(indicator__name__icontains=q) | Q(org__name__icontains=q)
-        )
-    if request.GET.get("corrections") == "1":
-        entries = entries.filter(Q(superseded_at__isnull=False) | Q(corrects__isnull=False))
-    year = list_year(request, searching=bool(q))
-    if year:
-        entries = entries.filter(year=year)
+    flt = ProgressFilter(request.GET, request.user)  # the ledger's and the API's filters (issue 11)
+    q = (flt.data.get("q") or "").strip()
+    year = flt.data.get("year") or list_year(request, searching=bool(q))
+    entries = flt.apply(entries, default_year=year)
     page = Paginator(entries.order_by("-entered_at", "-id"), 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -147,8 +141,9 @@ def progress_list(request):
             "page": page,
             "q": q,
             "year": year,
+            "flt": flt,
             "querystring": params.urlencode(),
-            "corrections": request.GET.get("corrections") == "1",
+            "corrections": bool(flt.data.get("corrections")),
         },
     )
 

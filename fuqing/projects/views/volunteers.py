@@ -20,6 +20,7 @@ from fuqing.core.scoping import can_edit, get_visible_or_404, subtree_q
 from fuqing.orgs.models import Org
 from fuqing.projects import services
 from fuqing.projects.access import is_volunteer_only, require_edit, require_view
+from fuqing.projects.filters import HouseholdFilter, VolunteerFilter
 from fuqing.projects.forms import EndPairForm, HouseholdForm, PairForm, VolunteerForm, federations
 from fuqing.projects.models import Household, Project, Source, Volunteer, VolunteerPair
 from fuqing.projects.views.common import page_year, report_errors
@@ -42,17 +43,16 @@ def volunteer_list(request):
         .select_related("org", "user")
         .annotate(pair_count=Count("pairs", filter=Q(pairs__ended_on__isnull=True)))
     )
-    q = request.GET.get("q", "").strip()[:50]
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(notes__icontains=q) | Q(org__name__icontains=q))
-    page, querystring = _page(request, qs.order_by("org__path", "name"))
+    flt = VolunteerFilter(request.GET, request.user)  # the ledger's and the API's filters (issue 11)
+    page, querystring = _page(request, flt.apply(qs).order_by("org__path", "name"))
     return render(
         request,
         "projects/volunteer_list.html",
         {
             "page": page,
-            "q": q,
-            "export_query": urlencode({"q": q}) if q else "",
+            "q": flt.data.get("q") or "",
+            "flt": flt,
+            "export_query": querystring,
             "querystring": querystring,
             "can_edit": request.user.has_module_perm("projects", "edit"),
         },
@@ -185,21 +185,18 @@ def household_list(request):
         .prefetch_related("elders")
         .annotate(pair_count=Count("pairs", filter=Q(pairs__ended_on__isnull=True)))
     )
-    q = request.GET.get("q", "").strip()[:50]
-    if q:
-        qs = qs.filter(Q(address__icontains=q) | Q(notes__icontains=q) | Q(org__name__icontains=q))
-    if request.GET.get("unpaired") == "1":
-        qs = qs.filter(pair_count=0)
-    page, querystring = _page(request, qs.order_by("org__path", "address"))
+    flt = HouseholdFilter(request.GET, request.user)  # the ledger's and the API's filters (issue 11)
+    page, querystring = _page(request, flt.apply(qs).order_by("org__path", "address"))
     return render(
         request,
         "projects/household_list.html",
         {
             "page": page,
-            "q": q,
-            "export_query": urlencode({"q": q}) if q else "",
+            "q": flt.data.get("q") or "",
+            "flt": flt,
+            "export_query": querystring,
             "querystring": querystring,
-            "unpaired": request.GET.get("unpaired") == "1",
+            "unpaired": bool(flt.data.get("unpaired")),
             "can_edit": request.user.has_module_perm("projects", "edit"),
         },
     )

@@ -183,6 +183,7 @@ def candidate_reports(actor, competition: Competition):
         .filter(year=competition.year)
         .filter(subtree_q(federation.path, "org__path"))
         .exclude(cup_entries__competition=competition)
+        .exclude(created_by__in=administrators())  # administrators take no part in the cup (SEC-5)
         .select_related("org")
         .order_by("org__path", "title")
     )
@@ -205,6 +206,11 @@ def add_entries(actor, competition: Competition, report_ids) -> list[Entry]:
     wanted = {int(pk) for pk in raw if pk.isdigit() and len(pk) < 19}
     if len(wanted) != len(set(raw)):
         wanted.add(0)  # a malformed id is "not among the choices", never a crash
+    for report in Report.objects.visible_to(actor).filter(pk__in=wanted).select_related("created_by"):
+        if report.created_by is not None and (
+            problem := administrator_problem(_("参评报告的作者"), report.created_by)
+        ):
+            raise ValidationError({"reports": problem}, code="SEC-5")
     reports = list(candidate_reports(actor, competition).filter(pk__in=wanted))
     if not wanted or len(reports) != len(wanted):
         raise ValidationError({"reports": _("只能选择本年度已报送、尚未参评的调研报告。")}, code="RES-4")
