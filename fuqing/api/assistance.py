@@ -17,7 +17,18 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from fuqing.api.kit import MaskedName, Paging, page, paginate, query_schema, ref, refs
+from fuqing.api.kit import (
+    MaskedName,
+    Paging,
+    PersonId,
+    page,
+    paginate,
+    person_field,
+    person_lookup,
+    query_schema,
+    ref,
+    refs,
+)
 from fuqing.api.types import Count, Day, Id, Money, Year
 from fuqing.assistance import pairings as pairing_services
 from fuqing.assistance import services
@@ -54,8 +65,8 @@ def _view(request):
 REFS = {  # body field: (label, queryset of the caller's, lookup)
     "org": ("单位", lambda u: Org, "pk"),
     "woman": ("妇女", lambda u: Woman.objects.active(), "pk"),
-    "handler": ("承办人", lambda u: User, "username"),
-    "given_by": ("提供人", lambda u: User, "username"),
+    "handler": ("承办人", lambda u: User, person_lookup),
+    "given_by": ("提供人", lambda u: User, person_lookup),
     "given_by_org": ("提供单位", lambda u: Org, "pk"),
     "need": ("诉求", lambda u: Need, "pk"),
     "pairing": ("结对", lambda u: Pairing, "pk"),
@@ -63,7 +74,7 @@ REFS = {  # body field: (label, queryset of the caller's, lookup)
     "project": ("实事项目", lambda u: Project, "pk"),
 }
 MANY = {
-    "helper_users": ("帮扶干部", User, "username"),
+    "helper_users": ("帮扶干部", User, person_lookup),
     "helper_orgs": ("帮扶单位", Org, "pk"),
     "needs": ("诉求", Need, "pk"),
     "reports": ("调研报告", Report, "pk"),
@@ -122,7 +133,8 @@ class NeedOut(Schema):
     reported_on: datetime.date
     year: int
     review_on: datetime.date | None
-    handler: str | None = Field(None, alias="handler.username")
+    handler: int | None = Field(None, alias="handler_id", description="承办人的用户 id")
+    handler_name: str | None = person_field("handler", "承办人")
     status: str
     status_label: str = Field(alias="get_status_display")
     closed_on: datetime.date | None
@@ -153,7 +165,7 @@ class NeedIn(Schema):
     description: str | None = None
     reported_on: Day | None = None
     review_on: Day | None = None
-    handler: str | None = None
+    handler: PersonId | None = None
 
 
 @router.get("/needs/", response=list[NeedOut], url_name="api-needs")
@@ -283,7 +295,8 @@ class PairingOut(Schema):
     woman: uuid.UUID | None = Field(alias="woman_id")
     woman_name: MaskedName = Field("", alias="woman.masked_name")
     household: str
-    helper_users: list[str]
+    helper_users: list[int] = Field(description="帮扶干部的用户 id")
+    helper_names: list[str] = Field(description="帮扶干部姓名")
     helper_orgs: list[int]
     helpers: str
     starts_on: datetime.date
@@ -294,7 +307,11 @@ class PairingOut(Schema):
 
     @staticmethod
     def resolve_helper_users(p):
-        return [h.user.username for h in p.helpers.all() if h.user_id]
+        return [h.user_id for h in p.helpers.all() if h.user_id]
+
+    @staticmethod
+    def resolve_helper_names(p):
+        return [h.user.display_name for h in p.helpers.all() if h.user_id]
 
     @staticmethod
     def resolve_helper_orgs(p):
@@ -315,7 +332,7 @@ class PairingIn(Schema):
     kind: str | None = None
     woman: str | None = None
     household: str | None = None
-    helper_users: list[str] | None = None
+    helper_users: list[PersonId] | None = None
     helper_orgs: list[Id] | None = None
     starts_on: Day | None = None
     review_on: Day | None = None
@@ -346,7 +363,7 @@ def list_pairings(request, filters: Query[ListQuery]):
 @router.post("/pairings/", response={201: PairingOut}, url_name="api-pairings")
 @scoped(Pairing, "create")
 def create_pairing(request, payload: PairingIn):
-    """Pair cadres (usernames) and/or units (ids) with a woman or a household (NEED-2)."""
+    """Pair cadres (user ids) and/or units (ids) with a woman or a household (NEED-2)."""
     data = resolve(request.auth, payload.dict(exclude={"ends_on"}))
     _required(data, {"org": "负责单位", "kind": "形式", "starts_on": "结对日期"})
     _blank(data, "household", "notes")
@@ -386,7 +403,8 @@ class ActionOut(Schema):
     service: str
     service_label: str = Field(alias="get_service_display")
     given_on: datetime.date
-    given_by: str | None = Field(None, alias="given_by.username")
+    given_by: int | None = Field(None, alias="given_by_id", description="提供人的用户 id")
+    given_by_name: str | None = person_field("given_by", "提供人")
     given_by_org: int | None = Field(alias="given_by_org_id")
     amount: Decimal | None
     project: int | None = Field(alias="project_id")
@@ -418,7 +436,7 @@ class ActionIn(Schema):
     woman: str | None = None
     service: str | None = None
     given_on: Day | None = None
-    given_by: str | None = None
+    given_by: PersonId | None = None
     given_by_org: Id | None = None
     amount: Money | None = None
     project: Id | None = None

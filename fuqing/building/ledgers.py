@@ -1,12 +1,13 @@
 """The building ledgers (台账, RPT-2/RPT-3): Women's Homes, their activities, women's groups, teams,
-training attendance and work conditions. Homes, groups, teams and attendance import all-or-nothing
-through the same services as the pages; units are found inside the importer's unit, in bulk."""
+training attendance and work conditions, on the ledger kit's column factories. Each imports
+all-or-nothing through the same services as the pages; units are read by the kit's UnitResolver inside
+the importer's unit and scope, every lookup in bulk."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from fuqing.building import services
@@ -28,8 +29,19 @@ from fuqing.building.models import (
 from fuqing.core import cells
 from fuqing.core.cells import CellError
 from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register
+from fuqing.core.ledger_kit import (
+    UNIT_RULE,
+    UnitResolver,
+    choice_column,
+    date_column,
+    number_column,
+    parse_file_number,
+    text_column,
+    unit_column,
+    write_each,
+    year_column,
+)
 from fuqing.core.scoping import subtree_q
-from fuqing.orgs.models import Org
 
 VIEW, EDIT, EXPORT = ("building", "view"), ("building", "edit"), ("building", "export")
 
@@ -38,48 +50,26 @@ def _text(n):
     return lambda v: cells.text(v, n)
 
 
-class Units:
-    """Units named in a file, inside the import's unit: by division code, a unique name, or
-    "上级名称/名称" (one query for the whole file)."""
-
-    def __init__(self, root: Org):
-        self.root = root
-        self.by_code, self.by_name, self.by_path = {}, defaultdict(list), {}
-        for org in Org.objects.filter(subtree_q(root.path), is_active=True):
-            self.by_path[org.path] = org
-            if org.division_code:
-                self.by_code[org.division_code] = org
-            self.by_name[org.name].append(org)
-
-    def find(self, value: str) -> tuple[Org | None, str]:
-        if not value:
-            return self.root, ""
-        code = value.replace(" ", "")
-        if code.isdigit() and code in self.by_code:
-            return self.by_code[code], ""
-        if "/" in value:
-            parent, name = [p.strip() for p in value.rsplit("/", 1)]
-            found = [
-                o
-                for o in self.by_name.get(name, [])
-                if (up := self.by_path.get(o.path[: -Org.steplen])) and up.name == parent
-            ]
-        else:
-            found = self.by_name.get(value, [])
-        if len(found) == 1:
-            return found[0], ""
-        if not found:
-            return None, _("在“%(r)s”之下找不到“%(v)s”。") % {"r": self.root.name, "v": value}
-        return None, _("名为“%(v)s”的单位不止一个，请写成“上级名称/%(v)s”或填写区划代码。") % {"v": value}
-
-
-def _resolve_units(rows: list[ParsedRow], ctx: ImportContext, column: str = "org", header: str = "单位"):
-    units = Units(ctx.org)
+def _units(rows: list[ParsedRow], ctx: ImportContext, *, edit: bool = True, default: bool = True) -> None:
+    """Each row's unit (``row.values["_org"]``) by the ledger kit's one rule, inside the import's unit
+    and the importer's scope: every unit read in one query for the whole file."""
+    resolver = UnitResolver(ctx.org, ctx.actor, column="单位", edit=edit, default=default)
     for row in rows:
-        org, reason = units.find(row.values.get(column) or "")
-        if org is None:
-            row.errors.append(RowError(row.number, header, reason))
-        row.values["_org"] = org
+        row.values["_org"] = resolver.check(row, "org")
+
+
+def _unit(header: str = "单位", **kw) -> Column:
+    """The unit column of every building ledger: "单位" (also read as "所属单位")."""
+    return unit_column("org", header, aliases=kw.pop("aliases", ("所属单位",)), width=16, **kw)
+
+
+def _count(value) -> int:
+    number = cells.integer(value)
+    return 0 if number is None else number
+
+
+def _amount(value):
+    return cells.decimal(value) or 0
 
 
 def _service_errors(row: ParsedRow, exc: Exception, header: str) -> None:
@@ -88,24 +78,14 @@ def _service_errors(row: ParsedRow, exc: Exception, header: str) -> None:
         row.errors.append(RowError(row.number, header, message))
 
 
-class _Failed(Exception):
-    """A row refused by a service during write: the transaction is undone, nothing is written."""
-
-
-def _write_all(rows, write) -> int:
-    for row in rows:
-        try:
-            write(row)
-        except (ValidationError, PermissionDenied) as exc:
-            raise ValidationError(
-                _("第 %(n)d 行：%(m)s")
-                % {"n": row.number, "m": "；".join(getattr(exc, "messages", [str(exc)]))}
-            ) from exc
-    return len(rows)
-
-
-def _unit_name(obj, ctx) -> str:
-    return obj.org.name
+def _field_errors(row: ParsedRow, exc: ValidationError, headers: dict[str, str]) -> None:
+    """A service's refusal on the row, each message under the column of the field it names."""
+    if not hasattr(exc, "error_dict"):
+        _service_errors(row, exc, next(iter(headers.values())))
+        return
+    for field, errors in exc.message_dict.items():
+        for message in errors:
+            row.errors.append(RowError(row.number, headers.get(field, field), message))
 
 
 # --- Women's Homes -------------------------------------------------------------------------------
@@ -140,27 +120,9 @@ class HomeLedger(Ledger):
     export_permission = EXPORT
     import_permission = EDIT
     columns = (
-        Column(
-            "org", "单位", parse=_text(100), required=True, example="友谊社区", export=_unit_name, width=16
-        ),
-        Column(
-            "name",
-            "名称",
-            parse=_text(100),
-            required=True,
-            example="友谊社区妇女之家",
-            export=lambda h, c: h.name,
-            width=20,
-        ),
-        Column(
-            "address",
-            "地址",
-            parse=_text(200),
-            required=True,
-            example="友谊路12号",
-            export=lambda h, c: h.address,
-            width=24,
-        ),
+        _unit(example="新阳路街道/友谊社区"),
+        text_column("name", "名称", 100, required=True, example="友谊社区妇女之家", width=20),
+        text_column("address", "地址", 200, required=True, example="友谊路12号", width=24),
         Column(
             "setting",
             "设置领域",
@@ -170,15 +132,8 @@ class HomeLedger(Ledger):
             export=lambda h, c: h.setting.name,
             width=12,
         ),
-        Column(
-            "founded_on",
-            "建立日期",
-            parse=cells.date,
-            example="2013-03-08",
-            export=lambda h, c: h.founded_on,
-            width=12,
-        ),
-        Column("standard", "达到的标准", parse=_text(100), export=lambda h, c: h.standard, width=16),
+        date_column("founded_on", "建立日期", example="2013-03-08"),
+        text_column("standard", "达到的标准", 100),
         Column(
             "demo_level",
             "示范点级别",
@@ -195,7 +150,7 @@ class HomeLedger(Ledger):
             export=lambda h, c: "、".join(h.function_labels()),
             width=20,
         ),
-        Column("keeper", "管理员", parse=_text(50), export=lambda h, c: h.keeper, width=10),
+        text_column("keeper", "管理员", 50, width=10),
         Column(
             "keeper_phone",
             "管理员电话",
@@ -203,7 +158,7 @@ class HomeLedger(Ledger):
             export=lambda h, c: h.keeper_phone_masked,
             width=14,
         ),
-        Column("hours", "开放时间", parse=_text(100), export=lambda h, c: h.hours, width=18),
+        text_column("hours", "开放时间", 100, width=18),
         Column(
             "activities",
             "本年活动次数",
@@ -240,7 +195,7 @@ class HomeLedger(Ledger):
         return queryset
 
     def check_rows(self, rows, ctx):
-        _resolve_units(rows, ctx)
+        _units(rows, ctx)
         seen = set()
         existing = set(
             WomensHome.objects.filter(subtree_q(ctx.org.path, "org__path")).values_list("org_id", "name")
@@ -277,22 +232,30 @@ class HomeLedger(Ledger):
                 },
             )
 
-        return _write_all(rows, one)
+        return write_each(rows, one)
 
 
 @register
 class HomeActivityLedger(Ledger):
+    """The activities held at the Homes; imported through ``services.add_activity``, each row naming
+    its Home by unit and name (both looked up in bulk)."""
+
     name = "building_home_activities"
     title = "妇女之家活动"
     model = HomeActivity
     export_permission = EXPORT
+    import_permission = EDIT
     columns = (
-        Column("org", "单位", export=lambda a, c: a.home.org.name, width=16),
-        Column("home", "妇女之家", export=lambda a, c: a.home.name, width=20),
-        Column("held_on", "日期", export=lambda a, c: a.held_on, width=12),
-        Column("theme", "活动主题", export=lambda a, c: a.theme, width=30),
-        Column("attendance", "参加妇女人数", export=lambda a, c: a.attendance, width=10),
-        Column("year", "年度", export=lambda a, c: a.year, width=8),
+        _unit(example="新阳路街道/友谊社区", attr="home.org.name"),
+        text_column(
+            "home", "妇女之家", 100, attr="home.name", required=True, example="友谊社区妇女之家", width=20
+        ),
+        date_column("held_on", "日期", required=True, example="2014-05-10"),
+        text_column(
+            "theme", "活动主题", 200, required=True, aliases=("主题",), example="家庭教育讲座", width=30
+        ),
+        number_column("attendance", "参加妇女人数", parse=_count, example="25"),
+        year_column(importable=False),
     )
 
     def queryset(self, user):
@@ -307,6 +270,50 @@ class HomeActivityLedger(Ledger):
             queryset = queryset.filter(year=int(params["year"]))
         return queryset
 
+    def check_rows(self, rows, ctx):
+        _units(rows, ctx)
+        orgs = {r.values["_org"].pk for r in rows if r.values.get("_org") is not None}
+        homes = {
+            (h.org_id, h.name): h
+            for h in WomensHome.objects.editable_by(ctx.actor).filter(org_id__in=orgs).select_related("org")
+        }
+        for row in rows:
+            org = row.values["_org"]
+            if org is None or row.errors:
+                continue
+            home = homes.get((org.pk, row.values["home"]))
+            row.values["_home"] = home
+            if home is None:
+                row.errors.append(
+                    RowError(
+                        row.number,
+                        "妇女之家",
+                        _("“%(o)s”没有名为“%(h)s”的妇女之家。")
+                        % {
+                            "o": org.name,
+                            "h": row.values["home"],
+                        },
+                    )
+                )
+                continue
+            try:
+                services.homes.clean_activity(
+                    home, row.values["held_on"], row.values["theme"], row.values["attendance"]
+                )
+            except ValidationError as exc:
+                _field_errors(
+                    row, exc, {"held_on": "日期", "theme": "活动主题", "attendance": "参加妇女人数"}
+                )
+
+    def write(self, rows, ctx):
+        def one(row):
+            v = row.values
+            services.add_activity(
+                ctx.actor, v["_home"], held_on=v["held_on"], theme=v["theme"], attendance=v["attendance"]
+            )
+
+        return write_each(rows, one)
+
 
 # --- women's groups -------------------------------------------------------------------------------
 
@@ -319,45 +326,15 @@ class GroupLedger(Ledger):
     export_permission = EXPORT
     import_permission = EDIT
     columns = (
-        Column("org", "单位", parse=_text(100), required=True, example="红星村", export=_unit_name, width=16),
-        Column(
-            "name",
-            "名称",
-            parse=_text(100),
-            required=True,
-            example="王家屯妇女小组",
-            export=lambda g, c: g.name,
-            width=20,
-        ),
-        Column(
-            "kind",
-            "类型",
-            parse=lambda v: cells.choice(v, GroupKind.choices),
-            required=True,
-            example="自然村(屯)",
-            export=lambda g, c: g.get_kind_display(),
-            width=12,
-        ),
-        Column(
-            "place",
-            "所在地点或组织方式",
-            parse=_text(100),
-            example="王家屯",
-            export=lambda g, c: g.place,
-            width=18,
-        ),
-        Column(
-            "founded_on",
-            "成立日期",
-            parse=cells.date,
-            example="2014-03-01",
-            export=lambda g, c: g.founded_on,
-            width=12,
-        ),
+        _unit(example="红星村"),
+        text_column("name", "名称", 100, required=True, example="王家屯妇女小组", width=20),
+        choice_column("kind", "类型", GroupKind.choices, required=True, example="自然村(屯)"),
+        text_column("place", "所在地点或组织方式", 100, example="王家屯", width=18),
+        date_column("founded_on", "成立日期", example="2014-03-01"),
         Column(
             "leader",
             "组长档案编号",
-            parse=lambda v: cells.compact(v)[:20],
+            parse=parse_file_number,
             help="妇女档案中的档案编号；不填则以后在页面上选择",
             export=lambda g, c: g.leader.file_number if g.leader_id else "",
             width=14,
@@ -393,7 +370,7 @@ class GroupLedger(Ledger):
     def check_rows(self, rows, ctx):
         from fuqing.registry.models import Woman
 
-        _resolve_units(rows, ctx)
+        _units(rows, ctx)
         numbers = {r.values.get("leader") for r in rows if r.values.get("leader")}
         women = {
             w.file_number: w
@@ -435,7 +412,7 @@ class GroupLedger(Ledger):
                 leader=v["_leader"],
             )
 
-        return _write_all(rows, one)
+        return write_each(rows, one)
 
 
 # --- teams ----------------------------------------------------------------------------------------
@@ -451,53 +428,12 @@ class TeamLedger(Ledger):
     export_permission = EXPORT
     import_permission = EDIT
     columns = (
-        Column(
-            "org",
-            "单位",
-            parse=_text(100),
-            required=True,
-            example="新阳路街道",
-            export=lambda m, c: m.election.org.name,
-            width=16,
-        ),
-        Column(
-            "held_on",
-            "换届日期",
-            parse=cells.date,
-            required=True,
-            example="2012-06-15",
-            export=lambda m, c: m.election.held_on,
-            width=12,
-        ),
-        Column(
-            "term_years",
-            "任期（年）",
-            parse=cells.integer,
-            example="5",
-            export=lambda m, c: m.election.term_years,
-            width=8,
-        ),
-        Column(
-            "role",
-            "职务",
-            parse=lambda v: cells.choice(v, TeamRole.choices),
-            required=True,
-            example="主席",
-            export=lambda m, c: m.get_role_display(),
-            width=12,
-        ),
-        Column(
-            "name",
-            "姓名",
-            parse=_text(50),
-            required=True,
-            example="张丽华",
-            export=lambda m, c: m.name,
-            width=10,
-        ),
-        Column(
-            "next_due", "下次换届应在", importable=False, export=lambda m, c: m.election.next_due, width=12
-        ),
+        _unit(example="新阳路街道", attr="election.org.name"),
+        date_column("held_on", "换届日期", attr="election.held_on", required=True, example="2012-06-15"),
+        number_column("term_years", "任期（年）", attr="election.term_years", example="5", width=8),
+        choice_column("role", "职务", TeamRole.choices, required=True, example="主席"),
+        text_column("name", "姓名", 50, required=True, example="张丽华", width=10),
+        date_column("next_due", "下次换届应在", attr="election.next_due", importable=False),
         Column(
             "current",
             "现任",
@@ -515,7 +451,7 @@ class TeamLedger(Ledger):
         )
 
     def check_rows(self, rows, ctx):
-        _resolve_units(rows, ctx)
+        _units(rows, ctx)
         for row in rows:
             term = row.values.get("term_years")
             if term is not None and not 1 <= term <= 10:
@@ -529,24 +465,25 @@ class TeamLedger(Ledger):
                 row.errors.append(RowError(row.number, "换届日期", _("该日期的换届已经记录。")))
 
     def write(self, rows, ctx):
+        """One election per unit and date, in date order; a refusal names the election's first row."""
         elections: dict[tuple, list[ParsedRow]] = defaultdict(list)
         for row in rows:
             elections[(row.values["_org"].pk, row.values["held_on"])].append(row)
-        for (_org, held_on), members in sorted(elections.items(), key=lambda item: item[0][1]):
-            first = members[0]
-            try:
-                services.record_election(
-                    ctx.actor,
-                    first.values["_org"],
-                    held_on=held_on,
-                    term=first.values.get("term_years"),
-                    members=[{"role": r.values["role"], "name": r.values["name"]} for r in members],
-                )
-            except (ValidationError, PermissionDenied) as exc:
-                raise ValidationError(
-                    _("第 %(n)d 行：%(m)s")
-                    % {"n": first.number, "m": "；".join(getattr(exc, "messages", [str(exc)]))}
-                ) from exc
+        members_of = {members[0].number: members for members in elections.values()}
+
+        def one(first):
+            services.record_election(
+                ctx.actor,
+                first.values["_org"],
+                held_on=first.values["held_on"],
+                term=first.values.get("term_years"),
+                members=[
+                    {"role": r.values["role"], "name": r.values["name"]} for r in members_of[first.number]
+                ],
+            )
+
+        firsts = sorted((m[0] for m in elections.values()), key=lambda r: r.values["held_on"])
+        write_each(firsts, one)
         return len(rows)
 
 
@@ -564,57 +501,26 @@ class AttendanceLedger(Ledger):
     export_permission = EXPORT
     import_permission = EDIT
     columns = (
-        Column(
-            "held_on",
-            "培训日期",
-            parse=cells.date,
-            example="2014-04-16",
-            help="从培训班页面导入时可不填",
-            export=lambda a, c: a.session.held_on,
-            width=12,
-        ),
-        Column(
+        date_column("held_on", "培训日期", attr="session.held_on", help="从培训班页面导入时可不填"),
+        text_column(
             "topic",
             "培训主题",
-            parse=_text(200),
+            200,
+            attr="session.topic",
             aliases=("主题",),
             help="从培训班页面导入时可不填",
-            export=lambda a, c: a.session.topic,
             width=24,
         ),
-        Column(
-            "name",
-            "姓名",
-            parse=_text(50),
-            required=True,
-            example="李秀珍",
-            export=lambda a, c: a.name,
-            width=10,
-        ),
-        Column(
-            "org",
-            "单位",
-            parse=_text(100),
-            required=True,
-            aliases=("所在单位", "工作单位"),
+        text_column("name", "姓名", 50, required=True, example="李秀珍", width=10),
+        _unit(
+            aliases=("所在单位", "工作单位", "所属单位"),
             example="道里区妇联",
-            export=_unit_name,
-            width=16,
+            required=True,
+            help="参训人员的单位。" + UNIT_RULE,
         ),
-        Column(
-            "position", "职务", parse=_text(50), example="副主席", export=lambda a, c: a.position, width=12
-        ),
-        Column(
-            "hours",
-            "学时",
-            parse=cells.decimal,
-            help="不填则为本期培训的学时",
-            export=lambda a, c: a.hours,
-            width=8,
-        ),
-        Column(
-            "level", "层级", importable=False, export=lambda a, c: a.session.get_level_display(), width=10
-        ),
+        text_column("position", "职务", 50, example="副主席", width=12),
+        number_column("hours", "学时", parse=cells.decimal, help="不填则为本期培训的学时", width=8),
+        choice_column("level", "层级", (), attr="session.level", importable=False, width=10),
     )
 
     def queryset(self, user):
@@ -630,7 +536,7 @@ class AttendanceLedger(Ledger):
         return queryset
 
     def check_rows(self, rows, ctx):
-        _resolve_units(rows, ctx)
+        _units(rows, ctx, edit=False, default=False)
         fixed = ctx.extra.get("session")
         sessions = {}
         if fixed is None:
@@ -682,31 +588,50 @@ class AttendanceLedger(Ledger):
                 hours=v.get("hours"),
             )
 
-        return _write_all(rows, one)
+        return write_each(rows, one)
 
 
 # --- conditions -----------------------------------------------------------------------------------
 
 
+_CONDITION_FIELDS = {  # the service's field: the column's header
+    "year": "年度",
+    "funding": "工作经费（元）",
+    "venue_area": "场所面积（平方米）",
+    "full_time_staff": "专职工作人员",
+    "part_time_staff": "兼职工作人员",
+    "org": "单位",
+}
+
+
 @register
 class ConditionLedger(Ledger):
+    """Conditions of women's work per unit and year; a row for a unit and year already recorded
+    replaces it, as saving the page's form does (``services.save_condition``)."""
+
     name = "building_conditions"
     title = "妇女工作条件"
     model = WorkCondition
     export_permission = EXPORT
+    import_permission = EDIT
     columns = (
-        Column("year", "年度", export=lambda w, c: w.year, width=8),
-        Column("org", "单位", export=_unit_name, width=16),
-        Column("funding", "工作经费（元）", export=lambda w, c: w.funding, width=14),
+        year_column(),
+        _unit(example="新阳路街道"),
+        number_column("funding", "工作经费（元）", parse=_amount, example="20000", width=14),
         Column(
-            "in_budget", "列入财政预算", export=lambda w, c: "是" if w.funding_in_budget else "否", width=10
+            "funding_in_budget",
+            "列入财政预算",
+            parse=cells.boolean,
+            example="是",
+            export=lambda w, c: "是" if w.funding_in_budget else "否",
+            width=10,
         ),
-        Column("venue", "办公及活动场所", export=lambda w, c: w.venue, width=20),
-        Column("area", "场所面积（平方米）", export=lambda w, c: w.venue_area, width=10),
-        Column("full_time", "专职工作人员", export=lambda w, c: w.full_time_staff, width=10),
-        Column("part_time", "兼职工作人员", export=lambda w, c: w.part_time_staff, width=10),
-        Column("gaps", "尚未落实", export=lambda w, c: "、".join(w.gaps()), width=20),
-        Column("note", "备注", export=lambda w, c: w.note, width=20),
+        text_column("venue", "办公及活动场所", 200, width=20),
+        number_column("venue_area", "场所面积（平方米）", parse=_count, example="60"),
+        number_column("full_time_staff", "专职工作人员", parse=_count, example="1"),
+        number_column("part_time_staff", "兼职工作人员", parse=_count, example="2"),
+        Column("gaps", "尚未落实", importable=False, export=lambda w, c: "、".join(w.gaps()), width=20),
+        text_column("note", "备注", 200, width=20),
     )
 
     def queryset(self, user):
@@ -716,3 +641,30 @@ class ConditionLedger(Ledger):
         if str(params.get("year", "")).isdigit():
             queryset = queryset.filter(year=int(params["year"]))
         return queryset
+
+    def check_rows(self, rows, ctx):
+        _units(rows, ctx)
+        seen = set()
+        for row in rows:
+            org = row.values["_org"]
+            if org is None or row.errors:
+                continue
+            try:
+                services.common.federation_unit(org, "org", "BLD-6")
+                services.conditions.clean_condition(row.values)
+            except ValidationError as exc:
+                _field_errors(row, exc, _CONDITION_FIELDS)
+                continue
+            key = (org.pk, row.values["year"])
+            if key in seen:
+                row.errors.append(RowError(row.number, "年度", _("同一单位同一年度在本表中重复。")))
+            seen.add(key)
+
+    def write(self, rows, ctx):
+        fields = ("year", "funding", "funding_in_budget", "venue", "venue_area", "full_time_staff")
+        fields += ("part_time_staff", "note")
+
+        def one(row):
+            services.save_condition(ctx.actor, row.values["_org"], **{k: row.values.get(k) for k in fields})
+
+        return write_each(rows, one)

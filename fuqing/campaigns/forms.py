@@ -37,7 +37,10 @@ class DeadlineForm(ModelForm):
         label=_("另行指定的报送单位"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("每行一个单位名称或行政区划代码（也可用顿号分隔），例如：道里区妇联、230103。"),
+        help_text=_(
+            "每行一个单位（也可用顿号分隔）：行政区划代码、单位全称或用“/”连接的上级名称，"
+            "例如：道里区妇联、230103、道里区/新阳路街道。"
+        ),
     )
 
     class Meta:
@@ -49,15 +52,16 @@ class DeadlineForm(ModelForm):
             "remind_days_before": _("截止日前多少天起在应报送单位的首页提醒（0 至 90）。"),
         }
 
-    def __init__(self, *args, campaign: Campaign, **kwargs):
+    def __init__(self, *args, campaign: Campaign, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
+        self.actor = actor
         if self.instance.pk and not self.is_bound:
             self.initial["owed_by_orgs"] = units_text(self.instance.owed_by_orgs.order_by("path"))
 
     def clean_owed_by_orgs(self):
         try:
-            return resolve_units(self.campaign, self.cleaned_data["owed_by_orgs"])
+            return resolve_units(self.campaign, self.cleaned_data["owed_by_orgs"], self.actor)
         except ValidationError as exc:
             raise ValidationError(exc.message_dict["owed_by_orgs"]) from None
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from fuqing.campaigns.errors import invalid
 from fuqing.campaigns.models import Campaign, Deadline, DeadlineKind, Obligation
 from fuqing.core import audit
+from fuqing.core.ledger_kit import UnitResolver
 from fuqing.core.models import AuditAction
 from fuqing.core.permissions import require_admin
 from fuqing.core.scoping import ensure_editable, subtree_q
@@ -289,54 +290,28 @@ _UNIT_SPLIT = re.compile(r"[\n\r,，;；、]+")
 _NAME_WITH_CODE = re.compile(r"^(.*?)[(（]\s*(\d{6,12})\s*[)）]$")
 
 
-def resolve_units(campaign: Campaign, text: str) -> list[Org]:
-    """Units named one per line (or separated by 、，；): a name, a division code, or "名称（代码）".
-    Every one must be a unit of the campaign's federation; unknown or ambiguous names are refused."""
+def resolve_units(campaign: Campaign, text: str, actor=None) -> list[Org]:
+    """Units named one per line (or separated by 、，；) by the ledger kit's one rule
+    (``UnitResolver``: a division code, the full name, or the path of names; "名称（代码）" as the box
+    shows them is read by its code), among the campaign federation's units the actor sees. A unit
+    outside — another city's, or one the actor cannot see — is "not found"; a name that fits several
+    asks for the code or the path."""
     tokens = [t.strip() for t in _UNIT_SPLIT.split(text or "") if t.strip()]
     if not tokens:
         return []
-    candidates = Org.objects.filter(subtree_q(campaign.org.path), is_active=True)
-    codes, names = [], []
-    parsed = []
-    for token in tokens:
-        match = _NAME_WITH_CODE.match(token)
-        if match:
-            parsed.append(("code", match[2]))
-            codes.append(match[2])
-        elif token.isdigit():
-            parsed.append(("code", token))
-            codes.append(token)
-        else:
-            parsed.append(("name", token))
-            names.append(token)
-    found = list(candidates.filter(Q(division_code__in=codes) | Q(name__in=names))[:5000])
-    by_code: dict[str, list[Org]] = {}
-    by_name: dict[str, list[Org]] = {}
-    for org in found:
-        if org.division_code:
-            by_code.setdefault(org.division_code, []).append(org)
-        by_name.setdefault(org.name, []).append(org)
-    result: list[Org] = []
-    problems: list[str] = []
-    for (how, value), token in zip(parsed, tokens, strict=True):
-        matches = (by_code if how == "code" else by_name).get(value, [])
-        if not matches:
-            problems.append(_("找不到“%(t)s”") % {"t": token})
-        elif len(matches) > 1:
-            problems.append(
-                _("“%(t)s”有 %(n)d 个同名单位，请改用行政区划代码") % {"t": token, "n": len(matches)}
-            )
-        elif matches[0] not in result:
-            result.append(matches[0])
+    resolver = UnitResolver(
+        campaign.org,
+        actor,
+        column=str(_("另行指定的报送单位")),
+        edit=False,
+        default=False,
+        refusal=_("在“%(o)s”之下找不到“%(v)s”。"),  # outside the actor's scope: as if absent
+    )
+    values = [match[2] if (match := _NAME_WITH_CODE.match(t)) else t for t in tokens]
+    units, problems = resolver.resolve_all(values)
     if problems:
-        raise invalid(
-            {
-                "owed_by_orgs": _("%(p)s（须是“%(root)s”范围内的有效单位）。")
-                % {"p": "；".join(problems), "root": campaign.org.name}
-            },
-            "CAM-2",
-        )
-    return result
+        raise invalid({"owed_by_orgs": "".join(problems)}, "CAM-2")
+    return units
 
 
 def units_text(orgs) -> str:

@@ -121,7 +121,9 @@ def deadline_edit(request, pk):
     deadline = get_visible_or_404(Deadline.objects.select_related("campaign"), request.user, pk=pk)
     if not _can_manage(request.user, deadline):
         raise PermissionDenied(_("只有主办单位的系统管理员可以修改截止日期。"))
-    form = DeadlineForm(request.POST or None, instance=deadline, campaign=deadline.campaign)
+    form = DeadlineForm(
+        request.POST or None, instance=deadline, campaign=deadline.campaign, actor=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_deadline(request.user, deadline, form)
@@ -147,6 +149,7 @@ def deadline_add(request, pk):
         instance=Deadline(campaign=campaign),
         initial={"remind_days_before": 7},
         campaign=campaign,
+        actor=request.user,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -13,6 +13,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -39,12 +40,21 @@ def unit_rule() -> str:
     return _(UNIT_RULE)
 
 
-def _key(name: str) -> str:
+def unit_key(name: str) -> str:
+    """A unit's name as the rule compares it: no spaces, without a trailing 妇联/妇女联合会."""
     key = cells.text(name).replace(" ", "").replace("\u3000", "")
     for suffix in ("妇女联合会", "妇联"):
         if key != suffix:
             key = key.removesuffix(suffix)
     return key
+
+
+_key = unit_key
+
+
+def unit_path(value: str) -> list[str]:
+    """The keys of the names in "道里区/新阳路街道" (one name gives a list of one)."""
+    return [unit_key(p) for p in _PATH_SPLIT.split(cells.text(value)) if p.strip()]
 
 
 class UnitResolver:
@@ -57,10 +67,11 @@ class UnitResolver:
 
     Only units under ``root`` (the import's unit) and inside the importer's scope count (``edit`` for
     the units a row writes under, visible for the units it merely names); ``accept(unit, parent)``
-    narrows further (a register that takes only departments and districts). A name that fits several
-    is refused with the candidates' paths; one that fits none is refused with the rule. An empty cell
-    means ``root`` when ``default`` is set. Every unit under ``root`` is read in one query, whatever
-    the number of rows.
+    narrows further (a register that takes only departments and districts); ``refusal`` words the
+    answer for a unit that exists but lies outside (``%(v)s`` the value, ``%(o)s`` the root). A name
+    that fits several is refused with the candidates' paths; one that fits none is refused with the
+    rule. An empty cell means ``root`` when ``default`` is set. Every unit under ``root`` is read in
+    one query, whatever the number of rows.
     """
 
     def __init__(
@@ -124,7 +135,7 @@ class UnitResolver:
         code = raw.replace(" ", "")
         if code.isdigit():
             return list(self.by_code.get(code, []))
-        parts = [_key(p) for p in _PATH_SPLIT.split(raw) if p.strip()]
+        parts = unit_path(raw)
         if not parts:
             return []
         found = self.by_name.get(parts[-1], [])
@@ -132,8 +143,9 @@ class UnitResolver:
             found = [u for u in found if self.chain(u)[-len(parts) :] == parts]
         return list(found)
 
-    def resolve(self, value) -> tuple[object | None, str]:
-        """(the unit, "") or (None, the reason in Chinese, with the rule)."""
+    def resolve(self, value, *, rule: bool = True) -> tuple[object | None, str]:
+        """(the unit, "") or (None, the reason in Chinese, with the rule unless ``rule`` is False — a
+        box naming several units states the rule once, after all its reasons)."""
         raw = cells.text(value)
         if not raw:
             if self.default and self.root.path in self.allowed:
@@ -150,17 +162,31 @@ class UnitResolver:
                 "p": paths,
             }
         if found:
-            return None, self.refusal or _(
-                "“%(v)s”不在您可以导入的范围内（须在“%(o)s”之下且有编辑权限）。"
-            ) % {
-                "v": raw,
-                "o": self.root.name,
-            }
+            refusal = (
+                str(self.refusal)
+                if self.refusal
+                else _("“%(v)s”不在您可以导入的范围内（须在“%(o)s”之下且有编辑权限）。")
+            )
+            return None, refusal % {"v": raw, "o": self.root.name}
         return None, _("在“%(o)s”之下找不到“%(v)s”。%(rule)s") % {
             "o": self.root.name,
             "v": raw,
-            "rule": unit_rule(),
+            "rule": unit_rule() if rule else "",
         }
+
+    def resolve_all(self, values: Iterable[str]) -> tuple[list, list[str]]:
+        """Several units named in one box: (the units found, without repeats, in order; the reasons
+        for the others, each naming its value, the rule stated once at the end)."""
+        units, problems = [], []
+        for value in values:
+            unit, message = self.resolve(value, rule=False)
+            if unit is None:
+                problems.append(message)
+            elif unit not in units:
+                units.append(unit)
+        if problems:
+            problems.append(unit_rule())
+        return units, problems
 
     def check(self, row, key: str):
         """Resolve ``row.values[key]``; on failure add the error (naming this column) and return None."""
@@ -473,3 +499,54 @@ def date_column(key: str, header: str, *, attr: str = "", example: str = "2014-0
         export=lambda o, c: _attr(o, attr or key),
         **{"width": 12, **kw},
     )
+
+
+def text_column(key: str, header: str, length: int = 0, *, attr: str = "", **kw) -> Column:
+    """A value printed from the attribute of the same name (or ``attr``, a dotted path); read back as
+    free text of at most ``length`` characters — without a length, the column is printed only."""
+    if not length:
+        kw.setdefault("importable", False)
+    return Column(
+        key,
+        header,
+        parse=lambda v: cells.text(v, length or None),
+        export=lambda o, c: _attr(o, attr or key),
+        **{"width": 16, **kw},
+    )
+
+
+def choice_column(key: str, header: str, choices, *, attr: str = "", **kw) -> Column:
+    """One of a register's choices, read by its Chinese label (or code), printed by its label."""
+    field = attr or key
+    return Column(
+        key,
+        header,
+        parse=lambda v: cells.choice(v, choices),
+        export=lambda o, c: _label(o, field),
+        **{"width": 12, **kw},
+    )
+
+
+def _label(obj, path: str):
+    owner, _, name = path.rpartition(".")
+    owner = _attr(obj, owner) if owner else obj
+    return getattr(owner, f"get_{name}_display")() if owner is not None else ""
+
+
+def number_column(key: str, header: str, *, attr: str = "", parse=cells.integer, **kw) -> Column:
+    """A count or an amount (``parse``: ``cells.integer`` or ``cells.decimal``)."""
+    return Column(key, header, parse=parse, export=lambda o, c: _attr(o, attr or key), **{"width": 10, **kw})
+
+
+def write_each(rows: list[ParsedRow], write: Callable[[ParsedRow], object]) -> int:
+    """Write the rows one by one through a service; a refusal undoes the import (the caller's
+    transaction) and is reported as "第 N 行：…", the row's number and the service's reasons."""
+    for row in rows:
+        try:
+            write(row)
+        except (ValidationError, PermissionDenied) as exc:
+            raise ValidationError(
+                _("第 %(n)d 行：%(m)s")
+                % {"n": row.number, "m": "；".join(getattr(exc, "messages", [str(exc)]))}
+            ) from exc
+    return len(rows)

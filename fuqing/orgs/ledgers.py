@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 
 from fuqing.core import cells
 from fuqing.core.cells import CellError
 from fuqing.core.ledger import Column, ImportContext, Ledger, ParsedRow, RowError, register, unit_column
+from fuqing.core.ledger_kit import UnitResolver, unit_key, unit_path
 from fuqing.core.scoping import subtree_q
 from fuqing.orgs import services
 from fuqing.orgs.models import ALLOWED_PARENTS, Org, OrgKind, User
@@ -44,6 +48,41 @@ def parse_code(value) -> str:
     if code and not services.DIVISION_CODE.match(code):
         raise CellError(_("行政区划代码应为 6、9 或 12 位数字。"))
     return code
+
+
+@dataclass
+class _Node:
+    key: str  # an existing unit's path, or "row:N" for a unit the file adds
+    kind: str
+    chain: list[str]  # the keys of the names from the top of the tree down
+
+
+class _FileUnits:
+    """The units the file adds, found as parents of later rows by the same rule as existing ones."""
+
+    def __init__(self, resolver: UnitResolver):
+        self.resolver = resolver
+        self.by_code: dict[str, list[_Node]] = defaultdict(list)
+        self.by_name: dict[str, list[_Node]] = defaultdict(list)
+
+    def node(self, unit) -> _Node:
+        return _Node(unit.path, unit.kind, self.resolver.chain(unit))
+
+    def add(self, key: str, name: str, kind: str, code: str, parent: _Node) -> _Node:
+        node = _Node(key, kind, [*parent.chain, unit_key(name)])
+        self.by_name[node.chain[-1]].append(node)
+        if code:
+            self.by_code[code].append(node)
+        return node
+
+    def candidates(self, value: str) -> list[_Node]:
+        raw = cells.text(value)
+        if raw.replace(" ", "").isdigit():
+            return list(self.by_code.get(raw.replace(" ", ""), []))
+        parts = unit_path(raw)
+        if not parts:
+            return []
+        return [n for n in self.by_name.get(parts[-1], []) if n.chain[-len(parts) :] == parts]
 
 
 @register
@@ -110,7 +149,8 @@ class OrgLedger(Ledger):
             "上级名称",
             aliases=("上级组织", "上级单位", "所属上级"),
             example="道里区妇联",
-            help="上级组织的名称（须在导入范围内唯一，可以是本文件前面几行新增的组织）",
+            help="上级组织的全称或用“/”连接的上级名称（如“新阳路街道/友谊社区”），"
+            "可以是本文件前面几行新增的组织",
             export=lambda o, c: c.parents.get(o.path[:-4], ("", ""))[1],
             width=24,
             parse=lambda v: cells.text(v, 100),
@@ -130,45 +170,36 @@ class OrgLedger(Ledger):
         return user.has_admin_ability("manage_tree")
 
     def check_rows(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
-        """Each parent must exist under the target organisation or earlier in the file, with an
-        allowed kind, no sibling of the same name, and an unused division code."""
-        nodes: dict[str, dict] = {}  # key: an existing org's path, or "row:N" for a new one
-        for o in Org.objects.filter(subtree_q(ctx.org.path)).values("name", "division_code", "kind", "path"):
-            parent_key = o["path"][: -Org.steplen]
-            nodes[o["path"]] = {
-                "name": o["name"],
-                "kind": o["kind"],
-                "code": o["division_code"],
-                "parent": parent_key,
-            }
-        by_code = {n["code"]: key for key, n in nodes.items() if n["code"]}
+        """Each parent — named by the ledger kit's one rule (``UnitResolver``: division code, full
+        name or path of names) — must be a unit under the target organisation the importer may edit,
+        or a row earlier in the file; with an allowed kind, no sibling of the same name, and an unused
+        division code. Two queries for the tree and one for the codes, whatever the number of rows."""
+        resolver = UnitResolver(ctx.org, ctx.actor, column="上级名称")
+        children: dict[str, set[str]] = defaultdict(set)
+        for path, name in Org.objects.filter(subtree_q(ctx.org.path)).values_list("path", "name"):
+            children[path[: -Org.steplen]].add(name)
         used_codes = set(Org.objects.exclude(division_code="").values_list("division_code", flat=True))
-        by_name: dict[str, list[str]] = {}
-        children: dict[str, set[str]] = {}
-        for key, n in nodes.items():
-            by_name.setdefault(n["name"], []).append(key)
-            children.setdefault(n["parent"], set()).add(n["name"])
+        added = _FileUnits(resolver)
         for row in rows:
             if row.errors:
                 continue
             values = row.values
-            parent_key, column, message = self._resolve_parent(values, ctx, by_code, by_name)
-            if parent_key is None:
+            parent, column, message = self._resolve_parent(values, ctx, resolver, added)
+            if parent is None:
                 row.errors.append(RowError(row.number, column, message))
                 continue
-            parent = nodes[parent_key]
             kind = values["kind"]
-            if parent["kind"] not in ALLOWED_PARENTS[kind]:
+            if parent.kind not in ALLOWED_PARENTS[kind]:
                 row.errors.append(
                     RowError(
                         row.number,
                         "类型",
                         _("%(k)s不能设在%(p)s之下。")
-                        % {"k": OrgKind(kind).label, "p": OrgKind(parent["kind"]).label},
+                        % {"k": OrgKind(kind).label, "p": OrgKind(parent.kind).label},
                     )
                 )
                 continue
-            if values["name"] in children.get(parent_key, set()):
+            if values["name"] in children[parent.key]:
                 row.errors.append(
                     RowError(
                         row.number, "名称", _("同一上级下已有名为“%(n)s”的组织。") % {"n": values["name"]}
@@ -181,44 +212,28 @@ class OrgLedger(Ledger):
                     RowError(row.number, "行政区划代码", _("区划代码 %(c)s 已被使用。") % {"c": code})
                 )
                 continue
-            key = f"row:{row.number}"
-            nodes[key] = {"name": values["name"], "kind": kind, "code": code, "parent": parent_key}
-            children.setdefault(parent_key, set()).add(values["name"])
-            by_name.setdefault(values["name"], []).append(key)
+            added.add(f"row:{row.number}", values["name"], kind, code, parent)
+            children[parent.key].add(values["name"])
             if code:
-                by_code[code] = key
                 used_codes.add(code)
-            values["_parent_key"] = parent_key
+            values["_parent_key"] = parent.key
 
     @staticmethod
-    def _resolve_parent(values, ctx, by_code, by_name) -> tuple[str | None, str, str]:
+    def _resolve_parent(values, ctx, resolver: UnitResolver, added: _FileUnits):
+        """(the parent node, "", "") or (None, the column, the reason)."""
         if values.get("parent_code"):
-            key = by_code.get(values["parent_code"])
-            if key is None:
-                return (
-                    None,
-                    "上级区划代码",
-                    _("在“%(o)s”之下找不到区划代码为 %(c)s 的组织。")
-                    % {"o": ctx.org.name, "c": values["parent_code"]},
-                )
-            return key, "", ""
-        if values.get("parent_name"):
-            keys = by_name.get(values["parent_name"], [])
-            if len(keys) == 1:
-                return keys[0], "", ""
-            if not keys:
-                return (
-                    None,
-                    "上级名称",
-                    _("在“%(o)s”之下找不到名为“%(n)s”的组织。")
-                    % {"o": ctx.org.name, "n": values["parent_name"]},
-                )
-            return (
-                None,
-                "上级名称",
-                _("名为“%(n)s”的组织不止一个，请改填上级区划代码。") % {"n": values["parent_name"]},
-            )
-        return ctx.org.path, "", ""
+            value, column = values["parent_code"], "上级区划代码"
+        elif values.get("parent_name"):
+            value, column = values["parent_name"], "上级名称"
+        else:
+            return added.node(ctx.org), "", ""
+        unit, message = resolver.resolve(value)
+        found = ([added.node(unit)] if unit is not None else []) + added.candidates(value)
+        if len(found) == 1:
+            return found[0], "", ""
+        if found:
+            return None, column, _("“%(v)s”不止一个，请填写行政区划代码或用“/”写出上级名称。") % {"v": value}
+        return None, column, message
 
     def write(self, rows: list[ParsedRow], ctx: ImportContext) -> int:
         """Add the organisations in file order through the tree service (parents before children)."""

@@ -132,11 +132,12 @@ def test_plt3_pairings_actions_and_funds(api, daoli, colleague, woman, make_need
             "org": woman.org_id,
             "kind": "one_to_one",
             "woman": str(woman.pk),
-            "helper_users": ["colleague"],
+            "helper_users": [colleague.pk],
             "starts_on": "2014-04-20",
         },
     )
-    assert pairing.status_code == 201 and pairing.json()["helper_users"] == ["colleague"]
+    assert pairing.status_code == 201 and pairing.json()["helper_users"] == [colleague.pk]
+    assert pairing.json()["helper_names"] == [colleague.display_name]
     need = make_need(daoli, woman.org, woman=woman)
     action = api.send(
         "POST",
@@ -146,10 +147,11 @@ def test_plt3_pairings_actions_and_funds(api, daoli, colleague, woman, make_need
             "service": "funds",
             "amount": "1500",
             "given_on": "2014-05-01",
-            "given_by": "daoli",
+            "given_by": daoli.pk,
         },
     )
     assert action.status_code == 201 and action.json()["woman_name"] == "张*英"
+    assert (action.json()["given_by"], action.json()["given_by_name"]) == (daoli.pk, daoli.display_name)
     assert Decimal(api.get("/actions/").json()["total_funds"]) == 1500
     bad = api.send(
         "POST",

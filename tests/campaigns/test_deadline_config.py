@@ -107,16 +107,41 @@ def test_cam2_only_system_administrators_configure_deadlines(campaign, survey, d
         services.save_deadline(daoli, survey, remind_days_before=3)
 
 
-def test_cam2_resolve_units_by_name_code_or_both(tree, campaign):
-    units = services.resolve_units(campaign, "道里区妇联\n230103、花园街道（230103001）")
+def test_cam2_resolve_units_by_name_code_or_both(tree, campaign, sysadmin):
+    units = services.resolve_units(campaign, "道里区妇联\n230103、花园街道（230103001）", sysadmin)
     assert [u.name for u in units] == ["道里区妇联", "南岗区妇联", "花园街道"]
 
 
-def test_cam2_resolve_units_refuses_unknown_and_foreign_names(tree, campaign):
+def test_cam2_resolve_units_follows_the_ledger_kits_one_rule(tree, campaign, sysadmin):
+    """Issue 11 point 2: the box reads units by the rule every ledger import reads them by — a path of
+    names, a full name without its trailing 妇联 — through core.ledger_kit.UnitResolver."""
+    from fuqing.orgs.services import add_org
+
+    add_org(None, parent=tree.b1, name="友谊社区", kind=OrgKind.COMMUNITY)  # a second 友谊社区
+    units = services.resolve_units(campaign, "道里区/新阳路街道/友谊社区、南岗区", sysadmin)
+    assert units == [tree.a1a, tree.b]
     with pytest.raises(ValidationError) as caught:
-        services.resolve_units(campaign, "道里区妇联、火星妇联、齐齐哈尔市妇联")
+        services.resolve_units(campaign, "友谊社区", sysadmin)
     message = caught.value.message_dict["owed_by_orgs"][0]
-    assert "找不到“火星妇联”" in message and "找不到“齐齐哈尔市妇联”" in message
+    assert "“友谊社区”不止一个" in message and "新阳路街道/友谊社区" in message
+
+
+def test_cam2_resolve_units_refuses_unknown_and_foreign_names(tree, campaign, sysadmin):
+    with pytest.raises(ValidationError) as caught:
+        services.resolve_units(campaign, "道里区妇联、火星妇联、齐齐哈尔市妇联、230200", sysadmin)
+    message = caught.value.message_dict["owed_by_orgs"][0]
+    # the other city's unit, by name or by code, is "not found" like a unit that does not exist
+    for named in ("火星妇联", "齐齐哈尔市妇联", "230200"):
+        assert f"在“哈尔滨市妇联”之下找不到“{named}”" in message
+    assert message.count("行政区划代码") == 1  # the rule, stated once
+
+
+def test_cam2_resolve_units_outside_the_actors_scope_is_not_found(tree, campaign, daoli):
+    units = services.resolve_units(campaign, "新阳路街道", daoli)
+    assert units == [tree.a1]
+    with pytest.raises(ValidationError) as caught:
+        services.resolve_units(campaign, "花园街道", daoli)
+    assert "在“哈尔滨市妇联”之下找不到“花园街道”" in caught.value.message_dict["owed_by_orgs"][0]
 
 
 def test_cam2_deadline_form_configures_kinds_and_named_units(tree, campaign, survey, sysadmin, login_as):
@@ -158,7 +183,7 @@ def test_cam2_deadline_form_shows_the_unknown_unit_beside_the_field(campaign, su
         },
     )
     assert response.status_code == 200
-    assert "另行指定的报送单位：找不到“火星妇联”" in response.content.decode()
+    assert "另行指定的报送单位：在“哈尔滨市妇联”之下找不到“火星妇联”" in response.content.decode()
 
 
 def test_cam2_new_deadline_from_the_form_creates_its_obligations(tree, campaign, sysadmin, login_as):

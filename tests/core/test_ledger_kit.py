@@ -4,6 +4,8 @@ rule. Short record numbers read back to the record."""
 
 import uuid
 
+import pytest
+
 from fuqing.core.ledger import ParsedRow, UnitResolver, parse_record_number, short_number
 from fuqing.core.scoping import user_scope
 from fuqing.orgs import services as org_services
@@ -67,3 +69,52 @@ def test_short_record_numbers_read_back():
     assert short_number(pk) == "3F2A-91C0"
     assert parse_record_number("3f2a91c0") == "3F2A-91C0"
     assert parse_record_number(str(pk)) == str(pk)
+
+
+def test_a_box_of_several_units_states_each_reason_and_the_rule_once(tree, daoli):
+    units = UnitResolver(tree.a, daoli, column="报送单位", edit=False, default=False)
+    found, problems = units.resolve_all(["新阳路街道", "230102", "火星妇联", "新阳路街道", "花园街道"])
+    assert found == [tree.a1, tree.a]  # in order, without repeats
+    assert problems[0] == "在“道里区妇联”之下找不到“火星妇联”。"
+    assert problems[1] == "在“道里区妇联”之下找不到“花园街道”。"  # another district's: not found
+    assert problems[2].startswith("单位可填：行政区划代码") and len(problems) == 3
+
+
+def test_the_refusal_for_a_unit_outside_the_scope_can_be_worded(tree, researcher):
+    units = UnitResolver(tree.city, researcher, column="单位", refusal="在“%(o)s”之下找不到“%(v)s”。")
+    assert units.resolve("新阳路街道") == (None, "在“哈尔滨市妇联”之下找不到“新阳路街道”。")  # read-only
+
+
+def test_text_choice_and_number_columns_read_and_print_the_attribute(tree):
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    from fuqing.core import cells
+    from fuqing.core.cells import CellError
+    from fuqing.core.ledger_kit import choice_column, number_column, text_column, write_each
+    from fuqing.orgs.models import OrgKind
+
+    name = text_column("name", "名称", 5)
+    assert name.parse("  新阳路街道 ") == "新阳路街道" and name.export(tree.a1, None) == "新阳路街道"
+    with pytest.raises(CellError):
+        name.parse("新阳路街道妇联")  # longer than the column takes
+    printed = text_column("code", "代码", attr="division_code")
+    assert not printed.importable and printed.export(tree.a1, None) == "230102002"
+    kind = choice_column("kind", "类型", OrgKind.choices)
+    assert kind.parse("街道(乡镇)妇联") == OrgKind.TOWNSHIP and kind.export(tree.a1, None) == "街道(乡镇)妇联"
+    amount = number_column("year", "年度", attr="code_year")
+    assert amount.parse("2014") == 2014
+    assert number_column("x", "金额", parse=cells.decimal).parse("1500.5") == Decimal("1500.5")
+    rows = [ParsedRow(2, {}), ParsedRow(7, {})]
+
+    def refuse_the_second(row):
+        if row.number == 7:
+            raise ValidationError({"name": "名称不能为空。"})
+
+    try:
+        write_each(rows, refuse_the_second)
+    except ValidationError as exc:
+        assert exc.messages == ["第 7 行：名称不能为空。"]
+    else:
+        raise AssertionError("the refusal was swallowed")

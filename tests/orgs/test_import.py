@@ -128,3 +128,36 @@ def test_rpt2_the_tree_exports_as_a_ledger_of_the_scope(tree, login_as, daoli):
     response = login_as(daoli).get("/ledgers/orgs/export/")
     names = [row[0] for row in table(response)[1:]]
     assert names == ["道里区妇联", "新阳路街道", "友谊社区"]
+
+
+def test_issue11_parents_are_named_by_the_ledger_kits_one_rule(
+    tree, login_as, district_sysadmin, django_capture_on_commit_callbacks
+):
+    """Issue 11 point 2: the parent cell is read by core.ledger_kit.UnitResolver — a path of names
+    (also one through a unit the file adds), a full name without its 妇联 — like every import."""
+    rows = [
+        ("二号妇女小组", "妇女小组", "", "", "", "新阳路街道/友谊社区"),
+        ("抚顺街道", "街道(乡镇)妇联", "230102003", "", "", "道里区"),
+        ("红旗社区", "社区", "", "", "", "道里区妇联/抚顺街道"),
+    ]
+    job = _import(login_as(district_sysadmin), tree.a, rows, capture=django_capture_on_commit_callbacks)
+    assert job.status == "succeeded" and job.result["errors"] == [], job.result
+    assert Org.objects.get_parent(Org.objects.get(name="二号妇女小组")) == tree.a1a
+    assert Org.objects.get_parent(Org.objects.get(name="红旗社区")).name == "抚顺街道"
+
+
+def test_issue11_a_foreign_parent_is_not_found(
+    tree, login_as, district_sysadmin, django_capture_on_commit_callbacks
+):
+    rows = [
+        ("甲社区", "社区", "", "", "", "花园街道"),  # the sibling district's street
+        ("乙社区", "社区", "", "", "", "齐齐哈尔市妇联"),  # another city
+        ("丙社区", "社区", "", "", "230103001", ""),  # the sibling's street by its code
+    ]
+    before = Org.objects.count()
+    job = _import(login_as(district_sysadmin), tree.a, rows, capture=django_capture_on_commit_callbacks)
+    assert Org.objects.count() == before
+    errors = {(e["row"], e["column"]): e["message"] for e in job.result["errors"]}
+    assert errors[(2, "上级名称")].startswith("在“道里区妇联”之下找不到“花园街道”。")
+    assert errors[(3, "上级名称")].startswith("在“道里区妇联”之下找不到“齐齐哈尔市妇联”。")
+    assert errors[(4, "上级区划代码")].startswith("在“道里区妇联”之下找不到“230103001”。")

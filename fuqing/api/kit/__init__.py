@@ -68,7 +68,17 @@ router never catches a ``ValidationError``. Unmasking stays one logged operation
 """
 
 from fuqing.api.kit.errors import BadInput, NotVisible, install
-from fuqing.api.kit.fields import MaskedIdNumber, MaskedName, MaskedPhone, MaskedText, ref, refs
+from fuqing.api.kit.fields import (
+    MaskedIdNumber,
+    MaskedName,
+    MaskedPhone,
+    MaskedText,
+    PersonId,
+    person_field,
+    person_lookup,
+    ref,
+    refs,
+)
 from fuqing.api.kit.filters import RegisterFilter, YearQuery, query_schema
 from fuqing.api.kit.paging import MAX_PAGE, Paged, Paging, Rows, page, paginate
 
@@ -82,12 +92,15 @@ __all__ = [
     "NotVisible",
     "Paged",
     "Paging",
+    "PersonId",
     "RegisterFilter",
     "Rows",
     "YearQuery",
     "install",
     "page",
     "paginate",
+    "person_field",
+    "person_lookup",
     "query_schema",
     "ref",
     "refs",

@@ -17,6 +17,7 @@ import uuid
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
+from ninja import Field
 from pydantic import BeforeValidator, WithJsonSchema
 
 from fuqing.api.kit.errors import NotVisible
@@ -47,10 +48,36 @@ MaskedIdNumber = _masked_type("id_number", "身份证号，脱敏：230102******
 MaskedText = _masked_type("text", "敏感文字，隐藏：******")
 
 
+# --- people (issue 11 point 7) ----------------------------------------------------------------------
+# A person is shown by her name (``User.display_name``: 刘春梅), never her login name, with her id beside
+# it for a client that refers to her again: ``handler`` (the id) and ``handler_name``. A body names a
+# person by that id; a login name is still read, for clients written before.
+
+PersonId = Annotated[
+    int | str,
+    WithJsonSchema(
+        {"anyOf": [{"type": "integer"}, {"type": "string"}], "description": "用户 id（也接受用户名）"}
+    ),
+]
+
+
+def person_lookup(value) -> str:
+    """How a person named in a body is looked up: by id when it is a number, else by login name."""
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        return "pk"
+    return "username"
+
+
+def person_field(attr: str, label: str):
+    """The ``<attr>_name`` field of an output schema: the person's name, '' when there is none."""
+    return Field("", alias=f"{attr}.display_name", description=f"{label}姓名")
+
+
 def ref(queryset_or_model, user, value, field: str, label: str, *, edit: bool = False, lookup: str = "pk"):
     """The object ``value`` names, inside the caller's scope; None for an empty value; else 404."""
     if value is None or value == "":
         return None
+    lookup = lookup(value) if callable(lookup) else lookup
     found = resolve_input(queryset_or_model, user, value, edit=edit, field=lookup)
     if found is None:
         raise NotVisible(field, f"{label}不存在或不在您的数据范围内。")
@@ -62,6 +89,12 @@ def refs(queryset_or_model, user, values, field: str, label: str, *, edit: bool 
     values = list(dict.fromkeys(values or ()))
     if not values:
         return []
+    if callable(lookup):  # each value by its own lookup (a person by id or by login name)
+        found = []
+        for way in dict.fromkeys(map(lookup, values)):
+            mine = [v for v in values if lookup(v) == way]
+            found += refs(queryset_or_model, user, mine, field, label, edit=edit, lookup=way)
+        return list({o.pk: o for o in found}.values())
     qs = (
         queryset_or_model._default_manager.all() if isinstance(queryset_or_model, type) else queryset_or_model
     )

@@ -208,11 +208,10 @@ def _case_of(actor, org: Org, case):
     return found
 
 
-@transaction.atomic
-def add_publicity(
-    actor, *, org: Org, media: str, published_on, title: str, link: str = "", case=None, activity: str = ""
-) -> PublicityItem:
-    check_edits(actor, org)
+def clean_publicity(*, media, published_on, title, link="", activity="", case=None) -> tuple[str, ...]:
+    """A publicity item's own rules (the page, the API and the ledger's import share them): media,
+    title and date given, a web link, a good case or the activity publicised. (media, title, link,
+    activity) cleaned; else 422-style ValidationError naming the fields."""
     errors = {}
     media, title, activity = (media or "").strip(), (title or "").strip(), (activity or "").strip()
     if not media:
@@ -224,9 +223,20 @@ def add_publicity(
     if errors:
         raise invalid(errors, "SUP-2")
     link = _check_link(link)
-    found = _case_of(actor, org, case)
-    if found is None and not activity:
+    if case is None and not activity:
         raise invalid({"activity": _("宣传的活动：请选择典型案例或填写宣传的活动。")}, "SUP-2")
+    return media, title, link, activity
+
+
+@transaction.atomic
+def add_publicity(
+    actor, *, org: Org, media: str, published_on, title: str, link: str = "", case=None, activity: str = ""
+) -> PublicityItem:
+    check_edits(actor, org)
+    found = _case_of(actor, org, case)
+    media, title, link, activity = clean_publicity(
+        media=media, published_on=published_on, title=title, link=link, activity=activity, case=found
+    )
     item = PublicityItem.objects.create(
         org=org,
         year=published_on.year,
