@@ -57,10 +57,32 @@ def needs_found(scope: FigureScope) -> Figure:
     return _found(needs(scope).values_list("status").annotate(n=Count("pk")).order_by("status"))
 
 
+def _grid(scope: FigureScope, units) -> dict:
+    """The needs of each unit counted by status and category in one grouped query per depth, read once
+    per scope for the figures that sum it one way or the other (a dashboard shows both)."""
+    key = ("assistance.needs_grid", tuple(unit.pk for unit in units))
+    if key not in scope.cache:
+        scope.cache[key] = _needs_by_units(
+            scope, units, "status", "category__name", "category__sort", n=Count("pk")
+        )
+    return scope.cache[key]
+
+
+def _summed(rows, *fields: str) -> list[dict]:
+    totals: dict[tuple, dict] = {}
+    for row in rows:
+        key = tuple(row[f] for f in fields)
+        found = totals.setdefault(key, {**{f: row[f] for f in fields}, "n": 0})
+        found["n"] += row["n"]
+    return list(totals.values())
+
+
 @needs_found.for_units
 def needs_found_for_units(scope: FigureScope, units) -> dict:
-    found = _needs_by_units(scope, units, "status", n=Count("pk"))
-    return {pk: _found([(r["status"], r["n"]) for r in rows]) for pk, rows in found.items()}
+    found = _grid(scope, units)
+    return {
+        pk: _found([(r["status"], r["n"]) for r in _summed(rows, "status")]) for pk, rows in found.items()
+    }
 
 
 def _resolved(n: int) -> Figure:
@@ -152,9 +174,15 @@ def needs_by_category(scope: FigureScope) -> Figure:
 
 @needs_by_category.for_units
 def needs_by_category_for_units(scope: FigureScope, units) -> dict:
-    found = _needs_by_units(scope, units, "category__name", "category__sort", n=Count("pk"))
+    found = _grid(scope, units)
+    unset = str(UNSET)
     return {
-        pk: _by_category([{**r, "label": r["category__name"] or str(UNSET)} for r in rows])
+        pk: _by_category(
+            [
+                {**r, "label": r["category__name"] or unset}
+                for r in _summed(rows, "category__name", "category__sort")
+            ]
+        )
         for pk, rows in found.items()
     }
 

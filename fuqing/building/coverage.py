@@ -96,16 +96,37 @@ def tally(unit: Org, year: int, as_of: datetime.date, by_child: bool = False) ->
 
 def tally_units(units, year: int, as_of: datetime.date) -> dict[str, Tally]:
     """{unit path: Tally} for any units, nested or of mixed depths (figures' ``for_units``): the same five
-    queries, grouped by unit of the rows, then each unit's row is the sum of its subtree's groups. Every
-    count is additive across units (distinct counts are per unit: its villages, its cadres)."""
-    wanted = {unit.path for unit in units}
-    found = {path: Tally() for path in wanted}
-    roots = [p for p in sorted(wanted) if not any(p != q and p.startswith(q) for q in wanted)]
+    queries. Units of one depth (a ranking's districts or streets) are grouped by their path prefix, so
+    each unit's row comes straight from the database; many of them are filtered by their shared
+    ancestor's range, not one range each (a province's streets). Units of mixed depths (a dashboard's
+    unit and its children) are grouped by the rows' own unit, then each unit's row is the sum of its
+    subtree's groups. Every count is additive across units (distinct counts are per unit: its villages,
+    its cadres)."""
+    found = {unit.path: Tally() for unit in units}
+    lengths = {len(path) for path in found}
+    if len(lengths) == 1:
+        for path, t in _tally(_ranges(list(found)), lengths.pop(), year, as_of).items():
+            if path in found:
+                found[path].add(t)
+        return found
+    roots = [p for p in sorted(found) if not any(p != q and p.startswith(q) for q in found)]
     for path, t in _tally(roots, None, year, as_of).items():
         for cut in range(Org.steplen, len(path) + 1, Org.steplen):
             if path[:cut] in found:
                 found[path[:cut]].add(t)
     return found
+
+
+def _ranges(paths: list[str]) -> list[str]:
+    """The subtrees to read for ``paths`` of one depth: their shared ancestor when there are many."""
+    if len(paths) <= 8:
+        return paths
+    low, high = min(paths), max(paths)
+    size = 0
+    while size < min(len(low), len(high)) and low[size] == high[size]:
+        size += 1
+    shared = low[: size - size % Org.steplen]
+    return [shared] if shared else paths
 
 
 def _within(paths: list[str], field: str = "path") -> Q:

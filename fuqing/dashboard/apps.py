@@ -11,6 +11,7 @@ class DashboardConfig(AppConfig):
         # the city chair's home page is her dashboard (RPT-1): core asks the registered home pages first
         from fuqing.core.home import register_home_page
         from fuqing.core.navigation import register
+        from fuqing.dashboard import demo  # noqa: F401
         from fuqing.dashboard.views import chair_home, has_unit
 
         register_home_page(chair_home)

@@ -5,8 +5,8 @@ and the period; the plain counts also answer many units in one grouped query (``
 
 from __future__ import annotations
 
-from django.db.models import CharField, Count, Sum
-from django.db.models.functions import Cast, Concat
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +23,7 @@ from fuqing.core.figures import (
     subtree_groups,
     tally,
 )
+from fuqing.core.scoping import subtree_q
 from fuqing.fieldwork.models import Visit, VisitDay, VisitGroupCount, VisitMethod
 
 
@@ -109,9 +110,47 @@ def _days_figure(days: int) -> Figure:
 
 @grassroots_days.for_units
 def grassroots_days_for_units(scope: FigureScope, units) -> dict:
-    cadre_day = Concat(Cast("user_id", CharField()), Cast("day", CharField()), output_field=CharField())
-    found = _by_units(scope, units, VisitDay, "day", n=Count(cadre_day, distinct=True))
-    return {pk: _days_figure(rows[0]["n"] if rows else 0) for pk, rows in found.items()}
+    """One query per depth among the units: the distinct (unit, cadre, day) rows counted per unit — a
+    set-based count, not a distinct over text built from every row."""
+    from django.db import connection
+
+    days = scope.visible(VisitDay).filter(**scope.period("day"))
+    found = {unit.pk: 0 for unit in units}
+    by_length: dict[int, dict] = {}
+    for unit in units:
+        by_length.setdefault(len(unit.path), {})[unit.path] = unit
+    for length, paths in by_length.items():
+        within = Q()
+        for path in _ranges(list(paths)):
+            within |= subtree_q(path, "visit__org__path")
+        inner = (
+            days.filter(within)
+            .annotate(unit_path=Substr("visit__org__path", 1, length))
+            .values("unit_path", "user_id", "day")
+            .distinct()
+            .order_by()
+        )
+        sql, params = inner.query.sql_with_params()  # the ORM's own SQL, its values as parameters
+        grouped = f"SELECT t.unit_path, COUNT(*) FROM ({sql}) t GROUP BY t.unit_path"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(grouped, params)
+            for path, n in cursor.fetchall():
+                unit = paths.get(path)
+                if unit is not None:
+                    found[unit.pk] = n
+    return {pk: _days_figure(n) for pk, n in found.items()}
+
+
+def _ranges(paths: list[str]) -> list[str]:
+    """The subtrees to read for ``paths`` of one depth: their shared ancestor when there are many."""
+    if len(paths) <= 8:
+        return paths
+    low, high = min(paths), max(paths)
+    size = 0
+    while size < min(len(low), len(high)) and low[size] == high[size]:
+        size += 1
+    shared = low[: size - size % 4]
+    return [shared] if shared else paths
 
 
 # --- for research reports (RES-2): ``{{figure:key}}`` ----------------------------------------------

@@ -102,16 +102,18 @@ def _leader_days(scope: FigureScope, units) -> dict[int, Figure]:
         cadres=Count("id"),
         met=Count("id", filter=Q(days__gte=GRASSROOTS_DAYS_TARGET)),
     )
+    label, none = str(_("局处级干部下基层满60天的比例")), str(_("本单位没有局处级干部"))
+    cadres_text, met_text = str(_("局处级干部")), str(_("满60天"))
     out = {}
     for unit in units:
         row = _one(rows[unit.pk])
         total, met = row.get("cadres", 0), row.get("met", 0)
         out[unit.pk] = Figure(
             "oversight.leader_days_rate",
-            str(_("局处级干部下基层满60天的比例")),
+            label,
             _rate(met, total),
-            note="" if total else str(_("本单位没有局处级干部")),
-            breakdown=[[str(_("局处级干部")), total], [str(_("满60天")), met]],
+            note="" if total else none,
+            breakdown=[[cadres_text, total], [met_text, met]],
         )
     return out
 
@@ -126,6 +128,15 @@ leader_days_rate.for_units(_leader_days)
 
 
 def _needs(scope: FigureScope, units) -> dict[int, dict]:
+    """The needs counts of each unit, read once per scope for both needs figures (a ranking shows both
+    for the same units)."""
+    key = ("oversight.needs", tuple(u.pk for u in units))
+    if key not in scope.cache:
+        scope.cache[key] = _needs_counts(scope, units)
+    return scope.cache[key]
+
+
+def _needs_counts(scope: FigureScope, units) -> dict[int, dict]:
     from fuqing.assistance.models import Need, NeedStatus
 
     timely = Q(closed_on__isnull=False) & (Q(review_on__isnull=True) | Q(closed_on__lte=F("review_on")))
@@ -142,15 +153,17 @@ def _needs(scope: FigureScope, units) -> dict[int, dict]:
 
 
 def _needs_resolved(scope: FigureScope, units) -> dict[int, Figure]:
+    label, none = str(_("诉求解决率")), str(_("当年没有登记诉求"))
+    found_text, resolved_text = str(_("登记诉求")), str(_("已解决"))
     out = {}
     for pk, row in _needs(scope, units).items():
         total, resolved = row.get("total", 0), row.get("resolved", 0)
         out[pk] = Figure(
             "oversight.needs_resolved_rate",
-            str(_("诉求解决率")),
+            label,
             _rate(resolved, total),
-            note="" if total else str(_("当年没有登记诉求")),
-            breakdown=[[str(_("登记诉求")), total], [str(_("已解决")), resolved]],
+            note="" if total else none,
+            breakdown=[[found_text, total], [resolved_text, resolved]],
         )
     return out
 
@@ -162,19 +175,17 @@ needs_resolved_rate.for_units(_needs_resolved)
 
 
 def _needs_timely(scope: FigureScope, units) -> dict[int, Figure]:
+    label, none = str(_("诉求按期办结率")), str(_("当年没有登记诉求"))
+    texts = [str(_("登记诉求")), str(_("办结")), str(_("按复查日期前办结"))]
     out = {}
     for pk, row in _needs(scope, units).items():
         total, timely = row.get("total", 0), row.get("timely", 0)
         out[pk] = Figure(
             "oversight.needs_timely_rate",
-            str(_("诉求按期办结率")),
+            label,
             _rate(timely, total),
-            note="" if total else str(_("当年没有登记诉求")),
-            breakdown=[
-                [str(_("登记诉求")), total],
-                [str(_("办结")), row.get("closed", 0)],
-                [str(_("按复查日期前办结")), timely],
-            ],
+            note="" if total else none,
+            breakdown=[[texts[0], total], [texts[1], row.get("closed", 0)], [texts[2], timely]],
         )
     return out
 
@@ -189,29 +200,41 @@ needs_timely_rate.for_units(_needs_timely)
 
 
 def _targets_met(scope: FigureScope, units) -> dict[int, Figure]:
-    """Of the targets split to the unit (issued, not drafts), the share met at the period's end."""
+    """Of the targets split to the unit (issued, not drafts), the share met at the period's end: one
+    query for the split parts, the projects roll-up (``metrics.figures``, grouped queries) for only the
+    units that have parts, then each unit's parts looked up (no scan of every part per unit)."""
     from fuqing.projects import metrics
     from fuqing.projects.models import Indicator, Target
 
-    pairs = set(
+    parts: dict[int, list[int]] = {}
+    for indicator_id, org_id in (
         Target.objects.filter(
             org_id__in=[u.pk for u in units], draft=False, indicator__project__year=scope.year
-        ).values_list("indicator_id", "org_id")
-    )
+        )
+        .values_list("indicator_id", "org_id")
+        .order_by("indicator_id")
+        .distinct()
+    ):
+        parts.setdefault(org_id, []).append(indicator_id)
+    with_parts = [u for u in units if u.pk in parts]
     indicators = list(
-        Indicator.objects.filter(pk__in={i for i, _o in pairs}).select_related("project__campaign", "project")
+        Indicator.objects.filter(pk__in={i for ids in parts.values() for i in ids}).select_related(
+            "project__campaign", "project"
+        )
     )
-    found = metrics.figures(indicators, units, scope.end) if indicators else {}
+    found = metrics.figures(indicators, with_parts, scope.end) if indicators else {}
+    label, note = str(_("实事项目分解目标完成率")), str(_("没有分解到本单位的目标"))
+    split, done = str(_("分解目标")), str(_("已完成"))
     out = {}
     for unit in units:
-        mine = [found[(i, o)] for i, o in sorted(pairs) if o == unit.pk and (i, o) in found]
+        mine = [found[(i, unit.pk)] for i in parts.get(unit.pk, ()) if (i, unit.pk) in found]
         met = sum(1 for f in mine if f.status == metrics.Status.COMPLETED)
         out[unit.pk] = Figure(
             "oversight.targets_met_rate",
-            str(_("实事项目分解目标完成率")),
+            label,
             _rate(met, len(mine)),
-            note="" if mine else str(_("没有分解到本单位的目标")),
-            breakdown=[[str(_("分解目标")), len(mine)], [str(_("已完成")), met]],
+            note="" if mine else note,
+            breakdown=[[split, len(mine)], [done, met]],
         )
     return out
 
@@ -243,16 +266,18 @@ def _on_time(scope: FigureScope, units) -> dict[int, Figure]:
         )
         .order_by()
     }
+    label, none = str(_("总结报告按时报送率")), str(_("当年没有应报送的材料"))
+    owed_text, on_time_text = str(_("应报送")), str(_("按时报送"))
     out = {}
     for unit in units:
         row = rows.get(unit.pk, {})
         owed, on_time = row.get("owed", 0), row.get("on_time", 0)
         out[unit.pk] = Figure(
             "oversight.submissions_on_time_rate",
-            str(_("总结报告按时报送率")),
+            label,
             _rate(on_time, owed),
-            note="" if owed else str(_("当年没有应报送的材料")),
-            breakdown=[[str(_("应报送")), owed], [str(_("按时报送")), on_time]],
+            note="" if owed else none,
+            breakdown=[[owed_text, owed], [on_time_text, on_time]],
         )
     return out
 
@@ -277,13 +302,14 @@ def _topics(scope: FigureScope, units) -> dict[int, Figure]:
         .values_list("org_id", "n")
         .order_by()
     )
+    label, unit_text, topic_text = str(_("确定的重点调研课题数")), str(_("项")), str(_("重点调研课题"))
     return {
         u.pk: Figure(
             "oversight.topics_set",
-            str(_("确定的重点调研课题数")),
+            label,
             counts.get(u.pk, 0),
-            unit=str(_("项")),
-            breakdown=[[str(_("重点调研课题")), counts.get(u.pk, 0)]],
+            unit=unit_text,
+            breakdown=[[topic_text, counts.get(u.pk, 0)]],
         )
         for u in units
     }
@@ -302,15 +328,16 @@ def _publicity(scope: FigureScope, units) -> dict[int, Figure]:
         path_field="org__path",
         n=Count("id"),
     )
+    label, unit_text, item_text = str(_("宣传报道篇数")), str(_("篇")), str(_("宣传报道"))
     out = {}
     for unit in units:
         n = _one(rows[unit.pk]).get("n", 0)
         out[unit.pk] = Figure(
             "oversight.publicity_count",
-            str(_("宣传报道篇数")),
+            label,
             n,
-            unit=str(_("篇")),
-            breakdown=[[str(_("宣传报道")), n]],
+            unit=unit_text,
+            breakdown=[[item_text, n]],
         )
     return out
 

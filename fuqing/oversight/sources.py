@@ -35,12 +35,18 @@ def is_registered(key: str) -> bool:
     return figures.get_provider(key) is not None
 
 
-def values_for_units(key: str, units: list, year: int, root=None) -> dict | None:
+def scope_of(units: list, year: int, root=None) -> figures.FigureScope:
+    """One scope for all the items read for ``units``: figures that share their queries (the building
+    tallies, the needs counts) keep them in its cache and read them once."""
+    return figures.FigureScope.of_year(root or units[0], year)
+
+
+def values_for_units(key: str, units: list, year: int, root=None, scope=None) -> dict | None:
     """The figure ``key`` of ``year`` for every unit (a bounded number of queries when its provider
-    answers many units at once), or None when no app has registered it."""
+    answers many units at once), or None when no app has registered it. ``scope``: one shared by the
+    items of a sheet (``scope_of``)."""
     if not is_registered(key):
         return None
     if not units:
         return {}
-    scope = figures.FigureScope.of_year(root or units[0], year)
-    return figures.compute_for_units(key, scope, units)
+    return figures.compute_for_units(key, scope or scope_of(units, year, root), units)

@@ -1,7 +1,8 @@
 // 数据看板 (RPT-1): each figure's chart compares the children of the unit shown — this year against the
 // same span of last year (two bars each), or this year's rows stacked (by status, by category). Drawn by
 // fuqingChart (app.js) as horizontal bars (names truncated, never overlapping), the legend on top, above
-// the plot. A click on a unit opens its own dashboard (drill-down).
+// the plot. The assessment rank is drawn the same way: each child's total score this year and last year,
+// its rank in the tooltip. A click on a unit opens its own dashboard (drill-down).
 (function () {
   "use strict";
   if (!window.echarts || !window.fuqingChart) { return; }
@@ -10,13 +11,38 @@
   var urlOf = function (id) { return labels.getAttribute("data-url").replace("/0/", "/" + id + "/"); };
   var figures = {};
   data.sections.forEach(function (s) { s.figures.forEach(function (f) { figures[f.key] = f; }); });
+  if (data.rank) {  // the published assessment: total scores, the rank beside them
+    figures.rank = {
+      key: "rank",
+      kind: "rank",
+      children: data.rank.children.map(function (c) {
+        return { this: c.this ? c.this.total : null, last: c.last ? c.last.total : null, rank: [c.this, c.last] };
+      })
+    };
+  }
+  var rankText = function (found) {
+    return found ? labels.getAttribute("data-rank").replace("{rank}", found.rank).replace("{of}", found.of) : "—";
+  };
   var names = data.children.map(function (c) { return c.name; });
   window.fuqingDashboardCharts = {};
   document.querySelectorAll("[data-dashboard-chart]").forEach(function (el) {
     var f = figures[el.getAttribute("data-dashboard-chart")];
     if (!f) { return; }
-    var series;
-    if (f.kind === "breakdown") {
+    var series, tooltip = { trigger: "axis" };
+    if (f.kind === "rank") {
+      series = [
+        { name: labels.getAttribute("data-this"), type: "bar", data: f.children.map(function (c) { return c.this; }) },
+        { name: labels.getAttribute("data-last-year"), type: "bar", data: f.children.map(function (c) { return c.last; }) }
+      ];
+      tooltip.formatter = function (params) {
+        var rows = [];
+        params.forEach(function (p) {
+          var found = f.children[p.dataIndex].rank[p.seriesIndex];
+          rows.push(p.marker + p.seriesName + " " + (found ? found.total + labels.getAttribute("data-points") + " · " + rankText(found) : "—"));
+        });
+        return [params.length ? window.echarts.format.encodeHTML(names[params[0].dataIndex]) : ""].concat(rows).join("<br>");
+      };
+    } else if (f.kind === "breakdown") {
       series = f.series.map(function (s) { return { name: s.name, type: "bar", stack: "this", data: s.data }; });
     } else {
       series = [
@@ -25,7 +51,7 @@
       ];
     }
     var chart = window.fuqingChart.draw(el, {
-      tooltip: { trigger: "axis" },
+      tooltip: tooltip,
       legend: { top: 0 },
       grid: { containLabel: true },
       // one row per unit (horizontal bars) at any width: twelve-character names never collide or run off

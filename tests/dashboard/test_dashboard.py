@@ -80,6 +80,18 @@ def test_city_dashboard_equals_the_registers(demo, client):
     assert _figure(data, "building.homes_coverage")["this"] is not None
     assert "考核排名" in response.content.decode()
 
+    # last year is real in the demo (its 2013): every register figure has a number to compare with
+    last = {"reported_on__year": 2013}
+    assert needs["last"] == Need.objects.filter(**last, **_in(city)).count() > 0
+    assert sum(1 for c in needs["children"] if c["last"]) >= 10  # the districts' needs, not one unit's
+    assert visits["last"] == Visit.objects.filter(started_on__year=2013, **_in(city)).count() > 0
+    assert _figure(data, "projects.targets_by_status")["last"] > 0
+    assert _figure(data, "reports")["last"] > 0
+    assert any(c["last"] for c in _figure(data, "oversight.submissions_on_time_rate")["children"])
+    ranked = [c for c in data["rank"]["children"] if c["this"] and c["last"]]
+    assert len(ranked) == len(data["children"])  # 2013's assessment published too: a rank each year
+    assert 'data-dashboard-chart="rank"' in response.content.decode()  # drawn as a chart (drill-down)
+
 
 def test_this_year_against_the_same_span_of_last_year(tree, city_leader):
     _need(tree.a1, datetime.date(2013, 3, 1))

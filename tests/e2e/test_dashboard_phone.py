@@ -34,6 +34,11 @@ def test_rpt1_city_dashboard_is_readable_on_a_phone_and_drills_down(
     for el in phone.locator("[data-dashboard-chart]").all():  # no chart wider than the screen
         box = el.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 375 + 1
+    # the assessment rank is a chart like the others (issue 13): this year's and last year's totals
+    assert phone.evaluate("'rank' in window.fuqingDashboardCharts")
+    rank = phone.locator("[data-dashboard-chart='rank']")
+    rank.scroll_into_view_if_needed()
+    rank.screenshot(path=str(ARTIFACTS / "dashboard-city-phone-rank.png"))
     shot(phone, "dashboard-city-phone")
     for i, chart in enumerate(phone.locator(".fq-chart").all()[:4]):
         chart.screenshot(path=str(ARTIFACTS / f"dashboard-city-phone-chart{i}.png"))

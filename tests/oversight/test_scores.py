@@ -191,3 +191,92 @@ def test_sup1_a_published_rank_is_public_for_dashboards(scheme, tree, city_leade
     scoring.publish(city_leader, scheme)
     result = scoring.unit_rank(tree.a, 2014)
     assert result["rank"] == 1 and result["of"] == 2 and result["level"] == "district"
+
+
+def _notice_scheme(tree, city_leader):
+    """The demo's scheme of the notice: every computed figure family the ranking reads."""
+    from fuqing.oversight.demo import SCHEME_ITEMS
+    from fuqing.oversight.services import schemes
+
+    scheme = schemes.create_scheme(city_leader, org=tree.city, year=2014, name="督查考核方案")
+    for position, (name, kind, weight, key, rule, target, _text) in enumerate(SCHEME_ITEMS, start=1):
+        schemes.add_item(
+            city_leader,
+            scheme,
+            name=name,
+            kind=kind,
+            weight=Decimal(weight),
+            figure_key=key,
+            rule=rule,
+            target=target,
+            position=position,
+        )
+    return scheme
+
+
+def _split_jobs(tree, units):
+    """A 2014 project whose jobs target the city splits among ``units`` (one part each), progress
+    reported: the split-targets figure has parts to look up."""
+    import datetime
+
+    from fuqing.campaigns.models import Campaign
+    from fuqing.projects import services
+    from fuqing.projects.models import ProgressEntry, Target, Unit
+
+    campaign, _made = Campaign.objects.get_or_create(
+        org=tree.city,
+        year=2014,
+        defaults={"starts_on": datetime.date(2014, 4, 1), "ends_on": datetime.date(2014, 8, 31)},
+    )
+    project = services.create_project(None, org=tree.city, campaign=campaign, name=f"春风送岗位{len(units)}")
+    jobs = services.add_indicator(None, project, name="提供就业岗位", unit=Unit.ITEM, target=100 * len(units))
+    Target.objects.bulk_create(Target(indicator=jobs, org=u, value=100, draft=False) for u in units)
+    ProgressEntry.objects.bulk_create(
+        ProgressEntry(indicator=jobs, org=u, year=2014, month=datetime.date(2014, 5, 1), value=40 + i * 20)
+        for i, u in enumerate(units)
+    )
+
+
+def _ranking_queries(scheme, level, parent=None) -> tuple[int, list]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        sheets = scoring.ranking(scheme, level, parent)
+    return len(ctx.captured_queries), sheets
+
+
+def test_sup1_the_notice_ranking_queries_do_not_grow_with_the_units(tree, city_leader):
+    """Performance (issue 13): every figure of the notice's scheme answers all the units of a level at
+    once — the same number of queries for 2 districts as for 14, for 1 street as for 11."""
+    scheme = _notice_scheme(tree, city_leader)
+    from fuqing.orgs.models import Org
+
+    streets_of_a = list(Org.objects.filter(path__startswith=tree.a.path, depth=3, kind=OrgKind.TOWNSHIP))
+    _split_jobs(tree, [tree.a, tree.b, *streets_of_a])
+    few_districts, sheets = _ranking_queries(scheme, "district")
+    assert len(sheets) == 2
+    few_streets, streets = _ranking_queries(scheme, "street", tree.a)
+    assert len(streets) == len(streets_of_a)
+
+    made = []
+    for n in range(12):
+        district = add_org(None, parent=tree.city, name=f"测试{n}区妇联", kind=OrgKind.DISTRICT)
+        need(district, status="resolved" if n % 2 else "open")
+        made.append(district)
+    tree.a.refresh_from_db()
+    for n in range(10):
+        street = add_org(None, parent=tree.a, name=f"测试{n}街道妇联", kind=OrgKind.TOWNSHIP)
+        need(street, status="resolved")
+        made.append(street)
+    _split_jobs(tree, made)
+    many_districts, sheets = _ranking_queries(scheme, "district")
+    assert len(sheets) == 14
+    many_streets, streets = _ranking_queries(scheme, "street", tree.a)
+    assert len(streets) == len(streets_of_a) + 10
+    assert (many_districts, many_streets) == (few_districts, few_streets)
+    # the split targets were read: each new district met 40-or-more of 100 jobs, shown with its parts
+    targets = {s.unit.name: next(i for i in s.items if i.name == "实事项目分解目标完成") for s in sheets}
+    assert targets["测试11区妇联"].breakdown == [["分解目标", 1], ["已完成", 1]]  # 260 of 100
+    assert targets["测试0区妇联"].breakdown == [["分解目标", 1], ["已完成", 0]]  # 60 of 100
+    assert few_districts <= 30  # pinned: units, items, a grouped query (or family) per figure, scores

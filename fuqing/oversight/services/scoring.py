@@ -141,9 +141,13 @@ def live_sheets(
     as_of = as_of or timezone.now()
     items = list(scheme.items.all()) if items is None else items
     values: dict[int, dict | None] = {}
+    scope = sources.scope_of(units, scheme.year, scheme.org) if units else None
     for item in items:
         if item.is_computed:
-            values[item.pk] = sources.values_for_units(item.figure_key, units, scheme.year, scheme.org)
+            values[item.pk] = sources.values_for_units(
+                item.figure_key, units, scheme.year, scheme.org, scope=scope
+            )
+    unregistered, no_data, not_scored = _("暂无数据：该统计数据尚未登记"), _("暂无数据"), _("督查员尚未评分")
     scored = {
         (s.item_id, s.unit_id): s
         for s in InspectorScore.objects.filter(item__scheme=scheme, unit__in=units).select_related(
@@ -158,7 +162,7 @@ def live_sheets(
             if item.is_computed:
                 found = values[item.pk]
                 if found is None:
-                    rows.append(ItemScore(**base, points=None, note=_("暂无数据：该统计数据尚未登记")))
+                    rows.append(ItemScore(**base, points=None, note=unregistered))
                     continue
                 value = found.get(unit.pk)
                 number = None if value is None else value.value
@@ -168,7 +172,7 @@ def live_sheets(
                             **base,
                             points=None,
                             breakdown=_breakdown(value) if value else [],
-                            note=(value.note if value else "") or _("暂无数据"),
+                            note=(value.note if value else "") or no_data,
                         )
                     )
                     continue
@@ -185,7 +189,7 @@ def live_sheets(
             else:
                 score = scored.get((item.pk, unit.pk))
                 if score is None:
-                    rows.append(ItemScore(**base, points=None, note=_("督查员尚未评分")))
+                    rows.append(ItemScore(**base, points=None, note=not_scored))
                 else:
                     rows.append(
                         ItemScore(
