@@ -8,6 +8,7 @@ import json
 from django.shortcuts import render
 
 from fuqing.core.context_processors import requested_year, selected_year
+from fuqing.core.replica import replica_view
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import get_visible_or_404
 from fuqing.dashboard import board
@@ -39,6 +40,7 @@ def _page(request, unit: Org, home: bool = False):
 
 
 @scoped(Org, "page")
+@replica_view  # a dashboard: may be read from the replica
 def own_dashboard(request):
     """The dashboard of the user's own unit."""
     unit = get_visible_or_404(Org, request.user, pk=request.user.org_id)
@@ -46,6 +48,7 @@ def own_dashboard(request):
 
 
 @scoped(Org, "read")
+@replica_view
 def dashboard(request, pk):
     """The dashboard of a unit in the user's scope; 404 outside it (existence does not leak)."""
     unit = get_visible_or_404(Org, request.user, pk=pk)

@@ -19,11 +19,13 @@ from fuqing.building.views.common import (
     require_view,
     selected_unit,
 )
+from fuqing.core.replica import replica_view
 from fuqing.core.routes import scoped
 from fuqing.orgs.models import Org
 
 
 @scoped(Org, "page")
+@replica_view  # coverage figures: may be read from the replica
 def overview(request):
     require_view(request.user)
     unit = selected_unit(request)

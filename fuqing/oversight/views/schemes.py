@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from fuqing.core import uploads
 from fuqing.core.context_processors import selected_year
+from fuqing.core.replica import replica_view
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit, get_visible_or_404, resolve_input
 from fuqing.orgs.models import Org, OrgKind, User
@@ -255,6 +256,7 @@ def _year_scheme(request, year):
 
 
 @scoped(ResultSheet, "page")
+@replica_view  # a ranking: may be read from the replica
 def ranking(request):
     """Totals and ranking per level: districts among districts, streets within a district. A unit sees
     its own rank and breakdown, and the sheets of the units its scope covers (SUP-1)."""

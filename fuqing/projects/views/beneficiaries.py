@@ -51,7 +51,7 @@ def _aggregate(qs) -> dict:
 def _totals(qs, count) -> tuple[dict, object]:
     """The list's totals: live up to the paging threshold; above it (a city's half a million records)
     computed by one request at a time and shared under the list's SQL — its scope and filters — until a
-    beneficiary is written (the ``projects`` generation), with the time they were computed (D1xx)."""
+    beneficiary is written (the ``projects`` generation), with the time they were computed (D109)."""
     if count.exact:
         return _aggregate(qs), None
     sql, params = qs.order_by().values("pk").query.sql_with_params()
