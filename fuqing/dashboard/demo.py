@@ -244,20 +244,7 @@ def _assessment(city: Org, chair: User, districts: list[Org], rng: random.Random
     model = Scheme.objects.filter(org=city, year=YEAR + 1).first()
     if model is None:
         return 0
-    scheme = schemes.create_scheme(chair, org=city, year=YEAR, name=model.name, notes=model.notes)
-    for item in model.items.order_by("position"):
-        schemes.add_item(
-            chair,
-            scheme,
-            name=item.name,
-            kind=item.kind,
-            weight=item.weight,
-            figure_key=item.figure_key,
-            rule=item.rule,
-            target=item.target,
-            description=item.description,
-            position=item.position,
-        )
+    scheme = schemes.copy_scheme(chair, model, YEAR)  # last year's scheme had this year's items
     inspector = User.objects.filter(username="inspector").first()
     if inspector is not None:
         for district in districts:
