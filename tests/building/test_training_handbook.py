@@ -109,6 +109,25 @@ def test_bld4_coverage_lists_untrained_units_and_hours_per_cadre(
     assert other.kind == OrgKind.TOWNSHIP
 
 
+def test_bld4_coverage_sums_hours_per_level_and_per_cadre_of_the_level(client, tree, daoli):
+    township = _session(daoli, tree.a)  # 街道(乡镇) level, 6 hours
+    services.add_attendance(daoli, township, org=tree.a1, name="李秀珍", position="主席")
+    services.add_attendance(daoli, township, org=tree.a1, name="郑丽萍", position="委员", hours=Decimal("3"))
+    community = _session(daoli, tree.a, level=TrainingLevel.COMMUNITY)
+    services.add_attendance(daoli, community, org=tree.a1a, name="王淑芬", hours=Decimal("2"))
+    services.add_attendance(daoli, community, org=tree.a1, name="李秀珍", hours=Decimal("2"))
+    client.force_login(daoli)
+    response = client.get("/building/trainings/coverage/?year=2014")
+    levels = {str(row["label"]): row for row in response.context["levels"]}
+    assert {k: (r["sessions"], r["people"], r["hours"], r["per_cadre"]) for k, r in levels.items()} == {
+        "区县(市)": (0, 0, 0.0, None),
+        "街道(乡镇)": (1, 2, 9.0, 4.5),  # 6 + 3 hours, two cadres
+        "社区(村)": (1, 2, 4.0, 2.0),  # 2 + 2 hours, two cadres of two units
+    }
+    text = response.content.decode()
+    assert "4.5" in text and "9.0" in text
+
+
 def test_bld4_the_sibling_cannot_record_attendance_in_a_session_it_does_not_run(client, tree, daoli, nangang):
     session = _session(daoli, tree.a)
     client.force_login(nangang)
