@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fuqing.building import services
@@ -16,11 +18,15 @@ from fuqing.building.models import (
     DemoLevel,
     Election,
     GroupKind,
+    Handbook,
+    HandbookDownload,
+    HandbookVersion,
     HomeActivity,
     HomeFunction,
     HomeSetting,
     TeamMember,
     TeamRole,
+    TrainingLevel,
     TrainingSession,
     WomensGroup,
     WomensHome,
@@ -36,6 +42,7 @@ from fuqing.core.ledger_kit import (
     date_column,
     number_column,
     parse_file_number,
+    person_column,
     text_column,
     unit_column,
     write_each,
@@ -668,3 +675,146 @@ class ConditionLedger(Ledger):
             services.save_condition(ctx.actor, row.values["_org"], **{k: row.values.get(k) for k in fields})
 
         return write_each(rows, one)
+
+
+# --- training sessions and the handbook library (export only) ----------------------------------------
+
+
+@register
+class SessionLedger(Ledger):
+    """The three-level training sessions with their attendance counts (BLD-4); printed, not imported
+    (sessions are planned on the page; their attendance imports from the sign-in sheet)."""
+
+    name = "building_sessions"
+    title = "三级培训"
+    model = TrainingSession
+    export_permission = EXPORT
+    personal = False  # no woman's data: the unit, the topic, the trainer and counts
+    columns = (
+        year_column(importable=False),
+        date_column("held_on", "日期"),
+        _unit("主办单位", importable=False),
+        choice_column("level", "培训对象层级", TrainingLevel.choices, importable=False, width=12),
+        text_column("topic", "主题", width=24),
+        text_column("place", "地点", width=16),
+        number_column("hours", "学时", importable=False, width=8),
+        text_column("trainer", "授课人", width=12),
+        number_column("attendees", "参训人数", importable=False, width=8),
+        number_column("units", "参训单位数", importable=False, width=10),
+        number_column("total_hours", "参训总学时", importable=False, width=10),
+    )
+
+    def queryset(self, user):
+        from django.db.models import Count, Sum
+
+        attendance = Attendance.objects.visible_to(user)  # her scope: another district's cadres not counted
+        seen = Q(attendances__in=attendance.values("pk"))
+        return (
+            TrainingSession.objects.visible_to(user)
+            .select_related("org")
+            .annotate(
+                attendees=Count("attendances", filter=seen),
+                units=Count("attendances__org", filter=seen, distinct=True),
+                total_hours=Sum("attendances__hours", filter=seen),
+            )
+            .order_by("-held_on", "org__path", "id")
+        )
+
+    def filter(self, queryset, params):
+        if str(params.get("year", "")).isdigit():
+            queryset = queryset.filter(year=int(params["year"]))
+        if params.get("level") in TrainingLevel.values:
+            queryset = queryset.filter(level=params["level"])
+        return queryset
+
+
+def _current(book):
+    versions = getattr(book, "current_versions", None)
+    return versions[0] if versions else None
+
+
+@register
+class HandbookLedger(Ledger):
+    """The handbook library (BLD-4): each document, its current version and what changed, how many
+    versions are kept, and the downloads of the units in the exporter's scope."""
+
+    name = "building_handbooks"
+    title = "妇女工作手册"
+    model = Handbook
+    export_permission = EXPORT
+    personal = False  # documents and counts
+    columns = (
+        _unit("发布单位", importable=False),
+        text_column("title", "名称", width=24),
+        Column("levels", "适用层级", export=lambda b, c: "、".join(b.level_labels()), width=20),
+        Column(
+            "current",
+            "现行版本",
+            export=lambda b, c: _("第 %(n)s 版") % {"n": _current(b).number} if _current(b) else "",
+            width=10,
+        ),
+        Column(
+            "changes",
+            "本版修改内容",
+            export=lambda b, c: _current(b).changes if _current(b) else "",
+            width=30,
+        ),
+        Column(
+            "uploaded_on",
+            "本版上传日期",
+            export=lambda b, c: timezone.localdate(_current(b).uploaded_at) if _current(b) else "",
+            width=12,
+        ),
+        number_column("version_count", "版本数", importable=False, width=8),
+        number_column("download_count", "下载次数", importable=False, width=8),
+        number_column("download_units", "下载单位数", importable=False, width=10),
+    )
+
+    def queryset(self, user):
+        from django.db.models import Count, Prefetch
+
+        downloads = HandbookDownload.objects.visible_to(user)
+        seen = Q(versions__downloads__in=downloads.values("pk"))
+        return (
+            Handbook.objects.visible_to(user)
+            .select_related("org")
+            .annotate(
+                version_count=Count("versions", distinct=True),
+                download_count=Count("versions__downloads", filter=seen, distinct=True),
+                download_units=Count("versions__downloads__org", filter=seen, distinct=True),
+            )
+            .prefetch_related(
+                Prefetch(
+                    "versions",
+                    queryset=HandbookVersion.objects.order_by("handbook_id", "-number")[:1],
+                    to_attr="current_versions",
+                )
+            )
+            .order_by("org__path", "title")
+        )
+
+
+@register
+class HandbookDownloadLedger(Ledger):
+    """Downloads of the handbook per unit (BLD-4): which unit downloaded which version when, and the
+    cadre by her name."""
+
+    name = "building_handbook_downloads"
+    title = "手册下载"
+    model = HandbookDownload
+    export_permission = EXPORT
+    personal = False  # cadres by name, no woman's data
+    columns = (
+        _unit("下载单位", importable=False),
+        text_column("handbook", "手册", attr="version.handbook.title", width=24),
+        Column("version", "版本", export=lambda d, c: _("第 %(n)s 版") % {"n": d.version.number}, width=8),
+        person_column("user", "下载人", attr="user", importable=False),
+        Column("at", "下载日期", export=lambda d, c: timezone.localdate(d.at), width=12),
+    )
+
+    def queryset(self, user):
+        return (
+            HandbookDownload.objects.visible_to(user)
+            .select_related("org", "version", "version__handbook", "user")
+            .order_by("org__path", "version__handbook__title", "-at")
+        )

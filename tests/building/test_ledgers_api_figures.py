@@ -150,3 +150,84 @@ def test_bld8_figures_for_one_unit_and_many_agree_in_bounded_queries(
     assert compute("building.trained_cadres", FigureScope.of_year(tree.a, 2014)).value == 1
     assert compute("building.trained_units", FigureScope.of_year(tree.a, 2014)).value == Decimal("33.3")
     assert compute("building.groups_coverage", scope).value == 0
+
+
+def _sheet(name, user, **params):
+    from tests.ledger_sheets import table
+
+    ledger = get_ledger(name)
+    queryset = ledger.filter(ledger.queryset(user), params)
+    path, _count = export_to_file(ledger, user, queryset)
+    with open(path, "rb") as handle:
+        header, *rows = table(handle.read())
+    return [dict(zip(header, row, strict=False)) for row in rows if any(v not in (None, "") for v in row)]
+
+
+def test_bld7_training_sessions_ledger_counts_attendance_in_scope(client, tree, daoli, nangang):
+    from django.urls import reverse
+
+    s = services.create_session(
+        daoli,
+        tree.a,
+        held_on=datetime.date(2014, 4, 16),
+        place="市委党校",
+        level="district",
+        topic="妇联干部业务培训",
+        hours=Decimal("6"),
+        trainer="刘春梅",
+    )
+    services.add_attendance(daoli, s, org=tree.a1, name="李秀珍", position="主席")
+    services.add_attendance(daoli, s, org=tree.a1a, name="王淑芬", hours=Decimal("3"))
+    services.add_attendance(daoli, s, org=tree.a1, name="郑丽萍")
+    rows = _sheet("building_sessions", daoli, year="2014")
+    assert [(r["主办单位"], r["培训对象层级"], r["主题"], r["授课人"]) for r in rows] == [
+        ("道里区妇联", "区县(市)", "妇联干部业务培训", "刘春梅")
+    ]
+    assert (rows[0]["参训人数"], rows[0]["参训单位数"], float(rows[0]["参训总学时"])) == (3, 2, 15.0)
+    assert _sheet("building_sessions", daoli, year="2013") == []
+    assert _sheet("building_sessions", nangang) == []  # the sibling district sees none of it
+    client.force_login(daoli)
+    assert reverse("ledger-export-building_sessions") in client.get("/building/trainings/").content.decode()
+
+
+def test_bld7_handbook_ledgers_show_the_current_version_and_downloads_per_unit(client, tree, daoli, nangang):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.conftest import make_user
+
+    def pdf():
+        return SimpleUploadedFile("手册.pdf", b"%PDF-1.4\n%test\n", "application/pdf")
+
+    city = make_user(tree.city, "leader", name="赵红")
+    book = services.handbook.create_handbook(
+        city, tree.city, title="妇女工作实用手册", levels=["township", "community"], upload=pdf()
+    )
+    v2 = services.handbook.add_version(city, book, upload=pdf(), changes="增补两癌救助政策")
+    reader = make_user(tree.a1, "cadre", name="李秀珍")
+    services.handbook.count_download(reader, v2)
+    services.handbook.count_download(reader, v2)
+    services.handbook.count_download(daoli, v2)
+    services.handbook.count_download(nangang, v2)  # another district: not in 道里区's counts
+    [row] = _sheet("building_handbooks", daoli)
+    assert (row["名称"], row["适用层级"], row["现行版本"], row["本版修改内容"]) == (
+        "妇女工作实用手册",
+        "街道(乡镇)、社区(村)",
+        "第 2 版",
+        "增补两癌救助政策",
+    )
+    assert (row["版本数"], row["下载次数"], row["下载单位数"]) == (2, 3, 2)
+    [city_row] = _sheet("building_handbooks", city)
+    assert (city_row["下载次数"], city_row["下载单位数"]) == (4, 3)
+    downloads = _sheet("building_handbook_downloads", daoli)
+    assert sorted((r["下载单位"], r["版本"], r["下载人"]) for r in downloads) == sorted(
+        [
+            ("道里区妇联", "第 2 版", daoli.name),
+            ("新阳路街道", "第 2 版", "李秀珍"),
+            ("新阳路街道", "第 2 版", "李秀珍"),
+        ]
+    )  # people by name, never the login
+    client.force_login(daoli)
+    page = client.get("/building/handbooks/").content.decode()
+    assert reverse("ledger-export-building_handbooks") in page
+    assert reverse("ledger-export-building_handbook_downloads") in page

@@ -181,7 +181,7 @@ def make_version(org, marker, viewer):
 
 @factory(HandbookDownload)
 def make_download(org, marker, viewer):
-    return HandbookDownload.objects.create(version=version(handbook(org)), org=org, user=viewer)
+    return HandbookDownload.objects.create(version=version(handbook(org, marker)), org=org, user=viewer)
 
 
 @factory(WorkCondition)

@@ -15,7 +15,14 @@ from fuqing.building import services
 from fuqing.building.forms import HandbookForm, VersionForm
 from fuqing.building.models import Handbook, HandbookDownload, HandbookVersion, TrainingLevel
 from fuqing.building.services.handbook import FILES, level_of
-from fuqing.building.views.common import can_edit, paginate, require_edit, require_view, selected_unit
+from fuqing.building.views.common import (
+    can_edit,
+    can_export,
+    paginate,
+    require_edit,
+    require_view,
+    selected_unit,
+)
 from fuqing.core import uploads
 from fuqing.core.routes import scoped
 from fuqing.core.scoping import can_edit as may_change
@@ -54,6 +61,7 @@ def handbook_list(request):
             "levels": TrainingLevel.choices,
             "mine": mine,
             "can_edit": can_edit(request.user),
+            "can_export": can_export(request.user),
             "active": "handbooks",
         },
     )
