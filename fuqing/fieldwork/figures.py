@@ -5,6 +5,8 @@ and the period; the plain counts also answer many units in one grouped query (``
 
 from __future__ import annotations
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
@@ -112,8 +114,6 @@ def _days_figure(days: int) -> Figure:
 def grassroots_days_for_units(scope: FigureScope, units) -> dict:
     """One query per depth among the units: the distinct (unit, cadre, day) rows counted per unit — a
     set-based count, not a distinct over text built from every row."""
-    from django.db import connection
-
     days = scope.visible(VisitDay).filter(**scope.period("day"))
     found = {unit.pk: 0 for unit in units}
     by_length: dict[int, dict] = {}
@@ -130,9 +130,12 @@ def grassroots_days_for_units(scope: FigureScope, units) -> dict:
             .distinct()
             .order_by()
         )
-        sql, params = inner.query.sql_with_params()  # the ORM's own SQL, its values as parameters
+        try:
+            sql, params = inner.query.sql_with_params()  # the ORM's own SQL, its values as parameters
+        except EmptyResultSet:  # nothing visible (e.g. a scope that holds none of these rows)
+            continue
         grouped = f"SELECT t.unit_path, COUNT(*) FROM ({sql}) t GROUP BY t.unit_path"  # noqa: S608
-        with connection.cursor() as cursor:
+        with connections[inner.db].cursor() as cursor:  # the database the queryset reads (a replica too)
             cursor.execute(grouped, params)
             for path, n in cursor.fetchall():
                 unit = paths.get(path)

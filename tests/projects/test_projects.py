@@ -134,10 +134,10 @@ def test_prj1_demo_loads_the_2014_set_of_the_notice_with_its_real_figures(db):
     from fuqing.projects import metrics
     from fuqing.projects.models import ProgressEntry
 
-    months = set(ProgressEntry.objects.values_list("month", flat=True))
+    months = set(ProgressEntry.objects.filter(month__year=2014).values_list("month", flat=True))
     assert months == {datetime.date(2014, m, 1) for m in range(4, 9)}
     jobs = Indicator.objects.select_related("project", "project__campaign", "project__org").get(
-        name="提供就业岗位"
+        name="提供就业岗位", project__year=2014
     )
     districts = list(Org.objects.filter(kind=OrgKind.DISTRICT))
     figures = metrics.figures([jobs], districts, datetime.date(2014, 8, 31))
